@@ -1,0 +1,57 @@
+//! County indicator figures against the plan's targets and time progress.
+
+use super::{source_report, IndicatorFigures, Status};
+use crate::period::Period;
+use crate::plan::{Indicator, Plan};
+use crate::submission::Report;
+
+/// County value of an indicator at `period`: Σ over townships of each one's latest report of
+/// the year (flow: 本年累计; stock: the level).
+fn county_value(plan: &Plan, reports: &[Report], ind: &Indicator, period: Period) -> f64 {
+    plan.townships
+        .iter()
+        .filter_map(|t| match source_report(reports, t, period) {
+            (Status::Missing, _) | (_, None) => None,
+            (_, Some(r)) => r.indicators.iter().find(|i| i.name == ind.name).map(|i| i.to_date),
+        })
+        .sum()
+}
+
+pub fn indicators(plan: &Plan, reports: &[Report], period: Period) -> Vec<IndicatorFigures> {
+    plan.indicators.iter().map(|ind| indicator(plan, reports, ind, period)).collect()
+}
+
+fn indicator(plan: &Plan, reports: &[Report], ind: &Indicator, period: Period) -> IndicatorFigures {
+    let target = ind.target_for(period.year);
+    let mut value = county_value(plan, reports, ind, period);
+    if let Some(t) = target.filter(|t| t.from < period.year && ind.kind == crate::plan::IndicatorKind::Flow) {
+        for y in t.from..period.year {
+            if let Some(dec) = Period::new(y, 12) {
+                value += county_value(plan, reports, ind, dec);
+            }
+        }
+    }
+    let time = target.map(|t| {
+        let elapsed = f64::from(period.year - t.from) * 12.0 + f64::from(period.month);
+        let total = f64::from(t.to - t.from + 1) * 12.0;
+        elapsed / total
+    });
+    let completion = target.map(|t| value / t.value);
+    IndicatorFigures {
+        name: ind.name.clone(),
+        unit: ind.unit.clone(),
+        kind: ind.kind,
+        section: ind.section.clone(),
+        value: (value * 100.0).round() / 100.0,
+        target: target.map(|t| t.value),
+        target_span: target.map(|t| if t.from == t.to { format!("{}年", t.from) } else { format!("{}—{}年", t.from, t.to) }),
+        completion_pct: completion.map(round1),
+        time_progress_pct: time.map(round1),
+        behind_schedule: matches!((completion, time), (Some(c), Some(t)) if c < t),
+    }
+}
+
+/// Percentage with one decimal, half away from zero.
+fn round1(ratio: f64) -> f64 {
+    (ratio * 1000.0).round() / 10.0
+}

@@ -1,0 +1,150 @@
+//! jianbao: township workbooks in, official Chinese bulletins out.
+//!
+//! The pipeline, one stage per module: `plan` (reference data) and `load`/`submission`
+//! (workbooks) → `validate` → `aggregate` (pure figures) → `render` (Typst) → `output`.
+
+pub mod aggregate;
+pub mod config;
+pub mod diag;
+pub mod error;
+pub mod load;
+pub mod output;
+pub mod period;
+pub mod plan;
+pub mod render;
+pub mod report;
+pub mod sample;
+pub mod submission;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+
+use config::Config;
+use diag::{has_errors, Diagnostic};
+use error::Result;
+use period::Period;
+use plan::Plan;
+use render::bulletin;
+use submission::Report;
+
+/// Checked options for a run; the command line is turned into this.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub data: PathBuf,
+    pub out: PathBuf,
+    /// Only this month.
+    pub period: Option<Period>,
+    pub fonts: PathBuf,
+    pub templates: PathBuf,
+    /// Render even with data errors, watermarked 草稿.
+    pub draft: bool,
+}
+
+impl Options {
+    /// Defaults relative to `root`: `data/`, `out/`, `fonts/`, `templates/`.
+    pub fn in_dir(root: &Path) -> Options {
+        Options {
+            data: root.join("data"),
+            out: root.join("out"),
+            period: None,
+            fonts: root.join("fonts"),
+            templates: root.join("templates"),
+            draft: false,
+        }
+    }
+}
+
+/// What was read and found.
+#[derive(Debug)]
+pub struct Checked {
+    pub plan: Plan,
+    pub config: Config,
+    pub reports: Vec<Report>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_read: usize,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diagnostics)
+    }
+}
+
+/// What a build wrote.
+#[derive(Debug)]
+pub struct Built {
+    pub checked: Checked,
+    pub written: Vec<PathBuf>,
+}
+
+/// Load and validate: every problem in the data, all at once.
+pub fn check(opts: &Options) -> Result<Checked> {
+    let plan = Plan::load(&opts.data.join("plan.yaml"))?;
+    let config = Config::load(&opts.data.join("config.yaml"))?;
+    let mut diagnostics = plan::check(&plan);
+    let (found, notes) = load::discover(&opts.data, Some(&opts.out))?;
+    diagnostics.extend(notes);
+    let loaded = load::read_all(&found, &plan)?;
+    diagnostics.extend(loaded.diagnostics);
+    let mut reports = loaded.reports;
+    diagnostics.extend(validate::validate(&plan, &mut reports));
+    if let Some(p) = opts.period {
+        reports.retain(|r| r.period.year == p.year && r.period <= p);
+    }
+    diagnostics.sort();
+    diagnostics.dedup();
+    Ok(Checked { plan, config, reports, diagnostics, files_read: loaded.files_read })
+}
+
+/// The whole pipeline: check, then (unless data errors stop it) aggregate and render each
+/// month's bulletin. The validation report is written on every build.
+pub fn build(opts: &Options) -> Result<Built> {
+    let checked = check(opts)?;
+    let mut written = Vec::new();
+    let report_path = opts.out.join("数据校验报告.txt");
+    output::write_atomic(&report_path, report::text(&checked.diagnostics, checked.files_read).as_bytes())?;
+    written.push(report_path);
+    if checked.has_errors() && !opts.draft {
+        return Ok(Built { checked, written });
+    }
+    let engine = render::Engine::new(&opts.fonts, &opts.templates)?;
+    for (period, issue) in periods(&checked.reports, opts.period) {
+        written.extend(build_bulletin(&engine, &checked, period, issue, opts)?);
+    }
+    Ok(Built { checked, written })
+}
+
+/// The months to build with their bulletin number within the year (第N期).
+fn periods(reports: &[Report], only: Option<Period>) -> Vec<(Period, u32)> {
+    let mut all: Vec<Period> = reports.iter().map(|r| r.period).collect();
+    all.sort();
+    all.dedup();
+    let mut out = Vec::new();
+    for (i, p) in all.iter().enumerate() {
+        let issue = all[..i].iter().filter(|q| q.year == p.year).count() as u32 + 1;
+        if only.is_none_or(|o| o == *p) {
+            out.push((*p, issue));
+        }
+    }
+    out
+}
+
+fn build_bulletin(engine: &render::Engine, c: &Checked, period: Period, issue: u32, opts: &Options) -> Result<Vec<PathBuf>> {
+    let figures = aggregate::month(&c.plan, &c.reports, period);
+    let meta = bulletin::Meta { issue, date: (period.year, period.month, period.last_day()), draft: opts.draft };
+    let rendered = bulletin::render(engine, &c.config, &figures, &meta)?;
+    let dir = opts.out.join(period.to_string());
+    let pdf = dir.join("工作简报.pdf");
+    let json = dir.join("工作简报.json");
+    let data = serde_json::json!({
+        "document": "工作简报",
+        "title": meta.title(&figures),
+        "issue": issue,
+        "date": render::format::date(meta.date.0, meta.date.1, meta.date.2),
+        "draft": opts.draft,
+        "figures": figures,
+    });
+    output::write_atomic(&json, &serde_json::to_vec_pretty(&data).expect("serialisable"))?;
+    output::write_atomic(&pdf, &rendered.pdf)?;
+    Ok(vec![pdf, json])
+}

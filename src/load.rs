@@ -1,0 +1,81 @@
+//! Finding and reading the submissions under the data folder.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::plan::Plan;
+use crate::submission::{self, Report};
+
+const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+/// The data folder's own files, which are not submissions.
+const OWN_FILES: &[&str] = &["plan.yaml", "config.yaml", "README.md"];
+
+/// A workbook found under the data folder.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Relative to the data folder, `/`-separated.
+    pub rel: String,
+}
+
+/// Everything read from the submissions.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub reports: Vec<Report>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_read: usize,
+}
+
+/// Lists the workbooks under `data`, sorted by path; notes other files it passes over.
+pub fn discover(data: &Path, out_dir: Option<&Path>) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
+    let mut found = Vec::new();
+    let mut notes = Vec::new();
+    let out_dir = out_dir.and_then(|o| o.canonicalize().ok());
+    let walker = WalkDir::new(data).sort_by_file_name().into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        let hidden = e.depth() > 0 && (name.starts_with('.') || name.starts_with("~$"));
+        let is_out = e.file_type().is_dir()
+            && (name == "out" || out_dir.as_deref().is_some_and(|o| e.path().canonicalize().ok().as_deref() == Some(o)));
+        !hidden && !is_out
+    });
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(data).to_path_buf();
+            Error::io("读取数据目录", &path, e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(data, entry.path());
+        let ext = entry.path().extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
+            found.push(Found { path: entry.path().to_path_buf(), rel });
+        } else if !(entry.depth() == 1 && OWN_FILES.contains(&rel.as_str())) {
+            let msg = "不是电子表格文件，已跳过。乡镇报表应为 .xlsx、.xlsm、.xls 或 .ods 文件。";
+            notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
+        }
+    }
+    Ok((found, notes))
+}
+
+/// `a/b/c.xlsx` relative to the data folder, with forward slashes on every platform.
+pub fn relative(data: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(data).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Reads every workbook; a file that cannot be read is a diagnostic, and the rest go on.
+pub fn read_all(found: &[Found], plan: &Plan) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    for f in found {
+        let bytes = std::fs::read(&f.path).map_err(|e| Error::io("读取报表", &f.path, e))?;
+        let (report, diags) = submission::read(&bytes, &f.rel, plan);
+        loaded.files_read += 1;
+        loaded.reports.extend(report);
+        loaded.diagnostics.extend(diags);
+    }
+    Ok(loaded)
+}

@@ -1,0 +1,85 @@
+//! Reporting periods: a month of a year, and the quarter it falls in.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// One reporting month, ordered by time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub year: u16,
+    pub month: u8,
+}
+
+impl Period {
+    pub fn new(year: u16, month: u8) -> Option<Period> {
+        ((1900..=2200).contains(&year) && (1..=12).contains(&month)).then_some(Period { year, month })
+    }
+
+    /// The month before, or `None` in January (reports never carry across years).
+    pub fn prev_in_year(self) -> Option<Period> {
+        (self.month > 1).then(|| Period { year: self.year, month: self.month - 1 })
+    }
+
+    pub fn last_day(self) -> u8 {
+        match self.month {
+            4 | 6 | 9 | 11 => 30,
+            2 if self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0) => 29,
+            2 => 28,
+            _ => 31,
+        }
+    }
+
+    /// `2018年3月`
+    pub fn chinese(self) -> String {
+        format!("{}年{}月", self.year, self.month)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl FromStr for Period {
+    type Err = String;
+
+    /// Parses the command-line form `YYYY-MM`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || format!("月份应写作 YYYY-MM，例如 2018-03，实际为 \"{s}\"");
+        let (y, m) = s.split_once('-').ok_or_else(err)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(err());
+        }
+        Period::new(y.parse().map_err(|_| err())?, m.parse().map_err(|_| err())?).ok_or_else(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints() {
+        let p: Period = "2018-03".parse().unwrap();
+        assert_eq!(p.to_string(), "2018-03");
+        assert_eq!(p.chinese(), "2018年3月");
+        assert!("2018-3".parse::<Period>().is_err());
+        assert!("2018-13".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn month_lengths() {
+        assert_eq!(Period::new(2018, 2).unwrap().last_day(), 28);
+        assert_eq!(Period::new(2020, 2).unwrap().last_day(), 29);
+        assert_eq!(Period::new(2018, 6).unwrap().last_day(), 30);
+        assert_eq!(Period::new(2018, 1).unwrap().prev_in_year(), None);
+    }
+}

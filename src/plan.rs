@@ -1,0 +1,223 @@
+//! The plan's reference data (`plan.yaml`): typed, loaded strictly, and checked for its own identities.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    pub county: String,
+    pub title: String,
+    pub years: Vec<u16>,
+    pub townships: Vec<String>,
+    pub rolling_plan: RollingPlan,
+    pub deep_poverty_villages: VillageList,
+    pub heavy_task_villages: VillageList,
+    pub funding: Funding,
+    pub indicators: Vec<Indicator>,
+    pub facts: Facts,
+    #[serde(default)]
+    pub township_targets: Vec<TownshipTarget>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollingPlan {
+    pub section: String,
+    pub base_year: u16,
+    pub base: Counts,
+    pub targets: Vec<YearTarget>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    pub poor_population: u32,
+    pub poor_villages: u32,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearTarget {
+    pub year: u16,
+    pub poor_population: u32,
+    pub poor_villages: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VillageList {
+    pub section: String,
+    pub stated_count: usize,
+    pub by_township: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub focus_section: Option<String>,
+    #[serde(default)]
+    pub focus: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    pub section: String,
+    pub poverty_villages_stated: u32,
+    pub per_poverty_village: f64,
+    pub per_deep_poverty_village_extra: f64,
+    pub per_heavy_task_village: f64,
+    pub integrated_funds_to_deep_min_share: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndicatorKind {
+    Flow,
+    Stock,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub name: String,
+    pub unit: String,
+    pub kind: IndicatorKind,
+    pub section: String,
+    pub targets: Vec<IndicatorTarget>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorTarget {
+    pub from: u16,
+    pub to: u16,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facts {
+    pub section: String,
+    pub incidence_end_2017: f64,
+    pub illness_disability_share_end_2017: f64,
+    pub industry_2020_mu: BTreeMap<String, u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TownshipTarget {
+    pub township: String,
+    pub year: u16,
+    pub poor_population: u32,
+}
+
+/// Which of the plan's lists a village is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListedAs {
+    /// 附件2 深度贫困村
+    DeepPoverty,
+    /// 附件3 脱贫攻坚任务较重的非贫困村
+    HeavyTask,
+}
+
+/// Two spellings of a village name match when equal or when one lacks only a trailing 村.
+pub fn same_village(a: &str, b: &str) -> bool {
+    a == b || a.strip_suffix('村') == Some(b) || b.strip_suffix('村') == Some(a)
+}
+
+impl Plan {
+    /// Reads and parses `plan.yaml`; a YAML or schema error names the line.
+    pub fn load(path: &Path) -> Result<Plan> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("读取规划数据", path, e))?;
+        Plan::parse(&text).map_err(|msg| Error::Plan { path: path.to_path_buf(), msg })
+    }
+
+    pub fn parse(text: &str) -> std::result::Result<Plan, String> {
+        serde_yaml::from_str(text).map_err(|e| match e.location() {
+            Some(loc) => format!("第{}行第{}列：{}", loc.line(), loc.column(), e),
+            None => e.to_string(),
+        })
+    }
+
+    /// The year's 附件1 target, if the plan has one.
+    pub fn year_target(&self, year: u16) -> Option<YearTarget> {
+        self.rolling_plan.targets.iter().find(|t| t.year == year).copied()
+    }
+
+    pub fn is_township(&self, name: &str) -> bool {
+        self.townships.iter().any(|t| t == name)
+    }
+
+    /// The plan's spelling of a listed village of `township`, and which list it is on.
+    /// A village on both lists reports the deep-poverty list.
+    pub fn listed_village(&self, township: &str, name: &str) -> Option<(&str, ListedAs)> {
+        [
+            (&self.deep_poverty_villages, ListedAs::DeepPoverty),
+            (&self.heavy_task_villages, ListedAs::HeavyTask),
+        ]
+        .into_iter()
+        .find_map(|(list, kind)| {
+            let names = list.by_township.get(township)?;
+            names.iter().find(|v| same_village(v, name)).map(|v| (v.as_str(), kind))
+        })
+    }
+
+    /// All listed villages of a township, in the plan's order (deep-poverty first).
+    pub fn listed_villages(&self, township: &str) -> Vec<(&str, ListedAs)> {
+        let mut out: Vec<(&str, ListedAs)> = Vec::new();
+        for (list, kind) in [
+            (&self.deep_poverty_villages, ListedAs::DeepPoverty),
+            (&self.heavy_task_villages, ListedAs::HeavyTask),
+        ] {
+            for v in list.by_township.get(township).into_iter().flatten() {
+                if !out.iter().any(|(o, _)| same_village(o, v)) {
+                    out.push((v.as_str(), kind));
+                }
+            }
+        }
+        out
+    }
+
+    /// The 附件2 villages in the plan's township order.
+    pub fn deep_villages_ordered(&self) -> Vec<(&str, &str)> {
+        self.ordered(&self.deep_poverty_villages)
+    }
+
+    /// The 附件3 villages in the plan's township order.
+    pub fn heavy_villages_ordered(&self) -> Vec<(&str, &str)> {
+        self.ordered(&self.heavy_task_villages)
+    }
+
+    fn ordered<'a>(&'a self, list: &'a VillageList) -> Vec<(&'a str, &'a str)> {
+        let mut out = Vec::new();
+        for t in &self.townships {
+            for v in list.by_township.get(t).into_iter().flatten() {
+                out.push((t.as_str(), v.as_str()));
+            }
+        }
+        out
+    }
+
+    pub fn indicator(&self, name: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.name == name)
+    }
+
+    pub fn township_target(&self, township: &str, year: u16) -> Option<u32> {
+        self.township_targets
+            .iter()
+            .find(|t| t.township == township && t.year == year)
+            .map(|t| t.poor_population)
+    }
+}
+
+impl Indicator {
+    /// The target that applies in `year`: a one-year target of that year, or a span covering it.
+    pub fn target_for(&self, year: u16) -> Option<IndicatorTarget> {
+        self.targets.iter().find(|t| t.from <= year && year <= t.to).copied()
+    }
+}
+
+#[path = "plan_check.rs"]
+mod check;
+pub use check::check;

@@ -1,0 +1,162 @@
+//! The monthly bulletin (工作简报): its view of the figures, its narrative, its PDF.
+
+use minijinja::context;
+use serde::Serialize;
+use serde_json::json;
+
+use super::format::{count, pct};
+use super::{markup, Engine, Rendered};
+use crate::aggregate::{MonthFigures, Status, TownshipFigures};
+use crate::config::{Config, Distribution};
+use crate::error::{Error, Result};
+
+pub const MAIN: &str = "bulletin.typ";
+pub const NARRATIVE: &str = "bulletin-narrative.typ.j2";
+
+/// Bulletin identity: number within the year, date, draft or not.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub issue: u32,
+    pub date: (u16, u8, u8),
+    pub draft: bool,
+}
+
+impl Meta {
+    pub fn title(&self, f: &MonthFigures) -> String {
+        format!("全县{}脱贫攻坚工作进展情况", f.period.chinese())
+    }
+}
+
+/// Typesets the bulletin.
+pub fn render(engine: &Engine, config: &Config, figures: &MonthFigures, meta: &Meta) -> Result<Rendered> {
+    let data = serde_json::to_vec_pretty(&view(config, figures, meta)).expect("serialisable");
+    let narrative = narrative(engine, figures)?;
+    let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
+    let name = format!("{} 工作简报", figures.period);
+    let doc = engine.typeset(&name, MAIN, &generated, meta.date)?;
+    let pdf = engine.pdf(&name, &doc, meta.date)?;
+    Ok(Rendered { pdf, generated })
+}
+
+/// The prose, from the office-editable template.
+pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
+    let mut env = markup::environment();
+    let source = engine.template(NARRATIVE)?;
+    env.add_template(NARRATIVE, source).map_err(|e| template_error(&e))?;
+    let ranked: Vec<&TownshipFigures> = {
+        let mut r: Vec<&TownshipFigures> = f.townships.iter().filter(|t| t.rank.is_some()).collect();
+        r.sort_by_key(|t| t.rank);
+        r
+    };
+    let names = |ts: &[&TownshipFigures]| ts.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+    let n = (ranked.len() / 4).clamp(1, 3).min(ranked.len() / 2);
+    let behind: Vec<_> = f
+        .indicators
+        .iter()
+        .filter(|i| i.behind_schedule)
+        .map(|i| json!({"name": i.name, "unit": i.unit, "span": i.target_span, "target": i.target, "value": i.value, "completion_pct": i.completion_pct}))
+        .collect();
+    let carried: Vec<String> = f
+        .townships
+        .iter()
+        .filter_map(|t| t.carried_from.map(|p| format!("{}沿用{}月数据", t.name, p.month)))
+        .collect();
+    let ctx = context! {
+        period_cn => f.period.chinese(),
+        year => f.period.year,
+        county => minijinja::Value::from(minijinja::value::Serde(&f.county)),
+        ranked_by => f.ranked_by,
+        top => names(&ranked[..n]),
+        bottom => names(&ranked[ranked.len() - n..]),
+        not_reported => &f.not_reported,
+        carried => carried,
+        behind => minijinja::Value::from(minijinja::value::Serde(&behind)),
+    };
+    let tmpl = env.get_template(NARRATIVE).map_err(|e| template_error(&e))?;
+    tmpl.render(ctx).map_err(|e| template_error(&e))
+}
+
+fn template_error(e: &minijinja::Error) -> Error {
+    let mut msg = e.to_string();
+    if let Some(line) = e.line() {
+        msg = format!("第{line}行：{msg}");
+    }
+    Error::Template { name: e.name().unwrap_or(NARRATIVE).to_string(), msg }
+}
+
+/// Everything the Typst template shows, as display strings.
+fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
+    let c = &f.county;
+    let township_rows: Vec<Vec<String>> = f.townships.iter().map(township_row).collect();
+    let notes: Vec<String> = f
+        .townships
+        .iter()
+        .filter_map(|t| match t.status {
+            Status::CarriedForward => Some(format!("注：{}本月未报送，沿用{}月数据。", t.name, t.carried_from?.month)),
+            Status::Missing => Some(format!("注：{}本月未报送，本年无数据。", t.name)),
+            Status::Reported => None,
+        })
+        .collect();
+    let villages: Vec<Vec<String>> = f
+        .deep_villages
+        .iter()
+        .map(|v| {
+            let mark = if v.focus { "★" } else { "" };
+            vec![
+                v.township.clone(),
+                format!("{}{mark}", v.name),
+                v.population.map_or("未报".into(), count),
+                v.poor_at_start.map_or("—".into(), count),
+                v.remaining_poor.map_or("—".into(), count),
+                pct(v.incidence_pct),
+                if v.exited { "是".into() } else { "否".into() },
+            ]
+        })
+        .collect();
+    let focus_rows: Vec<usize> = f.deep_villages.iter().enumerate().filter(|(_, v)| v.focus).map(|(i, _)| i).collect();
+    json!({
+        "draft": meta.draft,
+        "masthead": config.masthead,
+        "issue": format!("第{}期", meta.issue),
+        "office": config.office,
+        "date": super::format::date(meta.date.0, meta.date.1, meta.date.2),
+        "title": meta.title(f),
+        "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()),
+        "township_header": ["乡镇", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "出列村数", "资金拨付率", "排名"],
+        "township_rows": township_rows,
+        "township_total": ["全县合计", count(c.poor_at_start), count(c.lifted_this_month), count(c.lifted_to_date),
+            pct(crate::aggregate::ratio::pct(c.lifted_to_date.into(), c.poor_at_start.into())),
+            count(c.exited_villages), pct(c.disbursement_pct), "—"],
+        "township_notes": notes,
+        "village_caption": "表2　深度贫困村脱贫进展（单位：人）",
+        "village_header": ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率", "已出列"],
+        "village_rows": villages,
+        "village_focus_rows": focus_rows,
+        "village_note": "注：★为贫困发生率高于30%、开展“解剖麻雀”式分析的4个深度贫困村（规划二(一)1）。贫困发生率＝剩余贫困人口÷户籍人口。",
+        "chart_caption": format!("图1　各乡镇{}（截至{}）", f.ranked_by, f.period.chinese()),
+        "chart": f.townships.iter().map(|t| json!({"name": t.name, "value": t.progress_pct, "label": pct(t.progress_pct)})).collect::<Vec<_>>(),
+        "time_progress": c.time_progress_pct,
+        "chart_marker_label": format!("红色虚线为时序进度{}", pct(Some(c.time_progress_pct))),
+        "distribution": config.distribution.iter().map(|Distribution { label, text }| json!({"label": label, "text": text})).collect::<Vec<_>>(),
+        "copies": (config.copies > 0).then(|| config.copies.to_string()),
+    })
+}
+
+fn township_row(t: &TownshipFigures) -> Vec<String> {
+    if t.status == Status::Missing {
+        let mut row = vec![t.name.clone()];
+        row.extend(std::iter::repeat_n("未报送".to_string(), 7));
+        return row;
+    }
+    vec![
+        t.name.clone(),
+        count(t.poor_at_start),
+        t.lifted_this_month.map_or("未报送".into(), count),
+        count(t.lifted_to_date),
+        pct(t.progress_pct),
+        count(t.exited_villages),
+        pct(t.disbursement_pct),
+        t.rank.map_or("—".into(), |r| r.to_string()),
+    ]
+}
+

@@ -1,0 +1,23 @@
+//! minijinja filters for Chinese official prose: percentages, money, dates, 时序进度 phrases.
+
+use minijinja::value::Value;
+use minijinja::Environment;
+
+use super::format;
+
+fn opt_f64(v: &Value) -> Option<f64> {
+    if v.is_none() || v.is_undefined() {
+        None
+    } else {
+        f64::try_from(v.clone()).ok()
+    }
+}
+
+pub fn register(env: &mut Environment<'static>) {
+    env.add_filter("pct", |v: Value| format::pct(opt_f64(&v)));
+    env.add_filter("wan", |v: Value| opt_f64(&v).map_or_else(|| "—".into(), format::wan));
+    env.add_filter("amount", |v: Value| opt_f64(&v).map_or_else(|| "—".into(), format::amount));
+    env.add_filter("points", |v: Value| opt_f64(&v).map_or_else(|| "—".into(), format::points));
+    env.add_filter("schedule", |v: Value| format::schedule(opt_f64(&v)));
+    env.add_filter("join_cn", |v: Vec<String>| v.join("、"));
+}

@@ -1,0 +1,62 @@
+//! Data into Typst markup, safely: values interpolated by the narrative templates are escaped
+//! by construction, so a spreadsheet value can never become markup or code.
+
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, Output, State};
+
+/// Escapes text for Typst markup: every ASCII punctuation character is backslash-escaped
+/// (Typst's `\x` is the literal `x` for any non-space `x`), and line breaks become spaces.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The minijinja formatter: every `{{ value }}` is escaped for Typst unless marked safe.
+fn typst_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), minijinja::Error> {
+    if value.is_safe() || *state.auto_escape() == AutoEscape::None {
+        return write!(out, "{value}").map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()));
+    }
+    let text = if value.is_none() || value.is_undefined() { String::new() } else { value.to_string() };
+    out.write_str(&escape(&text)).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+}
+
+/// A minijinja environment whose templates produce Typst markup with escaped values.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| AutoEscape::Custom("typst".into()));
+    env.set_formatter(typst_formatter);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    super::filters::register(&mut env);
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_every_markup_character() {
+        assert_eq!(escape("#read(\"/etc/passwd\")"), "\\#read\\(\\\"\\/etc\\/passwd\\\"\\)");
+        assert_eq!(escape("*_[]$@<>`"), "\\*\\_\\[\\]\\$\\@\\<\\>\\`");
+        assert_eq!(escape("关底村\n= 标题"), "关底村 \\= 标题");
+        assert_eq!(escape("{{ 7*7 }}"), "\\{\\{ 7\\*7 \\}\\}");
+    }
+
+    #[test]
+    fn templates_escape_values() {
+        let env = environment();
+        let out = env.render_str("名称：{{ name }}，{{ n }}人", minijinja::context! { name => "#x[y]", n => 12 }).unwrap();
+        assert_eq!(out, "名称：\\#x\\[y\\]，12人");
+    }
+}

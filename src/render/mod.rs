@@ -1,0 +1,130 @@
+//! Rendering: templates and figures into Typst sources, typeset in-process into PDF.
+
+pub mod bulletin;
+mod filters;
+pub mod format;
+pub mod markup;
+pub mod world;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_kit::fonts::FontStore;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::error::{Error, Result};
+use world::DocWorld;
+
+/// What every document of a build shares: the standard library, the fonts, the templates.
+pub struct Engine {
+    library: LazyHash<Library>,
+    fonts: FontStore,
+    templates: BTreeMap<String, String>,
+}
+
+/// A typeset document ready to be written: its PDF and the sources that made it.
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    /// Generated files (`/data.json`, `/narrative.typ`) for `--keep-typst`.
+    pub generated: Vec<(String, Vec<u8>)>,
+}
+
+impl Engine {
+    /// Loads the fonts of `fonts_dir` (lazily: files are parsed on first use) and the templates.
+    pub fn new(fonts_dir: &Path, templates_dir: &Path) -> Result<Engine> {
+        let mut fonts = FontStore::new();
+        fonts.extend(typst_kit::fonts::scan(fonts_dir));
+        if fonts.book().families().next().is_none() {
+            return Err(Error::NoFonts { path: fonts_dir.to_path_buf() });
+        }
+        Ok(Engine { library: LazyHash::new(Library::default()), fonts, templates: load_templates(templates_dir)? })
+    }
+
+    pub fn template(&self, name: &str) -> Result<&str> {
+        self.templates.get(name).map(String::as_str).ok_or_else(|| Error::Template {
+            name: name.to_string(),
+            msg: "模板文件不存在".into(),
+        })
+    }
+
+    pub fn fonts(&self) -> &FontStore {
+        &self.fonts
+    }
+
+    /// Typesets `main` (a template name) with the generated files beside the templates.
+    pub fn typeset(&self, document: &str, main: &str, generated: &[(String, Vec<u8>)], date: (u16, u8, u8)) -> Result<PagedDocument> {
+        let mut files: Vec<(String, Vec<u8>)> = self
+            .templates
+            .iter()
+            .filter(|(n, _)| n.ends_with(".typ"))
+            .map(|(n, t)| (format!("/{n}"), t.as_bytes().to_vec()))
+            .collect();
+        files.extend(generated.iter().cloned());
+        let today = Datetime::from_ymd(i32::from(date.0), date.1, date.2).expect("valid date");
+        let world = DocWorld::new(&self.library, &self.fonts, &format!("/{main}"), files, today);
+        let result = typst::compile::<PagedDocument>(&world);
+        let mut problems: Vec<&SourceDiagnostic> = result.warnings.iter().collect();
+        match &result.output {
+            Ok(_) if problems.is_empty() => {}
+            Ok(_) => return Err(typeset_error(document, &world, &problems)),
+            Err(errors) => {
+                problems.extend(errors.iter());
+                return Err(typeset_error(document, &world, &problems));
+            }
+        }
+        Ok(result.output.expect("checked above"))
+    }
+
+    /// The PDF bytes of a document, with a fixed identity and date so that builds are reproducible.
+    pub fn pdf(&self, document: &str, doc: &PagedDocument, date: (u16, u8, u8)) -> Result<Vec<u8>> {
+        let dt = Datetime::from_ymd_hms(i32::from(date.0), date.1, date.2, 0, 0, 0).expect("valid date");
+        let options = PdfOptions {
+            ident: Smart::Custom(format!("jianbao/{document}")),
+            creator: Smart::Custom(Some("jianbao".into())),
+            timestamp: Some(Timestamp::new_local(dt, 480).expect("valid offset")),
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(doc, &options).map_err(|errs| Error::Typeset {
+            document: document.to_string(),
+            msg: errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("\n"),
+        })
+    }
+}
+
+fn load_templates(dir: &Path) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("读取模板目录", dir, e))?;
+    for entry in entries {
+        let path: PathBuf = entry.map_err(|e| Error::io("读取模板目录", dir, e))?.path();
+        if path.is_file() {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io("读取模板", &path, e))?;
+            out.insert(name, text);
+        }
+    }
+    Ok(out)
+}
+
+/// Typst's errors and warnings with file, line and column, as typst-cli shows them.
+fn typeset_error(document: &str, world: &DocWorld, diags: &[&SourceDiagnostic]) -> Error {
+    let mut msg = String::new();
+    for d in diags {
+        let kind = if d.severity == Severity::Error { "错误" } else { "警告" };
+        let at = d.span.id().and_then(|id| {
+            let source = world.source(id).ok()?;
+            let range = world.range(d.span)?;
+            let (line, col) = source.lines().byte_to_line_column(range.start)?;
+            Some(format!("{}:{}:{}", id.vpath().get_with_slash(), line + 1, col + 1))
+        });
+        msg.push_str(&format!("{kind} {}：{}\n", at.unwrap_or_default(), d.message));
+        for h in &d.hints {
+            msg.push_str(&format!("    提示：{}\n", h.v));
+        }
+    }
+    Error::Typeset { document: document.to_string(), msg }
+}

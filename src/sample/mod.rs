@@ -1,0 +1,130 @@
+//! Sample data (示例数据): plausible, internally consistent township workbooks generated from
+//! the plan, for the bundled `data/` folder, for tests and for benchmarks.
+
+pub mod xlsx;
+
+use crate::plan::{ListedAs, Plan};
+
+/// Ordinary poverty villages of the sample, by township: the plan does not name the 14 poverty
+/// villages that are not deep-poverty villages, so these names are invented (示例).
+const SAMPLE_POVERTY_VILLAGES: &[(&str, &[&str])] = &[
+    ("南村乡", &["石门村", "岭上村"]),
+    ("段村乡", &["柴洼村", "青龙湾村"]),
+    ("仁村乡", &["东坡村"]),
+    ("天池镇", &["韶峰村", "草庙村"]),
+    ("张村镇", &["马岭村", "西沟村"]),
+    ("英豪镇", &["北涧村"]),
+    ("陈村乡", &["槐林村"]),
+    ("洪阳镇", &["盐仓村"]),
+    ("果园乡", &["鹿寺村"]),
+    ("坡头乡", &["槐树岭村"]),
+];
+
+/// Villages that exit (出列) in the sample, with the month they do.
+const SAMPLE_EXITS: &[(&str, u8)] = &[("石门村", 5), ("韶峰村", 6)];
+
+/// Share of the year's lifting done by the end of each month (Jan..Dec).
+const MONTHLY_PROGRESS: [f64; 12] = [0.05, 0.11, 0.22, 0.33, 0.43, 0.52, 0.60, 0.68, 0.77, 0.86, 0.94, 1.0];
+
+/// A deterministic number in [0, 1) from a string (FNV-1a), for plausible variation.
+fn unit(key: &str) -> f64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn between(key: &str, lo: f64, hi: f64) -> f64 {
+    lo + (hi - lo) * unit(key)
+}
+
+/// One sample village at the start of the year.
+#[derive(Debug, Clone)]
+pub struct SampleVillage {
+    pub name: String,
+    pub kind: &'static str,
+    pub population: u32,
+    pub poor: u32,
+    pub yearly_lift: u32,
+    pub exit_month: Option<u8>,
+}
+
+/// One township of the sample county.
+#[derive(Debug, Clone)]
+pub struct SampleTownship {
+    pub name: String,
+    pub pace: f64,
+    pub villages: Vec<SampleVillage>,
+}
+
+/// The sample county for `year`: villages whose year-start poor add up to the plan's base.
+pub fn county(plan: &Plan, year: u16) -> Vec<SampleTownship> {
+    let mut towns: Vec<SampleTownship> = plan.townships.iter().map(|t| township(plan, t)).collect();
+    let listed: u32 = towns.iter().flat_map(|t| &t.villages).filter(|v| v.kind != "贫困村").map(|v| v.poor).sum();
+    let base = plan.rolling_plan.base.poor_population;
+    let ordinary: Vec<(usize, usize)> = towns
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| t.villages.iter().enumerate().filter(|(_, v)| v.kind == "贫困村").map(move |(j, _)| (i, j)))
+        .collect();
+    // The invented poverty villages take up the rest of the base, in proportion to their size.
+    let rest = base.saturating_sub(listed);
+    let weight: u32 = ordinary.iter().map(|&(i, j)| towns[i].villages[j].population).sum();
+    let mut given = 0;
+    for (k, &(i, j)) in ordinary.iter().enumerate() {
+        let v = &mut towns[i].villages[j];
+        v.poor = if k + 1 == ordinary.len() { rest - given } else { rest * v.population / weight };
+        given += v.poor;
+    }
+    let target = plan.year_target(year).map_or(0, |t| t.poor_population);
+    for t in &mut towns {
+        for v in &mut t.villages {
+            let share = f64::from(v.poor) * f64::from(target) / f64::from(base) * t.pace;
+            v.yearly_lift = (share.round() as u32).min(v.poor);
+            if let Some(&(_, m)) = SAMPLE_EXITS.iter().find(|(n, _)| *n == v.name) {
+                v.exit_month = Some(m);
+                v.yearly_lift = v.poor - v.population * 15 / 1000;
+            }
+        }
+    }
+    towns
+}
+
+fn township(plan: &Plan, name: &str) -> SampleTownship {
+    let mut villages = Vec::new();
+    for (v, listed) in plan.listed_villages(name) {
+        let focus = plan.deep_poverty_villages.focus.iter().any(|f| f == v);
+        let population = between(&format!("{v}人口"), 800.0, 2200.0).round() as u32;
+        let (kind, incidence) = match (listed, focus) {
+            (ListedAs::DeepPoverty, true) => ("深度贫困村", between(v, 0.31, 0.36)),
+            (ListedAs::DeepPoverty, false) => ("深度贫困村", between(v, 0.215, 0.29)),
+            (ListedAs::HeavyTask, _) => ("非贫困村", between(v, 0.052, 0.075)),
+        };
+        let poor = ((f64::from(population) * incidence).round() as u32).max(if kind == "非贫困村" { 52 } else { 0 });
+        villages.push(SampleVillage { name: v.to_string(), kind, population, poor, yearly_lift: 0, exit_month: None });
+    }
+    let extra = SAMPLE_POVERTY_VILLAGES.iter().find(|(t, _)| *t == name).map_or(&[][..], |(_, v)| v);
+    for v in extra {
+        let population = between(&format!("{v}人口"), 1300.0, 1900.0).round() as u32;
+        villages.push(SampleVillage { name: v.to_string(), kind: "贫困村", population, poor: 0, yearly_lift: 0, exit_month: None });
+    }
+    SampleTownship { name: name.to_string(), pace: between(&format!("{name}进度"), 0.82, 1.16), villages }
+}
+
+/// Cumulative people lifted in `v` by the end of month `m`.
+pub fn lifted_by(v: &SampleVillage, m: u8) -> u32 {
+    if m == 0 {
+        return 0;
+    }
+    if let Some(exit) = v.exit_month {
+        let share = (f64::from(m) / f64::from(exit)).min(1.0);
+        return (f64::from(v.yearly_lift) * share).round() as u32;
+    }
+    let p = MONTHLY_PROGRESS[usize::from(m) - 1];
+    ((f64::from(v.yearly_lift) * p).round() as u32).min(v.poor)
+}
+
+mod workbook;
+pub use workbook::{file_name, workbook};

@@ -1,0 +1,184 @@
+//! One township's monthly workbook (乡镇月报): opened with calamine, read sheet by sheet into
+//! a typed `Report`, with every problem found reported as a diagnostic at its cell.
+
+pub mod grid;
+pub mod normalize;
+mod sheets;
+pub mod table;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::period::Period;
+use crate::plan::Plan;
+use grid::Grid;
+use normalize::header_key;
+
+/// Sheet names of the contract.
+pub const COVER: &str = "基本信息";
+pub const VILLAGES: &str = "村级进度";
+pub const PROJECTS: &str = "项目资金";
+pub const INDICATORS: &str = "专项指标";
+
+/// A township's report for one month, as read from its workbook.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Path relative to the data folder.
+    pub file: String,
+    pub township: String,
+    pub period: Period,
+    pub cover: Cover,
+    pub villages: Vec<VillageRow>,
+    pub projects: Vec<ProjectRow>,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Cover {
+    pub filled_by: Option<String>,
+    pub phone: Option<String>,
+    pub approver: Option<String>,
+    pub filled_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum VillageType {
+    深度贫困村,
+    贫困村,
+    非贫困村,
+}
+
+impl VillageType {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "深度贫困村" => Some(Self::深度贫困村),
+            "贫困村" => Some(Self::贫困村),
+            "非贫困村" => Some(Self::非贫困村),
+            _ => None,
+        }
+    }
+
+    pub fn is_poverty_village(self) -> bool {
+        self != Self::非贫困村
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VillageRow {
+    /// The name as typed.
+    pub name: String,
+    /// Excel row number, for diagnostics.
+    pub row: u32,
+    /// A1 references of the cells later checks point at.
+    pub cells: VillageCells,
+    pub village_type: Option<VillageType>,
+    pub population: u32,
+    pub poor_at_start: u32,
+    pub lifted_this_month: u32,
+    pub lifted_to_date: u32,
+    pub exited: bool,
+    pub ill_or_disabled: Option<u32>,
+    pub remark: String,
+}
+
+/// Where a village row's checked values stand in the sheet.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VillageCells {
+    pub name: String,
+    pub village_type: String,
+    pub poor_at_start: String,
+    pub lifted_to_date: String,
+    pub exited: String,
+}
+
+impl VillageRow {
+    pub fn remaining_poor(&self) -> u32 {
+        self.poor_at_start.saturating_sub(self.lifted_to_date)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectRow {
+    pub name: String,
+    pub row: u32,
+    pub category: Option<String>,
+    pub village: Option<String>,
+    pub source: Option<String>,
+    /// 万元 × 100.
+    pub planned: i64,
+    /// 万元 × 100.
+    pub disbursed: i64,
+    pub status: Option<String>,
+    pub beneficiaries: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRow {
+    pub name: String,
+    pub row: u32,
+    pub this_month: f64,
+    pub to_date: f64,
+    pub remark: String,
+}
+
+/// Reads one workbook from its bytes. Returns the report when it could be read well enough
+/// to aggregate, and every diagnostic found either way.
+pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> (Option<Report>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let book = match grid::open(bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            let msg = format!("无法打开此文件（{e}）。请确认它是 Excel 或 WPS 保存的 .xlsx/.xls/.ods 文件、未加密且未损坏，然后重新发送。");
+            diags.push(Diagnostic::error("E-OPEN", file, msg));
+            return (None, diags);
+        }
+    };
+    let sheet = |name: &str| book.sheets.iter().find(|g| header_key(&g.name) == name);
+    let (Some(cover), Some(villages)) = (sheet(COVER), sheet(VILLAGES)) else {
+        for name in [COVER, VILLAGES] {
+            if sheet(name).is_none() {
+                diags.push(missing_sheet(file, name, &book.sheets, true));
+            }
+        }
+        return (None, diags);
+    };
+    let identity = sheets::read_cover(cover, file, plan, &mut diags);
+    let villages = sheets::read_villages(villages, file, &mut diags);
+    let projects = match sheet(PROJECTS) {
+        Some(g) => sheets::read_projects(g, file, &mut diags),
+        None => {
+            diags.push(missing_sheet(file, PROJECTS, &book.sheets, false));
+            Vec::new()
+        }
+    };
+    let indicators = match sheet(INDICATORS) {
+        Some(g) => sheets::read_indicators(g, file, plan, &mut diags),
+        None => {
+            diags.push(missing_sheet(file, INDICATORS, &book.sheets, false));
+            Vec::new()
+        }
+    };
+    let report = identity.map(|(township, period, cover)| Report {
+        file: file.to_string(),
+        township,
+        period,
+        cover,
+        villages,
+        projects,
+        indicators,
+    });
+    (report, diags)
+}
+
+fn missing_sheet(file: &str, name: &str, sheets: &[Grid], required: bool) -> Diagnostic {
+    let present: Vec<&str> = sheets.iter().map(|g| g.name.as_str()).collect();
+    let msg = format!(
+        "缺少工作表“{name}”（现有工作表：{}）。请使用县扶贫办下发的模板，勿改动工作表名称。",
+        present.join("、")
+    );
+    if required {
+        Diagnostic::error("E-SHEET", file, msg)
+    } else {
+        Diagnostic::warning("W-SHEET", file, msg)
+    }
+}

@@ -1,0 +1,205 @@
+//! Normalisation of hand-typed spreadsheet text: widths, headers, numbers, yes/no, months.
+
+use crate::period::Period;
+
+/// Folds full-width ASCII forms (Ａ１，) to half-width and the ideographic space to a space.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Text value as the reader keeps it: width-folded spaces trimmed, content otherwise as typed.
+pub fn clean_text(s: &str) -> String {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}').to_string()
+}
+
+/// Key a header or sheet name is compared by: folded, all whitespace removed, and a
+/// trailing unit in brackets dropped (`累计脱贫人数（人）` → `累计脱贫人数`).
+pub fn header_key(s: &str) -> String {
+    let mut k: String = fold_width(s).chars().filter(|c| !c.is_whitespace()).collect();
+    if k.ends_with(')') {
+        if let Some(open) = k.rfind('(') {
+            if open > 0 {
+                k.truncate(open);
+            }
+        }
+    }
+    k
+}
+
+/// A number typed as text: trimmed, full-width digits folded, thousands separators removed.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let folded = fold_width(s);
+    let t = folded.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let without_commas: String = t.chars().filter(|&c| c != ',').collect();
+    if t.contains(',') && !valid_grouping(t) {
+        return None;
+    }
+    let body = without_commas.strip_prefix(['+', '-']).unwrap_or(&without_commas);
+    let ok = !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && body.chars().filter(|&c| c == '.').count() <= 1
+        && body.chars().any(|c| c.is_ascii_digit());
+    if !ok {
+        return None;
+    }
+    without_commas.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// `1,234,567.5` has commas every three digits of the integer part.
+fn valid_grouping(t: &str) -> bool {
+    let int = t.split('.').next().unwrap_or("");
+    let int = int.strip_prefix(['+', '-']).unwrap_or(int);
+    let groups: Vec<&str> = int.split(',').collect();
+    !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)
+}
+
+/// 是/否 and their spellings; `None` for anything unrecognised. Blank is handled by the caller.
+pub fn parse_yes_no(s: &str) -> Option<bool> {
+    match header_key(s).to_uppercase().as_str() {
+        "是" | "Y" | "YES" | "√" | "✓" | "已出列" | "出列" | "TRUE" => Some(true),
+        "否" | "N" | "NO" | "×" | "✗" | "X" | "未出列" | "FALSE" => Some(false),
+        _ => None,
+    }
+}
+
+/// A reporting month typed as `2019-03`, `2019.3`, `2019年3月`, `2019/3` or `201903`.
+pub fn parse_month_text(s: &str) -> Option<Period> {
+    let t: String = fold_width(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_end_matches('份');
+    let (y, m) = if let Some(rest) = t.strip_suffix('月') {
+        rest.split_once('年')?
+    } else if let Some(pair) = t.split_once(['-', '.', '/']) {
+        pair
+    } else if t.len() == 6 && t.chars().all(|c| c.is_ascii_digit()) {
+        t.split_at(4)
+    } else {
+        return None;
+    };
+    let y: u16 = y.parse().ok()?;
+    let m: u8 = m.parse().ok()?;
+    Period::new(y, m)
+}
+
+/// The Excel date serial (1900 system) as a period.
+pub fn period_from_excel_serial(serial: f64) -> Option<Period> {
+    let (y, m, _) = civil_from_excel_serial(serial)?;
+    Period::new(y, m)
+}
+
+/// Year, month and day of an Excel 1900-system serial date.
+pub fn civil_from_excel_serial(serial: f64) -> Option<(u16, u8, u8)> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    // Excel counts 1900-02-29, which did not exist; serials from 61 on are one day ahead.
+    let mut days = serial.floor() as i64;
+    if days >= 60 {
+        days -= 1;
+    }
+    // Days since 1970-01-01: serial 1 is 1900-01-01, which is 25567 days before the epoch.
+    let z = days - 25568 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as u16;
+    Some((y, m, d))
+}
+
+/// Edit distance in characters (for 是否为“赵沟村”？ hints).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate within `max` edits, if one is unambiguous enough to suggest.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= max)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_fold_to_one_key() {
+        for h in ["累计脱贫人数（人）", "累计脱贫\n人数", "累计脱贫人数(人)", " 累计脱贫人数 "] {
+            assert_eq!(header_key(h), "累计脱贫人数", "{h:?}");
+        }
+        assert_eq!(header_key("计划投资（万元）"), "计划投资");
+    }
+
+    #[test]
+    fn numbers_accepted_and_refused() {
+        assert_eq!(parse_number("1,234"), Some(1234.0));
+        assert_eq!(parse_number("１２３４"), Some(1234.0));
+        assert_eq!(parse_number(" 56 "), Some(56.0));
+        assert_eq!(parse_number("12.50"), Some(12.5));
+        for bad in ["约50", "五十", "50人", "-", "", "1,23", "1.2.3", "NaN", "inf"] {
+            assert_eq!(parse_number(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn yes_no_spellings() {
+        for y in ["是", "Y", "√", "已出列", "ｙ"] {
+            assert_eq!(parse_yes_no(y), Some(true), "{y}");
+        }
+        for n in ["否", "N", "×", "未出列"] {
+            assert_eq!(parse_yes_no(n), Some(false), "{n}");
+        }
+        assert_eq!(parse_yes_no("也许"), None);
+    }
+
+    #[test]
+    fn month_spellings() {
+        let p = Period::new(2019, 3).unwrap();
+        for s in ["2019-03", "2019.3", "2019年3月", "201903", "２０１９年３月", "2019/03"] {
+            assert_eq!(parse_month_text(s), Some(p), "{s}");
+        }
+        assert_eq!(parse_month_text("2019-13"), None);
+        assert_eq!(parse_month_text("三月"), None);
+    }
+
+    #[test]
+    fn excel_serial_dates() {
+        assert_eq!(civil_from_excel_serial(43525.0), Some((2019, 3, 1)));
+        assert_eq!(civil_from_excel_serial(43190.0), Some((2018, 3, 31)));
+        assert_eq!(civil_from_excel_serial(1.0), Some((1900, 1, 1)));
+        assert_eq!(civil_from_excel_serial(61.0), Some((1900, 3, 1)));
+    }
+
+    #[test]
+    fn closest_names() {
+        let c = ["赵沟村", "南岭村", "中朝村"];
+        assert_eq!(closest("赵勾村", c, 1), Some("赵沟村"));
+        assert_eq!(closest("完全不同", c, 1), None);
+    }
+}

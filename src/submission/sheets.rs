@@ -1,0 +1,301 @@
+//! The four sheets of the contract, each read into typed rows.
+
+use super::grid::{Cell, Grid};
+use super::normalize::{clean_text, closest, header_key, parse_month_text, period_from_excel_serial};
+use super::table::{Column, Table};
+use super::{Cover, IndicatorRow, ProjectRow, VillageCells, VillageRow, VillageType};
+use crate::diag::Diagnostic;
+use crate::period::Period;
+use crate::plan::Plan;
+
+pub const PROJECT_CATEGORIES: &[&str] = &[
+    "产业扶贫", "就业扶贫", "生态扶贫", "金融扶贫", "健康扶贫", "教育扶贫", "易地扶贫搬迁", "危房改造", "社保兜底",
+    "基础设施", "其他",
+];
+pub const FUND_SOURCES: &[&str] = &["中央", "省级", "市级", "县级专项", "统筹整合", "其他"];
+pub const PROJECT_STATUSES: &[&str] = &["未开工", "在建", "已完工"];
+pub const VILLAGE_TYPES: &[&str] = &["深度贫困村", "贫困村", "非贫困村"];
+/// Village cells that mark a total row rather than a village.
+pub const TOTAL_MARKERS: &[&str] = &["合计", "总计", "小计"];
+
+const TOWNSHIP_LABELS: &[&str] = &["乡镇", "乡镇名称", "乡(镇)", "填报单位"];
+const MONTH_LABELS: &[&str] = &["统计月份", "月份", "报告期", "统计期"];
+
+/// Reads the cover: township and month are required; the rest is optional.
+pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<(String, Period, Cover)> {
+    let find = |labels: &[&str]| -> Option<(usize, usize)> {
+        (0..g.rows.len()).find_map(|r| {
+            (0..g.rows[r].len()).find_map(|c| {
+                let key = header_key(&g.cell(r, c).as_text());
+                labels.contains(&key.as_str()).then(|| value_right_of(g, r, c))
+            })
+        })
+    };
+    let text_at = |labels: &[&str]| find(labels).map(|(r, c)| g.cell(r, c).as_text()).filter(|t| !t.is_empty());
+    let township = match find(TOWNSHIP_LABELS) {
+        Some((r, c)) => resolve_township(g, r, c, file, plan, diags),
+        None => {
+            let msg = "封面找不到“乡镇”一栏。请在“基本信息”表中填写：乡镇 | 南村乡。";
+            diags.push(Diagnostic::error("E-TOWNSHIP", file, msg).at_sheet(&g.name));
+            None
+        }
+    };
+    let period = match find(MONTH_LABELS) {
+        Some((r, c)) => resolve_month(g, r, c, file, diags),
+        None => {
+            let msg = "封面找不到“统计月份”一栏。请在“基本信息”表中填写：统计月份 | 2018-03。";
+            diags.push(Diagnostic::error("E-MONTH", file, msg).at_sheet(&g.name));
+            None
+        }
+    };
+    let cover = Cover {
+        filled_by: text_at(&["填报人"]),
+        phone: text_at(&["联系电话"]),
+        approver: text_at(&["审核人", "分管领导"]),
+        filled_on: find(&["填报日期"]).map(|(r, c)| date_text(g.cell(r, c))).filter(|t| !t.is_empty()),
+    };
+    Some((township?, period?, cover))
+}
+
+/// The first non-blank cell to the right of a label (a merged label spans several cells).
+fn value_right_of(g: &Grid, r: usize, c: usize) -> (usize, usize) {
+    let width = g.rows[r].len();
+    let col = (c + 1..width).find(|&x| !g.cell(r, x).is_blank()).unwrap_or(c + 1);
+    (r, col)
+}
+
+fn date_text(c: &Cell) -> String {
+    match c {
+        Cell::Date(s) | Cell::Number(s) if *s > 20000.0 && *s < 80000.0 => {
+            super::normalize::civil_from_excel_serial(*s)
+                .map(|(y, m, d)| format!("{y}年{m}月{d}日"))
+                .unwrap_or_default()
+        }
+        other => other.as_text(),
+    }
+}
+
+fn resolve_township(g: &Grid, r: usize, c: usize, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let at = g.a1(r, c);
+    let typed = g.cell(r, c).as_text();
+    let name = if plan.is_township(&typed) {
+        typed.clone()
+    } else if let Some(full) = plan.townships.iter().find(|t| !typed.is_empty() && t.strip_suffix(['乡', '镇']) == Some(typed.as_str())) {
+        let msg = format!("乡镇名称“{typed}”不完整，已按“{full}”处理。请填写全称“{full}”。");
+        diags.push(Diagnostic::warning("W-TOWNSHIP-SHORT", file, msg).at_cell(&g.name, at.clone()));
+        full.clone()
+    } else {
+        let hint = closest(&typed, plan.townships.iter().map(String::as_str), 2)
+            .map(|t| format!("是否为“{t}”？"))
+            .unwrap_or_default();
+        let msg = format!("乡镇“{typed}”不是规划中的乡镇。{hint}应为以下之一：{}。", plan.townships.join("、"));
+        diags.push(Diagnostic::error("E-TOWNSHIP", file, msg).at_cell(&g.name, at));
+        return None;
+    };
+    let stem = file.rsplit('/').next().unwrap_or(file);
+    if let Some(other) = plan.townships.iter().find(|t| stem.contains(t.as_str()) && **t != name) {
+        let msg = format!("文件名写的是“{other}”，封面乡镇却是“{name}”。请确认是哪个乡镇的报表，改正文件名或封面。");
+        diags.push(Diagnostic::error("E-FILE-TOWNSHIP", file, msg).at_cell(&g.name, g.a1(r, c)));
+        return None;
+    }
+    Some(name)
+}
+
+fn resolve_month(g: &Grid, r: usize, c: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Option<Period> {
+    let cell = g.cell(r, c);
+    let period = match cell {
+        Cell::Date(s) => period_from_excel_serial(*s),
+        Cell::Number(n) if *n > 20000.0 && *n < 80000.0 => period_from_excel_serial(*n),
+        other => parse_month_text(&other.as_text()),
+    };
+    if period.is_none() {
+        let msg = format!(
+            "统计月份“{}”无法识别。请写成 2018-03、2018年3月 或 201803 这样的格式。",
+            cell.as_text()
+        );
+        diags.push(Diagnostic::error("E-MONTH", file, msg).at_cell(&g.name, g.a1(r, c)));
+    }
+    period
+}
+
+const VILLAGE_COLUMNS: &[Column] = &[
+    Column { name: "村名", aliases: &["行政村", "村名称", "村"], required: true },
+    Column { name: "村类型", aliases: &["类别", "村类别"], required: false },
+    Column { name: "户籍人口", aliases: &["总人口"], required: true },
+    Column { name: "年初贫困人口", aliases: &["年初建档立卡贫困人口"], required: true },
+    Column { name: "本月脱贫人数", aliases: &["当月脱贫"], required: false },
+    Column { name: "累计脱贫人数", aliases: &["本年累计脱贫", "年度累计脱贫"], required: true },
+    Column { name: "是否出列", aliases: &["出列"], required: false },
+    Column { name: "因病因残致贫人数", aliases: &[], required: false },
+    Column { name: "备注", aliases: &[], required: false },
+];
+
+/// Reads 村级进度: one row per village; total rows are cross-checked, not kept.
+pub fn read_villages(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<VillageRow> {
+    let Some(t) = Table::locate(g, file, VILLAGE_COLUMNS, diags) else { return Vec::new() };
+    let mut villages = Vec::new();
+    let mut totals = Vec::new();
+    for r in t.rows() {
+        let name = t.text(r, "村名").unwrap_or_default();
+        if TOTAL_MARKERS.contains(&header_key(&name).as_str()) {
+            totals.push(r);
+            continue;
+        }
+        if let Some(v) = read_village(&t, r, diags) {
+            villages.push(v);
+        }
+    }
+    for r in totals {
+        check_total_row(&t, r, &villages, diags);
+    }
+    villages
+}
+
+fn read_village(t: &Table, r: usize, diags: &mut Vec<Diagnostic>) -> Option<VillageRow> {
+    let name = t.required_text(r, "村名", diags);
+    let village_type = t.choice(r, "村类型", VILLAGE_TYPES, diags).and_then(|s| VillageType::parse(&s));
+    let population = t.required_count(r, "户籍人口", diags);
+    let poor_at_start = t.required_count(r, "年初贫困人口", diags);
+    let lifted_this_month = t.count(r, "本月脱贫人数", diags).unwrap_or(0);
+    let lifted_to_date = t.required_count(r, "累计脱贫人数", diags);
+    let exited = t.yes_no(r, "是否出列", diags);
+    let ill_or_disabled = t.count(r, "因病因残致贫人数", diags);
+    let remark = t.text(r, "备注").unwrap_or_default();
+    if population == Some(0) {
+        diags.push(t.diag(Diagnostic::error("E-RANGE", t.file, "“户籍人口”应大于 0。"), r, "户籍人口"));
+    }
+    if let (Some(start), Some(done)) = (poor_at_start, lifted_to_date) {
+        if done > start {
+            let msg = format!("“累计脱贫人数”{done} 大于“年初贫困人口”{start}。累计脱贫不能超过年初贫困人口，请核对。");
+            diags.push(t.diag(Diagnostic::error("E-RANGE", t.file, msg), r, "累计脱贫人数"));
+        }
+    }
+    let (poor_at_start, lifted_to_date) = (poor_at_start?, lifted_to_date?);
+    if lifted_to_date > poor_at_start {
+        return None;
+    }
+    Some(VillageRow {
+        name: name?,
+        row: t.grid.row_number(r),
+        cells: VillageCells {
+            name: t.a1(r, "村名"),
+            village_type: t.a1(r, "村类型"),
+            poor_at_start: t.a1(r, "年初贫困人口"),
+            lifted_to_date: t.a1(r, "累计脱贫人数"),
+            exited: t.a1(r, "是否出列"),
+        },
+        village_type,
+        population: population.filter(|&p| p > 0)?,
+        poor_at_start,
+        lifted_this_month,
+        lifted_to_date,
+        exited,
+        ill_or_disabled,
+        remark,
+    })
+}
+
+fn check_total_row(t: &Table, r: usize, villages: &[VillageRow], diags: &mut Vec<Diagnostic>) {
+    type Field = fn(&VillageRow) -> u32;
+    let fields: [(&str, Field); 4] = [
+        ("户籍人口", |v| v.population),
+        ("年初贫困人口", |v| v.poor_at_start),
+        ("本月脱贫人数", |v| v.lifted_this_month),
+        ("累计脱贫人数", |v| v.lifted_to_date),
+    ];
+    let mut scratch = Vec::new();
+    for (column, get) in fields {
+        let Some(stated) = t.number(r, column, &mut scratch) else { continue };
+        let sum: u64 = villages.iter().map(|v| u64::from(get(v))).sum();
+        if (stated - sum as f64).abs() > 1e-9 {
+            let msg = format!("合计行“{column}”为 {stated}，各村之和为 {sum}。统计以各村数据为准，请核对合计行。");
+            diags.push(t.diag(Diagnostic::warning("W-TOTAL", t.file, msg), r, column));
+        }
+    }
+}
+
+const PROJECT_COLUMNS: &[Column] = &[
+    Column { name: "项目名称", aliases: &[], required: true },
+    Column { name: "项目类别", aliases: &[], required: false },
+    Column { name: "所在村", aliases: &[], required: false },
+    Column { name: "资金来源", aliases: &[], required: false },
+    Column { name: "计划投资", aliases: &[], required: true },
+    Column { name: "累计拨付", aliases: &[], required: false },
+    Column { name: "项目状态", aliases: &[], required: false },
+    Column { name: "带贫人数", aliases: &[], required: false },
+];
+
+/// Reads 项目资金: every project of the year as it stands at month end.
+pub fn read_projects(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<ProjectRow> {
+    let Some(t) = Table::locate(g, file, PROJECT_COLUMNS, diags) else { return Vec::new() };
+    let mut out = Vec::new();
+    for r in t.rows() {
+        let name = t.required_text(r, "项目名称", diags);
+        if name.as_deref().map(header_key).is_some_and(|n| TOTAL_MARKERS.contains(&n.as_str())) {
+            continue;
+        }
+        let category = t.choice(r, "项目类别", PROJECT_CATEGORIES, diags);
+        let village = t.text(r, "所在村");
+        let source = t.choice(r, "资金来源", FUND_SOURCES, diags);
+        let planned = if t.cell(r, "计划投资").is_blank() {
+            diags.push(t.diag(Diagnostic::error("E-REQUIRED", file, "“计划投资”不能为空。请填写万元数，没有请填 0。"), r, "计划投资"));
+            None
+        } else {
+            t.money(r, "计划投资", diags)
+        };
+        let disbursed = t.money(r, "累计拨付", diags).unwrap_or(0);
+        let status = t.choice(r, "项目状态", PROJECT_STATUSES, diags);
+        let beneficiaries = t.count(r, "带贫人数", diags);
+        if let Some(p) = planned.filter(|&p| disbursed > p) {
+            let msg = format!(
+                "“累计拨付”{} 万元超过“计划投资”{} 万元。拨付不能超过计划投资，请核对。",
+                disbursed as f64 / 100.0,
+                p as f64 / 100.0
+            );
+            diags.push(t.diag(Diagnostic::error("E-RANGE", file, msg), r, "累计拨付"));
+            continue;
+        }
+        if let (Some(name), Some(planned)) = (name, planned) {
+            let row = t.grid.row_number(r);
+            out.push(ProjectRow { name, row, category, village, source, planned, disbursed, status, beneficiaries });
+        }
+    }
+    out
+}
+
+const INDICATOR_COLUMNS: &[Column] = &[
+    Column { name: "指标名称", aliases: &[], required: true },
+    Column { name: "本月完成", aliases: &[], required: false },
+    Column { name: "本年累计", aliases: &[], required: true },
+    Column { name: "备注", aliases: &[], required: false },
+];
+
+/// Reads 专项指标: one row per indicator of the plan.
+pub fn read_indicators(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<IndicatorRow> {
+    let Some(t) = Table::locate(g, file, INDICATOR_COLUMNS, diags) else { return Vec::new() };
+    let mut out = Vec::new();
+    for r in t.rows() {
+        let Some(name) = t.required_text(r, "指标名称", diags) else { continue };
+        let name = clean_text(&name);
+        if plan.indicator(&name).is_none() {
+            let hint = closest(&name, plan.indicators.iter().map(|i| i.name.as_str()), 4)
+                .map(|n| format!("是否为“{n}”？"))
+                .unwrap_or_default();
+            let msg = format!("指标“{name}”不是规划中的指标。{hint}请使用模板中的指标名称。");
+            diags.push(t.diag(Diagnostic::error("E-INDICATOR", file, msg), r, "指标名称"));
+            continue;
+        }
+        let this_month = t.number(r, "本月完成", diags).unwrap_or(0.0);
+        let Some(to_date) = (if t.cell(r, "本年累计").is_blank() {
+            diags.push(t.diag(Diagnostic::error("E-REQUIRED", file, "“本年累计”不能为空。没有请填 0。"), r, "本年累计"));
+            None
+        } else {
+            t.number(r, "本年累计", diags)
+        }) else {
+            continue;
+        };
+        let remark = t.text(r, "备注").unwrap_or_default();
+        out.push(IndicatorRow { name, row: t.grid.row_number(r), this_month, to_date, remark });
+    }
+    out
+}

@@ -1,0 +1,215 @@
+//! Reading a sheet as a table: find the header row by name, then read typed fields cell by
+//! cell, reporting every problem at its cell.
+
+use std::collections::BTreeMap;
+
+use super::grid::{Cell, Grid};
+use super::normalize::{header_key, parse_number, parse_yes_no};
+use crate::diag::Diagnostic;
+
+/// A column the contract knows: its canonical name and accepted aliases.
+pub struct Column {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+/// How many rows from the top the header row may be.
+const HEADER_SEARCH_ROWS: usize = 10;
+
+/// A located table: which grid column holds each known column, and where data starts.
+pub struct Table<'g> {
+    pub grid: &'g Grid,
+    pub file: &'g str,
+    columns: BTreeMap<&'static str, usize>,
+    pub first_data_row: usize,
+}
+
+impl<'g> Table<'g> {
+    /// Finds the first row within the first ten that holds every required header.
+    pub fn locate(grid: &'g Grid, file: &'g str, spec: &[Column], diags: &mut Vec<Diagnostic>) -> Option<Self> {
+        for row in 0..grid.rows.len().min(HEADER_SEARCH_ROWS) {
+            let columns = match_headers(grid, row, spec);
+            if spec.iter().filter(|c| c.required).all(|c| columns.contains_key(c.name)) {
+                report_unknown_columns(grid, file, row, &columns, diags);
+                return Some(Table { grid, file, columns, first_data_row: row + 1 });
+            }
+        }
+        let missing: Vec<&str> = spec.iter().filter(|c| c.required).map(|c| c.name).collect();
+        diags.push(
+            Diagnostic::error(
+                "E-HEADER",
+                file,
+                format!(
+                    "前{HEADER_SEARCH_ROWS}行中找不到表头行。表头应包含这些列：{}。请勿删除或改写表头。",
+                    missing.join("、")
+                ),
+            )
+            .at_sheet(&grid.name),
+        );
+        None
+    }
+
+    pub fn has(&self, column: &str) -> bool {
+        self.columns.contains_key(column)
+    }
+
+    /// Data rows: every non-blank row below the header.
+    pub fn rows(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.first_data_row..self.grid.rows.len()).filter(|&r| !self.grid.row_is_blank(r))
+    }
+
+    pub fn cell(&self, row: usize, column: &str) -> &Cell {
+        match self.columns.get(column) {
+            Some(&c) => self.grid.cell(row, c),
+            None => self.grid.cell(usize::MAX, 0),
+        }
+    }
+
+    pub fn a1(&self, row: usize, column: &str) -> String {
+        self.grid.a1(row, self.columns.get(column).copied().unwrap_or(0))
+    }
+
+    pub fn diag(&self, d: Diagnostic, row: usize, column: &str) -> Diagnostic {
+        d.at_cell(&self.grid.name, self.a1(row, column))
+    }
+
+    fn err(&self, code: &str, row: usize, column: &str, msg: String) -> Diagnostic {
+        self.diag(Diagnostic::error(code, self.file, msg), row, column)
+    }
+
+    /// Text of a cell; `None` when blank.
+    pub fn text(&self, row: usize, column: &str) -> Option<String> {
+        let t = self.cell(row, column).as_text();
+        (!t.is_empty()).then_some(t)
+    }
+
+    /// Required text; a blank cell is an error.
+    pub fn required_text(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+        let t = self.text(row, column);
+        if t.is_none() {
+            diags.push(self.err("E-REQUIRED", row, column, format!("“{column}”不能为空。请填写{column}。")));
+        }
+        t
+    }
+
+    /// A number, or `None` when blank. Text that is not a number is an error at the cell.
+    pub fn number(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<f64> {
+        match self.cell(row, column) {
+            Cell::Number(n) => Some(*n),
+            c if c.is_blank() => None,
+            Cell::Text(t) => {
+                let v = parse_number(t);
+                if v.is_none() {
+                    diags.push(self.err(
+                        "E-NUMBER",
+                        row,
+                        column,
+                        format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", t.trim()),
+                    ));
+                }
+                v
+            }
+            other => {
+                diags.push(self.err(
+                    "E-NUMBER",
+                    row,
+                    column,
+                    format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", other.as_text()),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A count of people or households: a whole number ≥ 0. Blank is `None`.
+    pub fn count(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+        let v = self.number(row, column, diags)?;
+        if v < 0.0 || v.fract() != 0.0 || v > f64::from(u32::MAX) {
+            diags.push(self.err(
+                "E-INTEGER",
+                row,
+                column,
+                format!("“{column}”应为不小于 0 的整数，实际为 {}。请填写整数人数或户数。", super::grid::format_number(v)),
+            ));
+            return None;
+        }
+        Some(v as u32)
+    }
+
+    /// A required count: blank is an error.
+    pub fn required_count(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+        if self.cell(row, column).is_blank() {
+            diags.push(self.err("E-REQUIRED", row, column, format!("“{column}”不能为空。请填写数字，没有请填 0。")));
+            return None;
+        }
+        self.count(row, column, diags)
+    }
+
+    /// Money in 万元, kept as hundredths (分 of 万元) so that sums are exact. Must be ≥ 0.
+    pub fn money(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<i64> {
+        let v = self.number(row, column, diags)?;
+        if v < 0.0 || v > 1e12 {
+            diags.push(self.err("E-RANGE", row, column, format!("“{column}”不能为负数，实际为 {v}。")));
+            return None;
+        }
+        Some((v * 100.0).round() as i64)
+    }
+
+    /// 是/否 and its spellings; blank is 否.
+    pub fn yes_no(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> bool {
+        let Some(t) = self.text(row, column) else { return false };
+        parse_yes_no(&t).unwrap_or_else(|| {
+            diags.push(self.err("E-YESNO", row, column, format!("“{column}”应填“是”或“否”，实际为“{t}”。")));
+            false
+        })
+    }
+
+    /// One of a fixed list of values; blank is `None`.
+    pub fn choice(&self, row: usize, column: &str, allowed: &[&str], diags: &mut Vec<Diagnostic>) -> Option<String> {
+        let t = self.text(row, column)?;
+        if allowed.contains(&t.as_str()) {
+            return Some(t);
+        }
+        diags.push(self.err(
+            "E-CHOICE",
+            row,
+            column,
+            format!("“{column}”为“{t}”，不在可选范围内。应为以下之一：{}。", allowed.join("、")),
+        ));
+        None
+    }
+}
+
+fn match_headers(grid: &Grid, row: usize, spec: &[Column]) -> BTreeMap<&'static str, usize> {
+    let mut found = BTreeMap::new();
+    for col in 0..grid.rows[row].len() {
+        let key = header_key(&grid.cell(row, col).as_text());
+        if key.is_empty() {
+            continue;
+        }
+        let known = spec.iter().find(|c| c.name == key || c.aliases.contains(&key.as_str()));
+        if let Some(c) = known {
+            found.entry(c.name).or_insert(col);
+        }
+    }
+    found
+}
+
+fn report_unknown_columns(
+    grid: &Grid,
+    file: &str,
+    row: usize,
+    known: &BTreeMap<&'static str, usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for col in 0..grid.rows[row].len() {
+        let text = grid.cell(row, col).as_text();
+        if !text.is_empty() && !known.values().any(|&c| c == col) {
+            diags.push(
+                Diagnostic::note("N-COLUMN", file, format!("未识别的列“{text}”，已忽略。"))
+                    .at_cell(&grid.name, grid.a1(row, col)),
+            );
+        }
+    }
+}

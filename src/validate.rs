@@ -1,0 +1,159 @@
+//! Checks of the reports against the plan and against each other (duplicates, months).
+
+use std::collections::BTreeMap;
+
+use crate::diag::Diagnostic;
+use crate::plan::{ListedAs, Plan};
+use crate::submission::normalize::edit_distance;
+use crate::submission::{Report, VillageRow, VillageType, VILLAGES};
+
+/// Village type as the figures use it: the plan's lists win, then what the township typed.
+pub fn village_type(plan: &Plan, township: &str, v: &VillageRow) -> VillageType {
+    match plan.listed_village(township, &v.name) {
+        Some((_, ListedAs::DeepPoverty)) => VillageType::深度贫困村,
+        Some((_, ListedAs::HeavyTask)) => VillageType::非贫困村,
+        None => v.village_type.unwrap_or(VillageType::非贫困村),
+    }
+}
+
+/// The village's name as the plan spells it, or as typed.
+pub fn canonical_name<'a>(plan: &'a Plan, township: &str, v: &'a VillageRow) -> &'a str {
+    plan.listed_village(township, &v.name).map_or(v.name.as_str(), |(n, _)| n)
+}
+
+/// Runs every cross-check; removes duplicate reports (both of them) from `reports`.
+pub fn validate(plan: &Plan, reports: &mut Vec<Report>) -> Vec<Diagnostic> {
+    let mut diags = remove_duplicates(reports);
+    for r in reports.iter() {
+        check_villages(plan, r, &mut diags);
+    }
+    check_months(plan, reports, &mut diags);
+    diags
+}
+
+fn remove_duplicates(reports: &mut Vec<Report>) -> Vec<Diagnostic> {
+    let mut by_key: BTreeMap<(String, crate::period::Period), Vec<String>> = BTreeMap::new();
+    for r in reports.iter() {
+        by_key.entry((r.township.clone(), r.period)).or_default().push(r.file.clone());
+    }
+    let mut diags = Vec::new();
+    for ((township, period), files) in &by_key {
+        if files.len() > 1 {
+            for f in files {
+                let others: Vec<&str> = files.iter().filter(|o| *o != f).map(String::as_str).collect();
+                let msg = format!(
+                    "{township}{}有多份报表：本文件与 {}。不会自动选用其中一份，请删除多余的文件后重新生成。",
+                    period.chinese(),
+                    others.join("、")
+                );
+                diags.push(Diagnostic::error("E-DUPLICATE", f, msg));
+            }
+        }
+    }
+    reports.retain(|r| by_key[&(r.township.clone(), r.period)].len() == 1);
+    diags
+}
+
+fn at(d: Diagnostic, cell: &str) -> Diagnostic {
+    d.at_cell(VILLAGES, cell.to_string())
+}
+
+fn check_villages(plan: &Plan, r: &Report, diags: &mut Vec<Diagnostic>) {
+    let file = r.file.as_str();
+    for (i, v) in r.villages.iter().enumerate() {
+        let listed = plan.listed_village(&r.township, &v.name);
+        if listed.is_none() {
+            let near = plan
+                .listed_villages(&r.township)
+                .into_iter()
+                .find(|(n, _)| edit_distance(n, &v.name) == 1 && n.chars().count() == v.name.chars().count());
+            if let Some((n, _)) = near {
+                let msg = format!("“{}”不在规划名单中。是否为“{n}”？如是，请改正村名。", v.name);
+                diags.push(at(Diagnostic::warning("W-VILLAGE-NEAR", file, msg), &v.cells.name));
+            }
+        }
+        let vtype = village_type(plan, &r.township, v);
+        if let (Some(typed), Some(_)) = (v.village_type, listed) {
+            if typed != vtype {
+                let msg = format!("“{}”填为{typed:?}，规划名单中为{vtype:?}。统计按规划名单处理。", v.name);
+                diags.push(at(Diagnostic::warning("W-VILLAGE-TYPE", file, msg), &v.cells.village_type));
+            }
+        }
+        if v.exited && !vtype.is_poverty_village() {
+            let msg = format!("“{}”是非贫困村，不存在出列；“是否出列”应为“否”。", v.name);
+            diags.push(at(Diagnostic::warning("W-EXIT-NONPOOR", file, msg), &v.cells.exited));
+        }
+        if v.exited && vtype.is_poverty_village() && incidence_at_least_2pct(v) {
+            let msg = format!(
+                "“{}”已报出列，但剩余贫困人口 {} 人、户籍人口 {} 人，贫困发生率仍不低于 2%，不符合出列标准。请核实。",
+                v.name,
+                v.remaining_poor(),
+                v.population
+            );
+            diags.push(at(Diagnostic::warning("W-EXIT-INCIDENCE", file, msg), &v.cells.exited));
+        }
+        let name = canonical_name(plan, &r.township, v);
+        if r.villages[..i].iter().any(|o| canonical_name(plan, &r.township, o) == name) {
+            let msg = format!("“{name}”在本表中出现了不止一次。每个村只填一行。");
+            diags.push(at(Diagnostic::error("E-VILLAGE-TWICE", file, msg), &v.cells.name));
+        }
+    }
+    for (listed, _) in plan.listed_villages(&r.township) {
+        if !r.villages.iter().any(|v| crate::plan::same_village(listed, &v.name)) {
+            let msg = format!("规划名单中的“{listed}”没有出现在村级进度表中。请补报该村。");
+            diags.push(Diagnostic::warning("W-VILLAGE-MISSING", file, msg).at_sheet(VILLAGES));
+        }
+    }
+}
+
+/// remaining ÷ population ≥ 2 %, in exact integer arithmetic.
+pub fn incidence_at_least_2pct(v: &VillageRow) -> bool {
+    u64::from(v.remaining_poor()) * 50 >= u64::from(v.population)
+}
+
+fn check_months(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
+    let mut by_key: BTreeMap<(&str, crate::period::Period), &Report> = BTreeMap::new();
+    for r in reports {
+        by_key.insert((r.township.as_str(), r.period), r);
+    }
+    for r in reports {
+        let Some(prev) = r.period.prev_in_year().and_then(|p| by_key.get(&(r.township.as_str(), p))) else {
+            continue;
+        };
+        for v in &r.villages {
+            let name = canonical_name(plan, &r.township, v);
+            if let Some(before) = prev.villages.iter().find(|o| canonical_name(plan, &prev.township, o) == name) {
+                compare_village(r, prev, v, before, diags);
+            }
+        }
+    }
+}
+
+fn compare_village(r: &Report, prev: &Report, v: &VillageRow, before: &VillageRow, diags: &mut Vec<Diagnostic>) {
+    let file = r.file.as_str();
+    let month = prev.period.chinese();
+    if v.lifted_to_date < before.lifted_to_date {
+        let msg = format!(
+            "“{}”累计脱贫人数 {} 少于上月（{month}，{}）的 {}。本年累计数只增不减，请核对。",
+            v.name, v.lifted_to_date, prev.file, before.lifted_to_date
+        );
+        diags.push(at(Diagnostic::error("E-CUMULATIVE-DOWN", file, msg), &v.cells.lifted_to_date));
+    } else if v.lifted_to_date != before.lifted_to_date + v.lifted_this_month {
+        let msg = format!(
+            "“{}”累计脱贫人数 {} 不等于上月累计 {} 加本月脱贫 {}。请核对本月脱贫或累计数。",
+            v.name, v.lifted_to_date, before.lifted_to_date, v.lifted_this_month
+        );
+        diags.push(at(Diagnostic::warning("W-CUMULATIVE", file, msg), &v.cells.lifted_to_date));
+    }
+    if v.poor_at_start != before.poor_at_start {
+        let msg = format!(
+            "“{}”年初贫困人口为 {}，上月（{month}）为 {}。年初数全年不变，请核对。",
+            v.name, v.poor_at_start, before.poor_at_start
+        );
+        diags.push(at(Diagnostic::warning("W-POOR-START", file, msg), &v.cells.poor_at_start));
+    }
+    if before.exited && !v.exited {
+        let msg = format!("“{}”上月（{month}）已报出列，本月却为未出列。请核实。", v.name);
+        diags.push(at(Diagnostic::warning("W-EXIT-REVERTED", file, msg), &v.cells.exited));
+    }
+}
