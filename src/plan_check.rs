@@ -143,7 +143,7 @@ fn check_funding(plan: &Plan, out: &mut Vec<Diagnostic>) {
             "P-POVERTY-VILLAGES",
             FILE,
             format!(
-                "{}按 {} 个贫困村安排资金，{}所列{}年底贫困村基数为 {base} 个（未出列村）。两处口径不同，资金测算以前者为准。",
+                "{}按 {} 个贫困村安排资金，{}所列{}年底贫困村基数为 {base} 个（未出列村）。两处口径不同（前者含已出列的贫困村），引用时请注明口径。",
                 f.section, f.poverty_villages_stated, plan.rolling_plan.section, plan.rolling_plan.base_year
             ),
         ));

@@ -80,6 +80,21 @@ pub struct VillageFigures {
     pub remaining_poor: Option<u32>,
     pub incidence_pct: Option<f64>,
     pub exited: bool,
+    /// 备注 as the township typed it.
+    pub remark: String,
+}
+
+/// A project of 统筹整合 funds located in a deep-poverty village.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectFigures {
+    pub township: String,
+    pub name: String,
+    pub village: String,
+    pub category: Option<String>,
+    pub planned_wan: f64,
+    pub disbursed_wan: f64,
+    pub disbursement_pct: Option<f64>,
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +120,7 @@ pub struct MonthFigures {
     pub county: CountyFigures,
     pub townships: Vec<TownshipFigures>,
     pub deep_villages: Vec<VillageFigures>,
+    pub deep_projects: Vec<ProjectFigures>,
     pub indicators: Vec<IndicatorFigures>,
     /// Townships with no report for the month (未报送).
     pub not_reported: Vec<String>,
@@ -141,6 +157,7 @@ pub fn month(plan: &Plan, reports: &[Report], period: Period) -> MonthFigures {
         period,
         county,
         deep_villages: deep_villages(plan, &sources),
+        deep_projects: deep_projects(plan, &sources),
         indicators: indicators(plan, reports, period),
         not_reported: sources.iter().filter(|(_, s, _)| *s != Status::Reported).map(|(t, ..)| t.to_string()).collect(),
         townships,
@@ -227,6 +244,31 @@ fn county(plan: &Plan, ts: &[TownshipFigures], sources: &[(&str, Status, Option<
     }
 }
 
+/// The 统筹整合 projects located in deep-poverty villages, in township order.
+fn deep_projects(plan: &Plan, sources: &[(&str, Status, Option<&Report>)]) -> Vec<ProjectFigures> {
+    let mut out = Vec::new();
+    for (t, _, r) in sources {
+        for p in r.map(|r| r.projects.as_slice()).unwrap_or_default() {
+            let at = p.village.as_deref().and_then(|v| plan.listed_village(t, v));
+            let Some((village, ListedAs::DeepPoverty)) = at else { continue };
+            if p.source.as_deref() != Some("统筹整合") {
+                continue;
+            }
+            out.push(ProjectFigures {
+                township: t.to_string(),
+                name: p.name.clone(),
+                village: village.to_string(),
+                category: p.category.clone(),
+                planned_wan: wan(p.planned),
+                disbursed_wan: wan(p.disbursed),
+                disbursement_pct: pct(p.disbursed.into(), p.planned.into()),
+                status: p.status.clone(),
+            });
+        }
+    }
+    out
+}
+
 /// Σ 计划投资 of 统筹整合 projects, and of those located in a deep-poverty village.
 fn integrated_funds(plan: &Plan, sources: &[(&str, Status, Option<&Report>)]) -> (i64, i64) {
     let mut all = 0;
@@ -263,6 +305,7 @@ fn deep_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)]) -> Ve
                 remaining_poor: row.map(|v| v.remaining_poor()),
                 incidence_pct: row.and_then(|v| pct(v.remaining_poor().into(), v.population.into())),
                 exited: row.is_some_and(|v| v.exited && village_type(plan, t, v) != VillageType::非贫困村),
+                remark: row.map(|v| v.remark.clone()).unwrap_or_default(),
             }
         })
         .collect()

@@ -110,9 +110,11 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
                 v.remaining_poor.map_or("—".into(), count),
                 pct(v.incidence_pct),
                 if v.exited { "是".into() } else { "否".into() },
+                v.remark.clone(),
             ]
         })
         .collect();
+    let county_progress = crate::aggregate::ratio::pct(c.lifted_to_date.into(), c.poor_at_start.into());
     let focus_rows: Vec<usize> = f.deep_villages.iter().enumerate().filter(|(_, v)| v.focus).map(|(i, _)| i).collect();
     json!({
         "draft": meta.draft,
@@ -125,18 +127,24 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
         "township_header": ["乡镇", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "出列村数", "资金拨付率", "排名"],
         "township_rows": township_rows,
         "township_total": ["全县合计", count(c.poor_at_start), count(c.lifted_this_month), count(c.lifted_to_date),
-            pct(crate::aggregate::ratio::pct(c.lifted_to_date.into(), c.poor_at_start.into())),
+            pct(county_progress),
             count(c.exited_villages), pct(c.disbursement_pct), "—"],
         "township_notes": notes,
         "village_caption": "表2　深度贫困村脱贫进展（单位：人）",
-        "village_header": ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率", "已出列"],
+        "village_header": ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率", "已出列", "备注"],
         "village_rows": villages,
         "village_focus_rows": focus_rows,
         "village_note": "注：★为贫困发生率高于30%、开展“解剖麻雀”式分析的4个深度贫困村（规划二(一)1）。贫困发生率＝剩余贫困人口÷户籍人口。",
+        "project_caption": "表3　统筹整合资金投向深度贫困村的项目（单位：万元）",
+        "project_header": ["乡镇", "项目名称", "所在村", "计划投资", "累计拨付", "拨付率", "状态"],
+        "project_rows": f.deep_projects.iter().map(|p| vec![
+            p.township.clone(), p.name.clone(), p.village.clone(), super::format::wan(p.planned_wan),
+            super::format::wan(p.disbursed_wan), pct(p.disbursement_pct), p.status.clone().unwrap_or_else(|| "—".into()),
+        ]).collect::<Vec<_>>(),
         "chart_caption": format!("图1　各乡镇{}（截至{}）", f.ranked_by, f.period.chinese()),
         "chart": f.townships.iter().map(|t| json!({"name": t.name, "value": t.progress_pct, "label": pct(t.progress_pct)})).collect::<Vec<_>>(),
-        "time_progress": c.time_progress_pct,
-        "chart_marker_label": format!("红色虚线为时序进度{}", pct(Some(c.time_progress_pct))),
+        "chart_marker": county_progress,
+        "chart_marker_label": format!("红色虚线为全县平均{}{}", f.ranked_by, pct(county_progress)),
         "distribution": config.distribution.iter().map(|Distribution { label, text }| json!({"label": label, "text": text})).collect::<Vec<_>>(),
         "copies": (config.copies > 0).then(|| config.copies.to_string()),
     })
