@@ -14,7 +14,8 @@ fn county_value(plan: &Plan, reports: &[Report], ind: &Indicator, period: Period
             (Status::Missing, _) | (_, None) => None,
             (_, Some(r)) => r.indicators.iter().find(|i| i.name == ind.name).map(|i| i.to_date),
         })
-        .sum()
+        .sum::<f64>()
+        + 0.0 // an empty f64 sum is −0.0
 }
 
 pub fn indicators(plan: &Plan, reports: &[Report], period: Period) -> Vec<IndicatorFigures> {

@@ -1,0 +1,105 @@
+//! Shared test helpers: temporary data folders with generated workbooks, and PDF reading.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use jianbao::sample::xlsx::{self, Sheet, Value};
+use jianbao::Options;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A data folder in a temporary directory, with the bundled plan and config.
+pub struct TestData {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestData {
+    pub fn new() -> TestData {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        for f in ["plan.yaml", "config.yaml"] {
+            std::fs::copy(repo().join("data").join(f), data.join(f)).unwrap();
+        }
+        TestData { dir }
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    pub fn options(&self) -> Options {
+        Options { data: self.data(), out: self.out(), ..Options::in_dir(&repo()) }
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) {
+        let p = self.data().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
+    pub fn add(&self, rel: &str, book: &Book) {
+        self.write(rel, &xlsx::write(&book.sheets()).unwrap());
+    }
+}
+
+pub fn t(s: &str) -> Value {
+    Value::from(s)
+}
+
+pub fn n(x: f64) -> Value {
+    Value::Number(x)
+}
+
+/// A village row: name, type, population, poor at start, this month, to date, exited, remark.
+pub struct V<'a>(pub &'a str, pub &'a str, pub u32, pub u32, pub u32, pub u32, pub &'a str, pub &'a str);
+
+/// A project row: name, category, village, source, planned, disbursed, status.
+pub struct P<'a>(pub &'a str, pub &'a str, pub &'a str, pub &'a str, pub f64, pub f64, pub &'a str);
+
+/// A township workbook in the submission format.
+pub struct Book<'a> {
+    pub township: &'a str,
+    pub month: &'a str,
+    pub villages: Vec<V<'a>>,
+    pub projects: Vec<P<'a>>,
+    /// (indicator, this month, to date)
+    pub indicators: Vec<(&'a str, f64, f64)>,
+}
+
+impl Book<'_> {
+    pub fn sheets(&self) -> Vec<Sheet> {
+        let mut cover = Sheet::new("基本信息");
+        cover.row(vec![t("乡镇"), t(self.township)]).row(vec![t("统计月份"), t(self.month)]);
+        let mut villages = Sheet::new("村级进度");
+        villages.row(
+            ["村名", "村类型", "户籍人口", "年初贫困人口", "本月脱贫人数", "累计脱贫人数", "是否出列", "备注"].map(t).to_vec(),
+        );
+        for V(name, kind, pop, poor, month, done, exited, remark) in &self.villages {
+            villages.row(vec![t(name), t(kind), (*pop).into(), (*poor).into(), (*month).into(), (*done).into(), t(exited), t(remark)]);
+        }
+        let mut projects = Sheet::new("项目资金");
+        projects.row(["项目名称", "项目类别", "所在村", "资金来源", "计划投资", "累计拨付", "项目状态"].map(t).to_vec());
+        for P(name, cat, village, source, planned, paid, status) in &self.projects {
+            projects.row(vec![t(name), t(cat), t(village), t(source), n(*planned), n(*paid), t(status)]);
+        }
+        let mut indicators = Sheet::new("专项指标");
+        indicators.row(["指标名称", "本月完成", "本年累计"].map(t).to_vec());
+        for (name, month, to_date) in &self.indicators {
+            indicators.row(vec![t(name), n(*month), n(*to_date)]);
+        }
+        vec![cover, villages, projects, indicators]
+    }
+}
+
+/// The text of a PDF, with whitespace removed so that layout line breaks do not matter.
+pub fn pdf_text(path: &Path) -> String {
+    let text = pdf_extract::extract_text(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}

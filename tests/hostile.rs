@@ -1,0 +1,75 @@
+//! Data is never markup: hostile text from a spreadsheet prints literally and changes nothing else.
+
+mod common;
+
+use common::{pdf_text, Book, TestData, P, V};
+
+const HOSTILE_REMARK: &str = "#read(\"/etc/passwd\")";
+const HOSTILE_PROJECT: &str = "{{ 7*7 }} *_[]$@<>\\` #set page(width: 1cm) // x";
+
+fn build(remark: &str, project: &str) -> (String, serde_json::Value, usize) {
+    let d = TestData::new();
+    d.add(
+        "submissions/2018-03/南村乡.xlsx",
+        &Book {
+            township: "南村乡",
+            month: "2018-03",
+            villages: vec![V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", remark)],
+            projects: vec![P(project, "基础设施", "关底村", "统筹整合", 100.0, 40.0, "在建")],
+            indicators: vec![],
+        },
+    );
+    let built = jianbao::build(&d.options()).unwrap();
+    assert!(!built.checked.has_errors(), "{:#?}", built.checked.diagnostics);
+    let pdf = d.out().join("2018-03/工作简报.pdf");
+    let pages = lopdf::Document::load(&pdf).unwrap().get_pages().len();
+    let json = serde_json::from_slice(&std::fs::read(d.out().join("2018-03/工作简报.json")).unwrap()).unwrap();
+    (pdf_text(&pdf), json, pages)
+}
+
+/// The text without page numbers (`—3—`), which move when a longer value wraps.
+fn without_page_numbers(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('—') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + '—'.len_utf8()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with('—') {
+            rest = &after[digits + '—'.len_utf8()..];
+        } else {
+            out.push('—');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn hostile_remark_and_project_name_print_literally() {
+    let (text, json, pages) = build(HOSTILE_REMARK, HOSTILE_PROJECT);
+    assert!(text.contains(&squash(HOSTILE_REMARK)), "remark not literal in {text}");
+    assert!(text.contains(&squash(HOSTILE_PROJECT)), "project not literal in {text}");
+    assert!(!text.contains("root:x:0"), "a file was read");
+    assert!(!text.contains("49"), "a template expression was evaluated");
+    assert_eq!(json["figures"]["deep_villages"][0]["remark"], HOSTILE_REMARK);
+    assert_eq!(json["figures"]["deep_projects"][0]["name"], HOSTILE_PROJECT);
+
+    // Nothing else changes: the same document with plain strings has the same pages and text.
+    let (plain, plain_json, plain_pages) = build("普通备注", "普通项目");
+    assert_eq!(pages, plain_pages);
+    let normalised = text.replace(&squash(HOSTILE_REMARK), "普通备注").replace(&squash(HOSTILE_PROJECT), "普通项目");
+    // Page numbers and repeated table headers move when a longer value wraps; the rest is identical.
+    let header = "乡镇村名户籍人口年初贫困人口剩余贫困人口贫困发生率已出列备注";
+    let layout_free = |s: &str| without_page_numbers(s).replace(header, "");
+    assert_eq!(layout_free(&normalised), layout_free(&plain));
+    let mut plain_json = plain_json;
+    plain_json["figures"]["deep_villages"][0]["remark"] = HOSTILE_REMARK.into();
+    plain_json["figures"]["deep_projects"][0]["name"] = HOSTILE_PROJECT.into();
+    assert_eq!(json, plain_json);
+}
