@@ -1,0 +1,75 @@
+//! The command line: exit codes, JSON diagnostics, reproducible output.
+
+mod common;
+
+use std::process::Command;
+
+use common::{repo, t, Book, TestData, V};
+
+fn jianbao(d: &TestData, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(args)
+        .arg("--data")
+        .arg(d.data())
+        .arg("--out")
+        .arg(d.out())
+        .current_dir(repo())
+        .output()
+        .unwrap()
+}
+
+fn bad_data() -> TestData {
+    let d = TestData::new();
+    let b = Book { township: "南村乡", month: "2018-03", villages: vec![V("关底村", "深度贫困村", 1000, 300, 0, 50, "否", "")], projects: vec![], indicators: vec![] };
+    let mut sheets = b.sheets();
+    sheets[1].rows[1][5] = t("约50");
+    d.write("南村乡.xlsx", &jianbao::sample::xlsx::write(&sheets).unwrap());
+    d
+}
+
+#[test]
+fn check_json_lists_diagnostics_with_exactly_the_contract_keys() {
+    let d = bad_data();
+    let out = jianbao(&d, &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let diags: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(&out.stdout).unwrap();
+    for d in &diags {
+        let keys: Vec<&str> = d.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["cell", "code", "file", "message", "severity", "sheet"]);
+    }
+    let e = diags.iter().find(|d| d["code"] == "E-NUMBER").unwrap();
+    assert_eq!((&e["severity"], &e["file"], &e["sheet"], &e["cell"]), (&"error".into(), &"南村乡.xlsx".into(), &"村级进度".into(), &"F2".into()));
+    let plan_note = diags.iter().find(|d| d["file"] == "plan.yaml").unwrap();
+    assert_eq!((&plan_note["sheet"], &plan_note["cell"]), (&serde_json::Value::Null, &serde_json::Value::Null));
+}
+
+#[test]
+fn exit_codes_separate_data_errors_from_usage_errors() {
+    let d = bad_data();
+    let text = jianbao(&d, &["check"]);
+    assert_eq!(text.status.code(), Some(1));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(stdout.contains("错误 E-NUMBER  南村乡.xlsx › 村级进度 › F2"), "{stdout}");
+    assert!(stdout.contains("共读取 1 个文件：错误 1 个"), "{stdout}");
+    assert_eq!(jianbao(&d, &["build"]).status.code(), Some(1));
+    assert_eq!(jianbao(&d, &["--period", "2018-3"]).status.code(), Some(2));
+    std::fs::write(d.data().join("plan.yaml"), "county: [").unwrap();
+    let broken = jianbao(&d, &["check"]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(String::from_utf8(broken.stderr).unwrap().contains("plan.yaml"));
+}
+
+#[test]
+fn same_inputs_give_the_same_bytes_in_another_directory() {
+    let builds: Vec<Vec<u8>> = (0..2)
+        .map(|_| {
+            let out = tempfile::tempdir().unwrap();
+            let opts = jianbao::Options { out: out.path().to_path_buf(), period: "2018-02".parse().ok(), ..jianbao::Options::in_dir(&repo()) };
+            jianbao::build(&opts).unwrap();
+            let mut bytes = std::fs::read(out.path().join("2018-02/工作简报.pdf")).unwrap();
+            bytes.extend(std::fs::read(out.path().join("2018-02/工作简报.json")).unwrap());
+            bytes
+        })
+        .collect();
+    assert!(builds[0] == builds[1], "two builds differ");
+}
