@@ -135,7 +135,11 @@ impl Plan {
 
     pub fn parse(text: &str) -> std::result::Result<Plan, String> {
         serde_yaml::from_str(text).map_err(|e| match e.location() {
-            Some(loc) => format!("第{}行第{}列：{}", loc.line(), loc.column(), e),
+            Some(loc) => {
+                let msg = e.to_string();
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                format!("第{}行第{}列：{msg}", loc.line(), loc.column())
+            }
             None => e.to_string(),
         })
     }
