@@ -1,7 +1,7 @@
 //! A worksheet as a plain grid of typed cells, independent of the file format, with the
 //! absolute position of its first cell so that diagnostics show Excel's own A1 references.
 
-use calamine::{Data, Range, Reader};
+use calamine::{Data, Reader};
 use std::io::Cursor;
 
 use super::normalize::clean_text;
@@ -17,6 +17,8 @@ pub enum Cell {
     Date(f64),
     /// An error value such as `#DIV/0!`.
     Error(String),
+    /// A formula whose result was never saved (the file was not recalculated in Excel/WPS).
+    NoCache(String),
 }
 
 impl Cell {
@@ -36,6 +38,7 @@ impl Cell {
             Cell::Text(t) => clean_text(t),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             Cell::Error(e) => e.clone(),
+            Cell::NoCache(_) => String::new(),
         }
     }
 }
@@ -83,27 +86,180 @@ impl Grid {
     }
 }
 
-/// An opened workbook: its sheets by name, in file order.
+/// Limits that keep a hostile or broken file from hanging the tool or exhausting memory.
+/// A township workbook is a few kilobytes with a few hundred rows.
+pub mod limits {
+    pub const FILE_BYTES: usize = 20 * 1024 * 1024;
+    pub const UNZIPPED_BYTES: u64 = 200 * 1024 * 1024;
+    pub const ZIP_ENTRIES: usize = 2_000;
+    pub const SHEETS: usize = 50;
+    pub const ROWS: u32 = 5_000;
+    pub const COLUMNS: u32 = 100;
+    pub const CELLS: usize = 200_000;
+}
+
+/// An opened workbook: its sheets in file order, and sheets cut short by the limits.
 pub struct Workbook {
     pub sheets: Vec<Grid>,
+    /// Sheets that exceeded `limits::ROWS`, `COLUMNS` or `CELLS`: (sheet, what).
+    pub truncated: Vec<(String, String)>,
 }
 
-/// Opens any supported format from bytes. The error is calamine's, for the diagnostic.
-pub fn open(bytes: &[u8]) -> Result<Workbook, String> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-    let names = book.sheet_names().to_vec();
-    let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
-        let range = book.worksheet_range(&name).map_err(|e| format!("工作表“{name}”：{e}"))?;
-        sheets.push(grid_from_range(name, &range));
+/// Why a file could not be opened at all.
+#[derive(Debug)]
+pub enum OpenError {
+    /// Too large or a zip bomb: (what, limit).
+    TooLarge(String),
+    /// Not readable as a spreadsheet (calamine's message).
+    Unreadable(String),
+}
+
+/// Opens any supported format from bytes, within the limits. Only sheets for which `wanted`
+/// is true are read; the others are listed by name with no cells.
+pub fn open(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Workbook, OpenError> {
+    if bytes.len() > limits::FILE_BYTES {
+        return Err(OpenError::TooLarge(format!("文件大小 {} 字节，超过上限 {} 字节", bytes.len(), limits::FILE_BYTES)));
     }
-    Ok(Workbook { sheets })
+    if bytes.starts_with(b"PK") {
+        check_zip(bytes)?;
+        if let Ok(mut xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) {
+            return open_xlsx(&mut xlsx, wanted);
+        }
+    }
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| OpenError::Unreadable(e.to_string()))?;
+    let names = book.sheet_names().to_vec();
+    check_sheet_count(names.len())?;
+    let mut out = Workbook { sheets: Vec::new(), truncated: Vec::new() };
+    for name in names {
+        if !wanted(&name) {
+            out.finish(SparseGrid::new(&name));
+            continue;
+        }
+        let range = book.worksheet_range(&name).map_err(|e| OpenError::Unreadable(format!("工作表“{name}”：{e}")))?;
+        let formulas = book.worksheet_formula(&name).ok();
+        let mut grid = SparseGrid::new(&name);
+        for (r, c, v) in range.used_cells() {
+            let (row, col) = (range.start().unwrap_or((0, 0)).0 + r as u32, range.start().unwrap_or((0, 0)).1 + c as u32);
+            if !grid.push(row, col, cell_from_data(v)) {
+                break;
+            }
+        }
+        if let Some(f) = formulas {
+            for (r, c, formula) in f.used_cells() {
+                let (row, col) = (f.start().unwrap_or((0, 0)).0 + r as u32, f.start().unwrap_or((0, 0)).1 + c as u32);
+                if !formula.is_empty() && range.get_value((row, col)).is_none_or(|v| *v == Data::Empty) {
+                    grid.push(row, col, Cell::NoCache(formula.clone()));
+                }
+            }
+        }
+        out.finish(grid);
+    }
+    Ok(out)
 }
 
-fn grid_from_range(name: String, range: &Range<Data>) -> Grid {
-    let origin = range.start().unwrap_or((0, 0));
-    let rows = range.rows().map(|r| r.iter().map(cell_from_data).collect()).collect();
-    Grid { name, origin, rows }
+fn check_sheet_count(n: usize) -> Result<(), OpenError> {
+    if n > limits::SHEETS {
+        return Err(OpenError::TooLarge(format!("共 {n} 个工作表，超过上限 {} 个", limits::SHEETS)));
+    }
+    Ok(())
+}
+
+/// Refuses zip archives whose declared contents are too many or too large (zip bombs).
+fn check_zip(bytes: &[u8]) -> Result<(), OpenError> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    if zip.len() > limits::ZIP_ENTRIES {
+        return Err(OpenError::TooLarge(format!("压缩包内有 {} 个文件，超过上限 {} 个", zip.len(), limits::ZIP_ENTRIES)));
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let size = zip.by_index_raw(i).map(|f| f.size()).unwrap_or(0);
+        total = total.saturating_add(size);
+    }
+    if total > limits::UNZIPPED_BYTES {
+        return Err(OpenError::TooLarge(format!("解压后 {total} 字节，超过上限 {} 字节（疑为压缩炸弹）", limits::UNZIPPED_BYTES)));
+    }
+    Ok(())
+}
+
+fn open_xlsx(xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>, wanted: &dyn Fn(&str) -> bool) -> Result<Workbook, OpenError> {
+    let names = xlsx.sheet_names().to_vec();
+    check_sheet_count(names.len())?;
+    let mut out = Workbook { sheets: Vec::new(), truncated: Vec::new() };
+    for name in names {
+        if !wanted(&name) {
+            out.finish(SparseGrid::new(&name));
+            continue;
+        }
+        let mut reader = xlsx.worksheet_cells_reader(&name).map_err(|e| OpenError::Unreadable(format!("工作表“{name}”：{e}")))?;
+        let mut grid = SparseGrid::new(&name);
+        loop {
+            let cell = reader.next_cell_with_formula().map_err(|e| OpenError::Unreadable(format!("工作表“{name}”：{e}")))?;
+            let Some(c) = cell else { break };
+            let value = match (c.value, c.formula) {
+                (calamine::DataRef::Empty, Some(f)) if !f.is_empty() => Cell::NoCache(f),
+                (v, _) => cell_from_data(&Data::from(v)),
+            };
+            if !grid.push(c.pos.0, c.pos.1, value) {
+                break;
+            }
+        }
+        drop(reader);
+        out.finish(grid);
+    }
+    Ok(out)
+}
+
+/// Cells collected sparsely with the limits enforced, then laid out as a dense grid of the
+/// used range (bounded by `limits::ROWS × limits::COLUMNS`).
+struct SparseGrid {
+    name: String,
+    cells: Vec<(u32, u32, Cell)>,
+    truncated: Option<String>,
+}
+
+impl SparseGrid {
+    fn new(name: &str) -> Self {
+        SparseGrid { name: name.to_string(), cells: Vec::new(), truncated: None }
+    }
+
+    /// Adds a cell; `false` once a limit is reached (the rest of the sheet is not read).
+    fn push(&mut self, row: u32, col: u32, cell: Cell) -> bool {
+        if cell == Cell::Empty {
+            return true;
+        }
+        let over = if row >= limits::ROWS {
+            Some(format!("第 {} 行超过行数上限 {}", row + 1, limits::ROWS))
+        } else if col >= limits::COLUMNS {
+            Some(format!("第 {} 列超过列数上限 {}", col + 1, limits::COLUMNS))
+        } else if self.cells.len() >= limits::CELLS {
+            Some(format!("非空单元格超过上限 {}", limits::CELLS))
+        } else {
+            None
+        };
+        if let Some(what) = over {
+            self.truncated = Some(what);
+            return false;
+        }
+        self.cells.push((row, col, cell));
+        true
+    }
+}
+
+impl Workbook {
+    fn finish(&mut self, g: SparseGrid) {
+        if let Some(what) = g.truncated {
+            self.truncated.push((g.name.clone(), what));
+        }
+        let r0 = g.cells.iter().map(|c| c.0).min().unwrap_or(0);
+        let c0 = g.cells.iter().map(|c| c.1).min().unwrap_or(0);
+        let height = g.cells.iter().map(|c| c.0 - r0 + 1).max().unwrap_or(0) as usize;
+        let width = g.cells.iter().map(|c| c.1 - c0 + 1).max().unwrap_or(0) as usize;
+        let mut rows = vec![vec![Cell::Empty; width]; height];
+        for (r, c, cell) in g.cells {
+            rows[(r - r0) as usize][(c - c0) as usize] = cell;
+        }
+        self.sheets.push(Grid { name: g.name, origin: (r0, c0), rows });
+    }
 }
 
 fn cell_from_data(d: &Data) -> Cell {

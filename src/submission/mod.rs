@@ -125,14 +125,27 @@ pub struct IndicatorRow {
 /// to aggregate, and every diagnostic found either way.
 pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let book = match grid::open(bytes) {
+    let wanted = |name: &str| [COVER, VILLAGES, PROJECTS, INDICATORS].contains(&header_key(name).as_str());
+    let book = match grid::open(bytes, &wanted) {
         Ok(b) => b,
-        Err(e) => {
+        Err(grid::OpenError::Unreadable(e)) => {
             let msg = format!("无法打开此文件（{e}）。请确认它是 Excel 或 WPS 保存的 .xlsx/.xls/.ods 文件、未加密且未损坏，然后重新发送。");
             diags.push(Diagnostic::error("E-OPEN", file, msg));
             return (None, diags);
         }
+        Err(grid::OpenError::TooLarge(what)) => {
+            let msg = format!("文件过大，未读取：{what}。乡镇月报通常只有几十KB，请检查是否发错了文件。");
+            diags.push(Diagnostic::error("E-TOO-LARGE", file, msg));
+            return (None, diags);
+        }
     };
+    for (sheet, what) in &book.truncated {
+        let msg = format!("工作表过大，超出部分未读取：{what}。请删除表格下方或右侧多余的内容。");
+        diags.push(Diagnostic::error("E-TOO-LARGE", file, msg).at_sheet(sheet));
+    }
+    for g in &book.sheets {
+        report_formulas_without_values(g, file, &mut diags);
+    }
     let sheet = |name: &str| book.sheets.iter().find(|g| header_key(&g.name) == name);
     let (Some(cover), Some(villages)) = (sheet(COVER), sheet(VILLAGES)) else {
         for name in [COVER, VILLAGES] {
@@ -168,6 +181,20 @@ pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> (Option<Report>, Vec<Diagn
         indicators,
     });
     (report, diags)
+}
+
+/// A formula whose result was never saved has no value to read: an error at its cell.
+fn report_formulas_without_values(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) {
+    for (r, row) in g.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if let grid::Cell::NoCache(formula) = cell {
+                let msg = format!(
+                    "公式“={formula}”没有保存计算结果，无法读取。请在 Excel 或 WPS 中打开此文件、保存后重新发送。"
+                );
+                diags.push(Diagnostic::error("E-FORMULA", file, msg).at_cell(&g.name, g.a1(r, c)));
+            }
+        }
+    }
 }
 
 fn missing_sheet(file: &str, name: &str, sheets: &[Grid], required: bool) -> Diagnostic {

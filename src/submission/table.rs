@@ -78,6 +78,11 @@ impl<'g> Table<'g> {
         self.diag(Diagnostic::error(code, self.file, msg), row, column)
     }
 
+    /// A formula cell with no saved value (reported once, as E-FORMULA, when the file is read).
+    fn no_cache(&self, row: usize, column: &str) -> bool {
+        matches!(self.cell(row, column), Cell::NoCache(_))
+    }
+
     /// Text of a cell; `None` when blank.
     pub fn text(&self, row: usize, column: &str) -> Option<String> {
         let t = self.cell(row, column).as_text();
@@ -87,7 +92,7 @@ impl<'g> Table<'g> {
     /// Required text; a blank cell is an error.
     pub fn required_text(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
         let t = self.text(row, column);
-        if t.is_none() {
+        if t.is_none() && !self.no_cache(row, column) {
             diags.push(self.err("E-REQUIRED", row, column, format!("“{column}”不能为空。请填写{column}。")));
         }
         t
@@ -97,6 +102,7 @@ impl<'g> Table<'g> {
     pub fn number(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<f64> {
         match self.cell(row, column) {
             Cell::Number(n) => Some(*n),
+            Cell::NoCache(_) => None,
             c if c.is_blank() => None,
             Cell::Text(t) => {
                 let v = parse_number(t);
@@ -139,7 +145,7 @@ impl<'g> Table<'g> {
 
     /// A required count: blank is an error.
     pub fn required_count(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<u32> {
-        if self.cell(row, column).is_blank() {
+        if self.cell(row, column).is_blank() && !self.no_cache(row, column) {
             diags.push(self.err("E-REQUIRED", row, column, format!("“{column}”不能为空。请填写数字，没有请填 0。")));
             return None;
         }
