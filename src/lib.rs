@@ -68,6 +68,11 @@ impl Checked {
     pub fn has_errors(&self) -> bool {
         has_errors(&self.diagnostics)
     }
+
+    /// Files with at least one error: their townships are 数据待核 in a draft.
+    pub fn files_with_errors(&self) -> std::collections::BTreeSet<String> {
+        self.diagnostics.iter().filter(|d| d.severity == diag::Severity::Error).map(|d| d.file.clone()).collect()
+    }
 }
 
 /// What a build wrote.
@@ -130,7 +135,7 @@ fn periods(reports: &[Report], only: Option<Period>) -> Vec<(Period, u32)> {
 }
 
 fn build_bulletin(engine: &render::Engine, c: &Checked, period: Period, issue: u32, opts: &Options) -> Result<Vec<PathBuf>> {
-    let figures = aggregate::month(&c.plan, &c.reports, period);
+    let figures = aggregate::month(&c.plan, &c.reports, period, &c.files_with_errors());
     let meta = bulletin::Meta { issue, date: (period.year, period.month, period.last_day()), draft: opts.draft };
     let rendered = bulletin::render(engine, &c.config, &figures, &meta)?;
     let dir = opts.out.join(period.to_string());

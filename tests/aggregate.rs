@@ -43,7 +43,7 @@ fn two_townships() -> TestData {
 fn county_and_township_figures_match_hand_computation() {
     let d = two_townships();
     let checked = jianbao::check(&d.options()).unwrap();
-    let f = aggregate::month(&checked.plan, &checked.reports, "2018-03".parse().unwrap());
+    let f = aggregate::month(&checked.plan, &checked.reports, "2018-03".parse().unwrap(), &Default::default());
     let nancun = &f.townships[0];
     assert_eq!((nancun.name.as_str(), nancun.status), ("南村乡", Status::Reported));
     assert_eq!(nancun.poor_at_start, 540);

@@ -19,7 +19,7 @@ fn assert_snapshot(name: &str, actual: &str) {
 fn sample_2018_06_figures_and_narrative() {
     let opts = jianbao::Options::in_dir(&repo());
     let checked = jianbao::check(&opts).unwrap();
-    let figures = jianbao::aggregate::month(&checked.plan, &checked.reports, "2018-06".parse().unwrap());
+    let figures = jianbao::aggregate::month(&checked.plan, &checked.reports, "2018-06".parse().unwrap(), &Default::default());
     assert_snapshot("2018-06-figures.json", &serde_json::to_string_pretty(&figures).unwrap());
     let engine = jianbao::render::Engine::new(&opts.fonts, &opts.templates).unwrap();
     let narrative = jianbao::render::bulletin::narrative(&engine, &figures).unwrap();

@@ -1,34 +1,36 @@
 //! County indicator figures against the plan's targets and time progress.
 
-use super::{source_report, IndicatorFigures, Status};
+use std::collections::BTreeSet;
+
+use super::{source_report, IndicatorFigures};
 use crate::period::Period;
 use crate::plan::{Indicator, Plan};
 use crate::submission::Report;
 
 /// County value of an indicator at `period`: Σ over townships of each one's latest report of
 /// the year (flow: 本年累计; stock: the level).
-fn county_value(plan: &Plan, reports: &[Report], ind: &Indicator, period: Period) -> f64 {
+fn county_value(plan: &Plan, reports: &[Report], ind: &Indicator, period: Period, unverified: &BTreeSet<String>) -> f64 {
     plan.townships
         .iter()
-        .filter_map(|t| match source_report(reports, t, period) {
-            (Status::Missing, _) | (_, None) => None,
+        .filter_map(|t| match source_report(reports, t, period, unverified) {
+            (_, None) => None,
             (_, Some(r)) => r.indicators.iter().find(|i| i.name == ind.name).map(|i| i.to_date),
         })
         .sum::<f64>()
         + 0.0 // an empty f64 sum is −0.0
 }
 
-pub fn indicators(plan: &Plan, reports: &[Report], period: Period) -> Vec<IndicatorFigures> {
-    plan.indicators.iter().map(|ind| indicator(plan, reports, ind, period)).collect()
+pub fn indicators(plan: &Plan, reports: &[Report], period: Period, unverified: &BTreeSet<String>) -> Vec<IndicatorFigures> {
+    plan.indicators.iter().map(|ind| indicator(plan, reports, ind, period, unverified)).collect()
 }
 
-fn indicator(plan: &Plan, reports: &[Report], ind: &Indicator, period: Period) -> IndicatorFigures {
+fn indicator(plan: &Plan, reports: &[Report], ind: &Indicator, period: Period, unverified: &BTreeSet<String>) -> IndicatorFigures {
     let target = ind.target_for(period.year);
-    let mut value = county_value(plan, reports, ind, period);
+    let mut value = county_value(plan, reports, ind, period, unverified);
     if let Some(t) = target.filter(|t| t.from < period.year && ind.kind == crate::plan::IndicatorKind::Flow) {
         for y in t.from..period.year {
             if let Some(dec) = Period::new(y, 12) {
-                value += county_value(plan, reports, ind, dec);
+                value += county_value(plan, reports, ind, dec, unverified);
             }
         }
     }

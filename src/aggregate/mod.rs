@@ -3,6 +3,8 @@
 
 pub mod ratio;
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 
 use crate::period::Period;
@@ -20,6 +22,8 @@ pub enum Status {
     CarriedForward,
     /// 未报送, and no report earlier in the year.
     Missing,
+    /// 数据待核: the report has errors (draft builds only); its figures are left out.
+    Unverified,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,11 +128,21 @@ pub struct MonthFigures {
     pub indicators: Vec<IndicatorFigures>,
     /// Townships with no report for the month (未报送).
     pub not_reported: Vec<String>,
+    /// Townships whose report has errors, left out of the figures (数据待核, draft builds).
+    pub unverified: Vec<String>,
     pub ranked_by: &'static str,
 }
 
 /// The report a township's figures for `period` come from: its own, or the latest earlier one of the year.
-fn source_report<'a>(reports: &'a [Report], township: &str, period: Period) -> (Status, Option<&'a Report>) {
+fn source_report<'a>(reports: &'a [Report], township: &str, period: Period, unverified: &BTreeSet<String>) -> (Status, Option<&'a Report>) {
+    let (status, report) = latest_report(reports, township, period);
+    match report {
+        Some(r) if unverified.contains(&r.file) => (Status::Unverified, None),
+        _ => (status, report),
+    }
+}
+
+fn latest_report<'a>(reports: &'a [Report], township: &str, period: Period) -> (Status, Option<&'a Report>) {
     let same_year = reports.iter().filter(|r| r.township == township && r.period.year == period.year);
     if let Some(r) = same_year.clone().find(|r| r.period == period) {
         return (Status::Reported, Some(r));
@@ -139,13 +153,14 @@ fn source_report<'a>(reports: &'a [Report], township: &str, period: Period) -> (
     }
 }
 
-/// Computes the month's figures. `reports` are the validated reports of any months.
-pub fn month(plan: &Plan, reports: &[Report], period: Period) -> MonthFigures {
+/// Computes the month's figures. `reports` are the validated reports of any months;
+/// reports whose file is in `unverified` (data errors, draft builds) are shown as 数据待核.
+pub fn month(plan: &Plan, reports: &[Report], period: Period, unverified: &BTreeSet<String>) -> MonthFigures {
     let sources: Vec<(&str, Status, Option<&Report>)> = plan
         .townships
         .iter()
         .map(|t| {
-            let (s, r) = source_report(reports, t, period);
+            let (s, r) = source_report(reports, t, period, unverified);
             (t.as_str(), s, r)
         })
         .collect();
@@ -158,8 +173,13 @@ pub fn month(plan: &Plan, reports: &[Report], period: Period) -> MonthFigures {
         county,
         deep_villages: deep_villages(plan, &sources),
         deep_projects: deep_projects(plan, &sources),
-        indicators: indicators(plan, reports, period),
-        not_reported: sources.iter().filter(|(_, s, _)| *s != Status::Reported).map(|(t, ..)| t.to_string()).collect(),
+        indicators: indicators(plan, reports, period, unverified),
+        not_reported: sources
+            .iter()
+            .filter(|(_, s, _)| matches!(s, Status::CarriedForward | Status::Missing))
+            .map(|(t, ..)| t.to_string())
+            .collect(),
+        unverified: sources.iter().filter(|(_, s, _)| *s == Status::Unverified).map(|(t, ..)| t.to_string()).collect(),
         townships,
         ranked_by,
     }
@@ -201,7 +221,7 @@ fn rank(townships: &mut [TownshipFigures]) -> &'static str {
     let by_target = townships.iter().any(|t| t.township_target.is_some());
     let key = |t: &TownshipFigures| -> Option<(u64, u64)> {
         let den = if by_target { t.township_target? } else { t.poor_at_start };
-        (t.status != Status::Missing && den > 0).then_some((u64::from(t.lifted_to_date), u64::from(den)))
+        (matches!(t.status, Status::Reported | Status::CarriedForward) && den > 0).then_some((u64::from(t.lifted_to_date), u64::from(den)))
     };
     let keys: Vec<Option<(u64, u64)>> = townships.iter().map(key).collect();
     for (i, t) in townships.iter_mut().enumerate() {

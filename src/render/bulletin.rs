@@ -69,6 +69,7 @@ pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
         top => names(&ranked[..n]),
         bottom => names(&ranked[ranked.len() - n..]),
         not_reported => &f.not_reported,
+        unverified => &f.unverified,
         carried => carried,
         behind => minijinja::Value::from(minijinja::value::Serde(&behind)),
     };
@@ -94,6 +95,7 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
         .filter_map(|t| match t.status {
             Status::CarriedForward => Some(format!("注：{}本月未报送，沿用{}月数据。", t.name, t.carried_from?.month)),
             Status::Missing => Some(format!("注：{}本月未报送，本年无数据。", t.name)),
+            Status::Unverified => Some(format!("注：{}报表有错误，数据待核，未计入全县合计。", t.name)),
             Status::Reported => None,
         })
         .collect();
@@ -151,9 +153,14 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
 }
 
 fn township_row(t: &TownshipFigures) -> Vec<String> {
-    if t.status == Status::Missing {
+    let placeholder = match t.status {
+        Status::Missing => Some("未报送"),
+        Status::Unverified => Some("数据待核"),
+        _ => None,
+    };
+    if let Some(p) = placeholder {
         let mut row = vec![t.name.clone()];
-        row.extend(std::iter::repeat_n("未报送".to_string(), 7));
+        row.extend(std::iter::repeat_n(p.to_string(), 7));
         return row;
     }
     vec![
