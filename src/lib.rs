@@ -11,6 +11,7 @@ pub mod load;
 pub mod output;
 pub mod period;
 pub mod plan;
+#[cfg(feature = "render")]
 pub mod render;
 pub mod report;
 pub mod sample;
@@ -24,6 +25,7 @@ use diag::{has_errors, Diagnostic};
 use error::Result;
 use period::Period;
 use plan::Plan;
+#[cfg(feature = "render")]
 use render::bulletin;
 use submission::Report;
 
@@ -101,6 +103,7 @@ pub fn check(opts: &Options) -> Result<Checked> {
     Ok(Checked { plan, config, reports, diagnostics, files_read: loaded.files_read })
 }
 
+#[cfg(feature = "render")]
 /// The whole pipeline: check, then (unless data errors stop it) aggregate and render each
 /// month's bulletin. The validation report is written on every build.
 pub fn build(opts: &Options) -> Result<Built> {
@@ -116,9 +119,13 @@ pub fn build(opts: &Options) -> Result<Built> {
     for (period, issue) in periods(&checked.reports, opts.period) {
         written.extend(build_bulletin(&engine, &checked, period, issue, opts)?);
     }
+    // Typst memoises across compilations; keep only recent entries so that repeated builds in
+    // one process (tests, a future watch mode) do not grow without bound.
+    comemo::evict(4);
     Ok(Built { checked, written })
 }
 
+#[cfg(feature = "render")]
 /// The months to build with their bulletin number within the year (第N期).
 fn periods(reports: &[Report], only: Option<Period>) -> Vec<(Period, u32)> {
     let mut all: Vec<Period> = reports.iter().map(|r| r.period).collect();
@@ -134,6 +141,7 @@ fn periods(reports: &[Report], only: Option<Period>) -> Vec<(Period, u32)> {
     out
 }
 
+#[cfg(feature = "render")]
 fn build_bulletin(engine: &render::Engine, c: &Checked, period: Period, issue: u32, opts: &Options) -> Result<Vec<PathBuf>> {
     let figures = aggregate::month(&c.plan, &c.reports, period, &c.files_with_errors());
     let meta = bulletin::Meta { issue, date: (period.year, period.month, period.last_day()), draft: opts.draft };

@@ -1,7 +1,7 @@
 //! The four sheets of the contract, each read into typed rows.
 
 use super::grid::{Cell, Grid};
-use super::normalize::{clean_text, closest, header_key, parse_month_text, period_from_excel_serial};
+use super::normalize::{clean_text, closest, fold_width, header_key, parse_month_text, period_from_excel_serial};
 use super::table::{Column, Table};
 use super::{Cover, IndicatorRow, ProjectRow, VillageCells, VillageRow, VillageType};
 use crate::diag::Diagnostic;
@@ -26,8 +26,11 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
     let find = |labels: &[&str]| -> Option<(usize, usize)> {
         (0..g.rows.len()).find_map(|r| {
             (0..g.rows[r].len()).find_map(|c| {
-                let key = header_key(&g.cell(r, c).as_text());
-                labels.contains(&key.as_str()).then(|| value_right_of(g, r, c))
+                let text = g.cell(r, c).as_text();
+                // 乡（镇） is a label, not 乡 with a unit: compare with and without brackets.
+                let plain: String = fold_width(&text).chars().filter(|c| !c.is_whitespace()).collect();
+                let found = labels.contains(&plain.as_str()) || labels.contains(&header_key(&text).as_str());
+                found.then(|| value_right_of(g, r, c))
             })
         })
     };

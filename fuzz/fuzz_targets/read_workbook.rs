@@ -1,0 +1,19 @@
+//! Fuzz target: any bytes through the workbook reader give diagnostics, never a panic, a hang
+//! or unbounded memory. Run: `cargo +nightly fuzz run read_workbook -s none -- -max_total_time=600`.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use jianbao::plan::Plan;
+use libfuzzer_sys::fuzz_target;
+
+fn plan() -> &'static Plan {
+    static PLAN: OnceLock<Plan> = OnceLock::new();
+    PLAN.get_or_init(|| Plan::parse(include_str!("../../data/plan.yaml")).expect("bundled plan"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (report, diags) = jianbao::submission::read(data, "fuzz.xlsx", plan());
+    // Either a report, or at least one error saying why not.
+    assert!(report.is_some() || diags.iter().any(|d| d.severity == jianbao::diag::Severity::Error));
+});
