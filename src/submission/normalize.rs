@@ -202,4 +202,70 @@ mod tests {
         assert_eq!(closest("赵勾村", c, 1), Some("赵沟村"));
         assert_eq!(closest("完全不同", c, 1), None);
     }
+
+    mod properties {
+        use super::super::*;
+        use crate::period::Period;
+        use proptest::prelude::*;
+
+        fn grouped(n: u64) -> String {
+            let digits = n.to_string();
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        }
+
+        fn full_width(s: &str) -> String {
+            s.chars().map(|c| if c.is_ascii_graphic() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c }).collect()
+        }
+
+        proptest! {
+            #[test]
+            fn integers_in_any_accepted_spelling_parse_to_their_value(n in 0u64..1_000_000_000_000, pad in "[ \u{3000}]{0,3}") {
+                let plain = n.to_string();
+                for s in [plain.clone(), grouped(n), full_width(&plain), full_width(&grouped(n)), format!("{pad}{plain}{pad}")] {
+                    prop_assert_eq!(parse_number(&s), Some(n as f64), "{:?}", s);
+                }
+            }
+
+            #[test]
+            fn text_with_letters_or_han_is_never_a_number(n in 0u32..100_000, word in "[a-z约人个]{1,3}") {
+                prop_assert_eq!(parse_number(&format!("{word}{n}")), None);
+                prop_assert_eq!(parse_number(&format!("{n}{word}")), None);
+            }
+
+            #[test]
+            fn folding_is_idempotent_and_never_panics(s in "\\PC{0,40}") {
+                let once = fold_width(&s);
+                prop_assert_eq!(fold_width(&once), once.clone());
+                let key = header_key(&s);
+                prop_assert!(!key.chars().any(char::is_whitespace), "{:?}", key);
+                let _ = parse_number(&s);
+                let _ = parse_month_text(&s);
+                let _ = parse_yes_no(&s);
+            }
+
+            #[test]
+            fn every_month_spelling_round_trips(year in 1990u16..2100, month in 1u8..=12) {
+                let p = Period::new(year, month).unwrap();
+                for s in [p.to_string(), p.chinese(), format!("{year}.{month}"), format!("{year}{month:02}"), full_width(&p.chinese())] {
+                    prop_assert_eq!(parse_month_text(&s), Some(p), "{}", s);
+                }
+            }
+
+            #[test]
+            fn excel_serials_agree_with_periods(serial in 61.0f64..80000.0) {
+                let (y, m, d) = civil_from_excel_serial(serial).unwrap();
+                prop_assert!((1..=12).contains(&m) && d >= 1 && d <= Period::new(y, m).unwrap().last_day());
+                // The next day is the same day or the day after.
+                let (y2, m2, d2) = civil_from_excel_serial(serial + 1.0).unwrap();
+                prop_assert!((y2, m2, d2) > (y, m, d));
+            }
+        }
+    }
 }
