@@ -84,8 +84,19 @@ pub struct Built {
     pub written: Vec<PathBuf>,
 }
 
-/// Load and validate: every problem in the data, all at once.
+/// Load and validate: every problem in the data, all at once (including characters that
+/// the bundled fonts cannot print).
 pub fn check(opts: &Options) -> Result<Checked> {
+    #[cfg(feature = "render")]
+    {
+        let engine = render::Engine::new(&opts.fonts, &opts.templates)?;
+        check_with(opts, Some(&engine))
+    }
+    #[cfg(not(feature = "render"))]
+    check_with(opts)
+}
+
+fn check_with(opts: &Options, #[cfg(feature = "render")] engine: Option<&render::Engine>) -> Result<Checked> {
     let plan = Plan::load(&opts.data.join("plan.yaml"))?;
     let config = Config::load(&opts.data.join("config.yaml"))?;
     let mut diagnostics = plan::check(&plan);
@@ -95,6 +106,10 @@ pub fn check(opts: &Options) -> Result<Checked> {
     diagnostics.extend(loaded.diagnostics);
     let mut reports = loaded.reports;
     diagnostics.extend(validate::validate(&plan, &mut reports));
+    #[cfg(feature = "render")]
+    if let Some(engine) = engine {
+        diagnostics.extend(render::coverage::check(engine.fonts().book(), &reports));
+    }
     if let Some(p) = opts.period {
         reports.retain(|r| r.period.year == p.year && r.period <= p);
     }
@@ -107,7 +122,8 @@ pub fn check(opts: &Options) -> Result<Checked> {
 /// The whole pipeline: check, then (unless data errors stop it) aggregate and render each
 /// month's bulletin. The validation report is written on every build.
 pub fn build(opts: &Options) -> Result<Built> {
-    let checked = check(opts)?;
+    let engine = render::Engine::new(&opts.fonts, &opts.templates)?;
+    let checked = check_with(opts, Some(&engine))?;
     let mut written = Vec::new();
     let report_path = opts.out.join("数据校验报告.txt");
     output::write_atomic(&report_path, report::text(&checked.diagnostics, checked.files_read).as_bytes())?;
@@ -115,7 +131,6 @@ pub fn build(opts: &Options) -> Result<Built> {
     if checked.has_errors() && !opts.draft {
         return Ok(Built { checked, written });
     }
-    let engine = render::Engine::new(&opts.fonts, &opts.templates)?;
     for (period, issue) in periods(&checked.reports, opts.period) {
         written.extend(build_bulletin(&engine, &checked, period, issue, opts)?);
     }

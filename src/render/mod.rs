@@ -1,6 +1,7 @@
 //! Rendering: templates and figures into Typst sources, typeset in-process into PDF.
 
 pub mod bulletin;
+pub mod coverage;
 mod filters;
 pub mod format;
 pub mod markup;

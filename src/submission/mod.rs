@@ -89,6 +89,7 @@ pub struct VillageCells {
     pub poor_at_start: String,
     pub lifted_to_date: String,
     pub exited: String,
+    pub remark: String,
 }
 
 impl VillageRow {
@@ -101,6 +102,9 @@ impl VillageRow {
 pub struct ProjectRow {
     pub name: String,
     pub row: u32,
+    /// A1 references of the name and village cells.
+    pub name_cell: String,
+    pub village_cell: String,
     pub category: Option<String>,
     pub village: Option<String>,
     pub source: Option<String>,

@@ -186,6 +186,7 @@ fn read_village(t: &Table, r: usize, diags: &mut Vec<Diagnostic>) -> Option<Vill
             poor_at_start: t.a1(r, "年初贫困人口"),
             lifted_to_date: t.a1(r, "累计脱贫人数"),
             exited: t.a1(r, "是否出列"),
+            remark: t.a1(r, "备注"),
         },
         village_type,
         population: population.filter(|&p| p > 0)?,
@@ -260,7 +261,8 @@ pub fn read_projects(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<P
         }
         if let (Some(name), Some(planned)) = (name, planned) {
             let row = t.grid.row_number(r);
-            out.push(ProjectRow { name, row, category, village, source, planned, disbursed, status, beneficiaries });
+            let (name_cell, village_cell) = (t.a1(r, "项目名称"), t.a1(r, "所在村"));
+            out.push(ProjectRow { name, row, name_cell, village_cell, category, village, source, planned, disbursed, status, beneficiaries });
         }
     }
     out
