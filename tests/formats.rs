@@ -162,3 +162,17 @@ fn zip_bomb_and_oversized_sheets_are_refused_with_a_diagnostic() {
     let big = diags.iter().find(|d| d.file == "大表.xlsx" && d.code == "E-TOO-LARGE").unwrap();
     assert_eq!(big.sheet.as_deref(), Some("村级进度"));
 }
+
+#[test]
+fn inputs_the_fuzzer_found_are_refused_cleanly() {
+    let dir = repo().join("tests/fixtures/fuzz");
+    let plan = jianbao::plan::Plan::load(&repo().join("data/plan.yaml")).unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let (report, diags) = jianbao::submission::read(&std::fs::read(&path).unwrap(), "x.xls", &plan);
+        assert!(report.is_none() && diags.iter().any(|d| d.code == "E-OPEN" || d.code == "E-TOO-LARGE"), "{}: {diags:?}", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}

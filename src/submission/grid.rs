@@ -120,6 +120,9 @@ pub fn open(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Workbook, Ope
     if bytes.len() > limits::FILE_BYTES {
         return Err(OpenError::TooLarge(format!("文件大小 {} 字节，超过上限 {} 字节", bytes.len(), limits::FILE_BYTES)));
     }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        super::xls_guard::check(bytes)?;
+    }
     if bytes.starts_with(b"PK") {
         check_zip(bytes)?;
         if let Ok(mut xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) {

@@ -5,6 +5,7 @@ pub mod grid;
 pub mod normalize;
 mod sheets;
 pub mod table;
+mod xls_guard;
 
 use serde::Serialize;
 

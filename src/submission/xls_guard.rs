@@ -1,0 +1,98 @@
+//! A pre-check of legacy .xls files (BIFF8 in a compound file) before calamine reads them:
+//! calamine lays each sheet out densely from its largest row and column, so one cell record
+//! at row 65535 would cost hundreds of megabytes. We walk the records and refuse such files.
+
+use std::io::{Cursor, Read};
+
+use super::grid::{limits, OpenError};
+
+/// BIFF record types that start with (row: u16, col: u16).
+const CELL_RECORDS: &[u16] = &[
+    0x0006, // FORMULA
+    0x00BD, // MULRK (first col; last col at the end)
+    0x00BE, // MULBLANK (likewise)
+    0x00D6, // RSTRING
+    0x00FD, // LABELSST
+    0x0201, // BLANK
+    0x0203, // NUMBER
+    0x0204, // LABEL
+    0x0205, // BOOLERR
+    0x027E, // RK
+];
+const BOUNDSHEET: u16 = 0x0085;
+
+/// Refuses a compound file that the strict `cfb` crate cannot read (calamine's own reader
+/// can loop on a cyclic sector chain until memory runs out), or whose cells reach beyond the
+/// limits.
+pub fn check(bytes: &[u8]) -> Result<(), OpenError> {
+    let broken = |e: std::io::Error| OpenError::Unreadable(format!("文件结构损坏（{e}）"));
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(broken)?;
+    let stream = ["/Workbook", "/Book"].into_iter().find(|p| cfb.is_stream(p));
+    let Some(path) = stream else {
+        return Err(OpenError::Unreadable("不是 Excel 工作簿（缺少 Workbook 数据流）".into()));
+    };
+    let mut data = Vec::new();
+    let s = cfb.open_stream(path).map_err(broken)?;
+    s.take(limits::FILE_BYTES as u64 * 2).read_to_end(&mut data).map_err(broken)?;
+    walk(&data).map_err(OpenError::TooLarge)
+}
+
+fn walk(data: &[u8]) -> Result<(), String> {
+    let mut sheets = 0;
+    let mut at = 0;
+    while at + 4 <= data.len() {
+        let kind = u16::from_le_bytes([data[at], data[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([data[at + 2], data[at + 3]]));
+        let body = &data[at + 4..(at + 4 + len).min(data.len())];
+        at += 4 + len;
+        if kind == BOUNDSHEET {
+            sheets += 1;
+            if sheets > limits::SHEETS {
+                return Err(format!("工作表超过上限 {} 个", limits::SHEETS));
+            }
+        }
+        if !CELL_RECORDS.contains(&kind) || body.len() < 4 {
+            continue;
+        }
+        let row = u32::from(u16::from_le_bytes([body[0], body[1]]));
+        let mut col = u32::from(u16::from_le_bytes([body[2], body[3]]));
+        if matches!(kind, 0x00BD | 0x00BE) && body.len() >= 6 {
+            col = col.max(u32::from(u16::from_le_bytes([body[body.len() - 2], body[body.len() - 1]])));
+        }
+        if row >= limits::ROWS {
+            return Err(format!("第 {} 行超过行数上限 {}", row + 1, limits::ROWS));
+        }
+        if col >= limits::COLUMNS {
+            return Err(format!("第 {} 列超过列数上限 {}", col + 1, limits::COLUMNS));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kind: u16, body: &[u8]) -> Vec<u8> {
+        let mut r = kind.to_le_bytes().to_vec();
+        r.extend((body.len() as u16).to_le_bytes());
+        r.extend(body);
+        r
+    }
+
+    #[test]
+    fn far_cells_are_refused_and_near_ones_pass() {
+        let near = record(0x0203, &[3, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(walk(&near).is_ok());
+        let far_row = record(0x0203, &[0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(walk(&far_row).unwrap_err().contains("65536"));
+        let far_mulblank = record(0x00BE, &[0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0]);
+        assert!(walk(&far_mulblank).unwrap_err().contains("列"));
+    }
+
+    #[test]
+    fn the_xls_fixture_passes() {
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/南村乡-2018-03.xls")).unwrap();
+        assert!(check(&bytes).is_ok());
+    }
+}
