@@ -115,8 +115,15 @@ pub enum OpenError {
 }
 
 /// Opens any supported format from bytes, within the limits. Only sheets for which `wanted`
-/// is true are read; the others are listed by name with no cells.
+/// is true are read; the others are listed by name with no cells. A panic inside the
+/// spreadsheet parser on malformed input (seen while fuzzing calamine's .xls reader) is
+/// caught and reported as an unreadable file, so that every other file is still read.
 pub fn open(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Workbook, OpenError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| open_within_limits(bytes, wanted)))
+        .unwrap_or_else(|_| Err(OpenError::Unreadable("文件内容无法解析".into())))
+}
+
+fn open_within_limits(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Workbook, OpenError> {
     if bytes.len() > limits::FILE_BYTES {
         return Err(OpenError::TooLarge(format!("文件大小 {} 字节，超过上限 {} 字节", bytes.len(), limits::FILE_BYTES)));
     }
