@@ -40,6 +40,8 @@ pub struct Options {
     pub templates: PathBuf,
     /// Render even with data errors, watermarked 草稿.
     pub draft: bool,
+    /// Also write each document's Typst sources and data beside its PDF.
+    pub keep_typst: bool,
 }
 
 impl Options {
@@ -52,6 +54,7 @@ impl Options {
             fonts: root.join("fonts"),
             templates: root.join("templates"),
             draft: false,
+            keep_typst: false,
         }
     }
 }
@@ -174,5 +177,14 @@ fn build_bulletin(engine: &render::Engine, c: &Checked, period: Period, issue: u
     });
     output::write_atomic(&json, &serde_json::to_vec_pretty(&data).expect("serialisable"))?;
     output::write_atomic(&pdf, &rendered.pdf)?;
-    Ok(vec![pdf, json])
+    let mut written = vec![pdf, json];
+    if opts.keep_typst {
+        // `typst compile --font-path fonts out/<period>/工作简报.typst/bulletin.typ` reproduces the PDF.
+        let src = dir.join("工作简报.typst");
+        for (path, bytes) in engine.sources(&rendered.generated) {
+            output::write_atomic(&src.join(path.trim_start_matches('/')), &bytes)?;
+        }
+        written.push(src);
+    }
+    Ok(written)
 }

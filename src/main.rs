@@ -43,6 +43,9 @@ enum Command {
         /// 数据有错误时仍生成，每页加“草稿”水印
         #[arg(long)]
         draft: bool,
+        /// 同时保存每份文件的 Typst 源文件和数据（可用 typst compile --font-path fonts 重现）
+        #[arg(long)]
+        keep_typst: bool,
     },
     /// 只检查报表，不生成文件
     Check {
@@ -61,10 +64,11 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let c = cli.common;
-    let mut opts = Options { data: c.data, out: c.out, period: c.period, fonts: c.fonts, templates: c.templates, draft: false };
-    let result = match cli.command.unwrap_or(Command::Build { draft: false }) {
-        Command::Build { draft } => {
+    let mut opts = Options { data: c.data, out: c.out, period: c.period, fonts: c.fonts, templates: c.templates, draft: false, keep_typst: false };
+    let result = match cli.command.unwrap_or(Command::Build { draft: false, keep_typst: false }) {
+        Command::Build { draft, keep_typst } => {
             opts.draft = draft;
+            opts.keep_typst = keep_typst;
             jianbao::build(&opts).map(|b| {
                 print_diagnostics(&b.checked.diagnostics, b.checked.files_read);
                 for p in &b.written {

@@ -57,8 +57,9 @@ impl Engine {
         &self.fonts
     }
 
-    /// Typesets `main` (a template name) with the generated files beside the templates.
-    pub fn typeset(&self, document: &str, main: &str, generated: &[(String, Vec<u8>)], date: (u16, u8, u8)) -> Result<PagedDocument> {
+    /// Every file a document's compilation sees: the Typst templates and the generated files,
+    /// by project path (`/bulletin.typ`, `/data.json`). `--keep-typst` writes exactly these.
+    pub fn sources(&self, generated: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
         let mut files: Vec<(String, Vec<u8>)> = self
             .templates
             .iter()
@@ -66,6 +67,12 @@ impl Engine {
             .map(|(n, t)| (format!("/{n}"), t.as_bytes().to_vec()))
             .collect();
         files.extend(generated.iter().cloned());
+        files
+    }
+
+    /// Typesets `main` (a template name) with the generated files beside the templates.
+    pub fn typeset(&self, document: &str, main: &str, generated: &[(String, Vec<u8>)], date: (u16, u8, u8)) -> Result<PagedDocument> {
+        let files = self.sources(generated);
         let today = Datetime::from_ymd(i32::from(date.0), date.1, date.2).expect("valid date");
         let world = DocWorld::new(&self.library, &self.fonts, &format!("/{main}"), files, today);
         let result = typst::compile::<PagedDocument>(&world);
