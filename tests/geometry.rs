@@ -90,8 +90,11 @@ fn a_full_page_holds_22_lines_of_28_characters_inside_the_type_area() {
 
 #[test]
 fn punctuation_does_not_hang_into_the_margin() {
-    let text = "扶贫，脱贫。".repeat(200);
+    // Lines that end in full stops, commas, closing quotes and dashes, in every position.
+    let text = ["扶贫，脱贫。", "“精准”——", "（一）《计划》、"].map(|s| s.repeat(60)).join("");
     let pages = layout(&text);
+    let widest = pages.iter().flatten().filter(|r| r.size == 16.0).map(|r| r.x + r.width).fold(0.0, f64::max);
+    eprintln!("widest line ends at {:.3} mm", widest / MM);
     for page in &pages {
         for r in page.iter().filter(|r| r.size == 16.0) {
             assert!(r.x + r.width <= (210.0 - 26.0) * MM + 0.01, "{:?} ends at {:.2} mm", r.text, (r.x + r.width) / MM);
