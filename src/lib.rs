@@ -137,6 +137,9 @@ pub fn build(opts: &Options) -> Result<Built> {
     for (period, issue) in periods(&checked.reports, opts.period) {
         written.extend(build_bulletin(&engine, &checked, period, issue, opts)?);
     }
+    for (quarter, as_of) in quarters(&checked.reports, opts.period) {
+        written.extend(build_summary(&engine, &checked, quarter, as_of, opts)?);
+    }
     // Typst memoises across compilations; keep only recent entries so that repeated builds in
     // one process (tests, a future watch mode) do not grow without bound.
     comemo::evict(4);
@@ -159,14 +162,57 @@ fn periods(reports: &[Report], only: Option<Period>) -> Vec<(Period, u32)> {
     out
 }
 
+/// The quarters to summarise, each with its last month that has a report.
+#[cfg(feature = "render")]
+fn quarters(reports: &[Report], only: Option<Period>) -> Vec<(aggregate::quarter::Quarter, Period)> {
+    let mut out: std::collections::BTreeMap<aggregate::quarter::Quarter, Period> = Default::default();
+    for r in reports {
+        let q = aggregate::quarter::Quarter::of(r.period);
+        let last = out.entry(q).or_insert(r.period);
+        *last = (*last).max(r.period);
+    }
+    out.into_iter().filter(|(q, _)| only.is_none_or(|p| aggregate::quarter::Quarter::of(p) == *q)).collect()
+}
+
+#[cfg(feature = "render")]
+fn build_summary(engine: &render::Engine, c: &Checked, q: aggregate::quarter::Quarter, as_of: Period, opts: &Options) -> Result<Vec<PathBuf>> {
+    let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics);
+    let date = (as_of.year, as_of.month, as_of.last_day());
+    let rendered = render::summary::render(engine, &c.config, &figures, date, opts.draft)?;
+    let data = serde_json::json!({
+        "document": "季度汇总",
+        "title": render::summary::title(&figures),
+        "date": render::format::date(date.0, date.1, date.2),
+        "draft": opts.draft,
+        "figures": figures,
+    });
+    write_document(engine, &opts.out.join(q.to_string()), "季度汇总", &data, &rendered, opts.keep_typst)
+}
+
+/// Writes `<name>.json`, `<name>.pdf` and, on request, the `<name>.typst/` sources.
+#[cfg(feature = "render")]
+fn write_document(engine: &render::Engine, dir: &Path, name: &str, data: &serde_json::Value, rendered: &render::Rendered, keep_typst: bool) -> Result<Vec<PathBuf>> {
+    let pdf = dir.join(format!("{name}.pdf"));
+    let json = dir.join(format!("{name}.json"));
+    output::write_atomic(&json, &serde_json::to_vec_pretty(data).expect("serialisable"))?;
+    output::write_atomic(&pdf, &rendered.pdf)?;
+    let mut written = vec![pdf, json];
+    if keep_typst {
+        // `typst compile --font-path fonts <dir>/<name>.typst/<main>.typ` reproduces the PDF.
+        let src = dir.join(format!("{name}.typst"));
+        for (path, bytes) in engine.sources(&rendered.generated) {
+            output::write_atomic(&src.join(path.trim_start_matches('/')), &bytes)?;
+        }
+        written.push(src);
+    }
+    Ok(written)
+}
+
 #[cfg(feature = "render")]
 fn build_bulletin(engine: &render::Engine, c: &Checked, period: Period, issue: u32, opts: &Options) -> Result<Vec<PathBuf>> {
     let figures = aggregate::month(&c.plan, &c.reports, period, &c.files_with_errors());
     let meta = bulletin::Meta { issue, date: (period.year, period.month, period.last_day()), draft: opts.draft };
     let rendered = bulletin::render(engine, &c.config, &figures, &meta)?;
-    let dir = opts.out.join(period.to_string());
-    let pdf = dir.join("工作简报.pdf");
-    let json = dir.join("工作简报.json");
     let data = serde_json::json!({
         "document": "工作简报",
         "title": meta.title(&figures),
@@ -175,16 +221,5 @@ fn build_bulletin(engine: &render::Engine, c: &Checked, period: Period, issue: u
         "draft": opts.draft,
         "figures": figures,
     });
-    output::write_atomic(&json, &serde_json::to_vec_pretty(&data).expect("serialisable"))?;
-    output::write_atomic(&pdf, &rendered.pdf)?;
-    let mut written = vec![pdf, json];
-    if opts.keep_typst {
-        // `typst compile --font-path fonts out/<period>/工作简报.typst/bulletin.typ` reproduces the PDF.
-        let src = dir.join("工作简报.typst");
-        for (path, bytes) in engine.sources(&rendered.generated) {
-            output::write_atomic(&src.join(path.trim_start_matches('/')), &bytes)?;
-        }
-        written.push(src);
-    }
-    Ok(written)
+    write_document(engine, &opts.out.join(period.to_string()), "工作简报", &data, &rendered, opts.keep_typst)
 }

@@ -76,3 +76,38 @@ fn bulletins_are_a4_with_embedded_fonts_and_no_missing_glyphs() {
         assert!(text.contains(word), "{word}");
     }
 }
+
+#[test]
+fn quarterly_summaries_agree_with_the_bulletins() {
+    let out = tempfile::tempdir().unwrap();
+    let opts = Options { out: out.path().to_path_buf(), ..Options::in_dir(&repo()) };
+    jianbao::build(&opts).unwrap();
+    let read = |p: &str| -> serde_json::Value { serde_json::from_slice(&std::fs::read(out.path().join(p)).unwrap()).unwrap() };
+    let ytd = |m: &str| read(&format!("{m}/工作简报.json"))["figures"]["county"]["lifted_to_date"].as_u64().unwrap();
+    for (q, end, previous_end) in [("2018-Q1", "2018-03", None), ("2018-Q2", "2018-06", Some("2018-03"))] {
+        let json = read(&format!("{q}/季度汇总.json"));
+        let f = &json["figures"];
+        let quarter = ytd(end) - previous_end.map_or(0, ytd);
+        assert_eq!(f["lifted_quarter"].as_u64().unwrap(), quarter, "{q}");
+        assert_eq!(f["county"]["lifted_to_date"].as_u64().unwrap(), ytd(end));
+        let towns = f["townships"].as_array().unwrap();
+        assert_eq!(towns.iter().map(|t| t["lifted_quarter"].as_u64().unwrap()).sum::<u64>(), quarter);
+        assert_eq!(f["heavy_villages"].as_array().unwrap().len(), 38);
+        let text = pdf_text(&out.path().join(format!("{q}/季度汇总.pdf")));
+        assert!(text.contains(&format!("全县脱贫{quarter}人")), "{q}");
+        assert!(text.contains(&format!("全县合计{quarter}")), "{q}");
+        for v in f["heavy_villages"].as_array().unwrap() {
+            assert!(text.contains(v["name"].as_str().unwrap()), "{q}: {}", v["name"]);
+        }
+        for i in f["indicators"].as_array().unwrap() {
+            assert!(text.contains(i["name"].as_str().unwrap()), "{q}: {}", i["name"]);
+        }
+        for p in f["problems"].as_array().unwrap() {
+            assert!(text.contains(p.as_str().unwrap()), "{q}: problem {p}");
+        }
+        let trend: Vec<u64> = f["trend"].as_array().unwrap().iter().map(|m| m["lifted_this_month"].as_u64().unwrap()).collect();
+        assert_eq!(trend.iter().sum::<u64>(), ytd(end), "monthly trend adds up to the year to date");
+    }
+    let q2 = read("2018-Q2/季度汇总.json");
+    assert_eq!(q2["figures"]["lifted_previous_quarter"].as_u64().unwrap(), ytd("2018-03"));
+}

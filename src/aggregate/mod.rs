@@ -153,17 +153,23 @@ fn latest_report<'a>(reports: &'a [Report], township: &str, period: Period) -> (
     }
 }
 
-/// Computes the month's figures. `reports` are the validated reports of any months;
-/// reports whose file is in `unverified` (data errors, draft builds) are shown as 数据待核.
-pub fn month(plan: &Plan, reports: &[Report], period: Period, unverified: &BTreeSet<String>) -> MonthFigures {
-    let sources: Vec<(&str, Status, Option<&Report>)> = plan
-        .townships
+/// Each township of the plan with the report its figures for a month come from.
+type Sources<'a> = Vec<(&'a str, Status, Option<&'a Report>)>;
+
+fn sources<'a>(plan: &'a Plan, reports: &'a [Report], period: Period, unverified: &BTreeSet<String>) -> Sources<'a> {
+    plan.townships
         .iter()
         .map(|t| {
             let (s, r) = source_report(reports, t, period, unverified);
             (t.as_str(), s, r)
         })
-        .collect();
+        .collect()
+}
+
+/// Computes the month's figures. `reports` are the validated reports of any months;
+/// reports whose file is in `unverified` (data errors, draft builds) are shown as 数据待核.
+pub fn month(plan: &Plan, reports: &[Report], period: Period, unverified: &BTreeSet<String>) -> MonthFigures {
+    let sources = sources(plan, reports, period, unverified);
     let mut townships: Vec<TownshipFigures> =
         sources.iter().map(|(t, s, r)| township(plan, t, *s, *r, period)).collect();
     let ranked_by = rank(&mut townships);
@@ -171,7 +177,7 @@ pub fn month(plan: &Plan, reports: &[Report], period: Period, unverified: &BTree
     MonthFigures {
         period,
         county,
-        deep_villages: deep_villages(plan, &sources),
+        deep_villages: listed_villages(plan, &sources, &plan.deep_villages_ordered()),
         deep_projects: deep_projects(plan, &sources),
         indicators: indicators(plan, reports, period, unverified),
         not_reported: sources
@@ -308,13 +314,13 @@ fn integrated_funds(plan: &Plan, sources: &[(&str, Status, Option<&Report>)]) ->
     (all, deep)
 }
 
-fn deep_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)]) -> Vec<VillageFigures> {
+/// Figures of the listed villages (附件2 or 附件3), in the plan's order.
+fn listed_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)], list: &[(&str, &str)]) -> Vec<VillageFigures> {
     let focus = &plan.deep_poverty_villages.focus;
-    plan.deep_villages_ordered()
-        .into_iter()
-        .map(|(t, name)| {
+    list.iter()
+        .map(|&(t, name)| {
             let report = sources.iter().find(|(s, ..)| *s == t).and_then(|(_, _, r)| *r);
-            let row = report.and_then(|r| r.villages.iter().find(|v| canonical_name(plan, t, v) == name));
+            let row = report.and_then(|r| r.villages.iter().find(|v| crate::plan::same_village(canonical_name(plan, t, v), name)));
             VillageFigures {
                 township: t.to_string(),
                 name: name.to_string(),
@@ -332,4 +338,5 @@ fn deep_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)]) -> Ve
 }
 
 mod indicators;
+pub mod quarter;
 use indicators::indicators;

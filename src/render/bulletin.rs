@@ -8,7 +8,7 @@ use super::format::{count, pct};
 use super::{markup, Engine, Rendered};
 use crate::aggregate::{MonthFigures, Status, TownshipFigures};
 use crate::config::{Config, Distribution};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 pub const MAIN: &str = "bulletin.typ";
 pub const NARRATIVE: &str = "bulletin-narrative.typ.j2";
@@ -40,9 +40,6 @@ pub fn render(engine: &Engine, config: &Config, figures: &MonthFigures, meta: &M
 
 /// The prose, from the office-editable template.
 pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
-    let mut env = markup::environment();
-    let source = engine.template(NARRATIVE)?;
-    env.add_template(NARRATIVE, source).map_err(|e| template_error(&e))?;
     let ranked: Vec<&TownshipFigures> = {
         let mut r: Vec<&TownshipFigures> = f.townships.iter().filter(|t| t.rank.is_some()).collect();
         r.sort_by_key(|t| t.rank);
@@ -73,16 +70,7 @@ pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
         carried => carried,
         behind => minijinja::Value::from(minijinja::value::Serde(&behind)),
     };
-    let tmpl = env.get_template(NARRATIVE).map_err(|e| template_error(&e))?;
-    tmpl.render(ctx).map_err(|e| template_error(&e))
-}
-
-fn template_error(e: &minijinja::Error) -> Error {
-    let mut msg = e.to_string();
-    if let Some(line) = e.line() {
-        msg = format!("第{line}行：{msg}");
-    }
-    Error::Template { name: e.name().unwrap_or(NARRATIVE).to_string(), msg }
+    markup::render_template(engine.template(NARRATIVE)?, NARRATIVE, ctx)
 }
 
 /// Everything the Typst template shows, as display strings.

@@ -41,6 +41,22 @@ pub fn environment() -> Environment<'static> {
     env
 }
 
+/// Renders an office-editable narrative template; a broken template is an error with its name and line.
+pub fn render_template(source: &str, name: &str, ctx: minijinja::Value) -> crate::error::Result<String> {
+    let mut env = environment();
+    env.add_template(name, source).map_err(|e| template_error(&e, name))?;
+    let tmpl = env.get_template(name).map_err(|e| template_error(&e, name))?;
+    tmpl.render(ctx).map_err(|e| template_error(&e, name))
+}
+
+fn template_error(e: &minijinja::Error, name: &str) -> crate::error::Error {
+    let mut msg = e.to_string();
+    if let Some(line) = e.line() {
+        msg = format!("第{line}行：{msg}");
+    }
+    crate::error::Error::Template { name: e.name().unwrap_or(name).to_string(), msg }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +67,13 @@ mod tests {
         assert_eq!(escape("*_[]$@<>`"), "\\*\\_\\[\\]\\$\\@\\<\\>\\`");
         assert_eq!(escape("关底村\n= 标题"), "关底村 \\= 标题");
         assert_eq!(escape("{{ 7*7 }}"), "\\{\\{ 7\\*7 \\}\\}");
+    }
+
+    #[test]
+    fn broken_template_names_itself_and_its_line() {
+        let err = render_template("第一行\n{{ county.x | nosuchfilter }}", "x.typ.j2", minijinja::context! {}).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("x.typ.j2") && msg.contains("第2行"), "{msg}");
     }
 
     #[test]

@@ -1,0 +1,246 @@
+//! Quarter figures (figures.md, Quarters): the county at the quarter's last month with a
+//! report, quarter amounts as differences of year-to-date figures, and the problems to list.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::ratio::{pct, wan};
+use super::{listed_villages, month, sources, CountyFigures, IndicatorFigures, MonthFigures, Status, VillageFigures};
+use crate::diag::{Diagnostic, Severity};
+use crate::period::Period;
+use crate::plan::{IndicatorKind, Plan};
+use crate::submission::Report;
+use crate::validate::{incidence_at_least_2pct, village_type};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Quarter {
+    pub year: u16,
+    pub q: u8,
+}
+
+impl Quarter {
+    pub fn of(p: Period) -> Quarter {
+        Quarter { year: p.year, q: (p.month - 1) / 3 + 1 }
+    }
+
+    pub fn months(self) -> impl Iterator<Item = Period> {
+        (3 * self.q - 2..=3 * self.q).filter_map(move |m| Period::new(self.year, m))
+    }
+
+    /// The last month of the previous quarter of the same year.
+    pub fn previous_end(self) -> Option<Period> {
+        (self.q > 1).then(|| Period::new(self.year, 3 * (self.q - 1))).flatten()
+    }
+
+    /// `2018年第一季度`
+    pub fn chinese(self) -> String {
+        let n = ["一", "二", "三", "四"][usize::from(self.q - 1)];
+        format!("{}年第{n}季度", self.year)
+    }
+}
+
+impl std::fmt::Display for Quarter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.q)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TownshipQuarter {
+    pub name: String,
+    pub status: Status,
+    pub lifted_quarter: u32,
+    pub lifted_previous_quarter: Option<u32>,
+    pub change: Option<i64>,
+    pub lifted_to_date: u32,
+    pub progress_pct: Option<f64>,
+    /// The township's share of the county's yearly target by time progress, percent.
+    pub expected_pct: Option<f64>,
+    pub behind_schedule: bool,
+    pub rank: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorQuarter {
+    #[serde(flatten)]
+    pub year_to_date: IndicatorFigures,
+    /// Flow indicators: amount within the quarter; stock: none.
+    pub quarter_amount: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthPoint {
+    pub period: Period,
+    pub lifted_this_month: u32,
+    pub lifted_to_date: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FundLine {
+    pub name: String,
+    pub planned_wan: f64,
+    pub disbursed_wan: f64,
+    pub disbursement_pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuarterFigures {
+    pub quarter: Quarter,
+    /// The month the year-to-date figures stand at.
+    pub as_of: Period,
+    pub county: CountyFigures,
+    pub lifted_quarter: u32,
+    pub lifted_previous_quarter: Option<u32>,
+    pub trend: Vec<MonthPoint>,
+    pub townships: Vec<TownshipQuarter>,
+    pub indicators: Vec<IndicatorQuarter>,
+    pub funds_by_category: Vec<FundLine>,
+    pub funds_by_source: Vec<FundLine>,
+    pub heavy_villages: Vec<VillageFigures>,
+    pub problems: Vec<String>,
+}
+
+/// Figures for quarter `q`, standing at `as_of` (its last month with a report).
+pub fn quarter(plan: &Plan, reports: &[Report], q: Quarter, as_of: Period, diags: &[Diagnostic]) -> QuarterFigures {
+    let none = BTreeSet::new();
+    let now = month(plan, reports, as_of, &none);
+    let before = q.previous_end().map(|p| month(plan, reports, p, &none));
+    let two_before = Quarter { q: q.q.saturating_sub(1), ..q }.previous_end().filter(|_| q.q > 1).map(|p| month(plan, reports, p, &none));
+    let ytd_before = |m: &Option<MonthFigures>, t: usize| m.as_ref().map_or(0, |m| m.townships[t].lifted_to_date);
+    let srcs = sources(plan, reports, as_of, &none);
+    let townships = township_lines(plan, &now, &before, &two_before, as_of, ytd_before);
+    QuarterFigures {
+        quarter: q,
+        as_of,
+        lifted_quarter: now.county.lifted_to_date - before.as_ref().map_or(0, |b| b.county.lifted_to_date),
+        lifted_previous_quarter: before.as_ref().map(|b| b.county.lifted_to_date - two_before.as_ref().map_or(0, |t| t.county.lifted_to_date)),
+        trend: (1..=as_of.month)
+            .filter_map(|m| Period::new(as_of.year, m))
+            .map(|p| {
+                let f = month(plan, reports, p, &none);
+                MonthPoint { period: p, lifted_this_month: f.county.lifted_this_month, lifted_to_date: f.county.lifted_to_date }
+            })
+            .collect(),
+        indicators: indicator_lines(&now, before.as_ref()),
+        funds_by_category: funds(&srcs, |p| p.category.clone()),
+        funds_by_source: funds(&srcs, |p| p.source.clone()),
+        heavy_villages: listed_villages(plan, &srcs, &plan.heavy_villages_ordered()),
+        problems: problems(plan, reports, q, &townships, diags),
+        townships,
+        county: now.county,
+    }
+}
+
+fn township_lines(
+    plan: &Plan,
+    now: &MonthFigures,
+    before: &Option<MonthFigures>,
+    two_before: &Option<MonthFigures>,
+    as_of: Period,
+    ytd: impl Fn(&Option<MonthFigures>, usize) -> u32,
+) -> Vec<TownshipQuarter> {
+    let target = plan.year_target(as_of.year).map(|t| t.poor_population);
+    now.townships
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let quarter = t.lifted_to_date - ytd(before, i).min(t.lifted_to_date);
+            let previous = before.as_ref().map(|_| ytd(before, i).saturating_sub(ytd(two_before, i)));
+            // Expected by now: the township's target (or its share of the county target, in
+            // proportion to its poor at the start of the year) times M/12.
+            let share_den = i128::from(t.township_target.unwrap_or(t.poor_at_start));
+            let expected = match (t.township_target, target) {
+                (Some(tt), _) => pct(i128::from(tt) * i128::from(as_of.month), 12 * share_den),
+                (None, Some(ct)) => pct(i128::from(ct) * i128::from(as_of.month), 12 * i128::from(now.county.poor_at_start)),
+                _ => None,
+            };
+            TownshipQuarter {
+                name: t.name.clone(),
+                status: t.status,
+                lifted_quarter: quarter,
+                lifted_previous_quarter: previous,
+                change: previous.map(|p| i64::from(quarter) - i64::from(p)),
+                lifted_to_date: t.lifted_to_date,
+                progress_pct: t.progress_pct,
+                expected_pct: expected,
+                behind_schedule: matches!((t.progress_pct, expected), (Some(a), Some(e)) if a < e),
+                rank: t.rank,
+            }
+        })
+        .collect()
+}
+
+fn indicator_lines(now: &MonthFigures, before: Option<&MonthFigures>) -> Vec<IndicatorQuarter> {
+    now.indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| IndicatorQuarter {
+            quarter_amount: (ind.kind == IndicatorKind::Flow)
+                .then(|| ((ind.value - before.map_or(0.0, |b| b.indicators[i].value)) * 100.0).round() / 100.0 + 0.0),
+            year_to_date: ind.clone(),
+        })
+        .collect()
+}
+
+fn funds(srcs: &[(&str, Status, Option<&Report>)], key: impl Fn(&crate::submission::ProjectRow) -> Option<String>) -> Vec<FundLine> {
+    let mut lines: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+    for (_, _, r) in srcs {
+        for p in r.map(|r| r.projects.as_slice()).unwrap_or_default() {
+            let e = lines.entry(key(p).unwrap_or_else(|| "未填".into())).or_default();
+            e.0 += p.planned;
+            e.1 += p.disbursed;
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(name, (planned, paid))| FundLine {
+            name,
+            planned_wan: wan(planned),
+            disbursed_wan: wan(paid),
+            disbursement_pct: pct(paid.into(), planned.into()),
+        })
+        .collect()
+}
+
+/// 存在问题: behind time progress, questionable exits, missing reports, open warnings.
+fn problems(plan: &Plan, reports: &[Report], q: Quarter, ts: &[TownshipQuarter], diags: &[Diagnostic]) -> Vec<String> {
+    let mut out = Vec::new();
+    let behind: Vec<&str> = ts.iter().filter(|t| t.behind_schedule).map(|t| t.name.as_str()).collect();
+    if !behind.is_empty() {
+        out.push(format!("{}减贫进度低于时序进度，需加快推进。", behind.join("、")));
+    }
+    let in_quarter: Vec<&Report> = reports.iter().filter(|r| Quarter::of(r.period) == q).collect();
+    for r in &in_quarter {
+        for v in &r.villages {
+            let poverty_village = village_type(plan, &r.township, v).is_poverty_village();
+            if v.exited && poverty_village && incidence_at_least_2pct(v) {
+                out.push(format!(
+                    "{}{}（{}）已报出列，但贫困发生率仍不低于2%，需核实出列条件。",
+                    r.township,
+                    v.name,
+                    r.period.chinese()
+                ));
+            }
+        }
+    }
+    for p in q.months() {
+        let missing: Vec<&str> = plan
+            .townships
+            .iter()
+            .filter(|t| reports.iter().any(|r| r.period.year == p.year && r.period > p && r.township == **t)
+                || reports.iter().any(|r| r.period == p))
+            .filter(|t| !reports.iter().any(|r| r.period == p && r.township == **t))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            out.push(format!("{}{}未按时报送。", p.chinese(), missing.join("、")));
+        }
+    }
+    let files: BTreeSet<&str> = in_quarter.iter().map(|r| r.file.as_str()).collect();
+    let open = diags.iter().filter(|d| d.severity == Severity::Warning && files.contains(d.file.as_str())).count();
+    if open > 0 {
+        out.push(format!("本季度报表尚有{open}条数据警告未处理，详见数据校验报告。"));
+    }
+    out
+}

@@ -1,0 +1,150 @@
+//! The quarterly summary (季度汇总): its view of the figures, its narrative, its PDF.
+
+use minijinja::context;
+use minijinja::value::Serde;
+use serde_json::json;
+
+use super::format::{amount, count, pct, wan};
+use super::{markup, Engine, Rendered};
+use crate::aggregate::quarter::QuarterFigures;
+use crate::aggregate::Status;
+use crate::config::Config;
+use crate::error::Result;
+
+pub const MAIN: &str = "summary.typ";
+pub const NARRATIVE: &str = "summary-narrative.typ.j2";
+
+pub fn title(f: &QuarterFigures) -> String {
+    format!("{}脱贫攻坚工作汇总", f.quarter.chinese())
+}
+
+/// Typesets the summary. `date` is the document date; `draft` watermarks it.
+pub fn render(engine: &Engine, config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool) -> Result<Rendered> {
+    let data = serde_json::to_vec_pretty(&view(config, f, date, draft)).expect("serialisable");
+    let narrative = narrative(engine, f)?;
+    let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
+    let name = format!("{} 季度汇总", f.quarter);
+    let doc = engine.typeset(&name, MAIN, &generated, date)?;
+    let pdf = engine.pdf(&name, &doc, date)?;
+    Ok(Rendered { pdf, generated })
+}
+
+pub fn narrative(engine: &Engine, f: &QuarterFigures) -> Result<String> {
+    let behind: Vec<_> = f.indicators.iter().filter(|i| i.year_to_date.behind_schedule).map(|i| i.year_to_date.name.clone()).collect();
+    let ctx = context! {
+        quarter_cn => f.quarter.chinese(),
+        as_of_cn => f.as_of.chinese(),
+        year => f.quarter.year,
+        f => Serde(f),
+        behind => behind,
+    };
+    markup::render_template(engine.template(NARRATIVE)?, NARRATIVE, ctx)
+}
+
+fn signed(v: Option<i64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(v) if v > 0 => format!("+{v}"),
+        Some(v) => v.to_string(),
+    }
+}
+
+fn view(config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool) -> serde_json::Value {
+    let towns: Vec<Vec<String>> = f
+        .townships
+        .iter()
+        .map(|t| {
+            if matches!(t.status, Status::Missing) {
+                let mut row = vec![t.name.clone()];
+                row.extend(std::iter::repeat_n("未报送".to_string(), 6));
+                return row;
+            }
+            vec![
+                t.name.clone(),
+                count(t.lifted_quarter),
+                t.lifted_previous_quarter.map_or("—".into(), count),
+                signed(t.change),
+                count(t.lifted_to_date),
+                pct(t.progress_pct),
+                t.rank.map_or("—".into(), |r| r.to_string()),
+            ]
+        })
+        .collect();
+    let indicators: Vec<Vec<String>> = f
+        .indicators
+        .iter()
+        .map(|i| {
+            let y = &i.year_to_date;
+            let status = match (y.target, y.behind_schedule) {
+                (None, _) => "无目标",
+                (Some(_), true) => "滞后",
+                (Some(_), false) => "正常",
+            };
+            vec![
+                y.name.clone(),
+                y.unit.clone(),
+                i.quarter_amount.map_or("—".into(), amount),
+                amount(y.value),
+                y.target.map_or("—".into(), |t| {
+                    let multi_year = y.target_span.as_deref().is_some_and(|s| s.contains('—'));
+                    format!("{}{}", amount(t), if multi_year { "*" } else { "" })
+                }),
+                pct(y.completion_pct),
+                pct(y.time_progress_pct),
+                status.into(),
+            ]
+        })
+        .collect();
+    let fund_rows = |lines: &[crate::aggregate::quarter::FundLine]| -> Vec<Vec<String>> {
+        lines.iter().map(|l| vec![l.name.clone(), wan(l.planned_wan), wan(l.disbursed_wan), pct(l.disbursement_pct)]).collect()
+    };
+    let heavy: Vec<Vec<String>> = f
+        .heavy_villages
+        .iter()
+        .map(|v| {
+            vec![
+                v.township.clone(),
+                v.name.clone(),
+                v.population.map_or("未报".into(), count),
+                v.poor_at_start.map_or("—".into(), count),
+                v.remaining_poor.map_or("—".into(), count),
+                pct(v.incidence_pct),
+            ]
+        })
+        .collect();
+    let c = &f.county;
+    json!({
+        "draft": draft,
+        "masthead": config.masthead,
+        "issue": f.quarter.chinese(),
+        "office": config.office,
+        "date": super::format::date(date.0, date.1, date.2),
+        "title": title(f),
+        "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人）", f.quarter.chinese()),
+        "township_header": ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", "减贫进度", "排名"],
+        "township_rows": towns,
+        "township_total": ["全县合计", count(f.lifted_quarter), f.lifted_previous_quarter.map_or("—".into(), count),
+            signed(f.lifted_previous_quarter.map(|p| i64::from(f.lifted_quarter) - i64::from(p))), count(c.lifted_to_date),
+            pct(crate::aggregate::ratio::pct(c.lifted_to_date.into(), c.poor_at_start.into())), "—"],
+        "indicator_caption": "表2　专项指标完成情况",
+        "indicator_header": ["指标", "单位", "本季度", "本年累计", "目标", "完成率", "时序进度", "状态"],
+        "indicator_rows": indicators,
+        "indicator_note": f.indicators.iter().filter_map(|i| {
+            let span = i.year_to_date.target_span.as_deref()?;
+            span.contains('—').then(|| format!("注：*{}的目标为{span}合计，本年累计与完成率按{span}累计计算。", i.year_to_date.name))
+        }).collect::<Vec<_>>().join(""),
+        "category_caption": "表3　扶贫项目资金（按项目类别，单位：万元）",
+        "source_caption": "表4　扶贫项目资金（按资金来源，单位：万元）",
+        "fund_header": ["类别", "计划投资", "累计拨付", "拨付率"],
+        "category_rows": fund_rows(&f.funds_by_category),
+        "source_rows": fund_rows(&f.funds_by_source),
+        "fund_total": ["合计", wan(c.planned_wan), wan(c.disbursed_wan), pct(c.disbursement_pct)],
+        "heavy_caption": "表5　脱贫攻坚任务较重的非贫困村进展（附件3，单位：人）",
+        "heavy_header": ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率"],
+        "heavy_rows": heavy,
+        "trend_caption": format!("图1　{}年各月脱贫人数（截至{}）", f.quarter.year, f.as_of.chinese()),
+        "trend": f.trend.iter().map(|m| json!({"label": format!("{}月", m.period.month), "value": m.lifted_this_month})).collect::<Vec<_>>(),
+        "distribution": config.distribution.iter().map(|d| json!({"label": d.label, "text": d.text})).collect::<Vec<_>>(),
+        "copies": (config.copies > 0).then(|| config.copies.to_string()),
+    })
+}
