@@ -20,6 +20,8 @@ const CELL_RECORDS: &[u16] = &[
     0x027E, // RK
 ];
 const BOUNDSHEET: u16 = 0x0085;
+/// DIMENSIONS: calamine reserves rows × columns cells from it before reading any cell.
+const DIMENSIONS: u16 = 0x0200;
 
 /// Refuses a compound file that the strict `cfb` crate cannot read (calamine's own reader
 /// can loop on a cyclic sector chain until memory runs out), or whose cells reach beyond the
@@ -51,6 +53,9 @@ fn walk(data: &[u8]) -> Result<(), String> {
                 return Err(format!("工作表超过上限 {} 个", limits::SHEETS));
             }
         }
+        if kind == DIMENSIONS {
+            check_dimensions(body)?;
+        }
         if !CELL_RECORDS.contains(&kind) || body.len() < 4 {
             continue;
         }
@@ -65,6 +70,24 @@ fn walk(data: &[u8]) -> Result<(), String> {
         if col >= limits::COLUMNS {
             return Err(format!("第 {} 列超过列数上限 {}", col + 1, limits::COLUMNS));
         }
+    }
+    Ok(())
+}
+
+/// The declared used range: last row + 1 and last column + 1 within the limits.
+fn check_dimensions(body: &[u8]) -> Result<(), String> {
+    let u16_at = |i: usize| u32::from(u16::from_le_bytes([body[i], body[i + 1]]));
+    let u32_at = |i: usize| u32::from_le_bytes([body[i], body[i + 1], body[i + 2], body[i + 3]]);
+    let (first_row, rows, first_col, cols) = match body.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return Ok(()),
+    };
+    if rows > limits::ROWS || first_row > rows {
+        return Err(format!("声明的行数 {rows} 超过上限 {}", limits::ROWS));
+    }
+    if cols > limits::COLUMNS || first_col > cols {
+        return Err(format!("声明的列数 {cols} 超过上限 {}", limits::COLUMNS));
     }
     Ok(())
 }
@@ -88,6 +111,8 @@ mod tests {
         assert!(walk(&far_row).unwrap_err().contains("65536"));
         let far_mulblank = record(0x00BE, &[0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0]);
         assert!(walk(&far_mulblank).unwrap_err().contains("列"));
+        let huge = record(0x0200, &[0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0xFF, 0, 0, 0]);
+        assert!(walk(&huge).unwrap_err().contains("行数"));
     }
 
     #[test]
