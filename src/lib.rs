@@ -131,6 +131,10 @@ pub fn build(opts: &Options) -> Result<Built> {
     let report_path = opts.out.join("数据校验报告.txt");
     output::write_atomic(&report_path, report::text(&checked.diagnostics, checked.files_read).as_bytes())?;
     written.push(report_path);
+    let span = checked.reports.iter().map(|r| r.period).min().zip(checked.reports.iter().map(|r| r.period).max());
+    let report_pdf = opts.out.join("数据校验报告.pdf");
+    output::write_atomic(&report_pdf, &render::report::render(&engine, &checked.diagnostics, checked.files_read, span)?)?;
+    written.push(report_pdf);
     if checked.has_errors() && !opts.draft {
         return Ok(Built { checked, written });
     }

@@ -73,3 +73,25 @@ fn hostile_remark_and_project_name_print_literally() {
     plain_json["figures"]["deep_projects"][0]["name"] = HOSTILE_PROJECT.into();
     assert_eq!(json, plain_json);
 }
+
+#[test]
+fn hostile_values_quoted_in_diagnostics_print_literally_in_the_validation_report() {
+    let d = TestData::new();
+    d.add(
+        "南村乡.xlsx",
+        &Book {
+            township: "南村乡",
+            month: "2018-03",
+            villages: vec![V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", "")],
+            projects: vec![P("道路", HOSTILE_REMARK, "关底村", HOSTILE_PROJECT, 100.0, 40.0, "在建")],
+            indicators: vec![],
+        },
+    );
+    let built = jianbao::build(&d.options()).unwrap();
+    assert!(built.checked.has_errors());
+    let text = pdf_text(&d.out().join("数据校验报告.pdf"));
+    assert!(text.contains(&squash(HOSTILE_REMARK)), "{text}");
+    assert!(text.contains(&squash(HOSTILE_PROJECT)), "{text}");
+    assert!(text.contains("E-CHOICE项目资金B2") && text.contains("E-CHOICE项目资金D2"), "{text}");
+    assert!(!text.contains("root:x:0"));
+}

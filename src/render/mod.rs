@@ -5,6 +5,7 @@ pub mod coverage;
 mod filters;
 pub mod format;
 pub mod markup;
+pub mod report;
 pub mod summary;
 pub mod world;
 
