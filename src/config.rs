@@ -16,6 +16,63 @@ pub struct Config {
     pub distribution: Vec<Distribution>,
     /// Copies printed (共印N份).
     pub copies: u32,
+    /// Installed fonts to use by name, per role, when system fonts are enabled.
+    pub fonts: FontConfig,
+}
+
+/// Font families per role. The bundled Fandol fonts always follow as the fallback.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FontConfig {
+    /// Use the fonts installed on this computer (the `--system-fonts` option does the same).
+    pub system: bool,
+    pub fang: Vec<String>,
+    pub song: Vec<String>,
+    pub hei: Vec<String>,
+    pub kai: Vec<String>,
+    /// 小标宋 for titles.
+    pub title: Vec<String>,
+}
+
+/// The family lists each role is set in, office fonts first when enabled, Fandol last.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FontRoles {
+    pub fang: Vec<String>,
+    pub song: Vec<String>,
+    pub hei: Vec<String>,
+    pub kai: Vec<String>,
+    pub title: Vec<String>,
+}
+
+impl FontConfig {
+    /// Every configured family name, in role order.
+    pub fn all(&self) -> impl Iterator<Item = &String> {
+        [&self.fang, &self.song, &self.hei, &self.kai, &self.title].into_iter().flatten()
+    }
+}
+
+impl FontRoles {
+    /// `system`: whether installed fonts are in use (then the configured names that are
+    /// `available` come first).
+    pub fn new(config: &FontConfig, system: bool, available: impl Fn(&str) -> bool) -> FontRoles {
+        let list = |configured: &[String], bundled: &str| {
+            let mut v: Vec<String> = if system { configured.iter().filter(|f| available(f)).cloned().collect() } else { Vec::new() };
+            v.push(bundled.to_string());
+            v
+        };
+        FontRoles {
+            fang: list(&config.fang, "FandolFang R"),
+            song: list(&config.song, "FandolSong"),
+            hei: list(&config.hei, "FandolHei"),
+            kai: list(&config.kai, "FandolKai"),
+            title: list(&config.title, "FandolSong"),
+        }
+    }
+
+    /// The roles that set text from the workbooks: body, tables, table headers.
+    pub fn data_roles(&self) -> [(&'static str, &[String]); 3] {
+        [("仿宋", &self.fang), ("宋体", &self.song), ("黑体", &self.hei)]
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -32,6 +89,7 @@ impl Default for Config {
             office: "渑池县脱贫攻坚领导小组办公室".into(),
             distribution: Vec::new(),
             copies: 0,
+            fonts: FontConfig::default(),
         }
     }
 }

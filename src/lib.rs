@@ -18,15 +18,19 @@ pub mod sample;
 pub mod submission;
 pub mod validate;
 
+#[cfg(feature = "render")]
+mod build;
+#[cfg(feature = "render")]
+pub use build::{build, Built};
+
 use std::path::{Path, PathBuf};
+
 
 use config::Config;
 use diag::{has_errors, Diagnostic};
 use error::Result;
 use period::Period;
 use plan::Plan;
-#[cfg(feature = "render")]
-use render::bulletin;
 use submission::Report;
 
 /// Checked options for a run; the command line is turned into this.
@@ -42,6 +46,8 @@ pub struct Options {
     pub draft: bool,
     /// Also write each document's Typst sources and data beside its PDF.
     pub keep_typst: bool,
+    /// Use the fonts installed on this computer, by the names in `config.yaml`, before the bundled ones.
+    pub system_fonts: bool,
 }
 
 impl Options {
@@ -55,6 +61,7 @@ impl Options {
             templates: root.join("templates"),
             draft: false,
             keep_typst: false,
+            system_fonts: false,
         }
     }
 }
@@ -80,28 +87,21 @@ impl Checked {
     }
 }
 
-/// What a build wrote.
-#[derive(Debug)]
-pub struct Built {
-    pub checked: Checked,
-    pub written: Vec<PathBuf>,
-}
-
 /// Load and validate: every problem in the data, all at once (including characters that
 /// the bundled fonts cannot print).
 pub fn check(opts: &Options) -> Result<Checked> {
     #[cfg(feature = "render")]
     {
-        let engine = render::Engine::new(&opts.fonts, &opts.templates)?;
-        check_with(opts, Some(&engine))
+        let config = Config::load(&opts.data.join("config.yaml"))?;
+        let engine = build::engine(opts, &config)?;
+        check_with(opts, config, Some(&engine))
     }
     #[cfg(not(feature = "render"))]
-    check_with(opts)
+    check_with(opts, Config::load(&opts.data.join("config.yaml"))?)
 }
 
-fn check_with(opts: &Options, #[cfg(feature = "render")] engine: Option<&render::Engine>) -> Result<Checked> {
+pub(crate) fn check_with(opts: &Options, config: Config, #[cfg(feature = "render")] engine: Option<&render::Engine>) -> Result<Checked> {
     let plan = Plan::load(&opts.data.join("plan.yaml"))?;
-    let config = Config::load(&opts.data.join("config.yaml"))?;
     let mut diagnostics = plan::check(&plan);
     let (found, notes) = load::discover(&opts.data, Some(&opts.out))?;
     diagnostics.extend(notes);
@@ -111,7 +111,11 @@ fn check_with(opts: &Options, #[cfg(feature = "render")] engine: Option<&render:
     diagnostics.extend(validate::validate(&plan, &mut reports));
     #[cfg(feature = "render")]
     if let Some(engine) = engine {
-        diagnostics.extend(render::coverage::check(engine.fonts().book(), &reports));
+        diagnostics.extend(render::coverage::check(engine.fonts().book(), engine.font_roles(), &reports));
+        for name in engine.missing_fonts() {
+            let msg = format!("本机未安装配置的字体“{name}”，改用附带的 Fandol 字体。");
+            diagnostics.push(Diagnostic::note("N-FONT", "config.yaml", msg));
+        }
     }
     if let Some(p) = opts.period {
         reports.retain(|r| r.period.year == p.year && r.period <= p);
@@ -119,111 +123,4 @@ fn check_with(opts: &Options, #[cfg(feature = "render")] engine: Option<&render:
     diagnostics.sort();
     diagnostics.dedup();
     Ok(Checked { plan, config, reports, diagnostics, files_read: loaded.files_read })
-}
-
-#[cfg(feature = "render")]
-/// The whole pipeline: check, then (unless data errors stop it) aggregate and render each
-/// month's bulletin. The validation report is written on every build.
-pub fn build(opts: &Options) -> Result<Built> {
-    let engine = render::Engine::new(&opts.fonts, &opts.templates)?;
-    let checked = check_with(opts, Some(&engine))?;
-    let mut written = Vec::new();
-    let report_path = opts.out.join("数据校验报告.txt");
-    output::write_atomic(&report_path, report::text(&checked.diagnostics, checked.files_read).as_bytes())?;
-    written.push(report_path);
-    let span = checked.reports.iter().map(|r| r.period).min().zip(checked.reports.iter().map(|r| r.period).max());
-    let report_pdf = opts.out.join("数据校验报告.pdf");
-    output::write_atomic(&report_pdf, &render::report::render(&engine, &checked.diagnostics, checked.files_read, span)?)?;
-    written.push(report_pdf);
-    if checked.has_errors() && !opts.draft {
-        return Ok(Built { checked, written });
-    }
-    for (period, issue) in periods(&checked.reports, opts.period) {
-        written.extend(build_bulletin(&engine, &checked, period, issue, opts)?);
-    }
-    for (quarter, as_of) in quarters(&checked.reports, opts.period) {
-        written.extend(build_summary(&engine, &checked, quarter, as_of, opts)?);
-    }
-    // Typst memoises across compilations; keep only recent entries so that repeated builds in
-    // one process (tests, a future watch mode) do not grow without bound.
-    comemo::evict(4);
-    Ok(Built { checked, written })
-}
-
-#[cfg(feature = "render")]
-/// The months to build with their bulletin number within the year (第N期).
-fn periods(reports: &[Report], only: Option<Period>) -> Vec<(Period, u32)> {
-    let mut all: Vec<Period> = reports.iter().map(|r| r.period).collect();
-    all.sort();
-    all.dedup();
-    let mut out = Vec::new();
-    for (i, p) in all.iter().enumerate() {
-        let issue = all[..i].iter().filter(|q| q.year == p.year).count() as u32 + 1;
-        if only.is_none_or(|o| o == *p) {
-            out.push((*p, issue));
-        }
-    }
-    out
-}
-
-/// The quarters to summarise, each with its last month that has a report.
-#[cfg(feature = "render")]
-fn quarters(reports: &[Report], only: Option<Period>) -> Vec<(aggregate::quarter::Quarter, Period)> {
-    let mut out: std::collections::BTreeMap<aggregate::quarter::Quarter, Period> = Default::default();
-    for r in reports {
-        let q = aggregate::quarter::Quarter::of(r.period);
-        let last = out.entry(q).or_insert(r.period);
-        *last = (*last).max(r.period);
-    }
-    out.into_iter().filter(|(q, _)| only.is_none_or(|p| aggregate::quarter::Quarter::of(p) == *q)).collect()
-}
-
-#[cfg(feature = "render")]
-fn build_summary(engine: &render::Engine, c: &Checked, q: aggregate::quarter::Quarter, as_of: Period, opts: &Options) -> Result<Vec<PathBuf>> {
-    let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics);
-    let date = (as_of.year, as_of.month, as_of.last_day());
-    let rendered = render::summary::render(engine, &c.config, &figures, date, opts.draft)?;
-    let data = serde_json::json!({
-        "document": "季度汇总",
-        "title": render::summary::title(&figures),
-        "date": render::format::date(date.0, date.1, date.2),
-        "draft": opts.draft,
-        "figures": figures,
-    });
-    write_document(engine, &opts.out.join(q.to_string()), "季度汇总", &data, &rendered, opts.keep_typst)
-}
-
-/// Writes `<name>.json`, `<name>.pdf` and, on request, the `<name>.typst/` sources.
-#[cfg(feature = "render")]
-fn write_document(engine: &render::Engine, dir: &Path, name: &str, data: &serde_json::Value, rendered: &render::Rendered, keep_typst: bool) -> Result<Vec<PathBuf>> {
-    let pdf = dir.join(format!("{name}.pdf"));
-    let json = dir.join(format!("{name}.json"));
-    output::write_atomic(&json, &serde_json::to_vec_pretty(data).expect("serialisable"))?;
-    output::write_atomic(&pdf, &rendered.pdf)?;
-    let mut written = vec![pdf, json];
-    if keep_typst {
-        // `typst compile --font-path fonts <dir>/<name>.typst/<main>.typ` reproduces the PDF.
-        let src = dir.join(format!("{name}.typst"));
-        for (path, bytes) in engine.sources(&rendered.generated) {
-            output::write_atomic(&src.join(path.trim_start_matches('/')), &bytes)?;
-        }
-        written.push(src);
-    }
-    Ok(written)
-}
-
-#[cfg(feature = "render")]
-fn build_bulletin(engine: &render::Engine, c: &Checked, period: Period, issue: u32, opts: &Options) -> Result<Vec<PathBuf>> {
-    let figures = aggregate::month(&c.plan, &c.reports, period, &c.files_with_errors());
-    let meta = bulletin::Meta { issue, date: (period.year, period.month, period.last_day()), draft: opts.draft };
-    let rendered = bulletin::render(engine, &c.config, &figures, &meta)?;
-    let data = serde_json::json!({
-        "document": "工作简报",
-        "title": meta.title(&figures),
-        "issue": issue,
-        "date": render::format::date(meta.date.0, meta.date.1, meta.date.2),
-        "draft": opts.draft,
-        "figures": figures,
-    });
-    write_document(engine, &opts.out.join(period.to_string()), "工作简报", &data, &rendered, opts.keep_typst)
 }

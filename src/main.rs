@@ -34,6 +34,9 @@ struct Common {
     /// 模板目录
     #[arg(long, global = true, default_value = "templates")]
     templates: PathBuf,
+    /// 使用本机安装的字体（仿宋_GB2312、方正小标宋简体等，名称见 config.yaml），附带字体作为后备
+    #[arg(long, global = true)]
+    system_fonts: bool,
 }
 
 #[derive(Subcommand)]
@@ -64,7 +67,7 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let c = cli.common;
-    let mut opts = Options { data: c.data, out: c.out, period: c.period, fonts: c.fonts, templates: c.templates, draft: false, keep_typst: false };
+    let mut opts = Options { data: c.data, out: c.out, period: c.period, fonts: c.fonts, templates: c.templates, draft: false, keep_typst: false, system_fonts: c.system_fonts };
     let result = match cli.command.unwrap_or(Command::Build { draft: false, keep_typst: false }) {
         Command::Build { draft, keep_typst } => {
             opts.draft = draft;

@@ -15,12 +15,12 @@ fn kept_sources_reproduce_the_pdf() {
     let src = dir.join("工作简报.typst");
     let mut names: Vec<String> = std::fs::read_dir(&src).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
-    // Every Typst template, plus the two generated files.
+    // Every Typst template, plus the generated files.
     let mut expected: Vec<String> = std::fs::read_dir(repo().join("templates"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .filter(|n| n.ends_with(".typ"))
-        .chain(["data.json".to_string(), "narrative.typ".to_string()])
+        .chain(["data.json".to_string(), "fonts.json".to_string(), "narrative.typ".to_string()])
         .collect();
     expected.sort();
     assert_eq!(names, expected);

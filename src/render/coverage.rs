@@ -3,49 +3,51 @@
 
 use typst::text::{FontBook, FontVariant};
 
+use crate::config::FontRoles;
 use crate::diag::Diagnostic;
 use crate::submission::{Report, PROJECTS, VILLAGES};
 
-/// The families that set data from the workbooks: body text, tables, table headers.
-pub const DATA_FAMILIES: &[&str] = &["FandolFang R", "FandolSong", "FandolHei"];
-
-/// The first data family lacking `c`, if any.
-pub fn missing_in(book: &FontBook, c: char) -> Option<&'static str> {
+/// The first data role in which no family of its list (as Typst falls back along it) has `c`:
+/// its name and the families tried.
+pub fn missing_in(book: &FontBook, roles: &FontRoles, c: char) -> Option<String> {
     if c.is_whitespace() || c.is_control() {
         return None;
     }
-    DATA_FAMILIES.iter().copied().find(|family| {
-        let index = book.select(&family.to_lowercase(), FontVariant::default());
-        !index.and_then(|i| book.info(i)).is_some_and(|info| info.coverage.contains(c as u32))
+    roles.data_roles().into_iter().find_map(|(role, families)| {
+        let covered = families.iter().any(|family| {
+            let index = book.select(&family.to_lowercase(), FontVariant::default());
+            index.and_then(|i| book.info(i)).is_some_and(|info| info.coverage.contains(c as u32))
+        });
+        (!covered).then(|| format!("{role}（{}）", families.join("、")))
     })
 }
 
 /// One diagnostic per (value, missing character), at the value's cell.
-pub fn check(book: &FontBook, reports: &[Report]) -> Vec<Diagnostic> {
+pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for r in reports {
         for v in &r.villages {
-            check_value(book, &r.file, VILLAGES, &v.cells.name, "村名", &v.name, &mut out);
-            check_value(book, &r.file, VILLAGES, &v.cells.remark, "备注", &v.remark, &mut out);
+            check_value(book, roles, &r.file, VILLAGES, &v.cells.name, "村名", &v.name, &mut out);
+            check_value(book, roles, &r.file, VILLAGES, &v.cells.remark, "备注", &v.remark, &mut out);
         }
         for p in &r.projects {
-            check_value(book, &r.file, PROJECTS, &p.name_cell, "项目名称", &p.name, &mut out);
+            check_value(book, roles, &r.file, PROJECTS, &p.name_cell, "项目名称", &p.name, &mut out);
             if let Some(village) = &p.village {
-                check_value(book, &r.file, PROJECTS, &p.village_cell, "所在村", village, &mut out);
+                check_value(book, roles, &r.file, PROJECTS, &p.village_cell, "所在村", village, &mut out);
             }
         }
     }
     out
 }
 
-fn check_value(book: &FontBook, file: &str, sheet: &str, cell: &str, what: &str, value: &str, out: &mut Vec<Diagnostic>) {
+fn check_value(book: &FontBook, roles: &FontRoles, file: &str, sheet: &str, cell: &str, what: &str, value: &str, out: &mut Vec<Diagnostic>) {
     let mut seen = Vec::new();
     for c in value.chars() {
         if seen.contains(&c) {
             continue;
         }
         seen.push(c);
-        if let Some(family) = missing_in(book, c) {
+        if let Some(family) = missing_in(book, roles, c) {
             let msg = format!(
                 "{what}“{value}”中的字符“{c}”（U+{:04X}）在字体 {family} 中没有字形，印出来会是空白方框。\
                  请核实是否为错别字或生僻字；确需使用时，请在 fonts/ 中加入包含此字的字体。",

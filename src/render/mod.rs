@@ -20,6 +20,7 @@ use typst_kit::fonts::FontStore;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
+use crate::config::{FontConfig, FontRoles};
 use crate::error::{Error, Result};
 use world::DocWorld;
 
@@ -27,6 +28,9 @@ use world::DocWorld;
 pub struct Engine {
     library: LazyHash<Library>,
     fonts: FontStore,
+    roles: FontRoles,
+    /// Office fonts named in the configuration but not installed (with system fonts on).
+    missing_fonts: Vec<String>,
     templates: BTreeMap<String, String>,
 }
 
@@ -38,14 +42,38 @@ pub struct Rendered {
 }
 
 impl Engine {
-    /// Loads the fonts of `fonts_dir` (lazily: files are parsed on first use) and the templates.
+    /// Loads the bundled fonts of `fonts_dir` (lazily: files are parsed on first use) and the
+    /// templates, with the bundled font roles only: the reproducible default.
     pub fn new(fonts_dir: &Path, templates_dir: &Path) -> Result<Engine> {
+        Engine::with_fonts(fonts_dir, templates_dir, &FontConfig::default(), false)
+    }
+
+    /// As `new`; with `system`, the installed fonts are added and the configured office
+    /// fonts come first in each role, the bundled ones after them as the fallback.
+    pub fn with_fonts(fonts_dir: &Path, templates_dir: &Path, config: &FontConfig, system: bool) -> Result<Engine> {
         let mut fonts = FontStore::new();
         fonts.extend(typst_kit::fonts::scan(fonts_dir));
         if fonts.book().families().next().is_none() {
             return Err(Error::NoFonts { path: fonts_dir.to_path_buf() });
         }
-        Ok(Engine { library: LazyHash::new(Library::default()), fonts, templates: load_templates(templates_dir)? })
+        if system {
+            fonts.extend(typst_kit::fonts::system());
+        }
+        let available = |name: &str| fonts.book().contains_family(&name.to_lowercase());
+        let roles = FontRoles::new(config, system, available);
+        let mut missing_fonts: Vec<String> = if system { config.all().filter(|f| !available(f)).cloned().collect() } else { Vec::new() };
+        missing_fonts.dedup();
+        let templates = load_templates(templates_dir)?;
+        Ok(Engine { library: LazyHash::new(Library::default()), fonts, roles, missing_fonts, templates })
+    }
+
+    /// Office fonts named in the configuration that this computer does not have.
+    pub fn missing_fonts(&self) -> &[String] {
+        &self.missing_fonts
+    }
+
+    pub fn font_roles(&self) -> &FontRoles {
+        &self.roles
     }
 
     pub fn template(&self, name: &str) -> Result<&str> {
@@ -68,6 +96,7 @@ impl Engine {
             .filter(|(n, _)| n.ends_with(".typ"))
             .map(|(n, t)| (format!("/{n}"), t.as_bytes().to_vec()))
             .collect();
+        files.push(("/fonts.json".into(), serde_json::to_vec_pretty(&self.roles).expect("serialisable")));
         files.extend(generated.iter().cloned());
         files
     }

@@ -103,3 +103,12 @@ pub fn pdf_text(path: &Path) -> String {
     let text = pdf_extract::extract_text(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+/// Copies one month of the bundled sample workbooks into a test data folder.
+pub fn copy_sample_month(d: &TestData, month: &str) {
+    let from = repo().join("data/submissions").join(month);
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        d.write(&format!("submissions/{month}/{}", e.file_name().to_string_lossy()), &std::fs::read(e.path()).unwrap());
+    }
+}
