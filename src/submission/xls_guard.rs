@@ -22,6 +22,7 @@ const CELL_RECORDS: &[u16] = &[
 const BOUNDSHEET: u16 = 0x0085;
 /// DIMENSIONS: calamine reserves rows × columns cells from it before reading any cell.
 const DIMENSIONS: u16 = 0x0200;
+const EOF: u16 = 0x000A;
 
 /// Refuses a compound file that the strict `cfb` crate cannot read (calamine's own reader
 /// can loop on a cyclic sector chain until memory runs out), or whose cells reach beyond the
@@ -39,22 +40,41 @@ pub fn check(bytes: &[u8]) -> Result<(), OpenError> {
     walk(&data).map_err(OpenError::TooLarge)
 }
 
+/// Checks the whole stream in order, then each sheet's substream from the offset its
+/// BOUNDSHEET record gives: calamine seeks there, and a hostile offset can start in the
+/// middle of a record, where the sequential walk reads something else.
 fn walk(data: &[u8]) -> Result<(), String> {
-    let mut sheets = 0;
-    let mut at = 0;
+    let offsets = scan(data, 0)?;
+    if offsets.len() > limits::SHEETS {
+        return Err(format!("工作表超过上限 {} 个", limits::SHEETS));
+    }
+    for offset in offsets {
+        if offset >= data.len() {
+            return Err(format!("工作表位置 {offset} 超出数据流长度 {}", data.len()));
+        }
+        scan(data, offset)?;
+    }
+    Ok(())
+}
+
+/// Walks records from `start` to an EOF record (for a sheet) or the end of the stream,
+/// checking cell positions and declared dimensions; returns the sheet offsets it saw.
+fn scan(data: &[u8], start: usize) -> Result<Vec<usize>, String> {
+    let mut offsets = Vec::new();
+    let mut at = start;
     while at + 4 <= data.len() {
         let kind = u16::from_le_bytes([data[at], data[at + 1]]);
         let len = usize::from(u16::from_le_bytes([data[at + 2], data[at + 3]]));
         let body = &data[at + 4..(at + 4 + len).min(data.len())];
         at += 4 + len;
-        if kind == BOUNDSHEET {
-            sheets += 1;
-            if sheets > limits::SHEETS {
-                return Err(format!("工作表超过上限 {} 个", limits::SHEETS));
-            }
+        if kind == BOUNDSHEET && body.len() >= 4 {
+            offsets.push(u32::from_le_bytes([body[0], body[1], body[2], body[3]]) as usize);
         }
         if kind == DIMENSIONS {
             check_dimensions(body)?;
+        }
+        if kind == EOF && start > 0 {
+            break;
         }
         if !CELL_RECORDS.contains(&kind) || body.len() < 4 {
             continue;
@@ -71,7 +91,7 @@ fn walk(data: &[u8]) -> Result<(), String> {
             return Err(format!("第 {} 列超过列数上限 {}", col + 1, limits::COLUMNS));
         }
     }
-    Ok(())
+    Ok(offsets)
 }
 
 /// The declared used range: last row + 1 and last column + 1 within the limits.
