@@ -124,3 +124,61 @@ fn page_numbers_alternate_sides_below_the_type_area() {
         assert!((gap - 7.0 * MM).abs() < 2.0 * MM, "page {n}: number {:.2} mm below the type area", gap / MM);
     }
 }
+
+/// Laid-out pages of the 2018-03 bulletin, from its kept sources.
+fn bulletin_pages() -> Vec<typst_layout::Page> {
+    let out = tempfile::tempdir().unwrap();
+    let opts = jianbao::Options { out: out.path().to_path_buf(), period: "2018-03".parse().ok(), keep_typst: true, ..jianbao::Options::in_dir(&repo()) };
+    jianbao::build(&opts).unwrap();
+    let src = out.path().join("2018-03/工作简报.typst");
+    let engine = Engine::new(&repo().join("fonts"), &src).unwrap();
+    let data = vec![("/data.json".to_string(), std::fs::read(src.join("data.json")).unwrap())];
+    engine.typeset("bulletin", "bulletin.typ", &data, (2018, 3, 31)).unwrap().pages().to_vec()
+}
+
+/// Horizontal rules of a frame: (y, length, thickness, paint).
+fn rules(frame: &Frame, at: Point, out: &mut Vec<(f64, f64, f64, String)>) {
+    for (pos, item) in frame.items() {
+        let p = at + *pos;
+        match item {
+            FrameItem::Group(g) => rules(&g.frame, p + Point::new(g.transform.tx, g.transform.ty), out),
+            FrameItem::Shape(shape, _) => {
+                if let (typst::visualize::Geometry::Line(to), Some(stroke)) = (&shape.geometry, &shape.stroke) {
+                    if to.y == Abs::zero() {
+                        out.push((p.y.to_pt(), to.x.to_pt(), stroke.thickness.to_pt(), format!("{:?}", stroke.paint)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn masthead_title_and_end_matter_follow_the_standard() {
+    let pages = bulletin_pages();
+    let mut first = Vec::new();
+    runs(&pages[0].frame, Point::zero(), &mut first);
+    let title = first.iter().find(|r| r.text.contains("全县2018年3月")).expect("title");
+    assert_eq!(title.size, 22.0, "title in 二号");
+    let centre = title.x + title.width / 2.0;
+    assert!((centre - (28.0 + 156.0 / 2.0) * MM).abs() < 0.5 * MM, "title centred: {:.2} mm", centre / MM);
+    let masthead = first.iter().find(|r| r.text.contains("工作简报")).expect("masthead");
+    let mut first_rules = Vec::new();
+    rules(&pages[0].frame, Point::zero(), &mut first_rules);
+    let red_rule = first_rules.iter().find(|r| r.0 > masthead.y).expect("red rule under the masthead");
+    assert!(red_rule.3.contains("Cmyk") && red_rule.3.contains("0.8"), "red rule paint {}", red_rule.3);
+    assert!((red_rule.1 - 156.0 * MM).abs() < 0.5 * MM, "red rule spans the type area");
+
+    let last = pages.last().unwrap();
+    let mut end = Vec::new();
+    rules(&last.frame, Point::zero(), &mut end);
+    end.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let end: Vec<_> = end.iter().filter(|r| (r.1 - 156.0 * MM).abs() < 0.5 * MM).collect();
+    // data/config.yaml has three distribution lines (报、送、发) and the office line below them:
+    // a 0.35 mm rule above, 0.25 mm rules between, a 0.35 mm rule at the bottom.
+    let thick: Vec<f64> = end.iter().map(|r| (r.2 / MM * 100.0).round() / 100.0).collect();
+    assert!(thick.ends_with(&[0.35, 0.25, 0.25, 0.25, 0.35]), "{thick:?}");
+    let bottom = end[end.len() - 1];
+    assert!((bottom.0 - (297.0 - 35.0) * MM).abs() < 1.0 * MM, "last line on the bottom edge: {:.2} mm", bottom.0 / MM);
+}

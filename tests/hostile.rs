@@ -95,3 +95,24 @@ fn hostile_values_quoted_in_diagnostics_print_literally_in_the_validation_report
     assert!(text.contains("E-CHOICE项目资金B2") && text.contains("E-CHOICE项目资金D2"), "{text}");
     assert!(!text.contains("root:x:0"));
 }
+
+#[test]
+fn hostile_village_name_prints_literally_in_the_quarterly_summary() {
+    let d = TestData::new();
+    let name = "#read(\"/etc/passwd\")*_[]$@<>村";
+    d.add(
+        "南村乡.xlsx",
+        &Book {
+            township: "南村乡",
+            month: "2018-03",
+            villages: vec![V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", ""), V(name, "贫困村", 400, 100, 0, 0, "是", "")],
+            projects: vec![],
+            indicators: vec![],
+        },
+    );
+    let built = jianbao::build(&d.options()).unwrap();
+    assert!(!built.checked.has_errors(), "{:#?}", built.checked.diagnostics);
+    let text = pdf_text(&d.out().join("2018-Q1/季度汇总.pdf"));
+    assert!(text.contains(&format!("南村乡{}（2018年3月）已报出列", squash(name))), "{text}");
+    assert!(!text.contains("root:x:0"));
+}
