@@ -147,9 +147,7 @@ fn township_row(t: &TownshipFigures) -> Vec<String> {
         _ => None,
     };
     if let Some(p) = placeholder {
-        let mut row = vec![t.name.clone()];
-        row.extend(std::iter::repeat_n(p.to_string(), 7));
-        return row;
+        return super::format::placeholder_row(&t.name, p, 8);
     }
     vec![
         t.name.clone(),

@@ -42,6 +42,11 @@ pub fn date(year: u16, month: u8, day: u8) -> String {
     format!("{year}年{month}月{day}日")
 }
 
+/// A table row for a township without figures: its name, then `text` in every other cell.
+pub fn placeholder_row(name: &str, text: &str, cells: usize) -> Vec<String> {
+    std::iter::once(name.to_string()).chain(std::iter::repeat_n(text.to_string(), cells - 1)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,9 +55,7 @@ fn view(config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool) -
         .iter()
         .map(|t| {
             if matches!(t.status, Status::Missing) {
-                let mut row = vec![t.name.clone()];
-                row.extend(std::iter::repeat_n("未报送".to_string(), 6));
-                return row;
+                return super::format::placeholder_row(&t.name, "未报送", 7);
             }
             vec![
                 t.name.clone(),

@@ -138,33 +138,52 @@ fn open_within_limits(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Wor
     }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| OpenError::Unreadable(e.to_string()))?;
     let names = book.sheet_names().to_vec();
+    read_sheets(names, wanted, |name| read_range_sheet(&mut book, name))
+}
+
+/// Reads the wanted sheets with `read`; the others are kept by name only.
+fn read_sheets(
+    names: Vec<String>,
+    wanted: &dyn Fn(&str) -> bool,
+    mut read: impl FnMut(&str) -> Result<SparseGrid, OpenError>,
+) -> Result<Workbook, OpenError> {
     check_sheet_count(names.len())?;
     let mut out = Workbook { sheets: Vec::new(), truncated: Vec::new() };
     for name in names {
-        if !wanted(&name) {
-            out.finish(SparseGrid::new(&name));
-            continue;
-        }
-        let range = book.worksheet_range(&name).map_err(|e| OpenError::Unreadable(format!("工作表“{name}”：{e}")))?;
-        let formulas = book.worksheet_formula(&name).ok();
-        let mut grid = SparseGrid::new(&name);
-        for (r, c, v) in range.used_cells() {
-            let (row, col) = (range.start().unwrap_or((0, 0)).0 + r as u32, range.start().unwrap_or((0, 0)).1 + c as u32);
-            if !grid.push(row, col, cell_from_data(v)) {
-                break;
-            }
-        }
-        if let Some(f) = formulas {
-            for (r, c, formula) in f.used_cells() {
-                let (row, col) = (f.start().unwrap_or((0, 0)).0 + r as u32, f.start().unwrap_or((0, 0)).1 + c as u32);
-                if !formula.is_empty() && range.get_value((row, col)).is_none_or(|v| *v == Data::Empty) {
-                    grid.push(row, col, Cell::NoCache(formula.clone()));
-                }
-            }
-        }
+        let grid = if wanted(&name) { read(&name)? } else { SparseGrid::new(&name) };
         out.finish(grid);
     }
     Ok(out)
+}
+
+fn unreadable(name: &str, e: impl std::fmt::Display) -> OpenError {
+    OpenError::Unreadable(format!("工作表“{name}”：{e}"))
+}
+
+/// .xls and .ods: calamine's ranges of values and of formulas.
+fn read_range_sheet<R: std::io::Read + std::io::Seek>(book: &mut calamine::Sheets<R>, name: &str) -> Result<SparseGrid, OpenError> {
+    let range = book.worksheet_range(name).map_err(|e| unreadable(name, e))?;
+    let formulas = book.worksheet_formula(name).ok();
+    let mut grid = SparseGrid::new(name);
+    let at = |start: Option<(u32, u32)>, r: usize, c: usize| {
+        let (r0, c0) = start.unwrap_or((0, 0));
+        (r0 + r as u32, c0 + c as u32)
+    };
+    for (r, c, v) in range.used_cells() {
+        let (row, col) = at(range.start(), r, c);
+        if !grid.push(row, col, cell_from_data(v)) {
+            return Ok(grid);
+        }
+    }
+    if let Some(f) = formulas {
+        for (r, c, formula) in f.used_cells() {
+            let (row, col) = at(f.start(), r, c);
+            if !formula.is_empty() && range.get_value((row, col)).is_none_or(|v| *v == Data::Empty) {
+                grid.push(row, col, Cell::NoCache(formula.clone()));
+            }
+        }
+    }
+    Ok(grid)
 }
 
 fn check_sheet_count(n: usize) -> Result<(), OpenError> {
@@ -193,18 +212,11 @@ fn check_zip(bytes: &[u8]) -> Result<(), OpenError> {
 
 fn open_xlsx(xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>, wanted: &dyn Fn(&str) -> bool) -> Result<Workbook, OpenError> {
     let names = xlsx.sheet_names().to_vec();
-    check_sheet_count(names.len())?;
-    let mut out = Workbook { sheets: Vec::new(), truncated: Vec::new() };
-    for name in names {
-        if !wanted(&name) {
-            out.finish(SparseGrid::new(&name));
-            continue;
-        }
-        let mut reader = xlsx.worksheet_cells_reader(&name).map_err(|e| OpenError::Unreadable(format!("工作表“{name}”：{e}")))?;
-        let mut grid = SparseGrid::new(&name);
-        loop {
-            let cell = reader.next_cell_with_formula().map_err(|e| OpenError::Unreadable(format!("工作表“{name}”：{e}")))?;
-            let Some(c) = cell else { break };
+    read_sheets(names, wanted, |name| {
+        // Streamed cell by cell, so a far-away cell costs nothing before the limits stop it.
+        let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| unreadable(name, e))?;
+        let mut grid = SparseGrid::new(name);
+        while let Some(c) = reader.next_cell_with_formula().map_err(|e| unreadable(name, e))? {
             let value = match (c.value, c.formula) {
                 (calamine::DataRef::Empty, Some(f)) if !f.is_empty() => Cell::NoCache(f),
                 (v, _) => cell_from_data(&Data::from(v)),
@@ -213,10 +225,8 @@ fn open_xlsx(xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>, wanted: &dyn Fn(&str) -> 
                 break;
             }
         }
-        drop(reader);
-        out.finish(grid);
-    }
-    Ok(out)
+        Ok(grid)
+    })
 }
 
 /// Cells collected sparsely with the limits enforced, then laid out as a dense grid of the
