@@ -27,7 +27,7 @@ pub(crate) fn engine(opts: &Options, config: &Config) -> Result<render::Engine> 
 pub fn build(opts: &Options) -> Result<Built> {
     let config = Config::load(&opts.data.join("config.yaml"))?;
     let engine = engine(opts, &config)?;
-    let checked = check_with(opts, config, Some(&engine))?;
+    let checked = check_with(opts, config, &engine)?;
     let mut written = Vec::new();
     let report_path = opts.out.join("数据校验报告.txt");
     output::write_atomic(&report_path, report::text(&checked.diagnostics, checked.files_read).as_bytes())?;

@@ -25,7 +25,6 @@ pub use build::{build, Built};
 
 use std::path::{Path, PathBuf};
 
-
 use config::Config;
 use diag::{has_errors, Diagnostic};
 use error::Result;
@@ -94,13 +93,13 @@ pub fn check(opts: &Options) -> Result<Checked> {
     {
         let config = Config::load(&opts.data.join("config.yaml"))?;
         let engine = build::engine(opts, &config)?;
-        check_with(opts, config, Some(&engine))
+        check_with(opts, config, &engine)
     }
     #[cfg(not(feature = "render"))]
     check_with(opts, Config::load(&opts.data.join("config.yaml"))?)
 }
 
-pub(crate) fn check_with(opts: &Options, config: Config, #[cfg(feature = "render")] engine: Option<&render::Engine>) -> Result<Checked> {
+pub(crate) fn check_with(opts: &Options, config: Config, #[cfg(feature = "render")] engine: &render::Engine) -> Result<Checked> {
     let plan = Plan::load(&opts.data.join("plan.yaml"))?;
     let mut diagnostics = plan::check(&plan);
     let (found, notes) = load::discover(&opts.data, Some(&opts.out))?;
@@ -110,7 +109,7 @@ pub(crate) fn check_with(opts: &Options, config: Config, #[cfg(feature = "render
     let mut reports = loaded.reports;
     diagnostics.extend(validate::validate(&plan, &mut reports));
     #[cfg(feature = "render")]
-    if let Some(engine) = engine {
+    {
         diagnostics.extend(render::coverage::check(engine.fonts().book(), engine.font_roles(), &reports));
         for name in engine.missing_fonts() {
             let msg = format!("本机未安装配置的字体“{name}”，改用附带的 Fandol 字体。");

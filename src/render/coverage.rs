@@ -24,36 +24,44 @@ pub fn missing_in(book: &FontBook, roles: &FontRoles, c: char) -> Option<String>
 
 /// One diagnostic per (value, missing character), at the value's cell.
 pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut c = Checker { book, roles, out: Vec::new() };
     for r in reports {
         for v in &r.villages {
-            check_value(book, roles, &r.file, VILLAGES, &v.cells.name, "村名", &v.name, &mut out);
-            check_value(book, roles, &r.file, VILLAGES, &v.cells.remark, "备注", &v.remark, &mut out);
+            c.value(&r.file, VILLAGES, &v.cells.name, "村名", &v.name);
+            c.value(&r.file, VILLAGES, &v.cells.remark, "备注", &v.remark);
         }
         for p in &r.projects {
-            check_value(book, roles, &r.file, PROJECTS, &p.name_cell, "项目名称", &p.name, &mut out);
+            c.value(&r.file, PROJECTS, &p.name_cell, "项目名称", &p.name);
             if let Some(village) = &p.village {
-                check_value(book, roles, &r.file, PROJECTS, &p.village_cell, "所在村", village, &mut out);
+                c.value(&r.file, PROJECTS, &p.village_cell, "所在村", village);
             }
         }
     }
-    out
+    c.out
 }
 
-fn check_value(book: &FontBook, roles: &FontRoles, file: &str, sheet: &str, cell: &str, what: &str, value: &str, out: &mut Vec<Diagnostic>) {
-    let mut seen = Vec::new();
-    for c in value.chars() {
-        if seen.contains(&c) {
-            continue;
-        }
-        seen.push(c);
-        if let Some(family) = missing_in(book, roles, c) {
-            let msg = format!(
-                "{what}“{value}”中的字符“{c}”（U+{:04X}）在字体 {family} 中没有字形，印出来会是空白方框。\
-                 请核实是否为错别字或生僻字；确需使用时，请在 fonts/ 中加入包含此字的字体。",
-                c as u32
-            );
-            out.push(Diagnostic::error("E-GLYPH", file, msg).at_cell(sheet, cell.to_string()));
+struct Checker<'a> {
+    book: &'a FontBook,
+    roles: &'a FontRoles,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn value(&mut self, file: &str, sheet: &str, cell: &str, what: &str, value: &str) {
+        let mut seen = Vec::new();
+        for c in value.chars() {
+            if seen.contains(&c) {
+                continue;
+            }
+            seen.push(c);
+            if let Some(family) = missing_in(self.book, self.roles, c) {
+                let msg = format!(
+                    "{what}“{value}”中的字符“{c}”（U+{:04X}）在字体 {family} 中没有字形，印出来会是空白方框。\
+                     请核实是否为错别字或生僻字；确需使用时，请在 fonts/ 中加入包含此字的字体。",
+                    c as u32
+                );
+                self.out.push(Diagnostic::error("E-GLYPH", file, msg).at_cell(sheet, cell.to_string()));
+            }
         }
     }
 }

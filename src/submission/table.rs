@@ -155,7 +155,7 @@ impl<'g> Table<'g> {
     /// Money in 万元, kept as hundredths (分 of 万元) so that sums are exact. Must be ≥ 0.
     pub fn money(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<i64> {
         let v = self.number(row, column, diags)?;
-        if v < 0.0 || v > 1e12 {
+        if !(0.0..=1e12).contains(&v) {
             diags.push(self.err("E-RANGE", row, column, format!("“{column}”不能为负数，实际为 {v}。")));
             return None;
         }
