@@ -20,4 +20,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("points", |v: Value| opt_f64(&v).map_or_else(|| "—".into(), format::points));
     env.add_filter("schedule", |v: Value| format::schedule(opt_f64(&v)));
     env.add_filter("join_cn", |v: Vec<String>| v.join("、"));
+    env.add_filter("cn_num", |n: u32| format::cn_num(n));
+    env.add_filter("cn_date", |s: String| format::cn_date(&s));
+    env.add_filter("rank", |v: Value| format::rank(opt_f64(&v).map(|r| r as u32)));
 }

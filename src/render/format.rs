@@ -42,6 +42,39 @@ pub fn date(year: u16, month: u8, day: u8) -> String {
     format!("{year}年{month}月{day}日")
 }
 
+/// Chinese numerals for list numbering: 1 → 一, 12 → 十二, 21 → 二十一 (up to 99).
+pub fn cn_num(n: u32) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => D[n as usize].to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { D[(n - 10) as usize] }),
+        20..=99 => format!("{}十{}", D[(n / 10) as usize], if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
+        _ => n.to_string(),
+    }
+}
+
+/// `2018-03-31` → `2018年3月31日`, `2018-03` → `2018年3月`; other text unchanged.
+pub fn cn_date(s: &str) -> String {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str| p.parse::<u32>().ok();
+    match parts.as_slice() {
+        [y, m, d] => match (num(y), num(m), num(d)) {
+            (Some(y), Some(m), Some(d)) => format!("{y}年{m}月{d}日"),
+            _ => s.to_string(),
+        },
+        [y, m] => match (num(y), num(m)) {
+            (Some(y), Some(m)) => format!("{y}年{m}月"),
+            _ => s.to_string(),
+        },
+        _ => s.to_string(),
+    }
+}
+
+/// A ranking: `第3名`, or `—` when unranked.
+pub fn rank(r: Option<u32>) -> String {
+    r.map_or_else(|| "—".to_string(), |r| format!("第{r}名"))
+}
+
 /// A table row for a township without figures: its name, then `text` in every other cell.
 pub fn placeholder_row(name: &str, text: &str, cells: usize) -> Vec<String> {
     std::iter::once(name.to_string()).chain(std::iter::repeat_n(text.to_string(), cells - 1)).collect()
@@ -62,5 +95,13 @@ mod tests {
         assert_eq!(schedule(Some(-6.8)), "低于时序进度6.8个百分点");
         assert_eq!(schedule(Some(0.0)), "与时序进度持平");
         assert_eq!(date(2019, 3, 31), "2019年3月31日");
+        assert_eq!(cn_num(1), "一");
+        assert_eq!(cn_num(10), "十");
+        assert_eq!(cn_num(14), "十四");
+        assert_eq!(cn_num(20), "二十");
+        assert_eq!(cn_num(38), "三十八");
+        assert_eq!(cn_date("2018-03-31"), "2018年3月31日");
+        assert_eq!(cn_date("2018-03"), "2018年3月");
+        assert_eq!(rank(Some(3)), "第3名");
     }
 }

@@ -33,7 +33,7 @@ pub fn narrative(engine: &Engine, f: &QuarterFigures) -> Result<String> {
     let behind: Vec<_> = f.indicators.iter().filter(|i| i.year_to_date.behind_schedule).map(|i| i.year_to_date.name.clone()).collect();
     let ctx = context! {
         quarter_cn => f.quarter.chinese(),
-        as_of_cn => f.as_of.chinese(),
+        as_of => f.as_of.to_string(),
         year => f.quarter.year,
         f => Serde(f),
         behind => behind,
