@@ -22,8 +22,9 @@ pub(crate) fn engine(opts: &Options, config: &Config) -> Result<render::Engine> 
     render::Engine::with_fonts(&opts.fonts, &opts.templates, &config.fonts, system)
 }
 
-/// The whole pipeline: check, then (unless data errors stop it) aggregate and render each
-/// month's bulletin. The validation report is written on every build.
+/// The whole pipeline: check, then (unless data errors stop it, or `draft` is set) aggregate
+/// and typeset each month's bulletin and each quarter's summary. The validation report, as
+/// text and PDF, is written on every build.
 pub fn build(opts: &Options) -> Result<Built> {
     let config = Config::load(&opts.data.join("config.yaml"))?;
     let engine = engine(opts, &config)?;
