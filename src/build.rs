@@ -1,5 +1,6 @@
 //! The build: check, then aggregate and typeset every document, and write them atomically.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
@@ -40,11 +41,13 @@ pub fn build(opts: &Options) -> Result<Built> {
     if checked.has_errors() && !opts.draft {
         return Ok(Built { checked, written });
     }
+    // Only a draft gets here with errors: the townships of those files are 数据待核.
+    let unverified = checked.files_with_errors();
     for (period, issue) in periods(&checked.reports, opts.period) {
-        written.extend(build_bulletin(&engine, &checked, period, issue, opts)?);
+        written.extend(build_bulletin(&engine, &checked, &unverified, period, issue, opts)?);
     }
     for (quarter, as_of) in quarters(&checked.reports, opts.period) {
-        written.extend(build_summary(&engine, &checked, quarter, as_of, opts)?);
+        written.extend(build_summary(&engine, &checked, &unverified, quarter, as_of, opts)?);
     }
     // Typst memoises across compilations; keep only recent entries so that repeated builds in
     // one process (tests, a future watch mode) do not grow without bound.
@@ -78,8 +81,15 @@ fn quarters(reports: &[Report], only: Option<Period>) -> Vec<(aggregate::quarter
     out.into_iter().filter(|(q, _)| only.is_none_or(|p| aggregate::quarter::Quarter::of(p) == *q)).collect()
 }
 
-fn build_summary(engine: &render::Engine, c: &Checked, q: aggregate::quarter::Quarter, as_of: Period, opts: &Options) -> Result<Vec<PathBuf>> {
-    let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics);
+fn build_summary(
+    engine: &render::Engine,
+    c: &Checked,
+    unverified: &BTreeSet<String>,
+    q: aggregate::quarter::Quarter,
+    as_of: Period,
+    opts: &Options,
+) -> Result<Vec<PathBuf>> {
+    let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics, unverified);
     let date = (as_of.year, as_of.month, as_of.last_day());
     let rendered = render::summary::render(engine, &c.config, &figures, date, opts.draft)?;
     let data = serde_json::json!({
@@ -110,8 +120,15 @@ fn write_document(engine: &render::Engine, dir: &Path, name: &str, data: &serde_
     Ok(written)
 }
 
-fn build_bulletin(engine: &render::Engine, c: &Checked, period: Period, issue: u32, opts: &Options) -> Result<Vec<PathBuf>> {
-    let figures = aggregate::month(&c.plan, &c.reports, period, &c.files_with_errors());
+fn build_bulletin(
+    engine: &render::Engine,
+    c: &Checked,
+    unverified: &BTreeSet<String>,
+    period: Period,
+    issue: u32,
+    opts: &Options,
+) -> Result<Vec<PathBuf>> {
+    let figures = aggregate::month(&c.plan, &c.reports, period, unverified);
     let meta = bulletin::Meta { issue, date: (period.year, period.month, period.last_day()), draft: opts.draft };
     let rendered = bulletin::render(engine, &c.config, &figures, &meta)?;
     let data = serde_json::json!({

@@ -25,7 +25,7 @@ fn sample_2018_06_figures_and_narrative() {
     let narrative = jianbao::render::bulletin::narrative(&engine, &figures).unwrap();
     assert_snapshot("2018-06-narrative.typ", &narrative);
     let q = jianbao::aggregate::quarter::Quarter { year: 2018, q: 2 };
-    let quarter = jianbao::aggregate::quarter::quarter(&checked.plan, &checked.reports, q, "2018-06".parse().unwrap(), &checked.diagnostics);
+    let quarter = jianbao::aggregate::quarter::quarter(&checked.plan, &checked.reports, q, "2018-06".parse().unwrap(), &checked.diagnostics, &Default::default());
     assert_snapshot("2018-Q2-figures.json", &serde_json::to_string_pretty(&quarter).unwrap());
     assert_snapshot("2018-Q2-narrative.typ", &jianbao::render::summary::narrative(&engine, &quarter).unwrap());
 }

@@ -2,36 +2,33 @@
 
 use std::collections::BTreeSet;
 
-use super::{source_report, IndicatorFigures};
+use super::{sources, IndicatorFigures, Sources};
 use crate::period::Period;
 use crate::plan::{Indicator, Plan};
 use crate::submission::Report;
 
-/// County value of an indicator at `period`: Σ over townships of each one's latest report of
-/// the year (flow: 本年累计; stock: the level).
-fn county_value(plan: &Plan, reports: &[Report], ind: &Indicator, period: Period, unverified: &BTreeSet<String>) -> f64 {
-    plan.townships
+/// County value of an indicator: Σ over townships of the report each one's figures come
+/// from (flow: 本年累计; stock: the level).
+fn county_value(sources: &Sources, ind: &Indicator) -> f64 {
+    sources
         .iter()
-        .filter_map(|t| match source_report(reports, t, period, unverified) {
-            (_, None) => None,
-            (_, Some(r)) => r.indicators.iter().find(|i| i.name == ind.name).map(|i| i.to_date),
-        })
+        .filter_map(|(_, _, r)| (*r)?.indicators.iter().find(|i| i.name == ind.name).map(|i| i.to_date))
         .sum::<f64>()
         + 0.0 // an empty f64 sum is −0.0
 }
 
-pub fn indicators(plan: &Plan, reports: &[Report], period: Period, unverified: &BTreeSet<String>) -> Vec<IndicatorFigures> {
-    plan.indicators.iter().map(|ind| indicator(plan, reports, ind, period, unverified)).collect()
+/// The indicators at `period`, whose townships' reports are `now`.
+pub fn indicators(plan: &Plan, reports: &[Report], now: &Sources, period: Period, unverified: &BTreeSet<String>) -> Vec<IndicatorFigures> {
+    plan.indicators.iter().map(|ind| indicator(plan, reports, now, ind, period, unverified)).collect()
 }
 
-fn indicator(plan: &Plan, reports: &[Report], ind: &Indicator, period: Period, unverified: &BTreeSet<String>) -> IndicatorFigures {
+fn indicator(plan: &Plan, reports: &[Report], now: &Sources, ind: &Indicator, period: Period, unverified: &BTreeSet<String>) -> IndicatorFigures {
     let target = ind.target_for(period.year);
-    let mut value = county_value(plan, reports, ind, period, unverified);
+    let mut value = county_value(now, ind);
+    // A multi-year flow target counts the earlier years' totals too.
     if let Some(t) = target.filter(|t| t.from < period.year && ind.kind == crate::plan::IndicatorKind::Flow) {
-        for y in t.from..period.year {
-            if let Some(dec) = Period::new(y, 12) {
-                value += county_value(plan, reports, ind, dec, unverified);
-            }
+        for dec in (t.from..period.year).filter_map(|y| Period::new(y, 12)) {
+            value += county_value(&sources(plan, reports, dec, unverified), ind);
         }
     }
     let time = target.map(|t| {

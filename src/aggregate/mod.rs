@@ -179,7 +179,7 @@ pub fn month(plan: &Plan, reports: &[Report], period: Period, unverified: &BTree
         county,
         deep_villages: listed_villages(plan, &sources, &plan.deep_villages_ordered()),
         deep_projects: deep_projects(plan, &sources),
-        indicators: indicators(plan, reports, period, unverified),
+        indicators: indicators(plan, reports, &sources, period, unverified),
         not_reported: sources
             .iter()
             .filter(|(_, s, _)| matches!(s, Status::CarriedForward | Status::Missing))

@@ -28,11 +28,6 @@ impl Quarter {
         (3 * self.q - 2..=3 * self.q).filter_map(move |m| Period::new(self.year, m))
     }
 
-    /// The last month of the previous quarter of the same year.
-    pub fn previous_end(self) -> Option<Period> {
-        (self.q > 1).then(|| Period::new(self.year, 3 * (self.q - 1))).flatten()
-    }
-
     /// `2018年第一季度`
     pub fn chinese(self) -> String {
         let n = ["一", "二", "三", "四"][usize::from(self.q - 1)];
@@ -101,52 +96,52 @@ pub struct QuarterFigures {
     pub problems: Vec<String>,
 }
 
-/// Figures for quarter `q`, standing at `as_of` (its last month with a report).
-pub fn quarter(plan: &Plan, reports: &[Report], q: Quarter, as_of: Period, diags: &[Diagnostic]) -> QuarterFigures {
-    let none = BTreeSet::new();
-    let now = month(plan, reports, as_of, &none);
-    let before = q.previous_end().map(|p| month(plan, reports, p, &none));
-    let two_before = Quarter { q: q.q.saturating_sub(1), ..q }.previous_end().filter(|_| q.q > 1).map(|p| month(plan, reports, p, &none));
-    let ytd_before = |m: &Option<MonthFigures>, t: usize| m.as_ref().map_or(0, |m| m.townships[t].lifted_to_date);
-    let srcs = sources(plan, reports, as_of, &none);
-    let townships = township_lines(plan, &now, &before, &two_before, as_of, ytd_before);
+/// Figures for quarter `q`, standing at `as_of` (its last month with a report). Reports of
+/// files in `unverified` (draft builds) are left out, as in the bulletins.
+pub fn quarter(plan: &Plan, reports: &[Report], q: Quarter, as_of: Period, diags: &[Diagnostic], unverified: &BTreeSet<String>) -> QuarterFigures {
+    // Every month of the year up to `as_of`, once: the trend, and the year to date at the
+    // ends of the previous two quarters.
+    let months: Vec<MonthFigures> =
+        (1..=as_of.month).filter_map(|m| Period::new(as_of.year, m)).map(|p| month(plan, reports, p, unverified)).collect();
+    let end_of = |quarter: u8| (quarter >= 1).then(|| &months[usize::from(3 * quarter) - 1]);
+    let (now, before, two_before) = (&months[months.len() - 1], end_of(q.q - 1), q.q.checked_sub(2).and_then(end_of));
+    let ytd = |m: Option<&MonthFigures>| m.map_or(0, |m| m.county.lifted_to_date);
+    let srcs = sources(plan, reports, as_of, unverified);
+    let townships = township_lines(plan, now, before, two_before, as_of);
     QuarterFigures {
         quarter: q,
         as_of,
-        lifted_quarter: now.county.lifted_to_date - before.as_ref().map_or(0, |b| b.county.lifted_to_date),
-        lifted_previous_quarter: before.as_ref().map(|b| b.county.lifted_to_date - two_before.as_ref().map_or(0, |t| t.county.lifted_to_date)),
-        trend: (1..=as_of.month)
-            .filter_map(|m| Period::new(as_of.year, m))
-            .map(|p| {
-                let f = month(plan, reports, p, &none);
-                MonthPoint { period: p, lifted_this_month: f.county.lifted_this_month, lifted_to_date: f.county.lifted_to_date }
-            })
+        lifted_quarter: now.county.lifted_to_date - ytd(before),
+        lifted_previous_quarter: before.map(|b| b.county.lifted_to_date - ytd(two_before)),
+        trend: months
+            .iter()
+            .map(|f| MonthPoint { period: f.period, lifted_this_month: f.county.lifted_this_month, lifted_to_date: f.county.lifted_to_date })
             .collect(),
-        indicators: indicator_lines(&now, before.as_ref()),
+        indicators: indicator_lines(now, before),
         funds_by_category: funds(&srcs, |p| p.category.clone()),
         funds_by_source: funds(&srcs, |p| p.source.clone()),
         heavy_villages: listed_villages(plan, &srcs, &plan.heavy_villages_ordered()),
         problems: problems(plan, reports, q, &townships, diags),
         townships,
-        county: now.county,
+        county: now.county.clone(),
     }
 }
 
 fn township_lines(
     plan: &Plan,
     now: &MonthFigures,
-    before: &Option<MonthFigures>,
-    two_before: &Option<MonthFigures>,
+    before: Option<&MonthFigures>,
+    two_before: Option<&MonthFigures>,
     as_of: Period,
-    ytd: impl Fn(&Option<MonthFigures>, usize) -> u32,
 ) -> Vec<TownshipQuarter> {
+    let ytd = |m: Option<&MonthFigures>, t: usize| m.map_or(0, |m| m.townships[t].lifted_to_date);
     let target = plan.year_target(as_of.year).map(|t| t.poor_population);
     now.townships
         .iter()
         .enumerate()
         .map(|(i, t)| {
             let quarter = t.lifted_to_date - ytd(before, i).min(t.lifted_to_date);
-            let previous = before.as_ref().map(|_| ytd(before, i).saturating_sub(ytd(two_before, i)));
+            let previous = before.map(|_| ytd(before, i).saturating_sub(ytd(two_before, i)));
             // Expected by now: the township's target (or its share of the county target, in
             // proportion to its poor at the start of the year) times M/12.
             let share_den = i128::from(t.township_target.unwrap_or(t.poor_at_start));

@@ -54,8 +54,10 @@ fn view(config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool) -
         .townships
         .iter()
         .map(|t| {
-            if matches!(t.status, Status::Missing) {
-                return super::format::placeholder_row(&t.name, "未报送", 7);
+            match t.status {
+                Status::Missing => return super::format::placeholder_row(&t.name, "未报送", 7),
+                Status::Unverified => return super::format::placeholder_row(&t.name, "数据待核", 7),
+                Status::Reported | Status::CarriedForward => {}
             }
             vec![
                 t.name.clone(),
