@@ -1,143 +1,189 @@
-//! The build: check, then aggregate and typeset every document, and write them atomically.
+//! The build: read and hash the inputs; if anything changed, check them, prepare every
+//! document, typeset in parallel the ones whose sources changed, and write them all at once.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use rayon::prelude::*;
+
+use crate::cache::{Cache, Entry};
 use crate::config::Config;
-use crate::error::Result;
-use crate::period::Period;
-use crate::render::{self, bulletin};
-use crate::submission::Report;
-use crate::{aggregate, check_with, output, report, Checked, Options};
+use crate::diag::{has_errors, Diagnostic};
+use crate::documents::{self, Document};
+use crate::error::{Error, Result};
+use crate::inputs::{sha256, Inputs, KeyHasher};
+use crate::output::Batch;
+use crate::render::{self, FontUse, PdfKind};
+use crate::{check_with, load_config, Options};
 
-/// What a build wrote.
+/// What a build did.
 #[derive(Debug)]
 pub struct Built {
-    pub checked: Checked,
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_read: usize,
+    /// Files written by this build.
     pub written: Vec<PathBuf>,
+    /// Documents of this build, and the ones typeset (the others were unchanged).
+    pub documents: usize,
+    pub rendered: Vec<String>,
+    /// Nothing changed since the last build: nothing was parsed, checked or typeset.
+    pub up_to_date: bool,
+    /// Documents of earlier builds whose data is gone; their files were left in place.
+    pub stale: Vec<String>,
+    /// How the fonts were used (absent when up to date).
+    pub fonts: Option<FontUse>,
+    /// Data errors stopped the bulletins (not a draft).
+    pub stopped: bool,
+}
+
+impl Built {
+    pub fn has_errors(&self) -> bool {
+        has_errors(&self.diagnostics)
+    }
 }
 
 /// The typesetting engine for a run: fonts (bundled, plus installed ones if asked for) and templates.
-pub(crate) fn engine(opts: &Options, config: &Config) -> Result<render::Engine> {
+pub(crate) fn engine(opts: &Options, inputs: &Inputs, config: &Config) -> Result<render::Engine> {
     let system = opts.system_fonts || config.fonts.system;
-    render::Engine::with_fonts(&opts.fonts, &opts.templates, &config.fonts, system)
+    render::Engine::from_files(&opts.fonts, &inputs.fonts, &inputs.templates, &config.fonts, system)
 }
 
-/// The whole pipeline: check, then (unless data errors stop it, or `draft` is set) aggregate
-/// and typeset each month's bulletin and each quarter's summary. The validation report, as
-/// text and PDF, is written on every build.
+/// The whole pipeline: inputs → check → documents → typeset what changed → write. The
+/// validation report is part of every build; data errors stop the rest unless `draft`.
 pub fn build(opts: &Options) -> Result<Built> {
-    let config = Config::load(&opts.data.join("config.yaml"))?;
-    let engine = engine(opts, &config)?;
-    let checked = check_with(opts, config, &engine)?;
-    let mut written = Vec::new();
-    let report_path = opts.out.join("数据校验报告.txt");
-    output::write_atomic(&report_path, report::text(&checked.diagnostics, checked.files_read).as_bytes())?;
-    written.push(report_path);
-    let span = checked.reports.iter().map(|r| r.period).min().zip(checked.reports.iter().map(|r| r.period).max());
-    let report_pdf = opts.out.join("数据校验报告.pdf");
-    output::write_atomic(&report_pdf, &render::report::render(&engine, &checked.diagnostics, checked.files_read, span)?)?;
-    written.push(report_pdf);
-    if checked.has_errors() && !opts.draft {
-        return Ok(Built { checked, written });
+    let inputs = Inputs::read(&opts.data, &opts.out, &opts.templates, &opts.fonts)?;
+    let key = build_key(&inputs, opts);
+    let mut cache = Cache::load(&opts.out);
+    // Installed fonts are not among the hashed inputs, so with them every build looks inside.
+    if !opts.force && !opts.system_fonts && cache.is_fresh(&key, &opts.out) {
+        return Ok(up_to_date(cache));
     }
-    // Only a draft gets here with errors: the townships of those files are 数据待核.
-    let unverified = checked.files_with_errors();
-    for (period, issue) in periods(&checked.reports, opts.period) {
-        written.extend(build_bulletin(&engine, &checked, &unverified, period, issue, opts)?);
+    let config = load_config(&inputs)?;
+    let system_fonts = opts.system_fonts || config.fonts.system;
+    let engine = engine(opts, &inputs, &config)?;
+    let checked = check_with(opts, &inputs, config, &engine)?;
+    let docs = documents::all(&engine, &checked, opts.period, opts.draft)?;
+    let fonts = fonts_key(&engine)?;
+    let keyed: Vec<(Document, String)> =
+        docs.into_iter().map(|d| document_key(&engine, &d, &fonts, opts.keep_typst).map(|k| (d, k))).collect::<Result<_>>()?;
+    let todo: Vec<&(Document, String)> = keyed
+        .iter()
+        .filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out)))
+        .collect();
+    let pdfs: Vec<Vec<u8>> = todo.par_iter().map(|(d, _)| engine.render(&d.prepared, PdfKind::Plain)).collect::<Result<_>>()?;
+    let mut batch = Batch::default();
+    for ((doc, key), pdf) in todo.iter().zip(pdfs) {
+        let outputs = stage(&engine, doc, pdf, opts, &mut batch)?;
+        cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs });
     }
-    for (quarter, as_of) in quarters(&checked.reports, opts.period) {
-        written.extend(build_summary(&engine, &checked, &unverified, quarter, as_of, opts)?);
+    let stopped = checked.has_errors() && !opts.draft;
+    if opts.period.is_none() && !stopped {
+        mark_stale(&mut cache, &keyed, opts);
     }
+    cache.stale.retain(|id| !keyed.iter().any(|(d, _)| d.id == *id));
+    cache.inputs = if system_fonts { String::new() } else { key };
+    cache.files_read = checked.files_read;
+    cache.stopped = stopped;
+    cache.diagnostics = checked.diagnostics;
+    Cache::remove(&opts.out)?;
+    let written = batch.commit()?;
+    cache.save(&opts.out)?;
     // Typst memoises across compilations; keep only recent entries so that repeated builds in
-    // one process (tests, a future watch mode) do not grow without bound.
+    // one process (tests, watch mode) stay bounded.
     comemo::evict(4);
-    Ok(Built { checked, written })
+    Ok(Built {
+        diagnostics: cache.diagnostics,
+        files_read: cache.files_read,
+        written,
+        documents: keyed.len(),
+        rendered: todo.iter().map(|(d, _)| d.id.clone()).collect(),
+        up_to_date: false,
+        stale: cache.stale,
+        fonts: Some(engine.font_use()),
+        stopped,
+    })
 }
 
-/// The months to build with their bulletin number within the year (第N期).
-fn periods(reports: &[Report], only: Option<Period>) -> Vec<(Period, u32)> {
-    let mut all: Vec<Period> = reports.iter().map(|r| r.period).collect();
-    all.sort();
-    all.dedup();
-    let mut out = Vec::new();
-    for (i, p) in all.iter().enumerate() {
-        let issue = all[..i].iter().filter(|q| q.year == p.year).count() as u32 + 1;
-        if only.is_none_or(|o| o == *p) {
-            out.push((*p, issue));
+fn up_to_date(cache: Cache) -> Built {
+    Built {
+        stopped: cache.stopped,
+        documents: cache.documents.len(),
+        diagnostics: cache.diagnostics,
+        files_read: cache.files_read,
+        written: Vec::new(),
+        rendered: Vec::new(),
+        up_to_date: true,
+        stale: cache.stale,
+        fonts: None,
+    }
+}
+
+/// Hash of every input and every option that changes the outputs.
+fn build_key(inputs: &Inputs, opts: &Options) -> String {
+    let mut k = KeyHasher::new("build");
+    inputs.key(&mut k);
+    let options = format!("{:?} {} {} {}", opts.period, opts.draft, opts.keep_typst, opts.system_fonts);
+    k.add("options", options.as_bytes());
+    k.finish()
+}
+
+/// Hash of the fonts a document can be set in (their names and contents).
+fn fonts_key(engine: &render::Engine) -> Result<String> {
+    let mut k = KeyHasher::new("fonts");
+    for (name, path, sha) in engine.role_font_files() {
+        let sha = match sha {
+            Some(s) => s,
+            None => sha256(&std::fs::read(&path).map_err(|e| Error::io("读取字体", &path, e))?),
+        };
+        k.add(&name, sha.as_bytes());
+    }
+    Ok(k.finish())
+}
+
+/// Hash of everything that makes a document's outputs: its sources (the templates it uses,
+/// the font roles, the generated files), its fonts, its other files, and the options.
+fn document_key(engine: &render::Engine, doc: &Document, fonts: &str, keep_typst: bool) -> Result<String> {
+    let mut k = KeyHasher::new("document");
+    k.add("id", doc.id.as_bytes()).add("main", doc.prepared.main.as_bytes()).add("fonts", fonts.as_bytes());
+    k.add("date", format!("{:?}", doc.prepared.date).as_bytes()).add("keep_typst", &[u8::from(keep_typst)]);
+    for (path, bytes) in engine.sources(&doc.prepared)?.iter().chain(&doc.files) {
+        k.add(path, bytes);
+    }
+    Ok(k.finish())
+}
+
+/// Adds a document's files to the batch: `<id>.pdf`, its other files and, on request, the
+/// `<id>.typst/` sources (`typst compile --font-path fonts <id>.typst/<main>` reproduces
+/// the PDF). Returns them relative to the output folder, with sizes.
+fn stage(engine: &render::Engine, doc: &Document, pdf: Vec<u8>, opts: &Options, batch: &mut Batch) -> Result<Vec<(String, u64)>> {
+    let mut files = vec![(format!("{}.pdf", doc.id), pdf)];
+    files.extend(doc.files.iter().cloned());
+    if opts.keep_typst {
+        for (path, bytes) in engine.sources(&doc.prepared)? {
+            files.push((format!("{}.typst{path}", doc.id), bytes));
         }
     }
-    out
-}
-
-/// The quarters to summarise, each with its last month that has a report.
-fn quarters(reports: &[Report], only: Option<Period>) -> Vec<(aggregate::quarter::Quarter, Period)> {
-    let mut out: std::collections::BTreeMap<aggregate::quarter::Quarter, Period> = Default::default();
-    for r in reports {
-        let q = aggregate::quarter::Quarter::of(r.period);
-        let last = out.entry(q).or_insert(r.period);
-        *last = (*last).max(r.period);
+    let mut outputs = Vec::new();
+    for (rel, bytes) in files {
+        outputs.push((rel.clone(), bytes.len() as u64));
+        batch.add(opts.out.join(&rel), bytes);
     }
-    out.into_iter().filter(|(q, _)| only.is_none_or(|p| aggregate::quarter::Quarter::of(p) == *q)).collect()
+    Ok(outputs)
 }
 
-fn build_summary(
-    engine: &render::Engine,
-    c: &Checked,
-    unverified: &BTreeSet<String>,
-    q: aggregate::quarter::Quarter,
-    as_of: Period,
-    opts: &Options,
-) -> Result<Vec<PathBuf>> {
-    let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics, unverified);
-    let date = (as_of.year, as_of.month, as_of.last_day());
-    let rendered = render::summary::render(engine, &c.config, &figures, date, opts.draft)?;
-    let data = serde_json::json!({
-        "document": "季度汇总",
-        "title": render::summary::title(&figures),
-        "date": render::format::date(date.0, date.1, date.2),
-        "draft": opts.draft,
-        "figures": figures,
-    });
-    write_document(engine, &opts.out.join(q.to_string()), "季度汇总", &data, &rendered, opts.keep_typst)
-}
-
-/// Writes `<name>.json`, `<name>.pdf` and, on request, the `<name>.typst/` sources.
-fn write_document(engine: &render::Engine, dir: &Path, name: &str, data: &serde_json::Value, rendered: &render::Rendered, keep_typst: bool) -> Result<Vec<PathBuf>> {
-    let pdf = dir.join(format!("{name}.pdf"));
-    let json = dir.join(format!("{name}.json"));
-    output::write_atomic(&json, &serde_json::to_vec_pretty(data).expect("serialisable"))?;
-    output::write_atomic(&pdf, &rendered.pdf)?;
-    let mut written = vec![pdf, json];
-    if keep_typst {
-        // `typst compile --font-path fonts <dir>/<name>.typst/<main>.typ` reproduces the PDF.
-        let src = dir.join(format!("{name}.typst"));
-        for (path, bytes) in engine.sources(&rendered.generated) {
-            output::write_atomic(&src.join(path.trim_start_matches('/')), &bytes)?;
+/// Documents of earlier builds that this full build did not make: their data was removed.
+/// Their files stay (an office deletes its own documents); they are reported while they exist.
+fn mark_stale(cache: &mut Cache, keyed: &[(Document, String)], opts: &Options) {
+    let current: BTreeSet<&str> = keyed.iter().map(|(d, _)| d.id.as_str()).collect();
+    let gone: Vec<String> = cache.documents.keys().filter(|id| !current.contains(id.as_str())).cloned().collect();
+    for id in gone {
+        if let Some(entry) = cache.documents.remove(&id) {
+            if entry.outputs.iter().any(|(rel, _)| opts.out.join(rel).exists()) {
+                cache.stale.push(id);
+            }
         }
-        written.push(src);
     }
-    Ok(written)
-}
-
-fn build_bulletin(
-    engine: &render::Engine,
-    c: &Checked,
-    unverified: &BTreeSet<String>,
-    period: Period,
-    issue: u32,
-    opts: &Options,
-) -> Result<Vec<PathBuf>> {
-    let figures = aggregate::month(&c.plan, &c.reports, period, unverified);
-    let meta = bulletin::Meta { issue, date: (period.year, period.month, period.last_day()), draft: opts.draft };
-    let rendered = bulletin::render(engine, &c.config, &figures, &meta)?;
-    let data = serde_json::json!({
-        "document": "工作简报",
-        "title": meta.title(&figures),
-        "issue": issue,
-        "date": render::format::date(meta.date.0, meta.date.1, meta.date.2),
-        "draft": opts.draft,
-        "figures": figures,
-    });
-    write_document(engine, &opts.out.join(period.to_string()), "工作简报", &data, &rendered, opts.keep_typst)
+    cache.stale.retain(|id| opts.out.join(format!("{id}.pdf")).exists());
+    cache.stale.sort();
+    cache.stale.dedup();
 }

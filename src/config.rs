@@ -18,6 +18,8 @@ pub struct Config {
     pub copies: u32,
     /// Installed fonts to use by name, per role, when system fonts are enabled.
     pub fonts: FontConfig,
+    /// 签发日期 for `publish` when no `--date` is given, `YYYY-MM-DD`.
+    pub publish_date: Option<String>,
 }
 
 /// Font families per role. The bundled Fandol fonts always follow as the fallback.
@@ -70,6 +72,11 @@ impl FontRoles {
     }
 
     /// The roles that set text from the workbooks: body, tables, table headers.
+    /// Every family of every role, in role order.
+    pub fn all_families(&self) -> impl Iterator<Item = &String> {
+        [&self.fang, &self.song, &self.hei, &self.kai, &self.title].into_iter().flatten()
+    }
+
     pub fn data_roles(&self) -> [(&'static str, &[String]); 3] {
         [("仿宋", &self.fang), ("宋体", &self.song), ("黑体", &self.hei)]
     }
@@ -90,6 +97,7 @@ impl Default for Config {
             distribution: Vec::new(),
             copies: 0,
             fonts: FontConfig::default(),
+            publish_date: None,
         }
     }
 }
@@ -97,16 +105,21 @@ impl Default for Config {
 impl Config {
     /// Reads `config.yaml`; a missing file means the defaults.
     pub fn load(path: &Path) -> Result<Config> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => serde_yaml::from_str(&text).map_err(|e| Error::Config {
-                path: path.to_path_buf(),
-                msg: match e.location() {
-                    Some(l) => format!("第{}行第{}列：{e}", l.line(), l.column()),
-                    None => e.to_string(),
-                },
-            }),
+        match std::fs::read(path) {
+            Ok(bytes) => Config::parse(&bytes, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(Error::io("读取配置文件", path, e)),
         }
+    }
+
+    /// The configuration from the text of `path`.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Config> {
+        serde_yaml::from_slice(bytes).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            msg: match e.location() {
+                Some(l) => format!("第{}行第{}列：{e}", l.line(), l.column()),
+                None => e.to_string(),
+            },
+        })
     }
 }

@@ -21,6 +21,8 @@ pub enum Error {
     Template { name: String, msg: String },
     #[error("排版 {document} 失败：\n{msg}")]
     Typeset { document: String, msg: String },
+    #[error("{msg}")]
+    Archive { msg: String },
     #[error("字体目录 {} 中没有可用字体", path.display())]
     NoFonts { path: PathBuf },
 }

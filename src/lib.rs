@@ -7,6 +7,7 @@ pub mod aggregate;
 pub mod config;
 pub mod diag;
 pub mod error;
+pub mod inputs;
 pub mod load;
 pub mod output;
 pub mod period;
@@ -19,7 +20,13 @@ pub mod submission;
 pub mod validate;
 
 #[cfg(feature = "render")]
+pub mod archive;
+#[cfg(feature = "render")]
 mod build;
+#[cfg(feature = "render")]
+pub mod cache;
+#[cfg(feature = "render")]
+pub mod documents;
 #[cfg(feature = "render")]
 pub use build::{build, Built};
 
@@ -28,6 +35,7 @@ use std::path::{Path, PathBuf};
 use config::Config;
 use diag::{has_errors, Diagnostic};
 use error::Result;
+use inputs::Inputs;
 use period::Period;
 use plan::Plan;
 use submission::Report;
@@ -47,6 +55,8 @@ pub struct Options {
     pub keep_typst: bool,
     /// Use the fonts installed on this computer, by the names in `config.yaml`, before the bundled ones.
     pub system_fonts: bool,
+    /// Typeset every document even if its inputs are unchanged.
+    pub force: bool,
 }
 
 impl Options {
@@ -61,6 +71,7 @@ impl Options {
             draft: false,
             keep_typst: false,
             system_fonts: false,
+            force: false,
         }
     }
 }
@@ -89,22 +100,28 @@ impl Checked {
 /// Load and validate: every problem in the data, all at once (including characters that
 /// the bundled fonts cannot print).
 pub fn check(opts: &Options) -> Result<Checked> {
+    let inputs = Inputs::read(&opts.data, &opts.out, &opts.templates, &opts.fonts)?;
+    let config = load_config(&inputs)?;
     #[cfg(feature = "render")]
     {
-        let config = Config::load(&opts.data.join("config.yaml"))?;
-        let engine = build::engine(opts, &config)?;
-        check_with(opts, config, &engine)
+        let engine = build::engine(opts, &inputs, &config)?;
+        check_with(opts, &inputs, config, &engine)
     }
     #[cfg(not(feature = "render"))]
-    check_with(opts, Config::load(&opts.data.join("config.yaml"))?)
+    check_with(opts, &inputs, config)
 }
 
-pub(crate) fn check_with(opts: &Options, config: Config, #[cfg(feature = "render")] engine: &render::Engine) -> Result<Checked> {
-    let plan = Plan::load(&opts.data.join("plan.yaml"))?;
+/// The configuration read with the inputs (defaults when there is no `config.yaml`).
+pub(crate) fn load_config(inputs: &Inputs) -> Result<Config> {
+    inputs.config.as_ref().map_or(Ok(Config::default()), |f| Config::parse(&f.bytes, &f.path))
+}
+
+pub(crate) fn check_with(opts: &Options, inputs: &Inputs, config: Config, #[cfg(feature = "render")] engine: &render::Engine) -> Result<Checked> {
+    let plan_text = String::from_utf8_lossy(&inputs.plan.bytes);
+    let plan = Plan::parse(&plan_text).map_err(|msg| error::Error::Plan { path: inputs.plan.path.clone(), msg })?;
     let mut diagnostics = plan::check(&plan);
-    let (found, notes) = load::discover(&opts.data, Some(&opts.out))?;
-    diagnostics.extend(notes);
-    let loaded = load::read_all(&found, &plan)?;
+    diagnostics.extend(inputs.skipped.iter().cloned());
+    let loaded = load::parse_all(&inputs.workbooks, &plan);
     diagnostics.extend(loaded.diagnostics);
     let mut reports = loaded.reports;
     diagnostics.extend(validate::validate(&plan, &mut reports));

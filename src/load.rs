@@ -2,10 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::inputs::File;
 use crate::plan::Plan;
 use crate::submission::{self, Report};
 
@@ -67,15 +69,14 @@ pub fn relative(data: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-/// Reads every workbook; a file that cannot be read is a diagnostic, and the rest go on.
-pub fn read_all(found: &[Found], plan: &Plan) -> Result<Loaded> {
-    let mut loaded = Loaded::default();
-    for f in found {
-        let bytes = std::fs::read(&f.path).map_err(|e| Error::io("读取报表", &f.path, e))?;
-        let (report, diags) = submission::read(&bytes, &f.rel, plan);
-        loaded.files_read += 1;
+/// Reads every workbook (in parallel, results in path order); a file that cannot be read is
+/// a diagnostic, and the rest go on.
+pub fn parse_all(files: &[File], plan: &Plan) -> Loaded {
+    let parsed: Vec<_> = files.par_iter().map(|f| submission::read(&f.bytes, &f.rel, plan)).collect();
+    let mut loaded = Loaded { files_read: files.len(), ..Loaded::default() };
+    for (report, diags) in parsed {
         loaded.reports.extend(report);
         loaded.diagnostics.extend(diags);
     }
-    Ok(loaded)
+    loaded
 }

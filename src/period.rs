@@ -62,9 +62,53 @@ impl FromStr for Period {
     }
 }
 
+/// A calendar date, written `YYYY-MM-DD` (a publication date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn tuple(self) -> (u16, u8, u8) {
+        (self.year, self.month, self.day)
+    }
+}
+
+impl FromStr for Date {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || format!("日期应写作 YYYY-MM-DD，例如 2018-04-05，实际为 \"{s}\"");
+        let mut parts = s.splitn(3, '-');
+        let (y, m, d) = (parts.next().ok_or_else(err)?, parts.next().ok_or_else(err)?, parts.next().ok_or_else(err)?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(err());
+        }
+        let month = Period::new(y.parse().map_err(|_| err())?, m.parse().map_err(|_| err())?).ok_or_else(err)?;
+        let day: u8 = d.parse().map_err(|_| err())?;
+        (1..=month.last_day()).contains(&day).then_some(Date { year: month.year, month: month.month, day }).ok_or_else(err)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_parse_with_real_calendar_days() {
+        assert_eq!("2018-04-05".parse::<Date>().unwrap().to_string(), "2018-04-05");
+        assert!("2019-02-29".parse::<Date>().is_err());
+        assert!("2020-02-29".parse::<Date>().is_ok());
+        assert!("2018-4-5".parse::<Date>().is_err());
+    }
 
     #[test]
     fn parses_and_prints() {

@@ -10,8 +10,8 @@ fn sample_data_builds_six_bulletins_whose_text_shows_their_figures() {
     let out = tempfile::tempdir().unwrap();
     let opts = Options { out: out.path().to_path_buf(), ..Options::in_dir(&repo()) };
     let built = jianbao::build(&opts).unwrap();
-    assert!(!built.checked.has_errors(), "{:#?}", built.checked.diagnostics);
-    assert_eq!(built.checked.files_read, 60);
+    assert!(!built.has_errors(), "{:#?}", built.diagnostics);
+    assert_eq!(built.files_read, 60);
     for month in 1..=6 {
         let dir = out.path().join(format!("2018-{month:02}"));
         let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("工作简报.json")).unwrap()).unwrap();

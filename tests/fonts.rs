@@ -41,11 +41,11 @@ fn system_fonts_put_office_fonts_first_and_keep_the_bundled_fallback() {
     opts.system_fonts = true;
     opts.keep_typst = true;
     let built = jianbao::build(&opts).unwrap();
-    assert!(!built.checked.has_errors(), "{:#?}", built.checked.diagnostics);
+    assert!(!built.has_errors(), "{:#?}", built.diagnostics);
     let roles: serde_json::Value = serde_json::from_slice(&std::fs::read(d.out().join("2018-01/工作简报.typst/fonts.json")).unwrap()).unwrap();
     // Office fonts this machine lacks are left out with a note; the bundled ones set the text.
     assert_eq!(roles["fang"], serde_json::json!(["FandolFang R"]));
-    let notes: Vec<&str> = built.checked.diagnostics.iter().filter(|d| d.code == "N-FONT").map(|d| d.message.as_str()).collect();
+    let notes: Vec<&str> = built.diagnostics.iter().filter(|d| d.code == "N-FONT").map(|d| d.message.as_str()).collect();
     assert!(notes.iter().any(|m| m.contains("不存在的仿宋字体")), "{notes:?}");
     let text = common::pdf_text(&d.out().join("2018-01/工作简报.pdf"));
     assert!(text.contains("全县2018年1月脱贫攻坚工作进展情况"));

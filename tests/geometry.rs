@@ -4,7 +4,7 @@
 mod common;
 
 use common::repo;
-use jianbao::render::Engine;
+use jianbao::render::{Engine, Prepared};
 use typst::layout::{Abs, Frame, FrameItem, Point};
 
 const MM: f64 = 72.0 / 25.4;
@@ -39,7 +39,8 @@ fn runs(frame: &Frame, at: Point, out: &mut Vec<Run>) {
 fn layout(body: &str) -> Vec<Vec<Run>> {
     let engine = Engine::new(&repo().join("fonts"), &repo().join("templates")).unwrap();
     let src = format!("#import \"gongwen.typ\": *\n#show: setup\n{body}\n");
-    let doc = engine.typeset("geometry", "probe.typ", &[("/probe.typ".into(), src.into_bytes())], (2018, 3, 31)).unwrap();
+    let probe = Prepared::new("geometry", "probe.typ", &["gongwen.typ"], vec![("/probe.typ".into(), src.into_bytes())], (2018, 3, 31));
+    let doc = engine.typeset(&probe).unwrap();
     doc.pages()
         .iter()
         .map(|p| {
@@ -133,7 +134,8 @@ fn bulletin_pages() -> Vec<typst_layout::Page> {
     let src = out.path().join("2018-03/工作简报.typst");
     let engine = Engine::new(&repo().join("fonts"), &src).unwrap();
     let data = vec![("/data.json".to_string(), std::fs::read(src.join("data.json")).unwrap())];
-    engine.typeset("bulletin", "bulletin.typ", &data, (2018, 3, 31)).unwrap().pages().to_vec()
+    let kept = Prepared::new("bulletin", "bulletin.typ", &["gongwen.typ", "bulletin.typ", "narrative.typ"], data, (2018, 3, 31));
+    engine.typeset(&kept).unwrap().pages().to_vec()
 }
 
 /// Horizontal rules of a frame: (y, length, thickness, paint).

@@ -21,7 +21,7 @@ fn uncovered_characters_are_errors_at_their_cells() {
         },
     );
     let built = jianbao::build(&d.options()).unwrap();
-    let glyphs: Vec<_> = built.checked.diagnostics.iter().filter(|d| d.code == "E-GLYPH").collect();
+    let glyphs: Vec<_> = built.diagnostics.iter().filter(|d| d.code == "E-GLYPH").collect();
     let places: Vec<(&str, &str)> = glyphs.iter().map(|d| (d.sheet.as_deref().unwrap(), d.cell.as_deref().unwrap())).collect();
     assert_eq!(places, [("村级进度", "A3"), ("村级进度", "H2"), ("项目资金", "A2")], "{glyphs:#?}");
     assert!(glyphs[0].message.contains("“堃”（U+5803）"), "{}", glyphs[0].message);

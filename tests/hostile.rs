@@ -20,7 +20,7 @@ fn build(remark: &str, project: &str) -> (String, serde_json::Value, usize) {
         },
     );
     let built = jianbao::build(&d.options()).unwrap();
-    assert!(!built.checked.has_errors(), "{:#?}", built.checked.diagnostics);
+    assert!(!built.has_errors(), "{:#?}", built.diagnostics);
     let pdf = d.out().join("2018-03/工作简报.pdf");
     let pages = lopdf::Document::load(&pdf).unwrap().get_pages().len();
     let json = serde_json::from_slice(&std::fs::read(d.out().join("2018-03/工作简报.json")).unwrap()).unwrap();
@@ -88,7 +88,7 @@ fn hostile_values_quoted_in_diagnostics_print_literally_in_the_validation_report
         },
     );
     let built = jianbao::build(&d.options()).unwrap();
-    assert!(built.checked.has_errors());
+    assert!(built.has_errors());
     let text = pdf_text(&d.out().join("数据校验报告.pdf"));
     assert!(text.contains(&squash(HOSTILE_REMARK)), "{text}");
     assert!(text.contains(&squash(HOSTILE_PROJECT)), "{text}");
@@ -111,7 +111,7 @@ fn hostile_village_name_prints_literally_in_the_quarterly_summary() {
         },
     );
     let built = jianbao::build(&d.options()).unwrap();
-    assert!(!built.checked.has_errors(), "{:#?}", built.checked.diagnostics);
+    assert!(!built.has_errors(), "{:#?}", built.diagnostics);
     let text = pdf_text(&d.out().join("2018-Q1/季度汇总.pdf"));
     assert!(text.contains(&format!("南村乡{}（2018年3月）已报出列", squash(name))), "{text}");
     assert!(!text.contains("root:x:0"));

@@ -140,7 +140,7 @@ fn errors_stop_the_build_but_the_validation_report_is_written() {
     sheets[1].rows[1][5] = t("约50");
     d.write("南村乡.xlsx", &jianbao::sample::xlsx::write(&sheets).unwrap());
     let built = jianbao::build(&d.options()).unwrap();
-    assert!(built.checked.has_errors());
+    assert!(built.has_errors());
     let report = std::fs::read_to_string(d.out().join("数据校验报告.txt")).unwrap();
     assert!(report.contains("错误 E-NUMBER  南村乡.xlsx › 村级进度 › F2"), "{report}");
     assert!(!d.out().join("2018-03").exists(), "no bulletin from data with errors");

@@ -35,6 +35,19 @@ impl Quarter {
     }
 }
 
+impl std::str::FromStr for Quarter {
+    type Err = String;
+
+    /// Parses the command-line form `YYYY-Qn`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || format!("季度应写作 YYYY-Qn，例如 2018-Q2，实际为 \"{s}\"");
+        let (y, q) = s.split_once(['-']).ok_or_else(err)?;
+        let q = q.strip_prefix(['Q', 'q']).ok_or_else(err)?;
+        let (year, q): (u16, u8) = (y.parse().map_err(|_| err())?, q.parse().map_err(|_| err())?);
+        (y.len() == 4 && (1..=4).contains(&q)).then_some(Quarter { year, q }).ok_or_else(err)
+    }
+}
+
 impl std::fmt::Display for Quarter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}-Q{}", self.year, self.q)

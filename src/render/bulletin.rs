@@ -5,20 +5,23 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::format::{count, pct};
-use super::{markup, Engine, Rendered};
+use super::{markup, Engine, Prepared};
 use crate::aggregate::{MonthFigures, Status, TownshipFigures};
 use crate::config::{Config, Distribution};
 use crate::error::Result;
 
 pub const MAIN: &str = "bulletin.typ";
+/// The Typst templates a bulletin is compiled from.
+pub const TEMPLATES: &[&str] = &["gongwen.typ", "bulletin.typ"];
 pub const NARRATIVE: &str = "bulletin-narrative.typ.j2";
 
-/// Bulletin identity: number within the year, date, draft or not.
+/// Bulletin identity: number within the year, date, draft or not, and the number it corrects.
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {
     pub issue: u32,
     pub date: (u16, u8, u8),
     pub draft: bool,
+    pub corrects: Option<u32>,
 }
 
 impl Meta {
@@ -27,15 +30,12 @@ impl Meta {
     }
 }
 
-/// Typesets the bulletin.
-pub fn render(engine: &Engine, config: &Config, figures: &MonthFigures, meta: &Meta) -> Result<Rendered> {
+/// The bulletin's sources, ready to typeset.
+pub fn prepare(engine: &Engine, config: &Config, figures: &MonthFigures, meta: &Meta) -> Result<Prepared> {
     let data = serde_json::to_vec_pretty(&view(config, figures, meta)).expect("serialisable");
     let narrative = narrative(engine, figures)?;
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
-    let name = format!("{} 工作简报", figures.period);
-    let doc = engine.typeset(&name, MAIN, &generated, meta.date)?;
-    let pdf = engine.pdf(&name, &doc, meta.date)?;
-    Ok(Rendered { pdf, generated })
+    Ok(Prepared::new(format!("{} 工作简报", figures.period), MAIN, TEMPLATES, generated, meta.date))
 }
 
 /// The prose, from the office-editable template.
@@ -110,6 +110,7 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
         "draft": meta.draft,
         "masthead": config.masthead,
         "issue": format!("第{}期", meta.issue),
+        "corrects": meta.corrects.map(|n| format!("本期更正第{n}期，原第{n}期作废")),
         "office": config.office,
         "date": super::format::date(meta.date.0, meta.date.1, meta.date.2),
         "title": meta.title(f),

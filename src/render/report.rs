@@ -3,15 +3,16 @@
 
 use serde_json::json;
 
-use super::{coverage, Engine};
+use super::{coverage, Engine, Prepared};
 use crate::diag::Diagnostic;
-use crate::error::Result;
 use crate::period::Period;
 
 pub const MAIN: &str = "report.typ";
+/// The Typst templates the report is compiled from.
+pub const TEMPLATES: &[&str] = &["gongwen.typ", "report.typ"];
 
-/// Typesets the report. `periods` is the span of the data read, if any.
-pub fn render(engine: &Engine, diags: &[Diagnostic], files_read: usize, periods: Option<(Period, Period)>) -> Result<Vec<u8>> {
+/// The report's sources. `periods` is the span of the data read, if any.
+pub fn prepare(engine: &Engine, diags: &[Diagnostic], files_read: usize, periods: Option<(Period, Period)>) -> Prepared {
     let book = engine.fonts().book();
     // A character no font has (reported as E-GLYPH) is printed as its code point instead.
     let printable = |s: &str| -> String {
@@ -45,6 +46,5 @@ pub fn render(engine: &Engine, diags: &[Diagnostic], files_read: usize, periods:
     });
     let generated = vec![("/data.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialisable"))];
     let date = periods.map_or((2018, 1, 1), |(_, b)| (b.year, b.month, b.last_day()));
-    let doc = engine.typeset("数据校验报告", MAIN, &generated, date)?;
-    engine.pdf("数据校验报告", &doc, date)
+    Prepared::new("数据校验报告", MAIN, TEMPLATES, generated, date)
 }

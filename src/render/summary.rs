@@ -5,28 +5,30 @@ use minijinja::value::Serde;
 use serde_json::json;
 
 use super::format::{amount, count, pct, wan};
-use super::{markup, Engine, Rendered};
+use super::{markup, Engine, Prepared};
 use crate::aggregate::quarter::QuarterFigures;
 use crate::aggregate::Status;
 use crate::config::Config;
 use crate::error::Result;
 
 pub const MAIN: &str = "summary.typ";
+/// The Typst templates a summary is compiled from.
+pub const TEMPLATES: &[&str] = &["gongwen.typ", "summary.typ"];
 pub const NARRATIVE: &str = "summary-narrative.typ.j2";
 
 pub fn title(f: &QuarterFigures) -> String {
     format!("{}脱贫攻坚工作汇总", f.quarter.chinese())
 }
 
-/// Typesets the summary. `date` is the document date; `draft` watermarks it.
-pub fn render(engine: &Engine, config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool) -> Result<Rendered> {
-    let data = serde_json::to_vec_pretty(&view(config, f, date, draft)).expect("serialisable");
+/// The summary's sources. `date` is the document date; `draft` watermarks it; `corrects`
+/// names the number of the published summary this one corrects.
+pub fn prepare(engine: &Engine, config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool, corrects: Option<u32>) -> Result<Prepared> {
+    let mut view = view(config, f, date, draft);
+    view["corrects"] = json!(corrects.map(|n| format!("本汇总更正第{n}期汇总，原件作废")));
+    let data = serde_json::to_vec_pretty(&view).expect("serialisable");
     let narrative = narrative(engine, f)?;
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
-    let name = format!("{} 季度汇总", f.quarter);
-    let doc = engine.typeset(&name, MAIN, &generated, date)?;
-    let pdf = engine.pdf(&name, &doc, date)?;
-    Ok(Rendered { pdf, generated })
+    Ok(Prepared::new(format!("{} 季度汇总", f.quarter), MAIN, TEMPLATES, generated, date))
 }
 
 pub fn narrative(engine: &Engine, f: &QuarterFigures) -> Result<String> {

@@ -28,16 +28,22 @@ pub fn file_id(path: &str) -> FileId {
 }
 
 impl<'a> DocWorld<'a> {
-    /// `files` maps project paths (`/main.typ`, `/data.json`) to contents; `.typ` files are sources.
+    /// `parsed` are sources already parsed (shared templates); `files` maps project paths
+    /// (`/narrative.typ`, `/data.json`) to contents, and its `.typ` files become sources.
     pub fn new(
         library: &'a LazyHash<Library>,
         fonts: &'a FontStore,
         main: &str,
+        parsed: Vec<Source>,
         files: Vec<(String, Vec<u8>)>,
         today: Datetime,
     ) -> Self {
         let mut sources = HashMap::new();
         let mut blobs = HashMap::new();
+        for source in parsed {
+            blobs.insert(source.id(), Bytes::from_string(source.text().to_string()));
+            sources.insert(source.id(), source);
+        }
         for (path, bytes) in files {
             let id = file_id(&path);
             if path.ends_with(".typ") {

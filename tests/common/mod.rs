@@ -49,6 +49,37 @@ impl TestData {
     }
 }
 
+/// The bundled data and templates copied into a fresh temporary project (fonts stay in the
+/// repository): the same inputs at another absolute path.
+pub fn copy_project() -> (tempfile::TempDir, Options) {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["data", "templates"] {
+        for e in walkdir::WalkDir::new(repo().join(sub)) {
+            let e = e.unwrap();
+            let to = dir.path().join(sub).join(e.path().strip_prefix(repo().join(sub)).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+            }
+        }
+    }
+    let opts = Options { fonts: repo().join("fonts"), ..Options::in_dir(dir.path()) };
+    (dir, opts)
+}
+
+/// Every file under `dir` (hidden ones too), by relative path, sorted.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (jianbao::load::relative(dir, e.path()), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
 pub fn t(s: &str) -> Value {
     Value::from(s)
 }

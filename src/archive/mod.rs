@@ -1,0 +1,250 @@
+//! The archive (签发): published bulletins and summaries as PDF/A-2b under `out/archive/<YYYY>/`,
+//! numbered within the year, never overwritten; a correction is a new number. `verify` checks
+//! every archived file against the manifest.
+
+pub mod manifest;
+
+use std::path::{Path, PathBuf};
+
+use crate::aggregate::quarter::Quarter;
+use crate::diag::Diagnostic;
+use crate::documents::{self, Document, Settings};
+use crate::error::{Error, Result};
+use crate::inputs::{sha256, Inputs};
+use crate::period::{Date, Period};
+use crate::render::{bulletin, summary, Engine, PdfKind};
+use crate::{check_with, load_config, output, Checked, Options};
+use manifest::{Entry, Input, Manifest};
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What to publish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Month(Period),
+    Quarter(Quarter),
+}
+
+impl Target {
+    fn series(self) -> &'static str {
+        match self {
+            Target::Month(_) => "工作简报",
+            Target::Quarter(_) => "季度汇总",
+        }
+    }
+
+    fn period(self) -> String {
+        match self {
+            Target::Month(p) => p.to_string(),
+            Target::Quarter(q) => q.to_string(),
+        }
+    }
+
+    fn year(self) -> u16 {
+        match self {
+            Target::Month(p) => p.year,
+            Target::Quarter(q) => q.year,
+        }
+    }
+}
+
+/// A publication request: what, the 签发日期 (an option, else `publish_date` in the
+/// configuration; never the clock), and whether it is a correction.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub target: Target,
+    pub date: Option<Date>,
+    pub correction: bool,
+}
+
+/// What publishing did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Newly archived.
+    Published { entry: Entry, path: PathBuf },
+    /// Already archived from identical inputs: nothing written.
+    Unchanged { entry: Entry },
+    /// Archived before from other inputs, and this is not a correction: nothing written.
+    Refused { entry: Entry, changes: Vec<String> },
+    /// The data has errors: nothing written.
+    DataErrors,
+    /// No workbook for that period.
+    NoData,
+}
+
+#[derive(Debug)]
+pub struct Publication {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files_read: usize,
+    pub outcome: Outcome,
+}
+
+/// The archive folder of an output folder.
+pub fn folder(out: &Path) -> PathBuf {
+    out.join("archive")
+}
+
+/// Publishes one bulletin or summary (see `Outcome`).
+pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
+    let inputs = Inputs::read(&opts.data, &opts.out, &opts.templates, &opts.fonts)?;
+    let config = load_config(&inputs)?;
+    let date = match (req.date, &config.publish_date) {
+        (Some(d), _) => d,
+        (None, Some(s)) => s.parse().map_err(|e| Error::Archive { msg: format!("config.yaml 中的 publish_date 有误：{e}") })?,
+        (None, None) => return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() }),
+    };
+    let engine = crate::build::engine(opts, &inputs, &config)?;
+    let mut checked = check_with(&Options { period: None, ..opts.clone() }, &inputs, config, &engine)?;
+    let outcome = decide(&engine, &inputs, &mut checked, req, date, &opts.out)?;
+    comemo::evict(4);
+    Ok(Publication { diagnostics: checked.diagnostics, files_read: checked.files_read, outcome })
+}
+
+fn decide(engine: &Engine, inputs: &Inputs, c: &mut Checked, req: &Request, date: Date, out: &Path) -> Result<Outcome> {
+    if c.has_errors() {
+        return Ok(Outcome::DataErrors);
+    }
+    let last = match req.target {
+        Target::Month(p) => p,
+        Target::Quarter(q) => match documents::quarters(&c.reports).into_iter().find(|(x, _)| *x == q) {
+            Some((_, as_of)) => as_of,
+            None => return Ok(Outcome::NoData),
+        },
+    };
+    if !c.reports.iter().any(|r| r.period == last) {
+        return Ok(Outcome::NoData);
+    }
+    // The figures of a period come from its year up to that month.
+    c.reports.retain(|r| r.period.year == last.year && r.period <= last);
+    let used = used_inputs(engine, inputs, c, req.target)?;
+    let archive = folder(out);
+    let mut manifest = Manifest::load(&archive)?;
+    let (series, period) = (req.target.series(), req.target.period());
+    let previous = manifest.latest(series, &period).cloned();
+    if let Some(prev) = previous.clone() {
+        let changes = manifest::changes(&prev, &used, VERSION);
+        if changes.is_empty() {
+            return Ok(Outcome::Unchanged { entry: prev });
+        }
+        if !req.correction {
+            return Ok(Outcome::Refused { entry: prev, changes });
+        }
+    }
+    let number = manifest.next_number(series, req.target.year());
+    let corrects = previous.as_ref().map(|p| p.number).filter(|_| req.correction);
+    let s = Settings { draft: false, date: Some(date.tuple()), corrects };
+    let doc = match req.target {
+        Target::Month(p) => documents::bulletin(engine, c, p, number, s)?,
+        Target::Quarter(q) => documents::summary(engine, c, q, last, s)?,
+    };
+    let pdf = engine.render(&doc.prepared, PdfKind::Archival)?;
+    let file = file_name(series, req.target.year(), number, &doc);
+    store(&archive.join(&file), &pdf)?;
+    let entry = Entry {
+        series: series.into(),
+        number,
+        year: req.target.year(),
+        period,
+        title: doc.title.clone(),
+        published: date.to_string(),
+        file: file.clone(),
+        sha256: sha256(&pdf),
+        corrects,
+        jianbao: VERSION.into(),
+        inputs: used,
+    };
+    manifest.entries.push(entry.clone());
+    manifest.save(&archive)?;
+    Ok(Outcome::Published { entry, path: archive.join(file) })
+}
+
+/// `2018/第03期-全县2018年3月脱贫攻坚工作进展情况.pdf`; summaries are `季度汇总第01期-…`.
+fn file_name(series: &str, year: u16, number: u32, doc: &Document) -> String {
+    let title: String = doc.title.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
+    let prefix = if series == "工作简报" { String::new() } else { series.to_string() };
+    format!("{year}/{prefix}第{number:02}期-{title}.pdf")
+}
+
+/// Writes a new archive file. A file already there with the same bytes is a publication
+/// interrupted before its manifest entry was written, and is taken over; any other is an error.
+fn store(path: &Path, pdf: &[u8]) -> Result<()> {
+    match output::write_new(path, pdf) {
+        Ok(()) => Ok(()),
+        Err(_) if std::fs::read(path).is_ok_and(|b| b == pdf) => Ok(()),
+        Err(_) if path.exists() => Err(Error::Archive { msg: format!("归档文件 {} 已存在且内容不同，不会覆盖；请运行 jianbao verify 检查归档", path.display()) }),
+        Err(e) => Err(e),
+    }
+}
+
+/// Every file that went into the document: its workbooks, the plan and configuration, the
+/// templates it uses (with its narrative template) and the fonts of its roles.
+fn used_inputs(engine: &Engine, inputs: &Inputs, c: &Checked, target: Target) -> Result<Vec<Input>> {
+    let mut used = Vec::new();
+    let mut add = |kind: &str, path: &str, sha: &str| used.push(Input { kind: kind.into(), path: path.into(), sha256: sha.into() });
+    for r in &c.reports {
+        if let Some(f) = inputs.workbook(&r.file) {
+            add("workbook", &f.rel, &f.sha256);
+        }
+    }
+    add("plan", &inputs.plan.rel, &inputs.plan.sha256);
+    if let Some(f) = &inputs.config {
+        add("config", &f.rel, &f.sha256);
+    }
+    let templates: &[&str] = match target {
+        Target::Month(_) => &[bulletin::TEMPLATES, &[bulletin::NARRATIVE]].concat(),
+        Target::Quarter(_) => &[summary::TEMPLATES, &[summary::NARRATIVE]].concat(),
+    };
+    for t in templates {
+        let f = inputs.template(t).ok_or_else(|| Error::Template { name: t.to_string(), msg: "模板文件不存在".into() })?;
+        add("template", &format!("templates/{}", f.rel), &f.sha256);
+    }
+    for (name, path, sha) in engine.role_font_files() {
+        let sha = match sha {
+            Some(s) => s,
+            None => sha256(&std::fs::read(&path).map_err(|e| Error::io("读取字体", &path, e))?),
+        };
+        add("font", &name, &sha);
+    }
+    used.sort();
+    used.dedup();
+    Ok(used)
+}
+
+/// What `verify` found.
+#[derive(Debug, Default)]
+pub struct Verified {
+    pub listed: usize,
+    pub missing: Vec<String>,
+    pub altered: Vec<String>,
+    pub unlisted: Vec<String>,
+}
+
+impl Verified {
+    pub fn is_clean(&self) -> bool {
+        self.missing.is_empty() && self.altered.is_empty() && self.unlisted.is_empty()
+    }
+}
+
+/// Checks every archived file against the manifest: missing, altered and unlisted files.
+pub fn verify(out: &Path) -> Result<Verified> {
+    let archive = folder(out);
+    let manifest = Manifest::load(&archive)?;
+    let mut v = Verified { listed: manifest.entries.len(), ..Verified::default() };
+    for e in &manifest.entries {
+        match std::fs::read(archive.join(&e.file)) {
+            Ok(bytes) if sha256(&bytes) == e.sha256 => {}
+            Ok(_) => v.altered.push(e.file.clone()),
+            Err(_) => v.missing.push(e.file.clone()),
+        }
+    }
+    if archive.is_dir() {
+        for entry in walkdir::WalkDir::new(&archive).sort_by_file_name() {
+            let entry = entry.map_err(|e| Error::io("读取归档目录", &archive, e.into()))?;
+            let rel = crate::load::relative(&archive, entry.path());
+            if entry.file_type().is_file() && rel != "manifest.json" && !manifest.entries.iter().any(|e| e.file == rel) {
+                v.unlisted.push(rel);
+            }
+        }
+    }
+    Ok(v)
+}
