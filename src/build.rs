@@ -56,7 +56,7 @@ pub fn build(opts: &Options) -> Result<Built> {
     let mut cache = Cache::load(&opts.out);
     // Installed fonts are not among the hashed inputs, so with them every build looks inside.
     if !opts.force && !opts.system_fonts && cache.is_fresh(&key, &opts.out) {
-        return Ok(up_to_date(cache));
+        return Ok(up_to_date(cache, opts));
     }
     let config = load_config(&inputs)?;
     let system_fonts = opts.system_fonts || config.fonts.system;
@@ -85,8 +85,9 @@ pub fn build(opts: &Options) -> Result<Built> {
     cache.files_read = checked.files_read;
     cache.stopped = stopped;
     cache.diagnostics = checked.diagnostics;
+    let staged = batch.stage()?;
     Cache::remove(&opts.out)?;
-    let written = batch.commit()?;
+    let written = staged.persist()?;
     cache.save(&opts.out)?;
     // Typst memoises across compilations; keep only recent entries so that repeated builds in
     // one process (tests, watch mode) stay bounded.
@@ -104,7 +105,8 @@ pub fn build(opts: &Options) -> Result<Built> {
     })
 }
 
-fn up_to_date(cache: Cache) -> Built {
+fn up_to_date(mut cache: Cache, opts: &Options) -> Built {
+    cache.stale.retain(|id| opts.out.join(format!("{id}.pdf")).exists());
     Built {
         stopped: cache.stopped,
         documents: cache.documents.len(),

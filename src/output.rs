@@ -47,23 +47,37 @@ impl Batch {
         self.files.push((path, bytes));
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     /// Stages every file, then renames them into place; returns the paths written.
     pub fn commit(self) -> Result<Vec<PathBuf>> {
-        let mut temps = Vec::with_capacity(self.files.len());
+        self.stage()?.persist()
+    }
+
+    /// Writes every file to a temporary beside its target. Nothing is replaced yet; dropping
+    /// the result removes the temporaries.
+    pub fn stage(self) -> Result<Staged> {
+        let mut files = Vec::with_capacity(self.files.len());
         for (path, bytes) in &self.files {
             if path.is_dir() {
                 let e = std::io::Error::other("目标位置是一个文件夹");
                 return Err(Error::io("写入输出文件", path, e));
             }
-            temps.push(staged(path, bytes)?);
+            files.push((path.clone(), staged(path, bytes)?));
         }
-        // Renaming within a folder does not fail short of the disk going away.
-        let mut written = Vec::with_capacity(temps.len());
-        for ((path, _), tmp) in self.files.into_iter().zip(temps) {
+        Ok(Staged { files })
+    }
+}
+
+/// A batch written to temporaries, ready to be renamed into place.
+pub struct Staged {
+    files: Vec<(PathBuf, NamedTempFile)>,
+}
+
+impl Staged {
+    /// Renames every temporary onto its target (within a folder, which does not fail short of
+    /// the disk going away); returns the paths written.
+    pub fn persist(self) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::with_capacity(self.files.len());
+        for (path, tmp) in self.files {
             tmp.persist(&path).map_err(|e| Error::io("写入输出文件", &path, e.error))?;
             written.push(path);
         }

@@ -1,0 +1,111 @@
+//! Incremental, reproducible, crash-safe builds: unchanged inputs render nothing, a change
+//! re-renders exactly the documents it reaches, a failed build leaves every output as it was.
+
+mod common;
+
+use common::{copy_project, tree};
+use jianbao::plan::Plan;
+use jianbao::sample;
+
+fn ids(v: &[String]) -> Vec<&str> {
+    let mut v: Vec<&str> = v.iter().map(String::as_str).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn unchanged_inputs_render_nothing_and_force_renders_all() {
+    let (_dir, opts) = copy_project();
+    let first = jianbao::build(&opts).unwrap();
+    assert_eq!((first.documents, first.rendered.len()), (9, 9));
+    let before = tree(&opts.out);
+    let again = jianbao::build(&opts).unwrap();
+    assert!(again.up_to_date && again.rendered.is_empty() && again.written.is_empty());
+    assert_eq!(again.diagnostics, first.diagnostics, "the last build's findings are reported again");
+    let forced = jianbao::build(&jianbao::Options { force: true, ..opts.clone() }).unwrap();
+    assert_eq!(forced.rendered.len(), 9);
+    assert!(tree(&opts.out) == before, "building the same inputs again gives the same bytes");
+}
+
+#[test]
+fn a_changed_template_rerenders_exactly_the_documents_that_use_it() {
+    let (_dir, opts) = copy_project();
+    jianbao::build(&opts).unwrap();
+    let summary = opts.templates.join("summary.typ");
+    let text = std::fs::read_to_string(&summary).unwrap();
+    std::fs::write(&summary, format!("{text}\n// 本地修改\n")).unwrap();
+    let built = jianbao::build(&opts).unwrap();
+    assert_eq!(ids(&built.rendered), ["2018-Q1/季度汇总", "2018-Q2/季度汇总"]);
+    // The shared page template reaches every document.
+    let gongwen = opts.templates.join("gongwen.typ");
+    let text = std::fs::read_to_string(&gongwen).unwrap();
+    std::fs::write(&gongwen, format!("{text}\n// 本地修改\n")).unwrap();
+    assert_eq!(jianbao::build(&opts).unwrap().rendered.len(), 9);
+}
+
+#[test]
+fn a_changed_workbook_rerenders_the_documents_whose_figures_change() {
+    let (_dir, opts) = copy_project();
+    jianbao::build(&opts).unwrap();
+    let plan = Plan::load(&opts.data.join("plan.yaml")).unwrap();
+    let mut county = sample::county(&plan, 2018);
+    // One more person lifted in May in one village: May and June (cumulative) and Q2 change.
+    let t = county.iter_mut().find(|t| t.name == "南村乡").unwrap();
+    let p = "2018-06".parse().unwrap();
+    t.villages[0].yearly_lift += 1;
+    std::fs::write(opts.data.join(sample::file_name("南村乡", p)), sample::workbook(&plan, t, p)).unwrap();
+    let built = jianbao::build(&opts).unwrap();
+    assert!(!built.has_errors(), "{:#?}", built.diagnostics);
+    let rendered = ids(&built.rendered);
+    assert!(rendered.contains(&"2018-06/工作简报") && rendered.contains(&"2018-Q2/季度汇总"), "{rendered:?}");
+    assert!(!rendered.iter().any(|id| id.starts_with("2018-0") && id[..7] < *"2018-06"), "earlier months untouched: {rendered:?}");
+    assert!(!rendered.contains(&"2018-Q1/季度汇总"));
+}
+
+#[test]
+fn outputs_of_removed_data_are_reported_not_deleted() {
+    let (_dir, opts) = copy_project();
+    jianbao::build(&opts).unwrap();
+    std::fs::remove_dir_all(opts.data.join("submissions/2018-06")).unwrap();
+    let built = jianbao::build(&opts).unwrap();
+    assert_eq!(built.stale, ["2018-06/工作简报"]);
+    assert!(opts.out.join("2018-06/工作简报.pdf").exists());
+    // Still reported on the next (up-to-date) build, until the office removes the file.
+    assert_eq!(jianbao::build(&opts).unwrap().stale, ["2018-06/工作简报"]);
+    std::fs::remove_dir_all(opts.out.join("2018-06")).unwrap();
+    assert!(jianbao::build(&opts).unwrap().stale.is_empty());
+}
+
+#[test]
+fn a_build_that_fails_between_documents_leaves_every_output_as_it_was() {
+    let (_dir, opts) = copy_project();
+    jianbao::build(&opts).unwrap();
+    jianbao::archive::publish(&opts, &jianbao::archive::Request {
+        target: jianbao::archive::Target::Month("2018-01".parse().unwrap()),
+        date: Some("2018-02-05".parse().unwrap()),
+        correction: false,
+    })
+    .unwrap();
+    let before = tree(&opts.out);
+    // New data for June (its bulletin renders fine) and a summary template that fails: the
+    // failure comes after the bulletins are typeset and before anything is written.
+    let plan = Plan::load(&opts.data.join("plan.yaml")).unwrap();
+    let mut county = sample::county(&plan, 2018);
+    let t = county.iter_mut().find(|t| t.name == "坡头乡").unwrap();
+    t.villages[0].yearly_lift += 2;
+    let p = "2018-06".parse().unwrap();
+    std::fs::write(opts.data.join(sample::file_name("坡头乡", p)), sample::workbook(&plan, t, p)).unwrap();
+    let summary = opts.templates.join("summary.typ");
+    let text = std::fs::read_to_string(&summary).unwrap();
+    std::fs::write(&summary, format!("{text}\n#panic(\"注入的故障\")\n")).unwrap();
+    let err = jianbao::build(&opts).unwrap_err().to_string();
+    assert!(err.contains("注入的故障") && err.contains("summary.typ"), "{err}");
+    assert!(tree(&opts.out) == before, "outputs, build record and archive unchanged");
+    // A failure while writing (a folder where a file should go) changes nothing either.
+    std::fs::write(&summary, text).unwrap();
+    std::fs::remove_file(opts.out.join("2018-Q2/季度汇总.json")).unwrap();
+    std::fs::create_dir(opts.out.join("2018-Q2/季度汇总.json")).unwrap();
+    let before = tree(&opts.out);
+    assert!(jianbao::build(&opts).is_err());
+    assert!(tree(&opts.out) == before);
+}
