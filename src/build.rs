@@ -70,7 +70,7 @@ pub fn build(opts: &Options) -> Result<Built> {
         .iter()
         .filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out)))
         .collect();
-    let pdfs: Vec<Vec<u8>> = todo.par_iter().map(|(d, _)| engine.render(&d.prepared, PdfKind::Plain)).collect::<Result<_>>()?;
+    let pdfs = render_all(&engine, &todo)?;
     let mut batch = Batch::default();
     for ((doc, key), pdf) in todo.iter().zip(pdfs) {
         let outputs = stage(&engine, doc, pdf, opts, &mut batch)?;
@@ -103,6 +103,20 @@ pub fn build(opts: &Options) -> Result<Built> {
         fonts: Some(engine.font_use()),
         stopped,
     })
+}
+
+/// Documents typeset in parallel, a batch at a time: typst's memo cache is evicted between
+/// batches, so memory stays bounded however many documents a build has.
+const BATCH: usize = 8;
+
+fn render_all(engine: &render::Engine, todo: &[&(Document, String)]) -> Result<Vec<Vec<u8>>> {
+    let mut pdfs = Vec::with_capacity(todo.len());
+    for batch in todo.chunks(BATCH) {
+        let done: Vec<Vec<u8>> = batch.par_iter().map(|(d, _)| engine.render(&d.prepared, PdfKind::Plain)).collect::<Result<_>>()?;
+        pdfs.extend(done);
+        comemo::evict(2);
+    }
+    Ok(pdfs)
 }
 
 fn up_to_date(mut cache: Cache, opts: &Options) -> Built {

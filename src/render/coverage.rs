@@ -1,6 +1,8 @@
 //! Glyph coverage: every character of the data must be in the fonts that set it. Typst would
 //! otherwise draw a blank box without a warning and lose the character from the text layer.
 
+use std::collections::HashMap;
+
 use typst::text::{FontBook, FontVariant};
 
 use crate::config::FontRoles;
@@ -24,7 +26,7 @@ pub fn missing_in(book: &FontBook, roles: &FontRoles, c: char) -> Option<String>
 
 /// One diagnostic per (value, missing character), at the value's cell.
 pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diagnostic> {
-    let mut c = Checker { book, roles, out: Vec::new() };
+    let mut c = Checker { book, roles, known: HashMap::new(), out: Vec::new() };
     for r in reports {
         for v in &r.villages {
             c.value(&r.file, VILLAGES, &v.cells.name, "村名", &v.name);
@@ -43,6 +45,8 @@ pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diag
 struct Checker<'a> {
     book: &'a FontBook,
     roles: &'a FontRoles,
+    /// Each distinct character is looked up once (the same names recur in every month).
+    known: HashMap<char, Option<String>>,
     out: Vec<Diagnostic>,
 }
 
@@ -54,7 +58,8 @@ impl Checker<'_> {
                 continue;
             }
             seen.push(c);
-            if let Some(family) = missing_in(self.book, self.roles, c) {
+            let (book, roles) = (self.book, self.roles);
+            if let Some(family) = self.known.entry(c).or_insert_with(|| missing_in(book, roles, c)) {
                 let msg = format!(
                     "{what}“{value}”中的字符“{c}”（U+{:04X}）在字体 {family} 中没有字形，印出来会是空白方框。\
                      请核实是否为错别字或生僻字；确需使用时，请在 fonts/ 中加入包含此字的字体。",

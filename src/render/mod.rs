@@ -98,8 +98,18 @@ struct Face {
     loads: Arc<AtomicUsize>,
 }
 
+/// Engines created and font faces parsed in this process, for tests that prove sharing.
+static ENGINES: AtomicUsize = AtomicUsize::new(0);
+static FACES_PARSED: AtomicUsize = AtomicUsize::new(0);
+
+/// (engines created, font faces parsed) so far in this process.
+pub fn process_counts() -> (usize, usize) {
+    (ENGINES.load(Ordering::Relaxed), FACES_PARSED.load(Ordering::Relaxed))
+}
+
 impl FontSource for Face {
     fn load(&self) -> Option<Font> {
+        FACES_PARSED.fetch_add(1, Ordering::Relaxed);
         self.loads.fetch_add(1, Ordering::Relaxed);
         Font::new(self.data.clone(), self.index)
     }
@@ -113,6 +123,7 @@ struct CountedFont {
 
 impl FontSource for CountedFont {
     fn load(&self) -> Option<Font> {
+        FACES_PARSED.fetch_add(1, Ordering::Relaxed);
         self.loads.fetch_add(1, Ordering::Relaxed);
         self.path.load()
     }
@@ -146,6 +157,7 @@ impl Engine {
 
     /// The engine over files already read: the bundled `fonts` (of `fonts_dir`) and the templates.
     pub fn from_files(fonts_dir: &Path, fonts: &[File], templates: &[File], config: &FontConfig, system: bool) -> Result<Engine> {
+        ENGINES.fetch_add(1, Ordering::Relaxed);
         let mut store = FontStore::new();
         let mut font_files = Vec::new();
         for file in fonts {

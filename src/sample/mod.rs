@@ -18,7 +18,13 @@ const SAMPLE_POVERTY_VILLAGES: &[(&str, &[&str])] = &[
     ("洪阳镇", &["盐仓村"]),
     ("果园乡", &["鹿寺村"]),
     ("坡头乡", &["槐树岭村"]),
+    // The two townships the plan does not name, for the county-scale benchmark data.
+    ("城关镇", &["东关村"]),
+    ("仰韶镇", &["班村"]),
 ];
+
+/// The townships the plan counts (12) but does not name; the benchmark adds them.
+pub const UNNAMED_TOWNSHIPS: &[&str] = &["城关镇", "仰韶镇"];
 
 /// Villages that exit (出列) in the sample, with the month they do.
 const SAMPLE_EXITS: &[(&str, u8)] = &[("石门村", 5), ("韶峰村", 6)];
@@ -128,3 +134,35 @@ pub fn lifted_by(v: &SampleVillage, m: u8) -> u32 {
 
 mod workbook;
 pub use workbook::{file_name, workbook};
+
+/// Writes the workbooks of `plan`'s townships for every month of `years` up to `last` (the
+/// last month of the last year) under `data`; returns how many.
+pub fn write_months(data: &std::path::Path, plan: &Plan, years: &[u16], last: u8) -> crate::error::Result<usize> {
+    let mut written = 0;
+    for (i, &year) in years.iter().enumerate() {
+        let county = county(plan, year);
+        let months = if i + 1 == years.len() { last } else { 12 };
+        for month in 1..=months {
+            let p = crate::period::Period::new(year, month).expect("valid month");
+            for t in &county {
+                crate::output::write_atomic(&data.join(file_name(&t.name, p)), &workbook(plan, t, p))?;
+                written += 1;
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// County-scale data for benchmarks: the bundled plan with all 12 townships, the bundled
+/// configuration, and 12 townships × 36 months (2018–2020) = 432 workbooks under `data`.
+pub fn write_county_scale(bundled: &std::path::Path, data: &std::path::Path) -> crate::error::Result<usize> {
+    let text = std::fs::read_to_string(bundled.join("plan.yaml")).map_err(|e| crate::error::Error::io("读取规划数据", bundled, e))?;
+    let mut plan = Plan::parse(&text).map_err(|msg| crate::error::Error::Plan { path: bundled.join("plan.yaml"), msg })?;
+    let old = format!("townships: [{}]", plan.townships.join(", "));
+    plan.townships.extend(UNNAMED_TOWNSHIPS.iter().map(|t| t.to_string()));
+    let text = text.replace(&old, &format!("townships: [{}]", plan.townships.join(", ")));
+    crate::output::write_atomic(&data.join("plan.yaml"), text.as_bytes())?;
+    let config = std::fs::read(bundled.join("config.yaml")).map_err(|e| crate::error::Error::io("读取配置文件", bundled, e))?;
+    crate::output::write_atomic(&data.join("config.yaml"), &config)?;
+    write_months(data, &plan, &[2018, 2019, 2020], 12)
+}
