@@ -13,7 +13,8 @@ use crate::render::{self, bulletin, Engine, Prepared};
 use crate::submission::Report;
 use crate::{report, Checked};
 
-/// One document: where it goes under the output folder, its sources and its other outputs.
+/// One document: where it goes under the output folder, its sources and its other outputs
+/// (a bulletin also writes the month's `汇总表.xlsx`).
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The output path without extension, `/`-separated: `2018-03/工作简报`.
@@ -80,7 +81,9 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, issue: u32, s: Set
         "corrects": s.corrects,
         "figures": figures,
     });
-    Ok(with_json(format!("{period}/工作简报"), meta.title(&figures), prepared, &data))
+    let mut doc = with_json(format!("{period}/工作简报"), meta.title(&figures), prepared, &data);
+    doc.files.push((format!("{period}/汇总表.xlsx"), crate::excel::month(&figures)?));
+    Ok(doc)
 }
 
 /// The summary of quarter `q`, with figures up to `as_of`.

@@ -23,6 +23,9 @@ pub enum Error {
     Typeset { document: String, msg: String },
     #[error("{msg}")]
     Archive { msg: String },
+    /// A request that cannot be carried out as given (an unknown township, a folder in use).
+    #[error("{msg}")]
+    Usage { msg: String },
     #[error("字体目录 {} 中没有可用字体", path.display())]
     NoFonts { path: PathBuf },
 }

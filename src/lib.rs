@@ -27,6 +27,8 @@ mod build;
 pub mod cache;
 #[cfg(feature = "render")]
 pub mod documents;
+pub mod excel;
+pub mod forms;
 #[cfg(feature = "render")]
 pub use build::{build, Built};
 
@@ -109,6 +111,30 @@ pub fn check(opts: &Options) -> Result<Checked> {
     }
     #[cfg(not(feature = "render"))]
     check_with(opts, &inputs, config)
+}
+
+/// Writes the blank submission workbooks for `period` (one township, or all) into
+/// `out/templates/<YYYY-MM>/<乡镇>.xlsx`, pre-filled from the plan and earlier reports.
+pub fn templates(opts: &Options, period: Period, township: Option<&str>) -> Result<Vec<PathBuf>> {
+    let checked = check(&Options { period: None, ..opts.clone() })?;
+    let plan = &checked.plan;
+    let towns: Vec<&String> = match township {
+        Some(t) => match plan.townships.iter().find(|p| p.as_str() == t || p.trim_end_matches(['乡', '镇']) == t) {
+            Some(p) => vec![p],
+            None => {
+                let msg = format!("乡镇“{t}”不在规划数据中。可选：{}", plan.townships.join("、"));
+                return Err(error::Error::Usage { msg });
+            }
+        },
+        None => plan.townships.iter().collect(),
+    };
+    let mut batch = output::Batch::default();
+    for t in towns {
+        let bytes = forms::workbook(plan, t, period, &checked.reports)
+            .map_err(|e| error::Error::Template { name: "空白报表".into(), msg: e.to_string() })?;
+        batch.add(opts.out.join("templates").join(period.to_string()).join(format!("{t}.xlsx")), bytes);
+    }
+    batch.commit()
 }
 
 /// The configuration read with the inputs (defaults when there is no `config.yaml`).

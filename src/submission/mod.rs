@@ -4,6 +4,7 @@
 pub mod grid;
 pub mod normalize;
 mod sheets;
+pub use sheets::{FUND_SOURCES, PROJECT_CATEGORIES, PROJECT_STATUSES, VILLAGE_TYPES};
 pub mod table;
 mod xls_guard;
 

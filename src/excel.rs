@@ -1,0 +1,202 @@
+//! `汇总表.xlsx`: a month's tables (townships, deep-poverty villages, 统筹整合 projects,
+//! indicators) as a formatted workbook for offices that ask for Excel. Numbers are numbers,
+//! percentages are fractions shown with a percent format; text is written as text, never as
+//! a formula. Reproducible: the document date is the month's last day.
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use crate::aggregate::{MonthFigures, Status};
+use crate::error::{Error, Result};
+
+/// One cell of a table.
+enum Cell {
+    Text(String),
+    Count(Option<u32>),
+    Amount(f64),
+    /// Percent, as the figures hold it (25.1 for 25.1 %).
+    Pct(Option<f64>),
+    Number(f64),
+}
+
+struct Table {
+    sheet: &'static str,
+    title: String,
+    header: Vec<&'static str>,
+    rows: Vec<Vec<Cell>>,
+}
+
+/// The workbook bytes.
+pub fn month(f: &MonthFigures) -> Result<Vec<u8>> {
+    write(f).map_err(|e| Error::Template { name: "汇总表.xlsx".into(), msg: e.to_string() })
+}
+
+fn write(f: &MonthFigures) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let date = ExcelDateTime::from_ymd(f.period.year, f.period.month, f.period.last_day())?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&date).set_title(format!("{}汇总表", f.period.chinese())));
+    for t in [townships(f), villages(f), projects(f), indicators(f)] {
+        table(book.add_worksheet(), &t)?;
+    }
+    book.save_to_buffer()
+}
+
+fn table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
+    let border = Format::new().set_border(FormatBorder::Thin);
+    let head = border.clone().set_bold().set_align(FormatAlign::Center).set_text_wrap();
+    let text = border.clone();
+    let count = border.clone().set_num_format("#,##0");
+    let amount = border.clone().set_num_format("#,##0.00");
+    let pct = border.clone().set_num_format("0.0%");
+    let number = border.clone().set_num_format("#,##0.##");
+    ws.set_name(t.sheet)?;
+    ws.write_string_with_format(0, 0, &t.title, &Format::new().set_bold().set_font_size(14))?;
+    for (c, h) in t.header.iter().enumerate() {
+        ws.write_string_with_format(1, c as u16, *h, &head)?;
+        ws.set_column_width(c as u16, if c < 3 { 16 } else { 12 })?;
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => ws.write_string_with_format(r, c, s, &text)?,
+                Cell::Count(Some(n)) => ws.write_number_with_format(r, c, f64::from(*n), &count)?,
+                Cell::Amount(x) => ws.write_number_with_format(r, c, *x, &amount)?,
+                Cell::Pct(Some(p)) => ws.write_number_with_format(r, c, p / 100.0, &pct)?,
+                Cell::Number(x) => ws.write_number_with_format(r, c, *x, &number)?,
+                Cell::Count(None) | Cell::Pct(None) => ws.write_blank(r, c, &text)?,
+            };
+        }
+    }
+    ws.set_freeze_panes(2, 0)?;
+    Ok(())
+}
+
+fn status(s: Status) -> &'static str {
+    match s {
+        Status::Reported => "已报送",
+        Status::CarriedForward => "未报送（沿用）",
+        Status::Missing => "未报送",
+        Status::Unverified => "数据待核",
+    }
+}
+
+fn townships(f: &MonthFigures) -> Table {
+    let mut rows: Vec<Vec<Cell>> = f
+        .townships
+        .iter()
+        .map(|t| {
+            vec![
+                Cell::Text(t.name.clone()),
+                Cell::Text(status(t.status).into()),
+                Cell::Count(Some(t.poor_at_start)),
+                Cell::Count(t.lifted_this_month),
+                Cell::Count(Some(t.lifted_to_date)),
+                Cell::Pct(t.progress_pct),
+                Cell::Count(Some(t.exited_villages)),
+                Cell::Amount(t.planned_wan),
+                Cell::Amount(t.disbursed_wan),
+                Cell::Pct(t.disbursement_pct),
+                Cell::Count(t.rank),
+            ]
+        })
+        .collect();
+    let c = &f.county;
+    let progress = crate::aggregate::ratio::pct(c.lifted_to_date.into(), c.poor_at_start.into());
+    rows.push(vec![
+        Cell::Text("全县合计".into()),
+        Cell::Text(String::new()),
+        Cell::Count(Some(c.poor_at_start)),
+        Cell::Count(Some(c.lifted_this_month)),
+        Cell::Count(Some(c.lifted_to_date)),
+        Cell::Pct(progress),
+        Cell::Count(Some(c.exited_villages)),
+        Cell::Amount(c.planned_wan),
+        Cell::Amount(c.disbursed_wan),
+        Cell::Pct(c.disbursement_pct),
+        Cell::Count(None),
+    ]);
+    Table {
+        sheet: "乡镇进展",
+        title: format!("各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()),
+        header: vec!["乡镇", "报送情况", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "出列村数", "计划投资", "累计拨付", "资金拨付率", "排名"],
+        rows,
+    }
+}
+
+fn villages(f: &MonthFigures) -> Table {
+    let rows = f
+        .deep_villages
+        .iter()
+        .map(|v| {
+            vec![
+                Cell::Text(v.township.clone()),
+                Cell::Text(v.name.clone()),
+                Cell::Text(if v.focus { "是" } else { "" }.into()),
+                Cell::Count(v.population),
+                Cell::Count(v.poor_at_start),
+                Cell::Count(v.remaining_poor),
+                Cell::Pct(v.incidence_pct),
+                Cell::Text(if v.exited { "是" } else { "否" }.into()),
+                Cell::Text(v.remark.clone()),
+            ]
+        })
+        .collect();
+    Table {
+        sheet: "深度贫困村",
+        title: "深度贫困村脱贫进展（单位：人）".into(),
+        header: vec!["乡镇", "村名", "重点村", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率", "已出列", "备注"],
+        rows,
+    }
+}
+
+fn projects(f: &MonthFigures) -> Table {
+    let rows = f
+        .deep_projects
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::Text(p.township.clone()),
+                Cell::Text(p.name.clone()),
+                Cell::Text(p.village.clone()),
+                Cell::Text(p.category.clone().unwrap_or_default()),
+                Cell::Amount(p.planned_wan),
+                Cell::Amount(p.disbursed_wan),
+                Cell::Pct(p.disbursement_pct),
+                Cell::Text(p.status.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Table {
+        sheet: "统筹整合项目",
+        title: "统筹整合资金投向深度贫困村的项目（单位：万元）".into(),
+        header: vec!["乡镇", "项目名称", "所在村", "项目类别", "计划投资", "累计拨付", "拨付率", "状态"],
+        rows,
+    }
+}
+
+fn indicators(f: &MonthFigures) -> Table {
+    let rows = f
+        .indicators
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::Text(i.name.clone()),
+                Cell::Text(i.unit.clone()),
+                Cell::Text(i.section.clone()),
+                Cell::Number(i.value),
+                i.target.map_or(Cell::Text(String::new()), Cell::Number),
+                Cell::Text(i.target_span.clone().unwrap_or_default()),
+                Cell::Pct(i.completion_pct),
+                Cell::Pct(i.time_progress_pct),
+                Cell::Text(if i.behind_schedule { "是" } else { "" }.into()),
+            ]
+        })
+        .collect();
+    Table {
+        sheet: "专项指标",
+        title: format!("专项指标完成情况（截至{}）", f.period.chinese()),
+        header: vec!["指标名称", "单位", "规划章节", "完成值", "目标", "目标期间", "完成率", "时序进度", "落后于时序进度"],
+        rows,
+    }
+}
