@@ -48,9 +48,27 @@ pub(crate) fn engine(opts: &Options, inputs: &Inputs, config: &Config) -> Result
     render::Engine::from_files(&opts.fonts, &inputs.fonts, &inputs.templates, &config.fonts, system)
 }
 
+/// Told how typesetting goes, for a progress display. Called from several threads.
+pub trait Progress: Sync {
+    /// `total` documents are about to be typeset.
+    fn start(&self, _total: usize) {}
+    /// One document was typeset.
+    fn done(&self, _id: &str) {}
+}
+
+/// No progress display.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
 /// The whole pipeline: inputs → check → documents → typeset what changed → write. The
 /// validation report is part of every build; data errors stop the rest unless `draft`.
 pub fn build(opts: &Options) -> Result<Built> {
+    build_with(opts, &Quiet)
+}
+
+/// `build`, reporting progress.
+pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     let inputs = Inputs::read(&opts.data, &opts.out, &opts.templates, &opts.fonts)?;
     let key = build_key(&inputs, opts);
     let mut cache = Cache::load(&opts.out);
@@ -70,7 +88,8 @@ pub fn build(opts: &Options) -> Result<Built> {
         .iter()
         .filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out)))
         .collect();
-    let pdfs = render_all(&engine, &todo)?;
+    progress.start(todo.len());
+    let pdfs = render_all(&engine, &todo, progress)?;
     let mut batch = Batch::default();
     for ((doc, key), pdf) in todo.iter().zip(pdfs) {
         let outputs = stage(&engine, doc, pdf, opts, &mut batch)?;
@@ -109,10 +128,17 @@ pub fn build(opts: &Options) -> Result<Built> {
 /// batches, so memory stays bounded however many documents a build has.
 const BATCH: usize = 8;
 
-fn render_all(engine: &render::Engine, todo: &[&(Document, String)]) -> Result<Vec<Vec<u8>>> {
+fn render_all(engine: &render::Engine, todo: &[&(Document, String)], progress: &dyn Progress) -> Result<Vec<Vec<u8>>> {
     let mut pdfs = Vec::with_capacity(todo.len());
     for batch in todo.chunks(BATCH) {
-        let done: Vec<Vec<u8>> = batch.par_iter().map(|(d, _)| engine.render(&d.prepared, PdfKind::Plain)).collect::<Result<_>>()?;
+        let done: Vec<Vec<u8>> = batch
+            .par_iter()
+            .map(|(d, _)| {
+                let pdf = engine.render(&d.prepared, PdfKind::Plain);
+                progress.done(&d.id);
+                pdf
+            })
+            .collect::<Result<_>>()?;
         pdfs.extend(done);
         comemo::evict(2);
     }

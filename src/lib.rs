@@ -28,9 +28,12 @@ pub mod cache;
 #[cfg(feature = "render")]
 pub mod documents;
 pub mod excel;
-pub mod forms;
 #[cfg(feature = "render")]
-pub use build::{build, Built};
+pub mod watch;
+pub mod forms;
+pub mod init;
+#[cfg(feature = "render")]
+pub use build::{build, build_with, Built, Progress, Quiet};
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,260 @@
+//! The `jianbao` command: parse arguments (in Chinese), call the library, print, exit.
+//! Exit codes: 0 done; 1 problems in the data or the archive, or a refused publication;
+//! 2 usage or system errors.
+
+mod print;
+mod progress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+use jianbao::aggregate::quarter::Quarter;
+use jianbao::archive;
+use jianbao::period::{Date, Period};
+use jianbao::watch::{self, Event};
+use jianbao::Options;
+
+const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+/// 简报：把各乡镇报送的月报表生成为正式的脱贫攻坚工作简报（PDF）、季度汇总和汇总表。
+#[derive(Parser)]
+#[command(name = "jianbao", version, long_about = None, help_template = TEMPLATE,
+    disable_help_flag = true, disable_version_flag = true, disable_help_subcommand = true,
+    subcommand_help_heading = "命令", subcommand_value_name = "命令", override_usage = "jianbao [命令] [选项]",
+    after_help = "示例：\n  jianbao                              按 data/ 中的报表生成全部文件到 out/\n  jianbao check                        只检查报表，列出全部问题\n  jianbao build --period 2018-03       只生成 2018年3月的简报\n  jianbao template --period 2018-07    生成 7月的空白报表，发给各乡镇\n  jianbao watch                        放入报表即自动重新生成\n  jianbao publish --period 2018-03 --date 2018-04-05   签发 3月简报\n\n用 jianbao <命令> --help 查看每个命令的说明。")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(clap::Args, Clone)]
+#[command(next_help_heading = "通用选项")]
+struct Common {
+    /// 数据目录，含 plan.yaml、config.yaml 和各乡镇报表（默认 data）
+    #[arg(long, global = true, default_value = "data", hide_default_value = true, value_name = "目录")]
+    data: PathBuf,
+    /// 输出目录（默认 out）
+    #[arg(long, global = true, default_value = "out", hide_default_value = true, value_name = "目录")]
+    out: PathBuf,
+    /// 只处理这个月份，格式 YYYY-MM，例如 2018-03
+    #[arg(long, global = true, value_name = "年-月")]
+    period: Option<Period>,
+    /// 字体目录（默认 fonts）
+    #[arg(long, global = true, default_value = "fonts", hide_default_value = true, value_name = "目录")]
+    fonts: PathBuf,
+    /// 模板目录（默认 templates）
+    #[arg(long, global = true, default_value = "templates", hide_default_value = true, value_name = "目录")]
+    templates: PathBuf,
+    /// 使用本机安装的字体（仿宋_GB2312、方正小标宋简体等，名称见 config.yaml），附带字体作为后备
+    #[arg(long, global = true)]
+    system_fonts: bool,
+    /// 显示帮助
+    #[arg(short, long, global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 检查并生成全部简报、季度汇总、汇总表和数据校验报告（默认命令）
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao build [选项]",
+        after_help = "示例：\n  jianbao build\n  jianbao build --period 2018-03 --draft\n  jianbao build --force")]
+    Build {
+        #[command(flatten)]
+        build: BuildArgs,
+    },
+    /// 只检查报表，列出全部问题，不生成文件
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao check [选项]",
+        after_help = "示例：\n  jianbao check\n  jianbao check --format json > 问题清单.json")]
+    Check {
+        /// 输出格式：text（文字，默认）或 json
+        #[arg(long, value_enum, default_value_t = Format::Text, hide_default_value = true, hide_possible_values = true, value_name = "格式")]
+        format: Format,
+    },
+    /// 签发：给某月简报（或某季度汇总）编号，生成 PDF/A 存入 out/archive/ 并登记清单
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao publish (--period 年-月 | --quarter 年-Q季) [--date 日期] [--correction]",
+        after_help = "示例：\n  jianbao publish --period 2018-03 --date 2018-04-05\n  jianbao publish --quarter 2018-Q1 --date 2018-04-10\n  jianbao publish --period 2018-03 --date 2018-04-20 --correction")]
+    Publish {
+        /// 签发的季度汇总，格式 YYYY-Qn，例如 2018-Q1（与 --period 二选一）
+        #[arg(long, conflicts_with = "period", required_unless_present = "period", value_name = "年-Q季")]
+        quarter: Option<Quarter>,
+        /// 签发日期，格式 YYYY-MM-DD；不给出时用 config.yaml 中的 publish_date
+        #[arg(long, value_name = "日期")]
+        date: Option<Date>,
+        /// 已签发的数据有改动时，签发一期更正（新编号，注明更正哪一期）
+        #[arg(long)]
+        correction: bool,
+    },
+    /// 核对归档：逐一校验 out/archive/ 中的文件与清单，列出缺失、被改动和未登记的文件
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao verify [--out 目录]", after_help = "示例：\n  jianbao verify")]
+    Verify,
+    /// 生成某月的空白报表（每个乡镇一份），写入 out/templates/<年-月>/，发给各乡镇填写
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao template --period 年-月 [--township 乡镇]",
+        after_help = "示例：\n  jianbao template --period 2018-07\n  jianbao template --period 2018-07 --township 南村乡")]
+    Template {
+        /// 只生成这个乡镇的空白报表
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
+    },
+    /// 监视数据目录：放入或修改报表后自动重新生成（按 Ctrl+C 结束）
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao watch [选项]", after_help = "示例：\n  jianbao watch\n  jianbao watch --draft")]
+    Watch {
+        #[command(flatten)]
+        build: BuildArgs,
+    },
+    /// 为另一个县新建数据目录：带说明的 plan.yaml 样板、config.yaml 和空的 submissions 文件夹
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao init <目录>", after_help = "示例：\n  jianbao init 某某县数据")]
+    Init {
+        /// 要新建的数据目录
+        #[arg(value_name = "目录")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Clone, Copy, Default)]
+struct BuildArgs {
+    /// 数据有错误时仍生成，每页加“草稿”水印
+    #[arg(long)]
+    draft: bool,
+    /// 同时保存每份文件的 Typst 源文件和数据（可用 typst compile --font-path fonts 重现）
+    #[arg(long)]
+    keep_typst: bool,
+    /// 全部重新生成，即使输入没有变化
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    let c = cli.common;
+    let opts = Options {
+        data: c.data,
+        out: c.out,
+        period: c.period,
+        fonts: c.fonts,
+        templates: c.templates,
+        draft: false,
+        keep_typst: false,
+        system_fonts: c.system_fonts,
+        force: false,
+    };
+    let result = match cli.command.unwrap_or(Command::Build { build: BuildArgs::default() }) {
+        Command::Build { build } => run_build(&build.apply(opts)),
+        Command::Check { format } => jianbao::check(&opts).map(|c| {
+            match format {
+                Format::Text => print::diagnostics(&c.diagnostics, c.files_read),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&c.diagnostics).expect("serialisable")),
+            }
+            c.has_errors()
+        }),
+        Command::Publish { quarter, date, correction } => {
+            let target = match (quarter, opts.period) {
+                (Some(q), _) => archive::Target::Quarter(q),
+                (None, Some(p)) => archive::Target::Month(p),
+                (None, None) => unreachable!("clap requires --period or --quarter"),
+            };
+            archive::publish(&opts, &archive::Request { target, date, correction }).map(|p| {
+                print::diagnostics(&p.diagnostics, p.files_read);
+                print::outcome(&p.outcome)
+            })
+        }
+        Command::Verify => archive::verify(&opts.out).map(|v| print::verified(&v)),
+        Command::Template { township } => match opts.period {
+            Some(p) => jianbao::templates(&opts, p, township.as_deref()).map(|written| {
+                written.iter().for_each(|w| println!("已写入 {}", w.display()));
+                false
+            }),
+            None => Err(jianbao::error::Error::Usage { msg: "请用 --period YYYY-MM 指定空白报表的月份，例如 --period 2018-07".into() }),
+        },
+        Command::Watch { build } => run_watch(&build.apply(opts)),
+        Command::Init { dir } => jianbao::init::init(&dir).map(|written| {
+            written.iter().for_each(|w| println!("已创建 {}", w.display()));
+            println!("请按本县规划改写 plan.yaml 和 config.yaml，然后把报表放进 submissions/，运行 jianbao --data {}", dir.display());
+            false
+        }),
+    };
+    match result {
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+impl BuildArgs {
+    fn apply(self, opts: Options) -> Options {
+        Options { draft: self.draft, keep_typst: self.keep_typst, force: self.force, ..opts }
+    }
+}
+
+fn run_build(opts: &Options) -> jianbao::error::Result<bool> {
+    let started = Instant::now();
+    let bar = progress::Bar::new();
+    let built = jianbao::build_with(opts, &bar);
+    bar.finish();
+    built.map(|b| {
+        print::built(&b, started.elapsed());
+        b.has_errors()
+    })
+}
+
+fn run_watch(opts: &Options) -> jianbao::error::Result<bool> {
+    let stop = AtomicBool::new(false);
+    let mut started = Instant::now();
+    let bar = progress::Bar::new();
+    watch::watch(opts, watch::Timing::default(), &stop, &bar, &mut |event| match event {
+        Event::Ready => println!("正在监视 {} 和 {}，放入或修改报表后会自动重新生成。按 Ctrl+C 结束。", opts.data.display(), opts.templates.display()),
+        Event::Changed(files) => {
+            started = Instant::now();
+            println!("\n检测到变化：{}", files.join("、"));
+        }
+        Event::Built(b) => print::built(b, started.elapsed()),
+        Event::Failed(e) => eprintln!("错误：{e}"),
+    })?;
+    Ok(false)
+}
+
+/// Usage errors in Chinese; `--help` and `--version` print as asked.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let arg = e.get(ContextKind::InvalidArg).map(|a| a.to_string()).unwrap_or_default();
+    let value = e.get(ContextKind::InvalidValue).map(|v| v.to_string()).unwrap_or_default();
+    let msg = match e.kind() {
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => match std::error::Error::source(&e) {
+            Some(reason) => format!("{arg} 的值“{value}”有误：{reason}"),
+            None => format!("{arg} 的值“{value}”有误"),
+        },
+        ErrorKind::UnknownArgument => format!("不认识的参数 {arg}"),
+        ErrorKind::InvalidSubcommand => format!("不认识的命令 {}", e.get(ContextKind::InvalidSubcommand).map(|v| v.to_string()).unwrap_or_default()),
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数 {}", e.get(ContextKind::InvalidArg).map(|a| a.to_string()).unwrap_or_default()),
+        ErrorKind::ArgumentConflict => format!("参数 {arg} 不能与其他参数同时使用"),
+        _ => e.to_string(),
+    };
+    eprintln!("用法错误：{msg}\n用 jianbao --help 查看用法。");
+    ExitCode::from(2)
+}

@@ -1,0 +1,88 @@
+//! What the command prints: diagnostics, build results, publication outcomes, archive checks.
+
+use std::time::Duration;
+
+use jianbao::archive::{self, Outcome};
+use jianbao::diag::{count, Diagnostic, Severity};
+use jianbao::{report, Built};
+
+pub fn diagnostics(diags: &[Diagnostic], files_read: usize) {
+    for (file, list) in report::grouped(diags) {
+        println!("【{file}】");
+        for d in list {
+            println!("{d}");
+        }
+    }
+    println!("{}", report::summary(diags, files_read));
+}
+
+/// A build's result: diagnostics, files written, stale outputs, and a short table.
+pub fn built(b: &Built, took: Duration) {
+    diagnostics(&b.diagnostics, b.files_read);
+    for p in &b.written {
+        println!("已写入 {}", p.display());
+    }
+    for id in &b.stale {
+        println!("注意：{id}.pdf 对应的报表已不在数据目录中，文件未删除，请确认是否仍需要。");
+    }
+    if b.stopped {
+        println!("数据有错误，未生成简报。请按上面的清单改正报表后重新生成，或用 --draft 生成草稿。");
+    }
+    let documents = if b.up_to_date {
+        format!("{} 份均为最新，未重新生成（--force 可强制重新生成）", b.documents)
+    } else {
+        format!("重新生成 {} 份，未变化 {} 份", b.rendered.len(), b.documents - b.rendered.len())
+    };
+    println!("────────────────────────────");
+    println!("文件　{documents}");
+    println!("错误　{} 个", count(&b.diagnostics, Severity::Error));
+    println!("警告　{} 个", count(&b.diagnostics, Severity::Warning));
+    println!("用时　{:.2} 秒", took.as_secs_f64());
+    println!("────────────────────────────");
+}
+
+/// What publishing did; true when it did not publish (exit 1).
+pub fn outcome(outcome: &Outcome) -> bool {
+    match outcome {
+        Outcome::Published { entry, path } => {
+            let corrects = entry.corrects.map(|n| format!("（更正第{n}期）")).unwrap_or_default();
+            println!("已签发 {}第{}期{corrects}：{}", entry.series, entry.number, path.display());
+            false
+        }
+        Outcome::Unchanged { entry } => {
+            println!("{} {} 已于 {} 签发为第{}期，数据没有变化，未重复签发。", entry.series, entry.period, entry.published, entry.number);
+            false
+        }
+        Outcome::Refused { entry, changes } => {
+            println!("{} {} 已签发为第{}期，此后以下输入有变化：", entry.series, entry.period, entry.number);
+            for c in changes {
+                println!("  {c}");
+            }
+            println!("已签发的简报不能改动。如需更正，请加 --correction 签发一期更正（新编号）。");
+            true
+        }
+        Outcome::DataErrors => {
+            println!("数据有错误，不能签发。请按上面的清单改正报表后再签发。");
+            true
+        }
+        Outcome::NoData => {
+            println!("数据目录中没有该期间的报表，无法签发。");
+            true
+        }
+    }
+}
+
+/// The archive check; true when something is wrong (exit 1).
+pub fn verified(v: &archive::Verified) -> bool {
+    for (label, list) in [("缺失", &v.missing), ("被改动", &v.altered), ("未登记", &v.unlisted)] {
+        for f in list {
+            println!("{label}：archive/{f}");
+        }
+    }
+    if v.is_clean() {
+        println!("归档完好：清单登记 {} 份，文件全部存在且未被改动。", v.listed);
+    } else {
+        println!("归档有问题：缺失 {} 份，被改动 {} 份，未登记 {} 份。", v.missing.len(), v.altered.len(), v.unlisted.len());
+    }
+    !v.is_clean()
+}

@@ -1,0 +1,154 @@
+//! Watch mode: build, then rebuild whenever a workbook, the plan, the configuration or a
+//! template appears, changes or goes away. Changes are debounced, lock files (`~$…`,
+//! `.~lock…`) and hidden files ignored, and a file is only read once its size has stopped
+//! changing (a township's file may still be being copied in). Each build evicts typst's memo
+//! cache, so memory stays flat however long it runs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::error::{Error, Result};
+use crate::{build_with, Built, Options, Progress};
+
+/// What happened, for the caller to show.
+pub enum Event<'a> {
+    /// Watching has started (after the first build).
+    Ready,
+    /// These files changed (relative to the data folder, templates as `templates/…`).
+    Changed(&'a [String]),
+    Built(&'a Built),
+    /// A build failed (a broken template, an unreadable plan): watching goes on.
+    Failed(&'a Error),
+}
+
+/// How long to wait: no new change for `quiet`, and file sizes unchanged for as long.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub quiet: Duration,
+    pub poll: Duration,
+}
+
+impl Default for Timing {
+    fn default() -> Self {
+        Timing { quiet: Duration::from_millis(600), poll: Duration::from_millis(100) }
+    }
+}
+
+/// Builds, then rebuilds on every change until `stop` is set.
+pub fn watch(opts: &Options, timing: Timing, stop: &AtomicBool, progress: &dyn Progress, on: &mut dyn FnMut(Event)) -> Result<()> {
+    let roots = Roots::new(opts)?;
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |e| {
+        let _ = tx.send(e);
+    })
+    .map_err(|e| watch_error(&roots.data, e))?;
+    watcher.watch(&roots.data, RecursiveMode::Recursive).map_err(|e| watch_error(&roots.data, e))?;
+    watcher.watch(&roots.templates, RecursiveMode::NonRecursive).map_err(|e| watch_error(&roots.templates, e))?;
+    rebuild(opts, progress, on);
+    on(Event::Ready);
+    let mut pending: BTreeMap<PathBuf, Option<u64>> = BTreeMap::new();
+    // New folders: files copied into one may arrive before it is watched, so it is looked into.
+    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut last_change = Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        match rx.recv_timeout(timing.poll) {
+            // Reading files (as every build does) is not a change.
+            Ok(Ok(event)) if matches!(event.kind, EventKind::Access(_)) => {}
+            Ok(Ok(event)) => {
+                for path in event.paths.into_iter().filter(|p| roots.relevant(p)) {
+                    if path.is_dir() {
+                        folders.insert(path);
+                    } else {
+                        pending.insert(path, None);
+                    }
+                    last_change = Instant::now();
+                }
+            }
+            Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        // A file still growing is still being copied: wait until its size holds still.
+        for (path, size) in pending.iter_mut() {
+            let now = std::fs::metadata(path).ok().map(|m| m.len());
+            if *size != now {
+                *size = now;
+                last_change = Instant::now();
+            }
+        }
+        if !folders.is_empty() && last_change.elapsed() >= timing.quiet {
+            for folder in std::mem::take(&mut folders) {
+                for entry in walkdir::WalkDir::new(folder).into_iter().filter_map(|e| e.ok()) {
+                    if entry.file_type().is_file() && roots.relevant(entry.path()) && !pending.contains_key(entry.path()) {
+                        pending.insert(entry.path().to_path_buf(), None);
+                        last_change = Instant::now();
+                    }
+                }
+            }
+        }
+        if !pending.is_empty() && folders.is_empty() && last_change.elapsed() >= timing.quiet {
+            let changed: Vec<String> = pending.keys().map(|p| roots.name(p)).collect();
+            pending.clear();
+            on(Event::Changed(&changed));
+            rebuild(opts, progress, on);
+        }
+    }
+    Ok(())
+}
+
+fn rebuild(opts: &Options, progress: &dyn Progress, on: &mut dyn FnMut(Event)) {
+    match build_with(opts, progress) {
+        Ok(built) => on(Event::Built(&built)),
+        Err(e) => on(Event::Failed(&e)),
+    }
+}
+
+fn watch_error(path: &Path, e: notify::Error) -> Error {
+    Error::io("监视文件夹", path, std::io::Error::other(e.to_string()))
+}
+
+/// The watched folders, canonical, so that event paths can be compared with them.
+struct Roots {
+    data: PathBuf,
+    templates: PathBuf,
+    out: Option<PathBuf>,
+}
+
+impl Roots {
+    fn new(opts: &Options) -> Result<Roots> {
+        let canonical = |p: &Path| p.canonicalize().map_err(|e| Error::io("监视文件夹", p, e));
+        Ok(Roots { data: canonical(&opts.data)?, templates: canonical(&opts.templates)?, out: opts.out.canonicalize().ok() })
+    }
+
+    /// A change that can change the outputs: a spreadsheet, the plan or the configuration
+    /// under the data folder, or a template; not a lock file, a hidden file or an output.
+    fn relevant(&self, path: &Path) -> bool {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('~') || name.starts_with('.') || self.out.as_ref().is_some_and(|o| path.starts_with(o)) {
+            return false;
+        }
+        if path.parent() == Some(self.templates.as_path()) {
+            return true;
+        }
+        let Ok(rel) = path.strip_prefix(&self.data) else { return false };
+        if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.') || c.as_os_str() == "out") {
+            return false;
+        }
+        if path.is_dir() {
+            return true;
+        }
+        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+        ["xlsx", "xlsm", "xls", "ods"].contains(&ext.as_str()) || rel == Path::new("plan.yaml") || rel == Path::new("config.yaml")
+    }
+
+    fn name(&self, path: &Path) -> String {
+        match path.strip_prefix(&self.templates) {
+            Ok(rel) => format!("templates/{}", rel.display()),
+            Err(_) => crate::load::relative(&self.data, path),
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The office's daily loop: watch mode rebuilds on a dropped file, `init` starts another
+//! county, 汇总表.xlsx matches the figures, help is in Chinese, paths with Chinese characters
+//! and spaces work.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use common::repo;
+use jianbao::watch::{self, Event, Timing};
+use jianbao::Options;
+
+/// A data folder with the plan, config and the sample's months, under a path with Chinese
+/// characters and spaces; outputs beside it.
+fn office(root: &Path, months: &[&str]) -> Options {
+    let data = root.join("县 扶贫办/数据 文件夹");
+    std::fs::create_dir_all(&data).unwrap();
+    for f in ["plan.yaml", "config.yaml"] {
+        std::fs::copy(repo().join("data").join(f), data.join(f)).unwrap();
+    }
+    for m in months {
+        copy_month(&data, m);
+    }
+    Options { data, out: root.join("输出 目录"), ..Options::in_dir(&repo()) }
+}
+
+fn copy_month(data: &Path, month: &str) {
+    let to = data.join("submissions").join(month);
+    std::fs::create_dir_all(&to).unwrap();
+    for e in std::fs::read_dir(repo().join("data/submissions").join(month)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn watch_rebuilds_when_a_workbook_is_dropped_and_ignores_lock_files() {
+    let root = tempfile::tempdir().unwrap();
+    let opts = office(root.path(), &["2018-01"]);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = mpsc::channel::<String>();
+    let handle = {
+        let (opts, stop) = (opts.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let timing = Timing { quiet: Duration::from_millis(400), poll: Duration::from_millis(50) };
+            watch::watch(&opts, timing, &stop, &jianbao::Quiet, &mut |e| {
+                let msg = match e {
+                    Event::Ready => "ready".to_string(),
+                    Event::Changed(files) => format!("changed {}", files.join("|")),
+                    Event::Built(b) => format!("built {}", b.rendered.join("|")),
+                    Event::Failed(e) => format!("failed {e}"),
+                };
+                tx.send(msg).unwrap();
+            })
+            .unwrap();
+        })
+    };
+    let next = || rx.recv_timeout(Duration::from_secs(120)).expect("watch reported nothing");
+    assert!(next().starts_with("built "), "first build");
+    assert_eq!(next(), "ready");
+    assert!(opts.out.join("2018-01/工作简报.pdf").exists());
+    // An Excel lock file alone changes nothing; then a whole month is dropped in.
+    let dir = opts.data.join("submissions/2018-02");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("~$南村乡2018年2月报表.xlsx"), b"lock").unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    copy_month(&opts.data, "2018-02");
+    let changed = next();
+    assert!(changed.contains("submissions/2018-02/南村乡2018年2月报表.xlsx"), "{changed}");
+    assert!(!changed.contains("~$"), "lock files are ignored: {changed}");
+    let mut built = next();
+    // Files arriving over a few polls may give a second round; wait for the bulletin.
+    while !opts.out.join("2018-02/工作简报.pdf").exists() {
+        built = next();
+    }
+    assert!(built.contains("2018-02/工作简报"), "{built}");
+    stop.store(true, Ordering::Relaxed);
+    handle.join().unwrap();
+}
+
+#[test]
+fn init_creates_a_data_folder_that_checks_clean_and_is_never_overwritten() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("某某县 数据");
+    let written = jianbao::init::init(&dir).unwrap();
+    assert_eq!(written, [dir.join("plan.yaml"), dir.join("config.yaml"), dir.join("submissions")]);
+    let plan = jianbao::plan::Plan::load(&dir.join("plan.yaml")).unwrap();
+    assert_eq!(plan.townships, ["甲乡", "乙镇"]);
+    let text = std::fs::read_to_string(dir.join("plan.yaml")).unwrap();
+    assert!(text.lines().filter(|l| l.trim_start().starts_with('#')).count() > 20, "the skeleton explains itself");
+    let opts = Options { data: dir.clone(), out: root.path().join("out"), ..Options::in_dir(&repo()) };
+    let checked = jianbao::check(&opts).unwrap();
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    std::fs::write(dir.join("plan.yaml"), "county: 已改写").unwrap();
+    assert!(jianbao::init::init(&dir).is_err());
+    assert_eq!(std::fs::read_to_string(dir.join("plan.yaml")).unwrap(), "county: 已改写");
+}
+
+fn cell_f64(d: Option<&Data>) -> Option<f64> {
+    match d? {
+        Data::Float(x) => Some(*x),
+        Data::Int(x) => Some(*x as f64),
+        _ => None,
+    }
+}
+
+fn cell_str(d: Option<&Data>) -> String {
+    match d {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+#[test]
+fn the_excel_summary_matches_the_figures() {
+    let out = tempfile::tempdir().unwrap();
+    let opts = Options { out: out.path().to_path_buf(), period: "2018-03".parse().ok(), ..Options::in_dir(&repo()) };
+    jianbao::build(&opts).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("2018-03/工作简报.json")).unwrap()).unwrap();
+    let f = &json["figures"];
+    let mut book = open_workbook_auto(out.path().join("2018-03/汇总表.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["乡镇进展", "深度贫困村", "统筹整合项目", "专项指标"]);
+
+    let towns = book.worksheet_range("乡镇进展").unwrap();
+    let list = f["townships"].as_array().unwrap();
+    assert_eq!(towns.height(), 2 + list.len() + 1, "title, header, townships, total");
+    for (i, t) in list.iter().enumerate() {
+        let r = (i + 2) as u32;
+        assert_eq!(cell_str(towns.get_value((r, 0))), t["name"].as_str().unwrap());
+        assert_eq!(cell_f64(towns.get_value((r, 2))), t["poor_at_start"].as_f64());
+        assert_eq!(cell_f64(towns.get_value((r, 4))), t["lifted_to_date"].as_f64());
+        let pct = cell_f64(towns.get_value((r, 5))).unwrap() * 100.0;
+        assert!((pct - t["progress_pct"].as_f64().unwrap()).abs() < 1e-9, "percentages are fractions of the same value");
+        assert_eq!(cell_f64(towns.get_value((r, 7))), t["planned_wan"].as_f64());
+    }
+    let total = (2 + list.len()) as u32;
+    assert_eq!(cell_str(towns.get_value((total, 0))), "全县合计");
+    assert_eq!(cell_f64(towns.get_value((total, 4))), f["county"]["lifted_to_date"].as_f64());
+
+    let villages = book.worksheet_range("深度贫困村").unwrap();
+    let list = f["deep_villages"].as_array().unwrap();
+    assert_eq!(villages.height(), 2 + list.len());
+    for (i, v) in list.iter().enumerate() {
+        let r = (i + 2) as u32;
+        assert_eq!(cell_str(villages.get_value((r, 1))), v["name"].as_str().unwrap());
+        assert_eq!(cell_f64(villages.get_value((r, 5))), v["remaining_poor"].as_f64());
+        assert_eq!(cell_str(villages.get_value((r, 8))), v["remark"].as_str().unwrap());
+    }
+
+    let indicators = book.worksheet_range("专项指标").unwrap();
+    let list = f["indicators"].as_array().unwrap();
+    assert_eq!(indicators.height(), 2 + list.len());
+    for (i, ind) in list.iter().enumerate() {
+        let r = (i + 2) as u32;
+        assert_eq!(cell_str(indicators.get_value((r, 0))), ind["name"].as_str().unwrap());
+        assert_eq!(cell_f64(indicators.get_value((r, 3))), ind["value"].as_f64());
+    }
+}
+
+fn jianbao(args: &[&str], opts: &Options) -> std::process::Output {
+    let dir = |p: &PathBuf| p.as_os_str().to_owned();
+    Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(args)
+        .arg("--data")
+        .arg(dir(&opts.data))
+        .arg("--out")
+        .arg(dir(&opts.out))
+        .arg("--fonts")
+        .arg(dir(&opts.fonts))
+        .arg("--templates")
+        .arg(dir(&opts.templates))
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn help_is_in_chinese_with_examples_and_chinese_paths_work() {
+    let root = tempfile::tempdir().unwrap();
+    let opts = office(root.path(), &["2018-01"]);
+    for cmd in [&[][..], &["build"], &["check"], &["publish"], &["verify"], &["template"], &["watch"], &["init"]] {
+        let out = jianbao(&[cmd, &["--help"][..]].concat(), &opts);
+        assert_eq!(out.status.code(), Some(0), "{cmd:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("用法：") && text.contains("示例：") && text.contains("显示帮助"), "{cmd:?}: {text}");
+        for english in ["Usage:", "Options:", "Commands:", "[default", "Print help"] {
+            assert!(!text.contains(english), "{cmd:?} help has “{english}”: {text}");
+        }
+    }
+    let built = jianbao(&["build"], &opts);
+    assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
+    assert!(opts.out.join("2018-01/工作简报.pdf").exists() && opts.out.join("2018-01/汇总表.xlsx").exists());
+    let stdout = String::from_utf8(built.stdout).unwrap();
+    assert!(stdout.contains("重新生成 3 份") && stdout.contains("用时"), "{stdout}");
+    assert!(built.stderr.is_empty(), "no progress bar when output is not a terminal");
+    let again = String::from_utf8(jianbao(&["build"], &opts).stdout).unwrap();
+    assert!(again.contains("均为最新"), "{again}");
+    let template = jianbao(&["template", "--period", "2018-02", "--township", "南村乡"], &opts);
+    assert_eq!(template.status.code(), Some(0));
+    assert!(opts.out.join("templates/2018-02/南村乡.xlsx").exists());
+    let bad = jianbao(&["template", "--period", "2018-02", "--township", "火星乡"], &opts);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8(bad.stderr).unwrap().contains("不在规划数据中"));
+}
