@@ -81,20 +81,8 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     let engine = engine(opts, &inputs, &config)?;
     let checked = check_with(opts, &inputs, config, &engine)?;
     let docs = documents::all(&engine, &checked, opts.period, opts.draft)?;
-    let fonts = fonts_key(&engine)?;
-    let keyed: Vec<(Document, String)> =
-        docs.into_iter().map(|d| document_key(&engine, &d, &fonts, opts.keep_typst).map(|k| (d, k))).collect::<Result<_>>()?;
-    let todo: Vec<&(Document, String)> = keyed
-        .iter()
-        .filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out)))
-        .collect();
-    progress.start(todo.len());
-    let pdfs = render_all(&engine, &todo, progress)?;
-    let mut batch = Batch::default();
-    for ((doc, key), pdf) in todo.iter().zip(pdfs) {
-        let outputs = stage(&engine, doc, pdf, opts, &mut batch)?;
-        cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs });
-    }
+    let keyed = keyed(&engine, docs, opts)?;
+    let (batch, rendered) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
     let stopped = checked.has_errors() && !opts.draft;
     if opts.period.is_none() && !stopped {
         mark_stale(&mut cache, &keyed, opts);
@@ -116,12 +104,41 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         files_read: cache.files_read,
         written,
         documents: keyed.len(),
-        rendered: todo.iter().map(|(d, _)| d.id.clone()).collect(),
+        rendered,
         up_to_date: false,
         stale: cache.stale,
         fonts: Some(engine.font_use()),
         stopped,
     })
+}
+
+/// Each document with the key of everything that makes its outputs.
+fn keyed(engine: &render::Engine, docs: Vec<Document>, opts: &Options) -> Result<Vec<(Document, String)>> {
+    let fonts = fonts_key(engine)?;
+    docs.into_iter().map(|d| document_key(engine, &d, &fonts, opts.keep_typst).map(|k| (d, k))).collect()
+}
+
+/// Typesets the documents whose key or outputs changed (all with `force`), stages their
+/// files and records them in the cache; returns the batch and the ids typeset.
+fn typeset_changed(
+    engine: &render::Engine,
+    keyed: &[(Document, String)],
+    cache: &mut Cache,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<(Batch, Vec<String>)> {
+    let todo: Vec<&(Document, String)> = keyed
+        .iter()
+        .filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out)))
+        .collect();
+    progress.start(todo.len());
+    let pdfs = render_all(engine, &todo, progress)?;
+    let mut batch = Batch::default();
+    for ((doc, key), pdf) in todo.iter().zip(pdfs) {
+        let outputs = stage(engine, doc, pdf, opts, &mut batch)?;
+        cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs });
+    }
+    Ok((batch, todo.iter().map(|(d, _)| d.id.clone()).collect()))
 }
 
 /// Documents typeset in parallel, a batch at a time: typst's memo cache is evicted between

@@ -51,53 +51,74 @@ pub fn watch(opts: &Options, timing: Timing, stop: &AtomicBool, progress: &dyn P
     watcher.watch(&roots.templates, RecursiveMode::NonRecursive).map_err(|e| watch_error(&roots.templates, e))?;
     rebuild(opts, progress, on);
     on(Event::Ready);
-    let mut pending: BTreeMap<PathBuf, Option<u64>> = BTreeMap::new();
-    // New folders: files copied into one may arrive before it is watched, so it is looked into.
-    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut last_change = Instant::now();
+    let mut pending = Pending::default();
     while !stop.load(Ordering::Relaxed) {
         match rx.recv_timeout(timing.poll) {
             // Reading files (as every build does) is not a change.
             Ok(Ok(event)) if matches!(event.kind, EventKind::Access(_)) => {}
-            Ok(Ok(event)) => {
-                for path in event.paths.into_iter().filter(|p| roots.relevant(p)) {
-                    if path.is_dir() {
-                        folders.insert(path);
-                    } else {
-                        pending.insert(path, None);
-                    }
-                    last_change = Instant::now();
-                }
-            }
+            Ok(Ok(event)) => event.paths.into_iter().filter(|p| roots.relevant(p)).for_each(|p| pending.note(p)),
             Ok(Err(_)) | Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        // A file still growing is still being copied: wait until its size holds still.
-        for (path, size) in pending.iter_mut() {
-            let now = std::fs::metadata(path).ok().map(|m| m.len());
-            if *size != now {
-                *size = now;
-                last_change = Instant::now();
-            }
-        }
-        if !folders.is_empty() && last_change.elapsed() >= timing.quiet {
-            for folder in std::mem::take(&mut folders) {
-                for entry in walkdir::WalkDir::new(folder).into_iter().filter_map(|e| e.ok()) {
-                    if entry.file_type().is_file() && roots.relevant(entry.path()) && !pending.contains_key(entry.path()) {
-                        pending.insert(entry.path().to_path_buf(), None);
-                        last_change = Instant::now();
-                    }
-                }
-            }
-        }
-        if !pending.is_empty() && folders.is_empty() && last_change.elapsed() >= timing.quiet {
-            let changed: Vec<String> = pending.keys().map(|p| roots.name(p)).collect();
-            pending.clear();
+        if let Some(paths) = pending.settled(timing.quiet, &roots) {
+            let changed: Vec<String> = paths.iter().map(|p| roots.name(p)).collect();
             on(Event::Changed(&changed));
             rebuild(opts, progress, on);
         }
     }
     Ok(())
+}
+
+/// Changes waiting for things to settle.
+#[derive(Default)]
+struct Pending {
+    /// Changed files, with the size last seen.
+    files: BTreeMap<PathBuf, Option<u64>>,
+    /// New folders: files copied into one may arrive before it is watched, so it is looked into.
+    folders: BTreeSet<PathBuf>,
+    last_change: Option<Instant>,
+}
+
+impl Pending {
+    fn note(&mut self, path: PathBuf) {
+        if path.is_dir() {
+            self.folders.insert(path);
+        } else {
+            self.files.insert(path, None);
+        }
+        self.last_change = Some(Instant::now());
+    }
+
+    /// The changed files, once nothing has changed for `quiet`: no new event, no file still
+    /// growing (being copied), nothing new found in the new folders.
+    fn settled(&mut self, quiet: Duration, roots: &Roots) -> Option<Vec<PathBuf>> {
+        for (path, size) in self.files.iter_mut() {
+            let now = std::fs::metadata(path).ok().map(|m| m.len());
+            if *size != now {
+                *size = now;
+                self.last_change = Some(Instant::now());
+            }
+        }
+        if self.last_change?.elapsed() < quiet {
+            return None;
+        }
+        let mut found = false;
+        for folder in std::mem::take(&mut self.folders) {
+            for entry in walkdir::WalkDir::new(folder).into_iter().filter_map(|e| e.ok()) {
+                if entry.file_type().is_file() && roots.relevant(entry.path()) && !self.files.contains_key(entry.path()) {
+                    self.files.insert(entry.path().to_path_buf(), None);
+                    found = true;
+                }
+            }
+        }
+        if found {
+            self.last_change = Some(Instant::now());
+            return None;
+        }
+        self.last_change = None;
+        let files: Vec<PathBuf> = std::mem::take(&mut self.files).into_keys().collect();
+        (!files.is_empty()).then_some(files)
+    }
 }
 
 fn rebuild(opts: &Options, progress: &dyn Progress, on: &mut dyn FnMut(Event)) {

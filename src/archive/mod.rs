@@ -117,10 +117,8 @@ fn decide(engine: &Engine, inputs: &Inputs, c: &mut Checked, req: &Request, date
     // The figures of a period come from its year up to that month.
     c.reports.retain(|r| r.period.year == last.year && r.period <= last);
     let used = used_inputs(engine, inputs, c, req.target)?;
-    let archive = folder(out);
-    let mut manifest = Manifest::load(&archive)?;
-    let (series, period) = (req.target.series(), req.target.period());
-    let previous = manifest.latest(series, &period).cloned();
+    let manifest = Manifest::load(&folder(out))?;
+    let previous = manifest.latest(req.target.series(), &req.target.period()).cloned();
     if let Some(prev) = previous.clone() {
         let changes = manifest::changes(&prev, &used, VERSION);
         if changes.is_empty() {
@@ -130,21 +128,38 @@ fn decide(engine: &Engine, inputs: &Inputs, c: &mut Checked, req: &Request, date
             return Ok(Outcome::Refused { entry: prev, changes });
         }
     }
-    let number = manifest.next_number(series, req.target.year());
-    let corrects = previous.as_ref().map(|p| p.number).filter(|_| req.correction);
+    issue(engine, c, req, date, last, used, previous.map(|p| p.number), manifest, out)
+}
+
+/// Numbers, renders (PDF/A-2b), stores the document and appends it to the manifest.
+#[allow(clippy::too_many_arguments)]
+fn issue(
+    engine: &Engine,
+    c: &Checked,
+    req: &Request,
+    date: Date,
+    last: Period,
+    used: Vec<Input>,
+    previous: Option<u32>,
+    mut manifest: Manifest,
+    out: &Path,
+) -> Result<Outcome> {
+    let (series, year, archive) = (req.target.series(), req.target.year(), folder(out));
+    let number = manifest.next_number(series, year);
+    let corrects = previous.filter(|_| req.correction);
     let s = Settings { draft: false, date: Some(date.tuple()), corrects };
     let doc = match req.target {
         Target::Month(p) => documents::bulletin(engine, c, p, number, s)?,
         Target::Quarter(q) => documents::summary(engine, c, q, last, s)?,
     };
     let pdf = engine.render(&doc.prepared, PdfKind::Archival)?;
-    let file = file_name(series, req.target.year(), number, &doc);
+    let file = file_name(series, year, number, &doc);
     store(&archive.join(&file), &pdf)?;
     let entry = Entry {
         series: series.into(),
         number,
-        year: req.target.year(),
-        period,
+        year,
+        period: req.target.period(),
         title: doc.title.clone(),
         published: date.to_string(),
         file: file.clone(),
