@@ -116,3 +116,39 @@ fn hostile_village_name_prints_literally_in_the_quarterly_summary() {
     assert!(text.contains(&format!("南村乡{}（2018年3月）已报出列", squash(name))), "{text}");
     assert!(!text.contains("root:x:0"));
 }
+
+#[test]
+fn hostile_text_stays_text_in_the_excel_summary() {
+    let formula = "=HYPERLINK(\"http://example.com\",\"点我\")";
+    let d = TestData::new();
+    d.add(
+        "submissions/2018-03/南村乡.xlsx",
+        &Book {
+            township: "南村乡",
+            month: "2018-03",
+            villages: vec![V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", formula)],
+            projects: vec![P(HOSTILE_PROJECT, "基础设施", "关底村", "统筹整合", 100.0, 40.0, "在建")],
+            indicators: vec![],
+        },
+    );
+    assert!(!jianbao::build(&d.options()).unwrap().has_errors());
+    let path = d.out().join("2018-03/汇总表.xlsx");
+    use calamine::{open_workbook_auto, Data, Reader};
+    let mut book = open_workbook_auto(&path).unwrap();
+    let villages = book.worksheet_range("深度贫困村").unwrap();
+    let remarks: Vec<&Data> = (2..villages.height() as u32).filter_map(|r| villages.get_value((r, 8))).collect();
+    assert!(remarks.contains(&&Data::String(formula.to_string())), "{remarks:?}");
+    let projects = book.worksheet_range("统筹整合项目").unwrap();
+    assert_eq!(projects.get_value((2, 1)), Some(&Data::String(HOSTILE_PROJECT.to_string())));
+    // Written as strings, never as formulas.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut s = String::new();
+        if name.starts_with("xl/worksheets/") {
+            std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+            assert!(!s.contains("<f>"), "{name} holds a formula");
+        }
+    }
+}
