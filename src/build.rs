@@ -54,6 +54,8 @@ pub trait Progress: Sync {
     fn start(&self, _total: usize) {}
     /// One document was typeset.
     fn done(&self, _id: &str) {}
+    /// Typesetting is over (also after a failure).
+    fn finish(&self) {}
 }
 
 /// No progress display.
@@ -132,7 +134,9 @@ fn typeset_changed(
         .filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out)))
         .collect();
     progress.start(todo.len());
-    let pdfs = render_all(engine, &todo, progress)?;
+    let pdfs = render_all(engine, &todo, progress);
+    progress.finish();
+    let pdfs = pdfs?;
     let mut batch = Batch::default();
     for ((doc, key), pdf) in todo.iter().zip(pdfs) {
         let outputs = stage(engine, doc, pdf, opts, &mut batch)?;

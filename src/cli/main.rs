@@ -208,9 +208,7 @@ impl BuildArgs {
 fn run_build(opts: &Options) -> jianbao::error::Result<bool> {
     let started = Instant::now();
     let bar = progress::Bar::new();
-    let built = jianbao::build_with(opts, &bar);
-    bar.finish();
-    built.map(|b| {
+    jianbao::build_with(opts, &bar).map(|b| {
         print::built(&b, started.elapsed());
         b.has_errors()
     })
