@@ -94,7 +94,22 @@ fn publishing_needs_clean_data_a_date_and_a_period_with_reports() {
     std::fs::write(opts.data.join("submissions/2018-03/南村乡2018年3月报表.xlsx"), b"not a workbook").unwrap();
     let bad = archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap();
     assert!(matches!(bad.outcome, Outcome::DataErrors));
-    assert!(!archive::folder(&opts.out).exists(), "nothing archived");
+    assert!(!Manifest::path(&archive::folder(&opts.out)).exists(), "nothing archived");
+    assert_eq!(std::fs::read_dir(archive::folder(&opts.out)).unwrap().count(), 0, "and the lock released");
+}
+
+#[test]
+fn a_publication_in_progress_locks_out_a_second_one() {
+    let (_dir, opts) = copy_project();
+    let archive = archive::folder(&opts.out);
+    std::fs::create_dir_all(&archive).unwrap();
+    std::fs::write(archive.join(".publishing"), b"").unwrap();
+    let err = archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap_err().to_string();
+    assert!(err.contains("另一次签发正在进行"), "{err}");
+    assert!(!Manifest::path(&archive).exists());
+    std::fs::remove_file(archive.join(".publishing")).unwrap();
+    assert!(matches!(archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap().outcome, Outcome::Published { .. }));
+    assert!(!archive.join(".publishing").exists());
 }
 
 #[test]

@@ -95,6 +95,7 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
     };
     let engine = crate::build::engine(opts, &inputs, &config)?;
     let mut checked = check_with(&Options { period: None, ..opts.clone() }, &inputs, config, &engine)?;
+    let _lock = Lock::take(&folder(&opts.out))?;
     let outcome = decide(&engine, &inputs, &mut checked, req, date, &opts.out)?;
     comemo::evict(4);
     Ok(Publication { diagnostics: checked.diagnostics, files_read: checked.files_read, outcome })
@@ -171,6 +172,31 @@ fn issue(
     manifest.entries.push(entry.clone());
     manifest.save(&archive)?;
     Ok(Outcome::Published { entry, path: archive.join(file) })
+}
+
+/// Held while a publication reads and appends to the manifest, so that two publications at
+/// once (two clerks, one shared folder) cannot take the same number. Released on drop; one
+/// left by a crash is reported with how to remove it.
+struct Lock(PathBuf);
+
+impl Lock {
+    fn take(archive: &Path) -> Result<Lock> {
+        std::fs::create_dir_all(archive).map_err(|e| Error::io("创建归档目录", archive, e))?;
+        let path = archive.join(".publishing");
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(_) => Ok(Lock(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Archive {
+                msg: format!("另一次签发正在进行（{} 存在）。如确认没有其他人在签发（例如上次签发中途断电），请删除该文件后重试。", path.display()),
+            }),
+            Err(e) => Err(Error::io("锁定归档目录", &path, e)),
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// `2018/第03期-全县2018年3月脱贫攻坚工作进展情况.pdf`; summaries are `季度汇总第01期-…`.
