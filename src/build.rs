@@ -10,8 +10,8 @@ use crate::cache::{Cache, Entry};
 use crate::config::Config;
 use crate::diag::{has_errors, Diagnostic};
 use crate::documents::{self, Document};
-use crate::error::{Error, Result};
-use crate::inputs::{sha256, Inputs, KeyHasher};
+use crate::error::Result;
+use crate::inputs::{Inputs, KeyHasher};
 use crate::output::Batch;
 use crate::render::{self, FontUse, PdfKind};
 use crate::{check_with, load_config, Options};
@@ -193,11 +193,7 @@ fn build_key(inputs: &Inputs, opts: &Options) -> String {
 /// Hash of the fonts a document can be set in (their names and contents).
 fn fonts_key(engine: &render::Engine) -> Result<String> {
     let mut k = KeyHasher::new("fonts");
-    for (name, path, sha) in engine.role_font_files() {
-        let sha = match sha {
-            Some(s) => s,
-            None => sha256(&std::fs::read(&path).map_err(|e| Error::io("读取字体", &path, e))?),
-        };
+    for (name, sha) in engine.role_font_hashes()? {
         k.add(&name, sha.as_bytes());
     }
     Ok(k.finish())

@@ -67,8 +67,7 @@ pub fn quarters(reports: &[Report]) -> Vec<(Quarter, Period)> {
 
 /// The bulletin of `period`, numbered `issue`.
 pub fn bulletin(engine: &Engine, c: &Checked, period: Period, issue: u32, s: Settings) -> Result<Document> {
-    let unverified = if s.draft { c.files_with_errors() } else { BTreeSet::new() };
-    let figures = aggregate::month(&c.plan, &c.reports, period, &unverified);
+    let figures = aggregate::month(&c.plan, &c.reports, period, &unverified(c, s));
     let date = s.date.unwrap_or((period.year, period.month, period.last_day()));
     let meta = bulletin::Meta { issue, date, draft: s.draft, corrects: s.corrects };
     let prepared = bulletin::prepare(engine, &c.config, &figures, &meta)?;
@@ -88,8 +87,7 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, issue: u32, s: Set
 
 /// The summary of quarter `q`, with figures up to `as_of`.
 pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Settings) -> Result<Document> {
-    let unverified = if s.draft { c.files_with_errors() } else { BTreeSet::new() };
-    let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics, &unverified);
+    let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics, &unverified(c, s));
     let date = s.date.unwrap_or((as_of.year, as_of.month, as_of.last_day()));
     let prepared = render::summary::prepare(engine, &c.config, &figures, date, s.draft, s.corrects)?;
     let data = json!({
@@ -101,6 +99,15 @@ pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Setti
         "figures": figures,
     });
     Ok(with_json(format!("{q}/季度汇总"), render::summary::title(&figures), prepared, &data))
+}
+
+/// Files whose townships are 数据待核: in a draft, those with errors (an official build has none).
+fn unverified(c: &Checked, s: Settings) -> BTreeSet<String> {
+    if s.draft {
+        c.files_with_errors()
+    } else {
+        BTreeSet::new()
+    }
 }
 
 fn with_json(id: String, title: String, prepared: Prepared, data: &serde_json::Value) -> Document {

@@ -3,6 +3,7 @@
 //! the identity of the inputs for the incremental cache and the archive's manifest.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -17,9 +18,28 @@ pub struct File {
     /// Relative to its folder (data, templates or fonts), `/`-separated.
     pub rel: String,
     pub path: PathBuf,
-    pub bytes: Vec<u8>,
+    /// Shared, so that the font store can use a font's bytes without copying them.
+    pub bytes: Shared,
     /// SHA-256, lowercase hex.
     pub sha256: String,
+}
+
+/// File contents shared without copying (`AsRef<[u8]>`, so typst can hold them as font data).
+#[derive(Debug, Clone)]
+pub struct Shared(Arc<Vec<u8>>);
+
+impl std::ops::Deref for Shared {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// The inputs of a run.
@@ -119,7 +139,7 @@ impl Inputs {
 
 fn read_one(doing: &'static str, rel: String, path: PathBuf) -> Result<File> {
     let bytes = std::fs::read(&path).map_err(|e| Error::io(doing, &path, e))?;
-    Ok(File { sha256: sha256(&bytes), rel, path, bytes })
+    Ok(File { sha256: sha256(&bytes), rel, path, bytes: Shared(Arc::new(bytes)) })
 }
 
 fn read_files(doing: &'static str, paths: &[(String, PathBuf)]) -> Result<Vec<File>> {

@@ -122,7 +122,7 @@ pub fn templates(opts: &Options, period: Period, township: Option<&str>) -> Resu
     let checked = check(&Options { period: None, ..opts.clone() })?;
     let plan = &checked.plan;
     let towns: Vec<&String> = match township {
-        Some(t) => match plan.townships.iter().find(|p| p.as_str() == t || p.trim_end_matches(['乡', '镇']) == t) {
+        Some(t) => match plan.townships.iter().find(|p| p.as_str() == t).or_else(|| plan.township_from_short(t)) {
             Some(p) => vec![p],
             None => {
                 let msg = format!("乡镇“{t}”不在规划数据中。可选：{}", plan.townships.join("、"));

@@ -52,8 +52,7 @@ pub fn discover(data: &Path, out_dir: Option<&Path>) -> Result<(Vec<Found>, Vec<
             continue;
         }
         let rel = relative(data, entry.path());
-        let ext = entry.path().extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-        if SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
+        if is_spreadsheet(entry.path()) {
             found.push(Found { path: entry.path().to_path_buf(), rel });
         } else if !(entry.depth() == 1 && OWN_FILES.contains(&rel.as_str())) {
             let msg = "不是电子表格文件，已跳过。乡镇报表应为 .xlsx、.xlsm、.xls 或 .ods 文件。";
@@ -61,6 +60,12 @@ pub fn discover(data: &Path, out_dir: Option<&Path>) -> Result<(Vec<Found>, Vec<
         }
     }
     Ok((found, notes))
+}
+
+/// Whether `path` names a workbook format townships send (by extension, any case).
+pub fn is_spreadsheet(path: &Path) -> bool {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    SPREADSHEET_EXTENSIONS.contains(&ext.as_str())
 }
 
 /// `a/b/c.xlsx` relative to the data folder, with forward slashes on every platform.

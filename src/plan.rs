@@ -153,6 +153,11 @@ impl Plan {
         self.townships.iter().any(|t| t == name)
     }
 
+    /// The township whose name without its 乡/镇 is `short` (`南村` → `南村乡`).
+    pub fn township_from_short(&self, short: &str) -> Option<&String> {
+        self.townships.iter().find(|t| !short.is_empty() && t.strip_suffix(['乡', '镇']) == Some(short))
+    }
+
     /// The plan's spelling of a listed village of `township`, and which list it is on.
     /// A village on both lists reports the deep-poverty list.
     pub fn listed_village(&self, township: &str, name: &str) -> Option<(&str, ListedAs)> {

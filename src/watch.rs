@@ -162,8 +162,7 @@ impl Roots {
         if path.is_dir() {
             return true;
         }
-        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-        ["xlsx", "xlsm", "xls", "ods"].contains(&ext.as_str()) || rel == Path::new("plan.yaml") || rel == Path::new("config.yaml")
+        crate::load::is_spreadsheet(path) || rel == Path::new("plan.yaml") || rel == Path::new("config.yaml")
     }
 
     fn name(&self, path: &Path) -> String {

@@ -7,7 +7,8 @@ use common::{pdf_text, Book, TestData, P, V};
 const HOSTILE_REMARK: &str = "#read(\"/etc/passwd\")";
 const HOSTILE_PROJECT: &str = "{{ 7*7 }} *_[]$@<>\\` #set page(width: 1cm) // x";
 
-fn build(remark: &str, project: &str) -> (String, serde_json::Value, usize) {
+/// One March workbook whose deep village has `remark` and whose project is named `project`.
+fn data_with(remark: &str, project: &str) -> TestData {
     let d = TestData::new();
     d.add(
         "submissions/2018-03/南村乡.xlsx",
@@ -19,6 +20,11 @@ fn build(remark: &str, project: &str) -> (String, serde_json::Value, usize) {
             indicators: vec![],
         },
     );
+    d
+}
+
+fn build(remark: &str, project: &str) -> (String, serde_json::Value, usize) {
+    let d = data_with(remark, project);
     let built = jianbao::build(&d.options()).unwrap();
     assert!(!built.has_errors(), "{:#?}", built.diagnostics);
     let pdf = d.out().join("2018-03/工作简报.pdf");
@@ -120,17 +126,7 @@ fn hostile_village_name_prints_literally_in_the_quarterly_summary() {
 #[test]
 fn hostile_text_stays_text_in_the_excel_summary() {
     let formula = "=HYPERLINK(\"http://example.com\",\"点我\")";
-    let d = TestData::new();
-    d.add(
-        "submissions/2018-03/南村乡.xlsx",
-        &Book {
-            township: "南村乡",
-            month: "2018-03",
-            villages: vec![V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", formula)],
-            projects: vec![P(HOSTILE_PROJECT, "基础设施", "关底村", "统筹整合", 100.0, 40.0, "在建")],
-            indicators: vec![],
-        },
-    );
+    let d = data_with(formula, HOSTILE_PROJECT);
     assert!(!jianbao::build(&d.options()).unwrap().has_errors());
     let path = d.out().join("2018-03/汇总表.xlsx");
     use calamine::{open_workbook_auto, Data, Reader};

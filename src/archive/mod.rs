@@ -239,11 +239,7 @@ fn used_inputs(engine: &Engine, inputs: &Inputs, c: &Checked, target: Target) ->
         let f = inputs.template(t).ok_or_else(|| Error::Template { name: t.to_string(), msg: "模板文件不存在".into() })?;
         add("template", &format!("templates/{}", f.rel), &f.sha256);
     }
-    for (name, path, sha) in engine.role_font_files() {
-        let sha = match sha {
-            Some(s) => s,
-            None => sha256(&std::fs::read(&path).map_err(|e| Error::io("读取字体", &path, e))?),
-        };
+    for (name, sha) in engine.role_font_hashes()? {
         add("font", &name, &sha);
     }
     used.sort();

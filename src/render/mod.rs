@@ -43,7 +43,10 @@ pub struct Engine {
     /// Office fonts named in the configuration but not installed (with system fonts on).
     missing_fonts: Vec<String>,
     templates: BTreeMap<String, String>,
-    sources: BTreeMap<String, Source>,
+    /// The `.typ` templates, parsed once, with their bytes.
+    parsed: BTreeMap<String, (Source, Bytes)>,
+    /// `/fonts.json`: the font roles the templates read.
+    roles_json: Bytes,
 }
 
 /// One document to typeset: its main template, the templates it uses, and the files generated
@@ -161,7 +164,7 @@ impl Engine {
         let mut store = FontStore::new();
         let mut font_files = Vec::new();
         for file in fonts {
-            let data = Bytes::new(file.bytes.clone());
+            let data = Bytes::new(file.bytes.clone()); // shares the bytes read with the inputs
             for (index, info) in (0..).map_while(|i| FontInfo::new(&file.bytes, i).map(|info| (i, info))) {
                 let loads = Arc::new(AtomicUsize::new(0));
                 let name = format!("fonts/{}", file.rel);
@@ -186,15 +189,16 @@ impl Engine {
         missing_fonts.dedup();
         let templates: BTreeMap<String, String> =
             templates.iter().map(|f| (f.rel.clone(), String::from_utf8_lossy(&f.bytes).into_owned())).collect();
-        let sources = templates
+        let parsed = templates
             .iter()
             .filter(|(n, _)| n.ends_with(".typ"))
-            .map(|(n, t)| (n.clone(), Source::new(world::file_id(&format!("/{n}")), t.clone())))
+            .map(|(n, t)| (n.clone(), (Source::new(world::file_id(&format!("/{n}")), t.clone()), Bytes::from_string(t.clone()))))
             .collect();
+        let roles_json = Bytes::new(serde_json::to_vec_pretty(&roles).expect("serialisable"));
         let mut pdfa = Dict::new();
         pdfa.insert("pdfa".into(), "true".into_value());
         let archival = LazyHash::new(Library::builder().with_inputs(pdfa).build());
-        Ok(Engine { library: LazyHash::new(Library::default()), archival, fonts: store, font_files, roles, missing_fonts, templates, sources })
+        Ok(Engine { library: LazyHash::new(Library::default()), archival, fonts: store, font_files, roles, missing_fonts, templates, parsed, roles_json })
     }
 
     /// Office fonts named in the configuration that this computer does not have.
@@ -224,21 +228,30 @@ impl Engine {
     }
 
     /// The font files the document roles can be set in (every face of every role family), as
-    /// (name, path, SHA-256 if already known), sorted by name without repeats: the fonts that
-    /// go into a document.
-    pub fn role_font_files(&self) -> Vec<(String, PathBuf, Option<String>)> {
+    /// (name, SHA-256), sorted by name without repeats: the fonts that go into a document. A
+    /// bundled font's hash is the one computed when it was read; an installed one is read here.
+    pub fn role_font_hashes(&self) -> Result<Vec<(String, String)>> {
         let book = self.fonts.book();
         let families: Vec<String> = self.roles.all_families().map(|f| f.to_lowercase()).collect();
-        let mut files: Vec<(String, PathBuf, Option<String>)> = self
+        let mut files: Vec<&LoadedFont> = self
             .font_files
             .iter()
             .enumerate()
             .filter(|(i, _)| book.info(*i).is_some_and(|info| families.contains(&info.family.to_lowercase())))
-            .map(|(_, f)| (f.name.clone(), f.path.clone(), f.sha256.clone()))
+            .map(|(_, f)| f)
             .collect();
-        files.sort();
-        files.dedup();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        files.dedup_by(|a, b| a.name == b.name);
         files
+            .into_iter()
+            .map(|f| {
+                let sha = match &f.sha256 {
+                    Some(s) => s.clone(),
+                    None => inputs::sha256(&std::fs::read(&f.path).map_err(|e| Error::io("读取字体", &f.path, e))?),
+                };
+                Ok((f.name.clone(), sha))
+            })
+            .collect()
     }
 
     /// Every file a document's compilation sees: the templates it uses, the font roles and the
@@ -249,7 +262,7 @@ impl Engine {
         for name in &doc.templates {
             files.push((format!("/{name}"), self.template(name)?.as_bytes().to_vec()));
         }
-        files.push(("/fonts.json".into(), serde_json::to_vec_pretty(&self.roles).expect("serialisable")));
+        files.push(("/fonts.json".into(), self.roles_json.to_vec()));
         files.extend(doc.generated.iter().cloned());
         Ok(files)
     }
@@ -260,21 +273,20 @@ impl Engine {
     }
 
     fn typeset_for(&self, doc: &Prepared, kind: PdfKind) -> Result<PagedDocument> {
-        let mut sources = Vec::new();
+        let mut parsed = Vec::new();
         let mut files = Vec::new();
         for name in &doc.templates {
-            let text = self.template(name)?;
-            match self.sources.get(name) {
-                Some(source) => sources.push(source.clone()),
-                None => files.push((format!("/{name}"), text.as_bytes().to_vec())),
+            match self.parsed.get(name) {
+                Some(source) => parsed.push(source.clone()),
+                None => files.push((format!("/{name}"), Bytes::from_string(self.template(name)?.to_string()))),
             }
         }
-        files.push(("/fonts.json".into(), serde_json::to_vec_pretty(&self.roles).expect("serialisable")));
-        files.extend(doc.generated.iter().cloned());
+        files.push(("/fonts.json".into(), self.roles_json.clone()));
+        files.extend(doc.generated.iter().map(|(path, bytes)| (path.clone(), Bytes::new(bytes.clone()))));
         let (y, m, d) = doc.date;
         let today = Datetime::from_ymd(i32::from(y), m, d).expect("valid date");
         let library = if kind == PdfKind::Archival { &self.archival } else { &self.library };
-        let world = DocWorld::new(library, &self.fonts, &format!("/{}", doc.main), sources, files, today);
+        let world = DocWorld::new(library, &self.fonts, &format!("/{}", doc.main), parsed, files, today);
         let result = typst::compile::<PagedDocument>(&world);
         let mut problems: Vec<&SourceDiagnostic> = result.warnings.iter().collect();
         match &result.output {

@@ -28,29 +28,28 @@ pub fn file_id(path: &str) -> FileId {
 }
 
 impl<'a> DocWorld<'a> {
-    /// `parsed` are sources already parsed (shared templates); `files` maps project paths
-    /// (`/narrative.typ`, `/data.json`) to contents, and its `.typ` files become sources.
+    /// `parsed` are sources already parsed, with their bytes (shared templates); `files` maps
+    /// project paths (`/narrative.typ`, `/data.json`) to contents, and its `.typ` files become sources.
     pub fn new(
         library: &'a LazyHash<Library>,
         fonts: &'a FontStore,
         main: &str,
-        parsed: Vec<Source>,
-        files: Vec<(String, Vec<u8>)>,
+        parsed: Vec<(Source, Bytes)>,
+        files: Vec<(String, Bytes)>,
         today: Datetime,
     ) -> Self {
         let mut sources = HashMap::new();
         let mut blobs = HashMap::new();
-        for source in parsed {
-            blobs.insert(source.id(), Bytes::from_string(source.text().to_string()));
+        for (source, bytes) in parsed {
+            blobs.insert(source.id(), bytes);
             sources.insert(source.id(), source);
         }
         for (path, bytes) in files {
             let id = file_id(&path);
             if path.ends_with(".typ") {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                sources.insert(id, Source::new(id, text));
+                sources.insert(id, Source::new(id, String::from_utf8_lossy(&bytes).into_owned()));
             }
-            blobs.insert(id, Bytes::new(bytes));
+            blobs.insert(id, bytes);
         }
         DocWorld { library, fonts, sources, files: blobs, main: file_id(main), today }
     }

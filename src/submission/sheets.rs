@@ -83,7 +83,7 @@ fn resolve_township(g: &Grid, r: usize, c: usize, file: &str, plan: &Plan, diags
     let typed = g.cell(r, c).as_text();
     let name = if plan.is_township(&typed) {
         typed.clone()
-    } else if let Some(full) = plan.townships.iter().find(|t| !typed.is_empty() && t.strip_suffix(['乡', '镇']) == Some(typed.as_str())) {
+    } else if let Some(full) = plan.township_from_short(&typed) {
         let msg = format!("乡镇名称“{typed}”不完整，已按“{full}”处理。请填写全称“{full}”。");
         diags.push(Diagnostic::warning("W-TOWNSHIP-SHORT", file, msg).at_cell(&g.name, at.clone()));
         full.clone()
