@@ -57,3 +57,16 @@ mod tests {
         assert_eq!(pp_diff(1000, 5500, 3, 12), Some(-6.8));
     }
 }
+
+#[cfg(test)]
+mod overflow {
+    /// The figures are plain integer sums: the build profiles keep overflow checks on for
+    /// jianbao's own code (also in `--release`), so a sum that overflows stops the program
+    /// instead of printing a wrapped number.
+    #[test]
+    #[should_panic(expected = "overflow")]
+    fn a_sum_that_overflows_panics() {
+        let poor = std::hint::black_box([u32::MAX / 2 + 1, u32::MAX / 2 + 1]);
+        let _: u32 = poor.iter().sum();
+    }
+}

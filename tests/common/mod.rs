@@ -131,7 +131,9 @@ impl Book<'_> {
 
 /// The text of a PDF, with whitespace removed so that layout line breaks do not matter.
 pub fn pdf_text(path: &Path) -> String {
-    let text = pdf_extract::extract_text(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc = lopdf::Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let text = doc.extract_text(&pages).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
