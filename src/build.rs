@@ -81,7 +81,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     let config = load_config(&inputs)?;
     let system_fonts = opts.system_fonts || config.fonts.system;
     let engine = engine(opts, &inputs, &config)?;
-    let checked = check_with(opts, &inputs, config, &engine)?;
+    let checked = check_with(&inputs, config, &engine)?;
     let docs = documents::all(&engine, &checked, opts.period, opts.draft)?;
     let keyed = keyed(&engine, docs, opts)?;
     let (batch, rendered) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;

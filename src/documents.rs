@@ -116,7 +116,7 @@ fn with_json(id: String, title: String, prepared: Prepared, data: &serde_json::V
 }
 
 /// Every document of a build: the report, then (unless the data has errors and this is not a
-/// draft) the bulletins and summaries, of one month (and its quarter) or of all.
+/// draft) the bulletins and summaries, of one month (and the summary standing at it) or of all.
 pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool) -> Result<Vec<Document>> {
     let mut docs = vec![validation_report(engine, c)];
     if c.has_errors() && !draft {
@@ -128,8 +128,10 @@ pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool) -> R
             docs.push(bulletin(engine, c, period, issue, s)?);
         }
     }
+    // With one period, its quarter's summary only if the quarter stands at that month: the
+    // summary is the same document whichever command makes it.
     for (q, as_of) in quarters(&c.reports) {
-        if only.is_none_or(|p| Quarter::of(p) == q) {
+        if only.is_none_or(|p| p == as_of) {
             docs.push(summary(engine, c, q, as_of, s)?);
         }
     }

@@ -11,11 +11,21 @@ use crate::error::{Error, Result};
 /// One cell of a table.
 enum Cell {
     Text(String),
-    Count(Option<u32>),
+    Count(Option<i64>),
     Amount(f64),
     /// Percent, as the figures hold it (25.1 for 25.1 %).
     Pct(Option<f64>),
     Number(f64),
+}
+
+impl Cell {
+    fn count(n: impl Into<i64>) -> Cell {
+        Cell::Count(Some(n.into()))
+    }
+
+    fn count_opt(n: Option<u32>) -> Cell {
+        Cell::Count(n.map(i64::from))
+    }
 }
 
 struct Table {
@@ -60,7 +70,7 @@ fn table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
             let c = c as u16;
             match cell {
                 Cell::Text(s) => ws.write_string_with_format(r, c, s, &text)?,
-                Cell::Count(Some(n)) => ws.write_number_with_format(r, c, f64::from(*n), &count)?,
+                Cell::Count(Some(n)) => ws.write_number_with_format(r, c, *n as f64, &count)?,
                 Cell::Amount(x) => ws.write_number_with_format(r, c, *x, &amount)?,
                 Cell::Pct(Some(p)) => ws.write_number_with_format(r, c, p / 100.0, &pct)?,
                 Cell::Number(x) => ws.write_number_with_format(r, c, *x, &number)?,
@@ -89,28 +99,29 @@ fn townships(f: &MonthFigures) -> Table {
             vec![
                 Cell::Text(t.name.clone()),
                 Cell::Text(status(t.status).into()),
-                Cell::Count(Some(t.poor_at_start)),
-                Cell::Count(t.lifted_this_month),
-                Cell::Count(Some(t.lifted_to_date)),
+                Cell::count(t.poor_at_start),
+                Cell::count_opt(t.lifted_this_month),
+                Cell::count(t.lifted_to_date),
                 Cell::Pct(t.progress_pct),
-                Cell::Count(Some(t.exited_villages)),
+                Cell::count(t.exited_this_year),
+                Cell::count(t.exited_total),
                 Cell::Amount(t.planned_wan),
                 Cell::Amount(t.disbursed_wan),
                 Cell::Pct(t.disbursement_pct),
-                Cell::Count(t.rank),
+                Cell::count_opt(t.rank),
             ]
         })
         .collect();
     let c = &f.county;
-    let progress = crate::aggregate::ratio::pct(c.lifted_to_date.into(), c.poor_at_start.into());
     rows.push(vec![
         Cell::Text("全县合计".into()),
         Cell::Text(String::new()),
-        Cell::Count(Some(c.poor_at_start)),
-        Cell::Count(Some(c.lifted_this_month)),
-        Cell::Count(Some(c.lifted_to_date)),
-        Cell::Pct(progress),
-        Cell::Count(Some(c.exited_villages)),
+        Cell::count(c.poor_at_start),
+        Cell::count(c.lifted_this_month),
+        Cell::count(c.lifted_to_date),
+        Cell::Pct(c.progress_pct),
+        Cell::count(c.exited_this_year),
+        Cell::count(c.exited_total),
         Cell::Amount(c.planned_wan),
         Cell::Amount(c.disbursed_wan),
         Cell::Pct(c.disbursement_pct),
@@ -119,7 +130,7 @@ fn townships(f: &MonthFigures) -> Table {
     Table {
         sheet: "乡镇进展",
         title: format!("各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()),
-        header: vec!["乡镇", "报送情况", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "出列村数", "计划投资", "累计拨付", "资金拨付率", "排名"],
+        header: vec!["乡镇", "报送情况", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "本年出列村数", "累计出列村数", "计划投资", "累计拨付", "资金拨付率", "排名"],
         rows,
     }
 }
@@ -133,9 +144,9 @@ fn villages(f: &MonthFigures) -> Table {
                 Cell::Text(v.township.clone()),
                 Cell::Text(v.name.clone()),
                 Cell::Text(if v.focus { "是" } else { "" }.into()),
-                Cell::Count(v.population),
-                Cell::Count(v.poor_at_start),
-                Cell::Count(v.remaining_poor),
+                Cell::count_opt(v.population),
+                Cell::count_opt(v.poor_at_start),
+                Cell::count_opt(v.remaining_poor),
                 Cell::Pct(v.incidence_pct),
                 Cell::Text(if v.exited { "是" } else { "否" }.into()),
                 Cell::Text(v.remark.clone()),
@@ -184,6 +195,7 @@ fn indicators(f: &MonthFigures) -> Table {
                 Cell::Text(i.name.clone()),
                 Cell::Text(i.unit.clone()),
                 Cell::Text(i.section.clone()),
+                Cell::Number(i.year_to_date),
                 Cell::Number(i.value),
                 i.target.map_or(Cell::Text(String::new()), Cell::Number),
                 Cell::Text(i.target_span.clone().unwrap_or_default()),
@@ -196,7 +208,7 @@ fn indicators(f: &MonthFigures) -> Table {
     Table {
         sheet: "专项指标",
         title: format!("专项指标完成情况（截至{}）", f.period.chinese()),
-        header: vec!["指标名称", "单位", "规划章节", "完成值", "目标", "目标期间", "完成率", "时序进度", "落后于时序进度"],
+        header: vec!["指标名称", "单位", "规划章节", "本年累计", "计入目标的完成值", "目标", "目标期间", "完成率", "时序进度", "落后于时序进度"],
         rows,
     }
 }

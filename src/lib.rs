@@ -28,6 +28,7 @@ pub mod cache;
 #[cfg(feature = "render")]
 pub mod documents;
 pub mod excel;
+pub mod format;
 #[cfg(feature = "render")]
 pub mod watch;
 pub mod forms;
@@ -110,16 +111,16 @@ pub fn check(opts: &Options) -> Result<Checked> {
     #[cfg(feature = "render")]
     {
         let engine = build::engine(opts, &inputs, &config)?;
-        check_with(opts, &inputs, config, &engine)
+        check_with(&inputs, config, &engine)
     }
     #[cfg(not(feature = "render"))]
-    check_with(opts, &inputs, config)
+    check_with(&inputs, config)
 }
 
 /// Writes the blank submission workbooks for `period` (one township, or all) into
 /// `out/templates/<YYYY-MM>/<乡镇>.xlsx`, pre-filled from the plan and earlier reports.
 pub fn templates(opts: &Options, period: Period, township: Option<&str>) -> Result<Vec<PathBuf>> {
-    let checked = check(&Options { period: None, ..opts.clone() })?;
+    let checked = check(opts)?;
     let plan = &checked.plan;
     let towns: Vec<&String> = match township {
         Some(t) => match plan.townships.iter().find(|p| p.as_str() == t).or_else(|| plan.township_from_short(t)) {
@@ -145,7 +146,7 @@ pub(crate) fn load_config(inputs: &Inputs) -> Result<Config> {
     inputs.config.as_ref().map_or(Ok(Config::default()), |f| Config::parse(&f.bytes, &f.path))
 }
 
-pub(crate) fn check_with(opts: &Options, inputs: &Inputs, config: Config, #[cfg(feature = "render")] engine: &render::Engine) -> Result<Checked> {
+pub(crate) fn check_with(inputs: &Inputs, config: Config, #[cfg(feature = "render")] engine: &render::Engine) -> Result<Checked> {
     let plan_text = String::from_utf8_lossy(&inputs.plan.bytes);
     let plan = Plan::parse(&plan_text).map_err(|msg| error::Error::Plan { path: inputs.plan.path.clone(), msg })?;
     let mut diagnostics = plan::check(&plan);
@@ -161,9 +162,6 @@ pub(crate) fn check_with(opts: &Options, inputs: &Inputs, config: Config, #[cfg(
             let msg = format!("本机未安装配置的字体“{name}”，改用附带的 Fandol 字体。");
             diagnostics.push(Diagnostic::note("N-FONT", "config.yaml", msg));
         }
-    }
-    if let Some(p) = opts.period {
-        reports.retain(|r| r.period.year == p.year && r.period <= p);
     }
     diagnostics.sort();
     diagnostics.dedup();

@@ -212,11 +212,33 @@ impl Plan {
         self.indicators.iter().find(|i| i.name == name)
     }
 
+    /// Villages to exit from the plan's start to the end of `year` (10, 26, 32), if the plan
+    /// has a target for that year.
+    pub fn village_target_through(&self, year: u16) -> Option<u32> {
+        self.year_target(year)?;
+        Some(self.rolling_plan.targets.iter().filter(|t| t.year <= year).map(|t| t.poor_villages).sum())
+    }
+
     pub fn township_target(&self, township: &str, year: u16) -> Option<u32> {
         self.township_targets
             .iter()
             .find(|t| t.township == township && t.year == year)
             .map(|t| t.poor_population)
+    }
+}
+
+impl Funding {
+    /// The minimum share of 统筹整合 funds for deep-poverty villages, in ten-thousandths
+    /// (0.7 → 7000), so that comparisons with it are exact.
+    pub fn integrated_share_ten_thousandths(&self) -> i64 {
+        (self.integrated_funds_to_deep_min_share * 10_000.0).round() as i64
+    }
+}
+
+impl IndicatorTarget {
+    /// The target in hundredths of its unit, as indicator figures are kept.
+    pub fn hundredths(&self) -> i64 {
+        (self.value * 100.0).round() as i64
     }
 }
 

@@ -111,19 +111,22 @@ pub fn incidence_at_least_2pct(v: &VillageRow) -> bool {
     u64::from(v.remaining_poor()) * 50 >= u64::from(v.population)
 }
 
+/// Each report against the township's latest earlier report of the same year, whether or
+/// not the month just before it is there (figures.md, Consistency across months).
 fn check_months(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
-    let mut by_key: BTreeMap<(&str, crate::period::Period), &Report> = BTreeMap::new();
+    let mut by_township: BTreeMap<(&str, u16), Vec<&Report>> = BTreeMap::new();
     for r in reports {
-        by_key.insert((r.township.as_str(), r.period), r);
+        by_township.entry((r.township.as_str(), r.period.year)).or_default().push(r);
     }
-    for r in reports {
-        let Some(prev) = r.period.prev_in_year().and_then(|p| by_key.get(&(r.township.as_str(), p))) else {
-            continue;
-        };
-        for v in &r.villages {
-            let name = canonical_name(plan, &r.township, v);
-            if let Some(before) = prev.villages.iter().find(|o| canonical_name(plan, &prev.township, o) == name) {
-                compare_village(r, prev, v, before, diags);
+    for year in by_township.values_mut() {
+        year.sort_by_key(|r| r.period);
+        for pair in year.windows(2) {
+            let (prev, r) = (pair[0], pair[1]);
+            for v in &r.villages {
+                let name = canonical_name(plan, &r.township, v);
+                if let Some(before) = prev.villages.iter().find(|o| canonical_name(plan, &prev.township, o) == name) {
+                    compare_village(r, prev, v, before, diags);
+                }
             }
         }
     }
@@ -132,13 +135,16 @@ fn check_months(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
 fn compare_village(r: &Report, prev: &Report, v: &VillageRow, before: &VillageRow, diags: &mut Vec<Diagnostic>) {
     let file = r.file.as_str();
     let month = prev.period.chinese();
+    // The sum rule holds from one month to the next; across a missing month the earlier
+    // month's people are not in this month's 本月脱贫.
+    let consecutive = r.period.prev_in_year() == Some(prev.period);
     if v.lifted_to_date < before.lifted_to_date {
         let msg = format!(
-            "“{}”累计脱贫人数 {} 少于上月（{month}，{}）的 {}。本年累计数只增不减，请核对。",
+            "“{}”累计脱贫人数 {} 少于上次报送（{month}，{}）的 {}。本年累计数只增不减，请核对。",
             v.name, v.lifted_to_date, prev.file, before.lifted_to_date
         );
         diags.push(at(Diagnostic::error("E-CUMULATIVE-DOWN", file, msg), &v.cells.lifted_to_date));
-    } else if v.lifted_to_date != before.lifted_to_date + v.lifted_this_month {
+    } else if consecutive && v.lifted_to_date != before.lifted_to_date + v.lifted_this_month {
         let msg = format!(
             "“{}”累计脱贫人数 {} 不等于上月累计 {} 加本月脱贫 {}。请核对本月脱贫或累计数。",
             v.name, v.lifted_to_date, before.lifted_to_date, v.lifted_this_month
@@ -147,13 +153,13 @@ fn compare_village(r: &Report, prev: &Report, v: &VillageRow, before: &VillageRo
     }
     if v.poor_at_start != before.poor_at_start {
         let msg = format!(
-            "“{}”年初贫困人口为 {}，上月（{month}）为 {}。年初数全年不变，请核对。",
+            "“{}”年初贫困人口为 {}，上次报送（{month}）为 {}。年初数全年不变，请核对。",
             v.name, v.poor_at_start, before.poor_at_start
         );
         diags.push(at(Diagnostic::warning("W-POOR-START", file, msg), &v.cells.poor_at_start));
     }
     if before.exited && !v.exited {
-        let msg = format!("“{}”上月（{month}）已报出列，本月却为未出列。请核实。", v.name);
+        let msg = format!("“{}”上次报送（{month}）已报出列，本月却为未出列。请核实。", v.name);
         diags.push(at(Diagnostic::warning("W-EXIT-REVERTED", file, msg), &v.cells.exited));
     }
 }

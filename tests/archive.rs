@@ -36,9 +36,9 @@ fn publishing_numbers_archives_and_never_overwrites() {
     assert_eq!(path, archive.join("2018/第01期-全县2018年3月脱贫攻坚工作进展情况.pdf"));
     let pdf = std::fs::read(&path).unwrap();
     assert_eq!(entry.sha256, sha256(&pdf));
-    // PDF/A-2b, declared in the XMP metadata.
+    // PDF/A-3b, declared in the XMP metadata.
     let xmp = String::from_utf8_lossy(&pdf);
-    assert!(xmp.contains("<pdfaid:part>2</pdfaid:part>") && xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(xmp.contains("<pdfaid:part>3</pdfaid:part>") && xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
     let text = pdf_text(&path);
     assert!(text.contains("第1期") && text.contains("2018年4月5日"), "number and publish date in the document");
     // Inputs: the 30 workbooks of January–March, plan, config, the bulletin's templates, the fonts.
@@ -89,7 +89,7 @@ fn publishing_needs_clean_data_a_date_and_a_period_with_reports() {
     let (_dir, opts) = copy_project();
     let no_date = Request { date: None, ..month("2018-03", "2018-04-05") };
     assert!(archive::publish(&opts, &no_date).unwrap_err().to_string().contains("--date"));
-    let empty = archive::publish(&opts, &month("2018-09", "2018-10-05")).unwrap();
+    let empty = archive::publish(&opts, &month("2019-09", "2019-10-05")).unwrap();
     assert!(matches!(empty.outcome, Outcome::NoData));
     std::fs::write(opts.data.join("submissions/2018-03/南村乡2018年3月报表.xlsx"), b"not a workbook").unwrap();
     let bad = archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap();

@@ -90,7 +90,7 @@ fn a_filled_template_passes_check_without_a_diagnostic() {
         let indicators = &mut book[4].1;
         assert_eq!(indicators.len() - 3, plan.indicators.len());
         for row in indicators.iter_mut().skip(3) {
-            let before = report.indicators.iter().find(|i| i.name == text(&row[0])).map_or(0.0, |i| i.to_date);
+            let before = report.indicators.iter().find(|i| i.name == text(&row[0])).map_or(0.0, |i| i.to_date as f64 / 100.0);
             row.resize(4, Value::Blank);
             row[1] = Value::Number(0.0);
             row[2] = Value::Number(before);

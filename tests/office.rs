@@ -136,7 +136,9 @@ fn the_excel_summary_matches_the_figures() {
         assert_eq!(cell_f64(towns.get_value((r, 4))), t["lifted_to_date"].as_f64());
         let pct = cell_f64(towns.get_value((r, 5))).unwrap() * 100.0;
         assert!((pct - t["progress_pct"].as_f64().unwrap()).abs() < 1e-9, "percentages are fractions of the same value");
-        assert_eq!(cell_f64(towns.get_value((r, 7))), t["planned_wan"].as_f64());
+        assert_eq!(cell_f64(towns.get_value((r, 6))), t["exited_this_year"].as_f64());
+        assert_eq!(cell_f64(towns.get_value((r, 7))), t["exited_total"].as_f64());
+        assert_eq!(cell_f64(towns.get_value((r, 8))), t["planned_wan"].as_f64());
     }
     let total = (2 + list.len()) as u32;
     assert_eq!(cell_str(towns.get_value((total, 0))), "全县合计");

@@ -156,3 +156,49 @@ fn month_to_month_rules() {
 fn xlsm_is_read_like_xlsx() {
     assert!(run(&[("南村乡.xlsm", clean().sheets())]).is_empty());
 }
+
+#[test]
+fn month_to_month_rules_across_a_missing_month() {
+    // January and March, no February: March is checked against January.
+    let mut jan = Book { month: "2018-01", ..clean() };
+    jan.villages[1] = V("石门村", "贫困村", 1500, 40, 0, 39, "是", "");
+    let mut mar = clean();
+    mar.villages[0] = V("关底村", "深度贫困村", 1000, 310, 5, 45, "否", ""); // 50 in January
+    mar.villages[1] = V("石门村", "贫困村", 1500, 40, 0, 39, "否", "");
+    let diags = run(&[("1月.xlsx", jan.sheets()), ("3月.xlsx", mar.sheets())]);
+    let find = |code: &str| diags.iter().find(|d| d.code == code && d.file == "3月.xlsx").unwrap_or_else(|| panic!("{code}: {diags:#?}"));
+    assert_eq!(find("E-CUMULATIVE-DOWN").cell.as_deref(), Some("F2"));
+    assert!(find("E-CUMULATIVE-DOWN").message.contains("2018年1月"));
+    assert_eq!(find("W-POOR-START").cell.as_deref(), Some("D2"));
+    assert_eq!(find("W-EXIT-REVERTED").cell.as_deref(), Some("G3"));
+    // Across a gap, this month's people are not the whole difference: no W-CUMULATIVE.
+    let mut mar = clean();
+    mar.villages[0] = V("关底村", "深度贫困村", 1000, 300, 5, 80, "否", "");
+    let diags = run(&[("1月.xlsx", Book { month: "2018-01", ..clean() }.sheets()), ("3月.xlsx", mar.sheets())]);
+    assert!(diags.is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn a_month_typed_as_a_number_is_never_silently_january() {
+    // Excel keeps 2018.10 typed into a General cell as the number 2018.1.
+    let typed = || with(|s| s[0].rows[1][1] = n(2018.1));
+    // The file name says October: October, with a note at the cell.
+    let d = TestData::new();
+    d.write("南村乡10月报表.xlsx", &xlsx::write(&typed()).unwrap());
+    let c = jianbao::check(&d.options()).unwrap();
+    assert_eq!(c.reports[0].period.to_string(), "2018-10");
+    let note = c.diagnostics.iter().find(|d| d.code == "N-MONTH-NUMBER").expect("a note");
+    assert_eq!((note.sheet.as_deref(), note.cell.as_deref()), (Some("基本信息"), Some("B2")));
+    // No month in the file name: an error asking for the month in words.
+    expect(&[("南村乡.xlsx", typed())], "E-MONTH", "南村乡.xlsx", Some("基本信息"), Some("B2"), "2018年10月");
+    // A number that can only be one month is read as that month.
+    assert!(run(&[("南村乡.xlsx", with(|s| s[0].rows[1][1] = n(2018.3)))]).is_empty());
+}
+
+#[test]
+fn file_name_names_another_month() {
+    expect(&[("南村乡4月报表.xlsx", clean().sheets())], "E-FILE-MONTH", "南村乡4月报表.xlsx", Some("基本信息"), Some("B2"), "4月");
+    expect(&[("南村乡2019年3月.xlsx", clean().sheets())], "E-FILE-MONTH", "南村乡2019年3月.xlsx", Some("基本信息"), Some("B2"), "2019年3月");
+    assert!(run(&[("南村乡2018年3月报表.xlsx", clean().sheets())]).is_empty());
+    assert!(run(&[("2018-04/南村乡.xlsx", clean().sheets())]).is_empty(), "a folder's month is not the file's");
+}

@@ -1,31 +1,28 @@
-//! Snapshots of what the sample data produces: the figures JSON and the generated narrative.
-//! Set `UPDATE_SNAPSHOTS=1` to rewrite them after an intended change, then review the diff.
+//! Snapshots of what the sample data produces: the figures and the generated narrative of a
+//! mid-year month, the year boundary and their quarters. They are `insta` snapshots: a change
+//! fails with a diff; review it with `cargo insta review` (or `INSTA_UPDATE=always cargo test
+//! --release --test snapshots`, then `git diff tests/snapshots`) and commit only what you meant.
 
 mod common;
 
 use common::repo;
-
-fn assert_snapshot(name: &str, actual: &str) {
-    let path = repo().join("tests/snapshots").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing snapshot {}", path.display()));
-    assert!(expected == actual, "snapshot {name} differs; rerun with UPDATE_SNAPSHOTS=1 and review the diff");
-}
+use jianbao::aggregate::{self, quarter};
 
 #[test]
-fn sample_2018_06_figures_and_narrative() {
+fn sample_figures_and_narratives() {
     let opts = jianbao::Options::in_dir(&repo());
     let checked = jianbao::check(&opts).unwrap();
-    let figures = jianbao::aggregate::month(&checked.plan, &checked.reports, "2018-06".parse().unwrap(), &Default::default());
-    assert_snapshot("2018-06-figures.json", &serde_json::to_string_pretty(&figures).unwrap());
     let engine = jianbao::render::Engine::new(&opts.fonts, &opts.templates).unwrap();
-    let narrative = jianbao::render::bulletin::narrative(&engine, &figures).unwrap();
-    assert_snapshot("2018-06-narrative.typ", &narrative);
-    let q = jianbao::aggregate::quarter::Quarter { year: 2018, q: 2 };
-    let quarter = jianbao::aggregate::quarter::quarter(&checked.plan, &checked.reports, q, "2018-06".parse().unwrap(), &checked.diagnostics, &Default::default());
-    assert_snapshot("2018-Q2-figures.json", &serde_json::to_string_pretty(&quarter).unwrap());
-    assert_snapshot("2018-Q2-narrative.typ", &jianbao::render::summary::narrative(&engine, &quarter).unwrap());
+    let none = Default::default();
+    for month in ["2018-06", "2018-12", "2019-01", "2019-02"] {
+        let figures = aggregate::month(&checked.plan, &checked.reports, month.parse().unwrap(), &none);
+        insta::assert_json_snapshot!(format!("{month}-figures"), figures);
+        insta::assert_snapshot!(format!("{month}-narrative"), jianbao::render::bulletin::narrative(&engine, &figures).unwrap());
+    }
+    for (q, as_of) in [("2018-Q2", "2018-06"), ("2019-Q1", "2019-03")] {
+        let q: quarter::Quarter = q.parse().unwrap();
+        let f = quarter::quarter(&checked.plan, &checked.reports, q, as_of.parse().unwrap(), &checked.diagnostics, &none);
+        insta::assert_json_snapshot!(format!("{q}-figures"), f);
+        insta::assert_snapshot!(format!("{q}-narrative"), jianbao::render::summary::narrative(&engine, &f).unwrap());
+    }
 }

@@ -1,5 +1,5 @@
-//! Aggregation (pure: reports in, figures out) per figures.md: township and county figures
-//! for a month, with carry-forward of missing reports within the year.
+//! Aggregation (pure: reports in, figures out): township and county figures
+//! for a month, with carry-forward of missing reports within the year. The rules: README.md here.
 
 pub mod ratio;
 
@@ -26,6 +26,13 @@ pub enum Status {
     Unverified,
 }
 
+impl Status {
+    /// Whether the township's figures come from a report (its own or carried forward).
+    pub fn has_figures(self) -> bool {
+        matches!(self, Status::Reported | Status::CarriedForward)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TownshipFigures {
     pub name: String,
@@ -38,7 +45,13 @@ pub struct TownshipFigures {
     /// 减贫进度 (or 完成率 against a township target), percent.
     pub progress_pct: Option<f64>,
     pub township_target: Option<u32>,
-    pub exited_villages: u32,
+    /// 累计出列村数: its poverty villages marked 是 (an exit of an earlier year stays 是).
+    pub exited_total: u32,
+    /// 本年出列村数: `exited_total` less the count at its last report of the previous year.
+    pub exited_this_year: i64,
+    /// That count at the end of the previous year; `None`: no report of that year (上年数据缺失),
+    /// and every village marked 是 counts as this year's.
+    pub exited_before_year: Option<u32>,
     pub planned_wan: f64,
     pub disbursed_wan: f64,
     pub disbursement_pct: Option<f64>,
@@ -47,6 +60,9 @@ pub struct TownshipFigures {
     pub(crate) planned_cents: i64,
     #[serde(skip)]
     pub(crate) disbursed_cents: i64,
+    /// The exact ratio the progress column shows and the ranking uses.
+    #[serde(skip)]
+    pub(crate) progress: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -54,21 +70,32 @@ pub struct CountyFigures {
     pub poor_at_start: u32,
     pub lifted_this_month: u32,
     pub lifted_to_date: u32,
+    /// The townships' progress figure (减贫进度 or 完成率, as they are ranked) for the county:
+    /// the sum of their numerators over the sum of their denominators.
+    pub progress_pct: Option<f64>,
     pub year_target: Option<u32>,
     pub completion_pct: Option<f64>,
     pub time_progress_pct: f64,
     /// 年度目标完成率 − 时序进度, percentage points (positive: ahead).
     pub schedule_gap_pp: Option<f64>,
-    pub exited_villages: u32,
+    /// 累计出列村数 and 本年出列村数 (see `TownshipFigures`).
+    pub exited_total: u32,
+    pub exited_this_year: i64,
+    /// The year's village target (附件1) and this year's exits against it.
     pub village_target: Option<u32>,
     pub village_completion_pct: Option<f64>,
+    /// The villages to exit from the plan's start to the end of this year, and all exits so far against it.
+    pub village_target_cumulative: Option<u32>,
+    pub village_cumulative_pct: Option<f64>,
     pub planned_wan: f64,
     pub disbursed_wan: f64,
     pub disbursement_pct: Option<f64>,
     pub integrated_wan: f64,
     pub integrated_to_deep_wan: f64,
     pub integrated_to_deep_pct: Option<f64>,
+    /// The plan's minimum share (70 %), and whether the exact share meets it.
     pub integrated_rule_pct: f64,
+    pub integrated_rule_met: Option<bool>,
     pub remaining_poor: u32,
 }
 
@@ -107,14 +134,19 @@ pub struct IndicatorFigures {
     pub unit: String,
     pub kind: IndicatorKind,
     pub section: String,
-    /// County figure: year to date (flow) or level (stock); for a multi-year target, the
-    /// running total since the target's first year.
+    /// County figure of the year: year to date (flow) or level (stock).
+    pub year_to_date: f64,
+    /// The figure compared with the target: for a multi-year flow target, the running total
+    /// since the target's first year; otherwise `year_to_date`.
     pub value: f64,
     pub target: Option<f64>,
     pub target_span: Option<String>,
     pub completion_pct: Option<f64>,
     pub time_progress_pct: Option<f64>,
+    /// `value` ÷ target below the share of the target's months elapsed (exact).
     pub behind_schedule: bool,
+    #[serde(skip)]
+    pub(crate) year_to_date_hundredths: i64,
 }
 
 /// Everything the monthly bulletin shows.
@@ -130,68 +162,79 @@ pub struct MonthFigures {
     pub not_reported: Vec<String>,
     /// Townships whose report has errors, left out of the figures (数据待核, draft builds).
     pub unverified: Vec<String>,
+    /// Townships with no report of the previous year (上年数据缺失): their 本年出列村数 counts
+    /// every village marked 是.
+    pub exits_unknown: Vec<String>,
     pub ranked_by: &'static str,
 }
 
-/// The report a township's figures for `period` come from: its own, or the latest earlier one of the year.
-fn source_report<'a>(reports: &'a [Report], township: &str, period: Period, unverified: &BTreeSet<String>) -> (Status, Option<&'a Report>) {
-    let (status, report) = latest_report(reports, township, period);
-    match report {
-        Some(r) if unverified.contains(&r.file) => (Status::Unverified, None),
-        _ => (status, report),
-    }
-}
-
-fn latest_report<'a>(reports: &'a [Report], township: &str, period: Period) -> (Status, Option<&'a Report>) {
-    let same_year = reports.iter().filter(|r| r.township == township && r.period.year == period.year);
-    if let Some(r) = same_year.clone().find(|r| r.period == period) {
-        return (Status::Reported, Some(r));
-    }
-    match same_year.filter(|r| r.period < period).max_by_key(|r| r.period) {
-        Some(r) => (Status::CarriedForward, Some(r)),
-        None => (Status::Missing, None),
-    }
-}
-
-/// Each township of the plan with the report its figures for a month come from.
-type Sources<'a> = Vec<(&'a str, Status, Option<&'a Report>)>;
-
-fn sources<'a>(plan: &'a Plan, reports: &'a [Report], period: Period, unverified: &BTreeSet<String>) -> Sources<'a> {
-    plan.townships
-        .iter()
-        .map(|t| {
-            let (s, r) = source_report(reports, t, period, unverified);
-            (t.as_str(), s, r)
-        })
-        .collect()
-}
-
-/// Computes the month's figures. `reports` are the validated reports of any months;
-/// reports whose file is in `unverified` (data errors, draft builds) are shown as 数据待核.
+/// Computes the month's figures from the reports that feed it (see `seen`). `reports` are the
+/// validated reports of any months; those whose file is in `unverified` (data errors, draft
+/// builds) are shown as 数据待核.
 pub fn month(plan: &Plan, reports: &[Report], period: Period, unverified: &BTreeSet<String>) -> MonthFigures {
-    let sources = sources(plan, reports, period, unverified);
-    let mut townships: Vec<TownshipFigures> =
-        sources.iter().map(|(t, s, r)| township(plan, t, *s, *r, period)).collect();
-    let ranked_by = rank(&mut townships);
+    let seen = Seen::new(reports, period, unverified);
+    let sources = seen.sources(plan, period);
+    let ranked_by = ranking(plan, period.year);
+    let mut townships: Vec<TownshipFigures> = sources.iter().map(|(t, s, r)| township(plan, &seen, t, *s, *r, ranked_by)).collect();
+    rank(&mut townships);
     let county = county(plan, &townships, &sources, period);
     MonthFigures {
         period,
         county,
         deep_villages: listed_villages(plan, &sources, &plan.deep_villages_ordered()),
         deep_projects: deep_projects(plan, &sources),
-        indicators: indicators(plan, reports, &sources, period, unverified),
+        indicators: indicators(plan, &seen, &sources),
         not_reported: sources
             .iter()
             .filter(|(_, s, _)| matches!(s, Status::CarriedForward | Status::Missing))
             .map(|(t, ..)| t.to_string())
             .collect(),
         unverified: sources.iter().filter(|(_, s, _)| *s == Status::Unverified).map(|(t, ..)| t.to_string()).collect(),
+        exits_unknown: townships.iter().filter(|t| t.exited_before_year.is_none() && t.status.has_figures()).map(|t| t.name.clone()).collect(),
         townships,
-        ranked_by,
+        ranked_by: ranked_by.label(),
     }
 }
 
-fn township(plan: &Plan, name: &str, status: Status, r: Option<&Report>, period: Period) -> TownshipFigures {
+/// What townships are ranked by: 完成率 against their own targets when the plan gives every
+/// township one for the year, else 减贫进度. The column and the ranking use the same figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RankedBy {
+    Completion,
+    Progress,
+}
+
+impl RankedBy {
+    fn label(self) -> &'static str {
+        match self {
+            RankedBy::Completion => "完成率",
+            RankedBy::Progress => "减贫进度",
+        }
+    }
+}
+
+fn ranking(plan: &Plan, year: u16) -> RankedBy {
+    let all = !plan.townships.is_empty() && plan.townships.iter().all(|t| plan.township_target(t, year).is_some());
+    if all { RankedBy::Completion } else { RankedBy::Progress }
+}
+
+/// Poverty villages a report marks as exited (累计出列村数).
+fn exited(plan: &Plan, township: &str, r: &Report) -> u32 {
+    r.villages.iter().filter(|v| v.exited && village_type(plan, township, v).is_poverty_village()).count() as u32
+}
+
+/// A township's 累计出列村数 at the end of the year before `year`: none in the plan's first
+/// year (its base has no exits); `None` when the township has no report of that year.
+fn exits_before(plan: &Plan, seen: &Seen, township: &str, year: u16) -> Option<u32> {
+    if year <= plan.rolling_plan.base_year + 1 {
+        return Some(0);
+    }
+    let december = Period::new(year - 1, 12)?;
+    seen.source(township, december).1.map(|r| exited(plan, township, r))
+}
+
+fn township(plan: &Plan, seen: &Seen, name: &str, status: Status, r: Option<&Report>, ranked_by: RankedBy) -> TownshipFigures {
+    let period = seen.period;
     let villages = r.map(|r| r.villages.as_slice()).unwrap_or_default();
     let projects = r.map(|r| r.projects.as_slice()).unwrap_or_default();
     let poor_at_start: u32 = villages.iter().map(|v| v.poor_at_start).sum();
@@ -199,7 +242,12 @@ fn township(plan: &Plan, name: &str, status: Status, r: Option<&Report>, period:
     let planned: i64 = projects.iter().map(|p| p.planned).sum();
     let disbursed: i64 = projects.iter().map(|p| p.disbursed).sum();
     let target = plan.township_target(name, period.year);
-    let progress_den = target.unwrap_or(poor_at_start);
+    let progress_den = match ranked_by {
+        RankedBy::Completion => target.unwrap_or(0),
+        RankedBy::Progress => poor_at_start,
+    };
+    let exited_total = r.map_or(0, |r| exited(plan, name, r));
+    let before = r.and(exits_before(plan, seen, name, period.year));
     TownshipFigures {
         name: name.to_string(),
         status,
@@ -209,63 +257,68 @@ fn township(plan: &Plan, name: &str, status: Status, r: Option<&Report>, period:
         lifted_to_date,
         progress_pct: if r.is_some() { pct(lifted_to_date.into(), progress_den.into()) } else { None },
         township_target: target,
-        exited_villages: villages
-            .iter()
-            .filter(|v| v.exited && village_type(plan, name, v).is_poverty_village())
-            .count() as u32,
+        exited_total,
+        exited_this_year: i64::from(exited_total) - i64::from(before.unwrap_or(0)),
+        exited_before_year: before,
         planned_wan: wan(planned),
         disbursed_wan: wan(disbursed),
         disbursement_pct: pct(disbursed.into(), planned.into()),
         rank: None,
         planned_cents: planned,
         disbursed_cents: disbursed,
+        progress: (r.is_some() && progress_den > 0).then_some((lifted_to_date, progress_den)),
     }
 }
 
-/// Ranks by 完成率 where every ranked township has a target, else by 减贫进度; ties share a rank.
-fn rank(townships: &mut [TownshipFigures]) -> &'static str {
-    let by_target = townships.iter().any(|t| t.township_target.is_some());
-    let key = |t: &TownshipFigures| -> Option<(u64, u64)> {
-        let den = if by_target { t.township_target? } else { t.poor_at_start };
-        (matches!(t.status, Status::Reported | Status::CarriedForward) && den > 0).then_some((u64::from(t.lifted_to_date), u64::from(den)))
-    };
-    let keys: Vec<Option<(u64, u64)>> = townships.iter().map(key).collect();
+/// Ranks by the exact ratio the progress column shows; ties share a rank.
+fn rank(townships: &mut [TownshipFigures]) {
+    let keys: Vec<Option<(u32, u32)>> = townships.iter().map(|t| t.progress.filter(|_| t.status.has_figures())).collect();
     for (i, t) in townships.iter_mut().enumerate() {
         if let Some((a, b)) = keys[i] {
-            let better = keys.iter().flatten().filter(|(c, d)| ratio::cmp(*c, *d, a, b).is_gt()).count();
+            let better = keys.iter().flatten().filter(|(c, d)| ratio::cmp((*c).into(), (*d).into(), a.into(), b.into()).is_gt()).count();
             t.rank = Some(better as u32 + 1);
         }
     }
-    if by_target { "完成率" } else { "减贫进度" }
 }
 
 fn county(plan: &Plan, ts: &[TownshipFigures], sources: &[(&str, Status, Option<&Report>)], period: Period) -> CountyFigures {
     let target = plan.year_target(period.year);
     let lifted_to_date: u32 = ts.iter().map(|t| t.lifted_to_date).sum();
     let poor_at_start: u32 = ts.iter().map(|t| t.poor_at_start).sum();
-    let exited: u32 = ts.iter().map(|t| t.exited_villages).sum();
+    let exited_total: u32 = ts.iter().map(|t| t.exited_total).sum();
+    let exited_this_year: i64 = ts.iter().map(|t| t.exited_this_year).sum();
     let planned: i64 = ts.iter().map(|t| t.planned_cents).sum();
     let disbursed: i64 = ts.iter().map(|t| t.disbursed_cents).sum();
     let (integrated, to_deep) = integrated_funds(plan, sources);
+    let share = plan.funding.integrated_share_ten_thousandths();
     let m = i128::from(period.month);
+    let cumulative_target = plan.village_target_through(period.year);
     CountyFigures {
         poor_at_start,
         lifted_this_month: ts.iter().filter_map(|t| t.lifted_this_month).sum(),
         lifted_to_date,
+        progress_pct: {
+            let (num, den) = ts.iter().filter_map(|t| t.progress).fold((0u64, 0u64), |(a, b), (c, d)| (a + u64::from(c), b + u64::from(d)));
+            pct(num.into(), den.into())
+        },
         year_target: target.map(|t| t.poor_population),
         completion_pct: target.and_then(|t| pct(lifted_to_date.into(), t.poor_population.into())),
         time_progress_pct: pct(m, 12).unwrap_or(0.0),
         schedule_gap_pp: target.and_then(|t| pp_diff(lifted_to_date.into(), t.poor_population.into(), m, 12)),
-        exited_villages: exited,
+        exited_total,
+        exited_this_year,
         village_target: target.map(|t| t.poor_villages),
-        village_completion_pct: target.and_then(|t| pct(exited.into(), t.poor_villages.into())),
+        village_completion_pct: target.and_then(|t| pct(exited_this_year.into(), t.poor_villages.into())),
+        village_target_cumulative: cumulative_target,
+        village_cumulative_pct: cumulative_target.and_then(|t| pct(exited_total.into(), t.into())),
         planned_wan: wan(planned),
         disbursed_wan: wan(disbursed),
         disbursement_pct: pct(disbursed.into(), planned.into()),
         integrated_wan: wan(integrated),
         integrated_to_deep_wan: wan(to_deep),
         integrated_to_deep_pct: pct(to_deep.into(), integrated.into()),
-        integrated_rule_pct: (plan.funding.integrated_funds_to_deep_min_share * 1000.0).round() / 10.0,
+        integrated_rule_pct: share as f64 / 100.0,
+        integrated_rule_met: (integrated > 0).then(|| i128::from(to_deep) * 10_000 >= i128::from(integrated) * i128::from(share)),
         remaining_poor: poor_at_start - lifted_to_date,
     }
 }
@@ -339,4 +392,6 @@ fn listed_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)], lis
 
 mod indicators;
 pub mod quarter;
+pub mod seen;
 use indicators::indicators;
+pub use seen::{feeding, Seen, Sources};

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::ratio::{pct, wan};
-use super::{listed_villages, month, sources, CountyFigures, IndicatorFigures, MonthFigures, Status, VillageFigures};
+use super::{listed_villages, month, CountyFigures, IndicatorFigures, MonthFigures, Seen, Status, VillageFigures};
 use crate::diag::{Diagnostic, Severity};
 use crate::period::Period;
 use crate::plan::{IndicatorKind, Plan};
@@ -58,8 +58,10 @@ impl std::fmt::Display for Quarter {
 pub struct TownshipQuarter {
     pub name: String,
     pub status: Status,
-    pub lifted_quarter: u32,
-    pub lifted_previous_quarter: Option<u32>,
+    /// Year to date at the quarter's end less at the previous quarter's end: negative when the
+    /// township's year to date fell (shown and listed as a problem, never clamped).
+    pub lifted_quarter: i64,
+    pub lifted_previous_quarter: Option<i64>,
     pub change: Option<i64>,
     pub lifted_to_date: u32,
     pub progress_pct: Option<f64>,
@@ -73,7 +75,8 @@ pub struct TownshipQuarter {
 pub struct IndicatorQuarter {
     #[serde(flatten)]
     pub year_to_date: IndicatorFigures,
-    /// Flow indicators: amount within the quarter; stock: none.
+    /// Flow indicators: amount within the quarter, always of the quarter's year (the year to
+    /// date at its end less at the previous quarter's end); stock: none.
     pub quarter_amount: Option<f64>,
 }
 
@@ -98,8 +101,9 @@ pub struct QuarterFigures {
     /// The month the year-to-date figures stand at.
     pub as_of: Period,
     pub county: CountyFigures,
-    pub lifted_quarter: u32,
-    pub lifted_previous_quarter: Option<u32>,
+    /// The sum of the township quarter amounts.
+    pub lifted_quarter: i64,
+    pub lifted_previous_quarter: Option<i64>,
     pub trend: Vec<MonthPoint>,
     pub townships: Vec<TownshipQuarter>,
     pub indicators: Vec<IndicatorQuarter>,
@@ -107,6 +111,8 @@ pub struct QuarterFigures {
     pub funds_by_source: Vec<FundLine>,
     pub heavy_villages: Vec<VillageFigures>,
     pub problems: Vec<String>,
+    /// 减贫进度 or 完成率: what the townships' progress figure and ranking are.
+    pub ranked_by: &'static str,
 }
 
 /// Figures for quarter `q`, standing at `as_of` (its last month with a report). Reports of
@@ -118,57 +124,59 @@ pub fn quarter(plan: &Plan, reports: &[Report], q: Quarter, as_of: Period, diags
         (1..=as_of.month).filter_map(|m| Period::new(as_of.year, m)).map(|p| month(plan, reports, p, unverified)).collect();
     let end_of = |quarter: u8| (quarter >= 1).then(|| &months[usize::from(3 * quarter) - 1]);
     let (now, before, two_before) = (&months[months.len() - 1], end_of(q.q - 1), q.q.checked_sub(2).and_then(end_of));
-    let ytd = |m: Option<&MonthFigures>| m.map_or(0, |m| m.county.lifted_to_date);
-    let srcs = sources(plan, reports, as_of, unverified);
-    let townships = township_lines(plan, now, before, two_before, as_of);
+    let seen = Seen::new(reports, as_of, unverified);
+    let srcs = seen.sources(plan, as_of);
+    let townships = township_lines(now, before, two_before, as_of);
+    let indicators = indicator_lines(now, before);
     QuarterFigures {
         quarter: q,
         as_of,
-        lifted_quarter: now.county.lifted_to_date - ytd(before),
-        lifted_previous_quarter: before.map(|b| b.county.lifted_to_date - ytd(two_before)),
+        lifted_quarter: townships.iter().map(|t| t.lifted_quarter).sum(),
+        lifted_previous_quarter: before.map(|_| townships.iter().filter_map(|t| t.lifted_previous_quarter).sum()),
         trend: months
             .iter()
             .map(|f| MonthPoint { period: f.period, lifted_this_month: f.county.lifted_this_month, lifted_to_date: f.county.lifted_to_date })
             .collect(),
-        indicators: indicator_lines(now, before),
         funds_by_category: funds(&srcs, |p| p.category.clone()),
         funds_by_source: funds(&srcs, |p| p.source.clone()),
         heavy_villages: listed_villages(plan, &srcs, &plan.heavy_villages_ordered()),
-        problems: problems(plan, reports, q, &townships, diags),
+        problems: problems(plan, &seen, q, now, &townships, &indicators, diags),
+        indicators,
         townships,
         county: now.county.clone(),
+        ranked_by: now.ranked_by,
     }
 }
 
-fn township_lines(
-    plan: &Plan,
-    now: &MonthFigures,
-    before: Option<&MonthFigures>,
-    two_before: Option<&MonthFigures>,
-    as_of: Period,
-) -> Vec<TownshipQuarter> {
+/// `a − b` of two year-to-date figures, signed.
+fn diff(a: u32, b: u32) -> i64 {
+    i64::from(a) - i64::from(b)
+}
+
+fn township_lines(now: &MonthFigures, before: Option<&MonthFigures>, two_before: Option<&MonthFigures>, as_of: Period) -> Vec<TownshipQuarter> {
     let ytd = |m: Option<&MonthFigures>, t: usize| m.map_or(0, |m| m.townships[t].lifted_to_date);
-    let target = plan.year_target(as_of.year).map(|t| t.poor_population);
+    let c = &now.county;
     now.townships
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let quarter = t.lifted_to_date - ytd(before, i).min(t.lifted_to_date);
-            let previous = before.map(|_| ytd(before, i).saturating_sub(ytd(two_before, i)));
-            // Expected by now: the township's target (or its share of the county target, in
-            // proportion to its poor at the start of the year) times M/12.
-            let share_den = i128::from(t.township_target.unwrap_or(t.poor_at_start));
-            let expected = match (t.township_target, target) {
-                (Some(tt), _) => pct(i128::from(tt) * i128::from(as_of.month), 12 * share_den),
-                (None, Some(ct)) => pct(i128::from(ct) * i128::from(as_of.month), 12 * i128::from(now.county.poor_at_start)),
-                _ => None,
+            let quarter = diff(t.lifted_to_date, ytd(before, i));
+            let previous = before.map(|_| diff(ytd(before, i), ytd(two_before, i)));
+            // Expected by now: M/12 of the township's own target when townships are ranked by
+            // 完成率; else its share of the county target, in proportion to its poor at the
+            // start of the year (the same for every township), times M/12.
+            let m = i128::from(as_of.month);
+            let expected = if now.ranked_by == "完成率" {
+                pct(m, 12)
+            } else {
+                c.year_target.and_then(|ct| pct(i128::from(ct) * m, 12 * i128::from(c.poor_at_start)))
             };
             TownshipQuarter {
                 name: t.name.clone(),
                 status: t.status,
                 lifted_quarter: quarter,
                 lifted_previous_quarter: previous,
-                change: previous.map(|p| i64::from(quarter) - i64::from(p)),
+                change: previous.map(|p| quarter - p),
                 lifted_to_date: t.lifted_to_date,
                 progress_pct: t.progress_pct,
                 expected_pct: expected,
@@ -185,7 +193,7 @@ fn indicator_lines(now: &MonthFigures, before: Option<&MonthFigures>) -> Vec<Ind
         .enumerate()
         .map(|(i, ind)| IndicatorQuarter {
             quarter_amount: (ind.kind == IndicatorKind::Flow)
-                .then(|| ((ind.value - before.map_or(0.0, |b| b.indicators[i].value)) * 100.0).round() / 100.0 + 0.0),
+                .then(|| wan(ind.year_to_date_hundredths - before.map_or(0, |b| b.indicators[i].year_to_date_hundredths))),
             year_to_date: ind.clone(),
         })
         .collect()
@@ -211,14 +219,30 @@ fn funds(srcs: &[(&str, Status, Option<&Report>)], key: impl Fn(&crate::submissi
         .collect()
 }
 
-/// 存在问题: behind time progress, questionable exits, missing reports, open warnings.
-fn problems(plan: &Plan, reports: &[Report], q: Quarter, ts: &[TownshipQuarter], diags: &[Diagnostic]) -> Vec<String> {
+/// 存在问题: behind time progress, falling year-to-date figures, questionable exits, unknown
+/// exits of the previous year, missing reports, open warnings.
+fn problems(
+    plan: &Plan,
+    seen: &Seen,
+    q: Quarter,
+    now: &MonthFigures,
+    ts: &[TownshipQuarter],
+    indicators: &[IndicatorQuarter],
+    diags: &[Diagnostic],
+) -> Vec<String> {
     let mut out = Vec::new();
     let behind: Vec<&str> = ts.iter().filter(|t| t.behind_schedule).map(|t| t.name.as_str()).collect();
     if !behind.is_empty() {
         out.push(format!("{}减贫进度低于时序进度，需加快推进。", behind.join("、")));
     }
-    let in_quarter: Vec<&Report> = reports.iter().filter(|r| Quarter::of(r.period) == q).collect();
+    for t in ts.iter().filter(|t| t.lifted_quarter < 0) {
+        out.push(format!("{}本季度脱贫人数为{}人：本年累计脱贫比上季度末少，请核实报表。", t.name, t.lifted_quarter));
+    }
+    for i in indicators.iter().filter(|i| i.quarter_amount.is_some_and(|a| a < 0.0)) {
+        let amount = crate::format::amount(i.quarter_amount.unwrap_or_default());
+        out.push(format!("专项指标“{}”本季度为{amount}{}：本年累计比上季度末少，请核实报表。", i.year_to_date.name, i.year_to_date.unit));
+    }
+    let in_quarter: Vec<&Report> = seen.of_year().filter(|r| Quarter::of(r.period) == q).collect();
     for r in &in_quarter {
         for v in &r.villages {
             let poverty_village = village_type(plan, &r.township, v).is_poverty_village();
@@ -232,13 +256,20 @@ fn problems(plan: &Plan, reports: &[Report], q: Quarter, ts: &[TownshipQuarter],
             }
         }
     }
-    for p in q.months() {
+    if !now.exits_unknown.is_empty() {
+        out.push(format!(
+            "{}没有{}年的报表（上年数据缺失），本年出列村数按本年报表中填“是”的村计算，可能包含以前年度已出列的村。",
+            now.exits_unknown.join("、"),
+            q.year - 1
+        ));
+    }
+    let year: Vec<&Report> = seen.of_year().collect();
+    for p in q.months().filter(|p| *p <= seen.period) {
         let missing: Vec<&str> = plan
             .townships
             .iter()
-            .filter(|t| reports.iter().any(|r| r.period.year == p.year && r.period > p && r.township == **t)
-                || reports.iter().any(|r| r.period == p))
-            .filter(|t| !reports.iter().any(|r| r.period == p && r.township == **t))
+            .filter(|t| year.iter().any(|r| r.period > p && r.township == **t) || year.iter().any(|r| r.period == p))
+            .filter(|t| !year.iter().any(|r| r.period == p && r.township == **t))
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {

@@ -94,84 +94,187 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
         (None, None) => return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() }),
     };
     let engine = crate::build::engine(opts, &inputs, &config)?;
-    let mut checked = check_with(&Options { period: None, ..opts.clone() }, &inputs, config, &engine)?;
+    let checked = check_with(&inputs, config, &engine)?;
     let _lock = Lock::take(&folder(&opts.out))?;
-    let outcome = decide(&engine, &inputs, &mut checked, req, date, &opts.out)?;
+    let p = Publishing { engine: &engine, inputs: &inputs, checked: &checked, req, date, out: &opts.out };
+    let outcome = p.decide()?;
     comemo::evict(4);
     Ok(Publication { diagnostics: checked.diagnostics, files_read: checked.files_read, outcome })
 }
 
-fn decide(engine: &Engine, inputs: &Inputs, c: &mut Checked, req: &Request, date: Date, out: &Path) -> Result<Outcome> {
-    if c.has_errors() {
-        return Ok(Outcome::DataErrors);
-    }
-    let last = match req.target {
-        Target::Month(p) => p,
-        Target::Quarter(q) => match documents::quarters(&c.reports).into_iter().find(|(x, _)| *x == q) {
-            Some((_, as_of)) => as_of,
-            None => return Ok(Outcome::NoData),
-        },
-    };
-    if !c.reports.iter().any(|r| r.period == last) {
-        return Ok(Outcome::NoData);
-    }
-    // The figures of a period come from its year up to that month.
-    c.reports.retain(|r| r.period.year == last.year && r.period <= last);
-    let used = used_inputs(engine, inputs, c, req.target)?;
-    let manifest = Manifest::load(&folder(out))?;
-    let previous = manifest.latest(req.target.series(), &req.target.period()).cloned();
-    if let Some(prev) = previous.clone() {
-        let changes = manifest::changes(&prev, &used, VERSION);
-        if changes.is_empty() {
-            return Ok(Outcome::Unchanged { entry: prev });
-        }
-        if !req.correction {
-            return Ok(Outcome::Refused { entry: prev, changes });
-        }
-    }
-    issue(engine, c, req, date, last, used, previous.map(|p| p.number), manifest, out)
+/// One publication: what it is made from and where it goes.
+struct Publishing<'a> {
+    engine: &'a Engine,
+    inputs: &'a Inputs,
+    checked: &'a Checked,
+    req: &'a Request,
+    date: Date,
+    out: &'a Path,
 }
 
-/// Numbers, renders (PDF/A-2b), stores the document and appends it to the manifest.
-#[allow(clippy::too_many_arguments)]
-fn issue(
-    engine: &Engine,
-    c: &Checked,
-    req: &Request,
-    date: Date,
-    last: Period,
-    used: Vec<Input>,
-    previous: Option<u32>,
-    mut manifest: Manifest,
-    out: &Path,
-) -> Result<Outcome> {
-    let (series, year, archive) = (req.target.series(), req.target.year(), folder(out));
-    let number = manifest.next_number(series, year);
-    let corrects = previous.filter(|_| req.correction);
-    let s = Settings { draft: false, date: Some(date.tuple()), corrects };
-    let doc = match req.target {
-        Target::Month(p) => documents::bulletin(engine, c, p, number, s)?,
-        Target::Quarter(q) => documents::summary(engine, c, q, last, s)?,
-    };
-    let pdf = engine.render(&doc.prepared, PdfKind::Archival)?;
-    let file = file_name(series, year, number, &doc);
-    store(&archive.join(&file), &pdf)?;
-    let entry = Entry {
-        series: series.into(),
-        number,
-        year,
-        period: req.target.period(),
-        title: doc.title.clone(),
-        published: date.to_string(),
-        file: file.clone(),
-        sha256: sha256(&pdf),
-        corrects,
-        jianbao: VERSION.into(),
-        inputs: used,
-    };
-    manifest.entries.push(entry.clone());
-    manifest.save(&archive)?;
-    Ok(Outcome::Published { entry, path: archive.join(file) })
+impl Publishing<'_> {
+    fn decide(&self) -> Result<Outcome> {
+        let c = self.checked;
+        if c.has_errors() {
+            return Ok(Outcome::DataErrors);
+        }
+        let last = match self.req.target {
+            Target::Month(p) => p,
+            Target::Quarter(q) => match documents::quarters(&c.reports).into_iter().find(|(x, _)| *x == q) {
+                Some((_, as_of)) => as_of,
+                None => return Ok(Outcome::NoData),
+            },
+        };
+        if !c.reports.iter().any(|r| r.period == last) {
+            return Ok(Outcome::NoData);
+        }
+        let used = self.used_inputs(last)?;
+        let manifest = Manifest::load(&folder(self.out))?;
+        let previous = manifest.latest(self.req.target.series(), &self.req.target.period()).cloned();
+        if let Some(prev) = previous.clone() {
+            let changes = manifest::changes(&prev, &used, VERSION);
+            if changes.is_empty() {
+                return Ok(Outcome::Unchanged { entry: prev });
+            }
+            if !self.req.correction {
+                return Ok(Outcome::Refused { entry: prev, changes });
+            }
+        }
+        self.issue(last, used, previous.map(|p| p.number), manifest)
+    }
+
+    /// Numbers, renders (PDF/A-3b, carrying its figures and inputs), stores the document
+    /// and appends it to the manifest.
+    fn issue(&self, last: Period, used: Vec<Input>, previous: Option<u32>, mut manifest: Manifest) -> Result<Outcome> {
+        let (req, c) = (self.req, self.checked);
+        let (series, year, archive) = (req.target.series(), req.target.year(), folder(self.out));
+        let number = manifest.next_number(series, year);
+        let corrects = previous.filter(|_| req.correction);
+        let s = Settings { draft: false, date: Some(self.date.tuple()), corrects };
+        let doc = match req.target {
+            Target::Month(p) => documents::bulletin(self.engine, c, p, number, s)?,
+            Target::Quarter(q) => documents::summary(self.engine, c, q, last, s)?,
+        };
+        let mut prepared = doc.prepared.clone();
+        attach(&mut prepared, &self.attachments(&doc, last));
+        let pdf = self.engine.render(&prepared, PdfKind::Archival)?;
+        let file = file_name(series, year, number, &doc);
+        store(&archive.join(&file), &pdf)?;
+        let entry = Entry {
+            series: series.into(),
+            number,
+            year,
+            period: req.target.period(),
+            title: doc.title.clone(),
+            published: self.date.to_string(),
+            file: file.clone(),
+            sha256: sha256(&pdf),
+            corrects,
+            jianbao: VERSION.into(),
+            inputs: used,
+        };
+        manifest.entries.push(entry.clone());
+        manifest.save(&archive)?;
+        Ok(Outcome::Published { entry, path: archive.join(file) })
+    }
+
+    /// The files an archived document carries: its figures (the JSON written beside it in
+    /// `out/`), and the workbooks, plan and configuration it was made from, byte for byte.
+    fn attachments(&self, doc: &Document, last: Period) -> Vec<Attachment> {
+        let mut out: Vec<Attachment> = doc
+            .files
+            .iter()
+            .filter(|(rel, _)| rel.ends_with(".json"))
+            .map(|(rel, bytes)| Attachment::new(rel.rsplit('/').next().unwrap_or(rel), bytes.clone(), "data", "本文件中的全部数字"))
+            .collect();
+        for r in crate::aggregate::feeding(&self.checked.reports, last) {
+            if let Some(f) = self.inputs.workbook(&r.file) {
+                out.push(Attachment::new(&f.rel, f.bytes.to_vec(), "source", &format!("{}{}报表", r.township, r.period.chinese())));
+            }
+        }
+        out.push(Attachment::new("plan.yaml", self.inputs.plan.bytes.to_vec(), "source", "规划数据"));
+        if let Some(f) = &self.inputs.config {
+            out.push(Attachment::new("config.yaml", f.bytes.to_vec(), "source", "配置"));
+        }
+        out
+    }
+
+    /// Every file that went into the document: its workbooks, the plan and configuration, the
+    /// templates it uses (with its narrative template) and the fonts of its roles.
+    fn used_inputs(&self, last: Period) -> Result<Vec<Input>> {
+        let (inputs, engine) = (self.inputs, self.engine);
+        let mut used = Vec::new();
+        let mut add = |kind: &str, path: &str, sha: &str| used.push(Input { kind: kind.into(), path: path.into(), sha256: sha.into() });
+        for r in crate::aggregate::feeding(&self.checked.reports, last) {
+            if let Some(f) = inputs.workbook(&r.file) {
+                add("workbook", &f.rel, &f.sha256);
+            }
+        }
+        add("plan", &inputs.plan.rel, &inputs.plan.sha256);
+        if let Some(f) = &inputs.config {
+            add("config", &f.rel, &f.sha256);
+        }
+        let templates: &[&str] = match self.req.target {
+            Target::Month(_) => &[bulletin::TEMPLATES, &[bulletin::NARRATIVE]].concat(),
+            Target::Quarter(_) => &[summary::TEMPLATES, &[summary::NARRATIVE]].concat(),
+        };
+        for t in templates {
+            let f = inputs.template(t).ok_or_else(|| Error::Template { name: t.to_string(), msg: "模板文件不存在".into() })?;
+            add("template", &format!("templates/{}", f.rel), &f.sha256);
+        }
+        for (name, sha) in engine.role_font_hashes()? {
+            add("font", &name, &sha);
+        }
+        used.sort();
+        used.dedup();
+        Ok(used)
+    }
+}
+
+/// A file embedded in an archived PDF.
+struct Attachment {
+    name: String,
+    bytes: Vec<u8>,
+    /// PDF/A-3 relationship: `source` (made from) or `data` (the figures shown).
+    relationship: &'static str,
+    description: String,
+}
+
+impl Attachment {
+    fn new(name: &str, bytes: Vec<u8>, relationship: &'static str, description: &str) -> Attachment {
+        Attachment { name: name.to_string(), bytes, relationship, description: description.to_string() }
+    }
+}
+
+/// The MIME type PDF/A-3 asks for, by extension.
+fn mime_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().map(str::to_lowercase).as_deref() {
+        Some("json") => "application/json",
+        Some("yaml") => "application/yaml",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("xlsm") => "application/vnd.ms-excel.sheet.macroEnabled.12",
+        Some("xls") => "application/vnd.ms-excel",
+        Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Adds the attachments to a document's sources: `/attachments.json` lists them (as data,
+/// never markup) and `/attachments/N` holds each one's bytes; `gongwen.typ` attaches them
+/// when the document is typeset for the archive.
+fn attach(prepared: &mut crate::render::Prepared, files: &[Attachment]) {
+    let list: Vec<serde_json::Value> = files
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            serde_json::json!({"name": a.name, "file": format!("/attachments/{i}"), "mime": mime_type(&a.name),
+                "relationship": a.relationship, "description": a.description})
+        })
+        .collect();
+    prepared.generated.push(("/attachments.json".into(), serde_json::to_vec_pretty(&list).expect("serialisable")));
+    for (i, a) in files.iter().enumerate() {
+        prepared.generated.push((format!("/attachments/{i}"), a.bytes.clone()));
+    }
 }
 
 /// Held while a publication reads and appends to the manifest, so that two publications at
@@ -215,36 +318,6 @@ fn store(path: &Path, pdf: &[u8]) -> Result<()> {
         Err(_) if path.exists() => Err(Error::Archive { msg: format!("归档文件 {} 已存在且内容不同，不会覆盖；请运行 jianbao verify 检查归档", path.display()) }),
         Err(e) => Err(e),
     }
-}
-
-/// Every file that went into the document: its workbooks, the plan and configuration, the
-/// templates it uses (with its narrative template) and the fonts of its roles.
-fn used_inputs(engine: &Engine, inputs: &Inputs, c: &Checked, target: Target) -> Result<Vec<Input>> {
-    let mut used = Vec::new();
-    let mut add = |kind: &str, path: &str, sha: &str| used.push(Input { kind: kind.into(), path: path.into(), sha256: sha.into() });
-    for r in &c.reports {
-        if let Some(f) = inputs.workbook(&r.file) {
-            add("workbook", &f.rel, &f.sha256);
-        }
-    }
-    add("plan", &inputs.plan.rel, &inputs.plan.sha256);
-    if let Some(f) = &inputs.config {
-        add("config", &f.rel, &f.sha256);
-    }
-    let templates: &[&str] = match target {
-        Target::Month(_) => &[bulletin::TEMPLATES, &[bulletin::NARRATIVE]].concat(),
-        Target::Quarter(_) => &[summary::TEMPLATES, &[summary::NARRATIVE]].concat(),
-    };
-    for t in templates {
-        let f = inputs.template(t).ok_or_else(|| Error::Template { name: t.to_string(), msg: "模板文件不存在".into() })?;
-        add("template", &format!("templates/{}", f.rel), &f.sha256);
-    }
-    for (name, sha) in engine.role_font_hashes()? {
-        add("font", &name, &sha);
-    }
-    used.sort();
-    used.dedup();
-    Ok(used)
 }
 
 /// What `verify` found.

@@ -1,8 +1,8 @@
 //! Writes sample data (示例数据): one workbook per township and month.
 //!
 //! Usage:
-//! - `cargo run --bin gen-sample -- [DATA_DIR] [YEAR] [LAST_MONTH]` (defaults: data 2018 6):
-//!   the bundled sample, from `DATA_DIR/plan.yaml`.
+//! - `cargo run --bin gen-sample -- [DATA_DIR]` (default: data): the bundled sample, from
+//!   `DATA_DIR/plan.yaml`: 2018-01 … 2019-03, one township missing a month.
 //! - `cargo run --bin gen-sample -- --county-scale DIR`: benchmark data in `DIR` (a new data
 //!   folder): the plan's 12 townships × 36 months (2018–2020) = 432 workbooks.
 
@@ -20,10 +20,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     let data = PathBuf::from(args.first().map_or("data", String::as_str));
-    let year: u16 = args.get(1).map_or(Ok(2018), |s| s.parse())?;
-    let last: u8 = args.get(2).map_or(Ok(6), |s| s.parse())?;
     let plan = Plan::load(&data.join("plan.yaml"))?;
-    let written = sample::write_months(&data, &plan, &[year], last)?;
+    let written = sample::write_bundled(&data, &plan)?;
     println!("wrote {written} workbooks under {}", data.display());
     Ok(())
 }

@@ -68,6 +68,7 @@ pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
         not_reported => &f.not_reported,
         unverified => &f.unverified,
         carried => carried,
+        exits_unknown => &f.exits_unknown,
         behind => minijinja::Value::from(minijinja::value::Serde(&behind)),
     };
     markup::render_template(engine.template(NARRATIVE)?, NARRATIVE, ctx)
@@ -86,6 +87,9 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
             Status::Unverified => Some(format!("注：{}报表有错误，数据待核，未计入全县合计。", t.name)),
             Status::Reported => None,
         })
+        .chain(f.exits_unknown.iter().map(|t| {
+            format!("注：{t}没有{}年的报表（上年数据缺失），本年出列村数按本年报表中填“是”的村计算。", f.period.year - 1)
+        }))
         .collect();
     let villages: Vec<Vec<String>> = f
         .deep_villages
@@ -104,7 +108,7 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
             ]
         })
         .collect();
-    let county_progress = crate::aggregate::ratio::pct(c.lifted_to_date.into(), c.poor_at_start.into());
+    let county_progress = c.progress_pct;
     let focus_rows: Vec<usize> = f.deep_villages.iter().enumerate().filter(|(_, v)| v.focus).map(|(i, _)| i).collect();
     json!({
         "draft": meta.draft,
@@ -115,11 +119,11 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
         "date": super::format::date(meta.date.0, meta.date.1, meta.date.2),
         "title": meta.title(f),
         "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()),
-        "township_header": ["乡镇", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "出列村数", "资金拨付率", "排名"],
+        "township_header": ["乡镇", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "本年出列", "累计出列", "资金拨付率", "排名"],
         "township_rows": township_rows,
         "township_total": ["全县合计", count(c.poor_at_start), count(c.lifted_this_month), count(c.lifted_to_date),
             pct(county_progress),
-            count(c.exited_villages), pct(c.disbursement_pct), "—"],
+            count(c.exited_this_year), count(c.exited_total), pct(c.disbursement_pct), "—"],
         "township_notes": notes,
         "village_caption": "表2　深度贫困村脱贫进展（单位：人）",
         "village_header": ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率", "已出列", "备注"],
@@ -148,7 +152,7 @@ fn township_row(t: &TownshipFigures) -> Vec<String> {
         _ => None,
     };
     if let Some(p) = placeholder {
-        return super::format::placeholder_row(&t.name, p, 8);
+        return super::format::placeholder_row(&t.name, p, 9);
     }
     vec![
         t.name.clone(),
@@ -156,7 +160,8 @@ fn township_row(t: &TownshipFigures) -> Vec<String> {
         t.lifted_this_month.map_or("未报送".into(), count),
         count(t.lifted_to_date),
         pct(t.progress_pct),
-        count(t.exited_villages),
+        count(t.exited_this_year),
+        count(t.exited_total),
         pct(t.disbursement_pct),
         t.rank.map_or("—".into(), |r| r.to_string()),
     ]

@@ -86,7 +86,7 @@ fn view(config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool) -
                 y.name.clone(),
                 y.unit.clone(),
                 i.quarter_amount.map_or("—".into(), amount),
-                amount(y.value),
+                amount(y.year_to_date),
                 y.target.map_or("—".into(), |t| {
                     let multi_year = y.target_span.as_deref().is_some_and(|s| s.contains('—'));
                     format!("{}{}", amount(t), if multi_year { "*" } else { "" })
@@ -123,17 +123,18 @@ fn view(config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool) -
         "date": super::format::date(date.0, date.1, date.2),
         "title": title(f),
         "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人）", f.quarter.chinese()),
-        "township_header": ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", "减贫进度", "排名"],
+        "township_header": ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", f.ranked_by, "排名"],
         "township_rows": towns,
         "township_total": ["全县合计", count(f.lifted_quarter), f.lifted_previous_quarter.map_or("—".into(), count),
-            signed(f.lifted_previous_quarter.map(|p| i64::from(f.lifted_quarter) - i64::from(p))), count(c.lifted_to_date),
-            pct(crate::aggregate::ratio::pct(c.lifted_to_date.into(), c.poor_at_start.into())), "—"],
+            signed(f.lifted_previous_quarter.map(|p| f.lifted_quarter - p)), count(c.lifted_to_date),
+            pct(c.progress_pct), "—"],
         "indicator_caption": "表2　专项指标完成情况",
         "indicator_header": ["指标", "单位", "本季度", "本年累计", "目标", "完成率", "时序进度", "状态"],
         "indicator_rows": indicators,
         "indicator_note": f.indicators.iter().filter_map(|i| {
             let span = i.year_to_date.target_span.as_deref()?;
-            span.contains('—').then(|| format!("注：*{}的目标为{span}合计，本年累计与完成率按{span}累计计算。", i.year_to_date.name))
+            let y = &i.year_to_date;
+            span.contains('—').then(|| format!("注：*{}的目标为{span}合计，完成率按{span}累计完成{}{}计算。", y.name, amount(y.value), y.unit))
         }).collect::<Vec<_>>().join(""),
         "category_caption": "表3　扶贫项目资金（按项目类别，单位：万元）",
         "source_caption": "表4　扶贫项目资金（按资金来源，单位：万元）",

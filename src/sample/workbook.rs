@@ -50,10 +50,12 @@ fn villages(t: &SampleTownship, p: Period) -> Sheet {
             .to_vec(),
     );
     let mut totals = [0u32; 4];
+    // After a month it did not report, the township catches up: 本月 counts since its last workbook.
+    let previous = t.previous_report(p.month);
     for v in &t.villages {
         let done = lifted_by(v, p.month);
-        let month = done - lifted_by(v, p.month - 1);
-        let exited = v.exit_month.is_some_and(|m| p.month >= m);
+        let month = done - lifted_by(v, previous);
+        let exited = v.exited_before || v.exit_month.is_some_and(|m| p.month >= m);
         let remaining = v.poor - done;
         let ill = (f64::from(remaining) * between(&format!("{}因病", v.name), 0.68, 0.78)).round() as u32;
         let remark = if exited && v.exit_month == Some(p.month) { "本月通过出列验收" } else { "" };
@@ -128,10 +130,12 @@ fn indicators(plan: &Plan, t: &SampleTownship, p: Period) -> Sheet {
         let (month, to_date) = match ind.kind {
             IndicatorKind::Flow => {
                 let at = |m: u8| if m == 0 { 0.0 } else { (share * (MONTHLY_PROGRESS[usize::from(m) - 1] * pace).min(1.0)).round() };
-                (at(p.month) - at(p.month - 1), at(p.month))
+                (at(p.month) - at(t.previous_report(p.month)), at(p.month))
             }
             IndicatorKind::Stock => {
-                let level = (share * (0.45 + 0.1 * f64::from(p.month)).min(1.0) * pace.min(1.0)).round();
+                // A level that grows from the plan's first month on, across years.
+                let months = f64::from(p.year.saturating_sub(plan.rolling_plan.base_year + 1)) * 12.0 + f64::from(p.month);
+                let level = (share * (0.45 + 0.1 * months).min(1.0) * pace.min(1.0)).round();
                 (0.0, level)
             }
         };

@@ -1,6 +1,7 @@
 //! One township's monthly workbook (乡镇月报): opened with calamine, read sheet by sheet into
 //! a typed `Report`, with every problem found reported as a diagnostic at its cell.
 
+pub mod file_name;
 pub mod grid;
 pub mod normalize;
 mod sheets;
@@ -122,8 +123,10 @@ pub struct ProjectRow {
 pub struct IndicatorRow {
     pub name: String,
     pub row: u32,
-    pub this_month: f64,
-    pub to_date: f64,
+    /// Hundredths of the indicator's unit.
+    pub this_month: i64,
+    /// Hundredths: the year to date (flow) or the level at month end (stock).
+    pub to_date: i64,
     pub remark: String,
 }
 

@@ -2,6 +2,7 @@
 
 use super::grid::{Cell, Grid};
 use super::normalize::{clean_text, closest, fold_width, header_key, parse_month_text, period_from_excel_serial};
+use super::file_name::{month_in_name, NamedMonth};
 use super::table::{Column, Table};
 use super::{Cover, IndicatorRow, ProjectRow, VillageCells, VillageRow, VillageType};
 use crate::diag::Diagnostic;
@@ -106,19 +107,79 @@ fn resolve_township(g: &Grid, r: usize, c: usize, file: &str, plan: &Plan, diags
 
 fn resolve_month(g: &Grid, r: usize, c: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Option<Period> {
     let cell = g.cell(r, c);
+    let at = || g.a1(r, c);
+    let named = month_in_name(file);
     let period = match cell {
         Cell::Date(s) => period_from_excel_serial(*s),
         Cell::Number(n) if *n > 20000.0 && *n < 80000.0 => period_from_excel_serial(*n),
+        Cell::Number(n) if n.fract() != 0.0 => {
+            let (p, ds) = numeric_month(*n, named, file);
+            diags.extend(ds.into_iter().map(|d| d.at_cell(&g.name, at())));
+            return p;
+        }
         other => parse_month_text(&other.as_text()),
     };
-    if period.is_none() {
-        let msg = format!(
-            "统计月份“{}”无法识别。请写成 2018-03、2018年3月 或 201803 这样的格式。",
-            cell.as_text()
-        );
-        diags.push(Diagnostic::error("E-MONTH", file, msg).at_cell(&g.name, g.a1(r, c)));
+    let Some(p) = period else {
+        let msg = format!("统计月份“{}”无法识别。请写成 2018-03、2018年3月 或 201803 这样的格式。", cell.as_text());
+        diags.push(Diagnostic::error("E-MONTH", file, msg).at_cell(&g.name, at()));
+        return None;
+    };
+    match named {
+        Some(n) if !n.is(p.year, p.month) => {
+            diags.push(file_month_mismatch(file, n, &p.chinese()).at_cell(&g.name, at()));
+            None
+        }
+        _ => Some(p),
     }
-    period
+}
+
+/// A month typed as a number (`2018.1` in a General cell). Excel keeps `2018.10` as 2018.1,
+/// so `.1` may be January or October: the file name decides (with a note), or it is an error.
+fn numeric_month(n: f64, named: Option<NamedMonth>, file: &str) -> (Option<Period>, Option<Diagnostic>) {
+    let typed = super::grid::format_number(n);
+    let (year, digits) = typed.split_once('.').unwrap_or((&typed, ""));
+    let year: Option<u16> = year.parse().ok();
+    let candidates: Vec<Period> = match digits {
+        "1" => vec![1, 10],
+        d => d.parse().map(|m| vec![m]).unwrap_or_default(),
+    }
+    .into_iter()
+    .filter_map(|m| Period::new(year?, m))
+    .collect();
+    let unreadable = || {
+        let msg = format!("统计月份“{typed}”无法识别。请写成 2018-03、2018年3月 或 201803 这样的格式。");
+        Diagnostic::error("E-MONTH", file, msg)
+    };
+    let Some(&first) = candidates.first() else { return (None, Some(unreadable())) };
+    let ambiguous = candidates.len() > 1;
+    match named {
+        Some(name) => {
+            let Some(p) = candidates.iter().find(|p| name.is(p.year, p.month)).copied() else {
+                return (None, Some(file_month_mismatch(file, name, &format!("数字 {typed}"))));
+            };
+            if ambiguous {
+                let msg = format!(
+                    "统计月份填的是数字 {typed}（Excel 会把 {}.10 存成 {typed}），已按文件名中的“{}”读作{}。请把统计月份改为文本“{}”。",
+                    p.year, name.chinese(), p.chinese(), p.chinese()
+                );
+                return (Some(p), Some(Diagnostic::note("N-MONTH-NUMBER", file, msg)));
+            }
+            (Some(p), None)
+        }
+        None if ambiguous => {
+            let msg = format!(
+                "统计月份是数字 {typed}，无法区分{}年1月和{}年10月（Excel 会把 {}.10 存成 {typed}）。请写成文本“{}年10月”或“{}年1月”。",
+                first.year, first.year, first.year, first.year, first.year
+            );
+            (None, Some(Diagnostic::error("E-MONTH", file, msg)))
+        }
+        None => (Some(first), None),
+    }
+}
+
+fn file_month_mismatch(file: &str, named: NamedMonth, cover: &str) -> Diagnostic {
+    let msg = format!("文件名写的是“{}”，封面统计月份却是{cover}。请确认是哪个月的报表，改正文件名或封面。", named.chinese());
+    Diagnostic::error("E-FILE-MONTH", file, msg)
 }
 
 const VILLAGE_COLUMNS: &[Column] = &[
@@ -290,12 +351,12 @@ pub fn read_indicators(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagno
             diags.push(t.diag(Diagnostic::error("E-INDICATOR", file, msg), r, "指标名称"));
             continue;
         }
-        let this_month = t.number(r, "本月完成", diags).unwrap_or(0.0);
+        let this_month = t.hundredths(r, "本月完成", diags).unwrap_or(0);
         let Some(to_date) = (if t.cell(r, "本年累计").is_blank() {
             diags.push(t.diag(Diagnostic::error("E-REQUIRED", file, "“本年累计”不能为空。没有请填 0。"), r, "本年累计"));
             None
         } else {
-            t.number(r, "本年累计", diags)
+            t.hundredths(r, "本年累计", diags)
         }) else {
             continue;
         };

@@ -162,6 +162,16 @@ impl<'g> Table<'g> {
         Some((v * 100.0).round() as i64)
     }
 
+    /// An amount kept in hundredths of its unit (an indicator), so that sums are exact.
+    pub fn hundredths(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<i64> {
+        let v = self.number(row, column, diags)?;
+        if v.abs() > 1e12 {
+            diags.push(self.err("E-RANGE", row, column, format!("“{column}”的数值 {v} 超出范围，请核对。")));
+            return None;
+        }
+        Some((v * 100.0).round() as i64)
+    }
+
     /// 是/否 and its spellings; blank is 否.
     pub fn yes_no(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> bool {
         let Some(t) = self.text(row, column) else { return false };

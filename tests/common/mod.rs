@@ -145,3 +145,35 @@ pub fn copy_sample_month(d: &TestData, month: &str) {
         d.write(&format!("submissions/{month}/{}", e.file_name().to_string_lossy()), &std::fs::read(e.path()).unwrap());
     }
 }
+
+/// The files attached to a PDF (its EmbeddedFiles name tree), by name, decompressed.
+pub fn pdf_attachments(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use lopdf::{Document, Object};
+    fn walk(doc: &Document, node: &lopdf::Dictionary, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        if let Ok(kids) = node.get(b"Kids").and_then(Object::as_array) {
+            for k in kids {
+                let kid = doc.dereference(k).unwrap().1.as_dict().unwrap();
+                walk(doc, kid, out);
+            }
+        }
+        let Ok(names) = node.get(b"Names").and_then(Object::as_array) else { return };
+        for pair in names.chunks(2) {
+            let spec = doc.dereference(&pair[1]).unwrap().1.as_dict().unwrap();
+            let name = spec.get(b"UF").or_else(|_| spec.get(b"F")).map(|o| lopdf::decode_text_string(o).unwrap()).unwrap();
+            let ef = doc.dereference(spec.get(b"EF").unwrap()).unwrap().1.as_dict().unwrap();
+            let stream = doc.dereference(ef.get(b"F").unwrap()).unwrap().1.as_stream().unwrap();
+            let bytes = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+            out.insert(name, bytes);
+        }
+    }
+    let doc = Document::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = std::collections::BTreeMap::new();
+    let catalog = doc.catalog().unwrap();
+    if let Ok(names) = catalog.get(b"Names") {
+        let names = doc.dereference(names).unwrap().1.as_dict().unwrap();
+        if let Ok(files) = names.get(b"EmbeddedFiles") {
+            walk(&doc, doc.dereference(files).unwrap().1.as_dict().unwrap(), &mut out);
+        }
+    }
+    out
+}

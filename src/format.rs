@@ -5,9 +5,9 @@ pub fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |v| format!("{v:.1}%"))
 }
 
-/// A count of people, households or villages.
-pub fn count(v: u32) -> String {
-    v.to_string()
+/// A count of people, households or villages (negative only where a figure fell).
+pub fn count(v: impl Into<i64>) -> String {
+    v.into().to_string()
 }
 
 /// 万元 with up to two decimals: `1234.5`, `80`, `0.25`.

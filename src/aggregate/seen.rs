@@ -1,0 +1,117 @@
+//! Which reports the figures of a period are made from: the one place that decides it, for
+//! every command (build, build of one period, publish, watch) and for what an archived
+//! document records as its inputs. See `README.md` in this folder.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Status;
+use crate::period::Period;
+use crate::plan::Plan;
+use crate::submission::Report;
+
+/// The reports the figures of `period` are made from: every report of its year up to and
+/// including it, and each township's last report of every earlier year (the year-start count
+/// of exited villages, and the running totals of multi-year targets). Never a later report.
+pub fn feeding(reports: &[Report], period: Period) -> Vec<&Report> {
+    let mut last_of_year: BTreeMap<(&str, u16), &Report> = BTreeMap::new();
+    let mut out = Vec::new();
+    for r in reports {
+        if r.period.year == period.year && r.period <= period {
+            out.push(r);
+        } else if r.period.year < period.year {
+            let last = last_of_year.entry((r.township.as_str(), r.period.year)).or_insert(r);
+            if r.period > last.period {
+                *last = r;
+            }
+        }
+    }
+    out.extend(last_of_year.into_values());
+    out.sort_by(|a, b| (a.period, &a.township).cmp(&(b.period, &b.township)));
+    out
+}
+
+/// Each township of the plan with the report its figures come from.
+pub type Sources<'a> = Vec<(&'a str, Status, Option<&'a Report>)>;
+
+/// What the figures of one period see: the reports that feed it, and the files held out as
+/// 数据待核 (draft builds).
+pub struct Seen<'a> {
+    pub period: Period,
+    reports: Vec<&'a Report>,
+    unverified: &'a BTreeSet<String>,
+}
+
+impl<'a> Seen<'a> {
+    pub fn new(reports: &'a [Report], period: Period, unverified: &'a BTreeSet<String>) -> Seen<'a> {
+        Seen { period, reports: feeding(reports, period), unverified }
+    }
+
+    /// The report a township's figures at `at` come from: its report of that month, else its
+    /// latest earlier one of the same year (carried forward); a report never carries across years.
+    pub fn source(&self, township: &str, at: Period) -> (Status, Option<&'a Report>) {
+        debug_assert!(at <= self.period, "{at} is after {}", self.period);
+        let same_year = self.reports.iter().copied().filter(|r| r.township == township && r.period.year == at.year && r.period <= at);
+        let (status, report) = match same_year.max_by_key(|r| r.period) {
+            Some(r) if r.period == at => (Status::Reported, Some(r)),
+            Some(r) => (Status::CarriedForward, Some(r)),
+            None => (Status::Missing, None),
+        };
+        match report {
+            Some(r) if self.unverified.contains(&r.file) => (Status::Unverified, None),
+            _ => (status, report),
+        }
+    }
+
+    /// Every township of the plan with its source at `at`.
+    pub fn sources(&self, plan: &'a Plan, at: Period) -> Sources<'a> {
+        plan.townships
+            .iter()
+            .map(|t| {
+                let (s, r) = self.source(t, at);
+                (t.as_str(), s, r)
+            })
+            .collect()
+    }
+
+    /// The reports of the period's own year, in time order.
+    pub fn of_year(&self) -> impl Iterator<Item = &'a Report> + '_ {
+        self.reports.iter().copied().filter(|r| r.period.year == self.period.year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::submission::Cover;
+
+    fn report(township: &str, period: &str) -> Report {
+        Report {
+            file: format!("{township}{period}"),
+            township: township.into(),
+            period: period.parse().unwrap(),
+            cover: Cover::default(),
+            villages: vec![],
+            projects: vec![],
+            indicators: vec![],
+        }
+    }
+
+    #[test]
+    fn a_period_sees_its_year_so_far_and_the_last_report_of_earlier_years() {
+        let all: Vec<Report> = [("A", "2018-11"), ("A", "2018-12"), ("B", "2018-10"), ("A", "2019-01"), ("A", "2019-03"), ("B", "2019-02"), ("A", "2019-04")]
+            .iter()
+            .map(|(t, p)| report(t, p))
+            .collect();
+        let files = |p: &str| feeding(&all, p.parse().unwrap()).iter().map(|r| r.file.clone()).collect::<Vec<_>>();
+        assert_eq!(files("2019-03"), ["B2018-10", "A2018-12", "A2019-01", "B2019-02", "A2019-03"]);
+        assert_eq!(files("2019-01"), ["B2018-10", "A2018-12", "A2019-01"]);
+        assert_eq!(files("2018-11"), ["B2018-10", "A2018-11"]);
+        let none = BTreeSet::new();
+        let seen = Seen::new(&all, "2019-03".parse().unwrap(), &none);
+        let (status, r) = seen.source("B", "2019-03".parse().unwrap());
+        assert_eq!((status, r.map(|r| r.file.as_str())), (Status::CarriedForward, Some("B2019-02")));
+        let (status, r) = seen.source("B", "2018-12".parse().unwrap());
+        assert_eq!((status, r.map(|r| r.file.as_str())), (Status::CarriedForward, Some("B2018-10")));
+        assert_eq!(seen.source("A", "2019-02".parse().unwrap()).0, Status::CarriedForward);
+    }
+}
