@@ -118,7 +118,7 @@ fn main() {
 
     // In process: reading one workbook; one bulletin render.
     let opts = Options { data: county.clone(), out: county_out.clone(), ..Options::in_dir(&repo()) };
-    let inputs = Inputs::read(&opts.data, &opts.out, &opts.templates, &opts.fonts).unwrap();
+    let inputs = Inputs::read(&opts.data, &opts.out, None, None).unwrap();
     let plan = Plan::load(&county.join("plan.yaml")).unwrap();
     let mut per_file: Vec<Duration> = inputs
         .workbooks
@@ -133,7 +133,7 @@ fn main() {
     let k = per_file.len();
     show("workbook: read and check one (one thread)", (per_file[k / 2], per_file[0], per_file[k - 1]), k);
     let checked = jianbao::check(&opts).unwrap();
-    let engine = Engine::new(&opts.fonts, &opts.templates).unwrap();
+    let engine = Engine::built_in().unwrap();
     let doc = documents::bulletin(&engine, &checked, "2020-06".parse().unwrap(), 6, Settings::default()).unwrap();
     show("bulletin: one render, memo cache cold", measure(runs, || {
         comemo::evict(0);

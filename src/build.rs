@@ -7,14 +7,13 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::cache::{Cache, Entry};
-use crate::config::Config;
 use crate::diag::{has_errors, Diagnostic};
 use crate::documents::{self, Document};
 use crate::error::Result;
 use crate::inputs::{Inputs, KeyHasher};
 use crate::output::Batch;
 use crate::render::{self, FontUse, PdfKind};
-use crate::{check_with, load_config, Options};
+use crate::{check_with, Options};
 
 /// What a build did.
 #[derive(Debug)]
@@ -32,6 +31,8 @@ pub struct Built {
     pub stale: Vec<String>,
     /// How the fonts were used (absent when up to date).
     pub fonts: Option<FontUse>,
+    /// The templates and fonts that are not the built-in ones, and where they come from.
+    pub overrides: Vec<String>,
     /// Data errors stopped the bulletins (not a draft).
     pub stopped: bool,
 }
@@ -42,10 +43,15 @@ impl Built {
     }
 }
 
-/// The typesetting engine for a run: fonts (bundled, plus installed ones if asked for) and templates.
-pub(crate) fn engine(opts: &Options, inputs: &Inputs, config: &Config) -> Result<render::Engine> {
-    let system = opts.system_fonts || config.fonts.system;
-    render::Engine::from_files(&opts.fonts, &inputs.fonts, &inputs.templates, &config.fonts, system)
+/// The fonts of a run: the office's and the built-in ones, plus installed ones if asked for.
+pub(crate) fn fonts(opts: &Options, inputs: &Inputs) -> Result<render::Fonts> {
+    let config = &inputs.settings;
+    render::Fonts::new(&inputs.fonts(), &config.fonts, opts.system_fonts || config.fonts.system)
+}
+
+/// The typesetting engine for a run: its fonts and templates.
+pub(crate) fn engine(opts: &Options, inputs: &Inputs) -> Result<render::Engine> {
+    Ok(render::Engine::new(fonts(opts, inputs)?, inputs.templates()))
 }
 
 /// Told how typesetting goes, for a progress display. Called from several threads.
@@ -71,17 +77,16 @@ pub fn build(opts: &Options) -> Result<Built> {
 
 /// `build`, reporting progress.
 pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
-    let inputs = Inputs::read(&opts.data, &opts.out, &opts.templates, &opts.fonts)?;
+    let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
     let key = build_key(&inputs, opts);
     let mut cache = Cache::load(&opts.out);
     // Installed fonts are not among the hashed inputs, so with them every build looks inside.
     if !opts.force && !opts.system_fonts && cache.is_fresh(&key, &opts.out) {
-        return Ok(up_to_date(cache, opts));
+        return Ok(up_to_date(cache, opts, inputs.overrides()));
     }
-    let config = load_config(&inputs)?;
-    let system_fonts = opts.system_fonts || config.fonts.system;
-    let engine = engine(opts, &inputs, &config)?;
-    let checked = check_with(&inputs, config, &engine)?;
+    let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
+    let engine = engine(opts, &inputs)?;
+    let checked = check_with(&inputs, engine.fonts())?;
     let docs = documents::all(&engine, &checked, opts.period, opts.draft)?;
     let keyed = keyed(&engine, docs, opts)?;
     let (batch, rendered) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
@@ -109,15 +114,16 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         rendered,
         up_to_date: false,
         stale: cache.stale,
-        fonts: Some(engine.font_use()),
+        fonts: Some(engine.fonts().font_use()),
+        overrides: inputs.overrides(),
         stopped,
     })
 }
 
 /// Each document with the key of everything that makes its outputs.
 fn keyed(engine: &render::Engine, docs: Vec<Document>, opts: &Options) -> Result<Vec<(Document, String)>> {
-    let fonts = fonts_key(engine)?;
-    docs.into_iter().map(|d| document_key(engine, &d, &fonts, opts.keep_typst).map(|k| (d, k))).collect()
+    let fonts = fonts_key(engine, &opts.program)?;
+    docs.into_iter().map(|d| document_key(engine, &d, &fonts, opts).map(|k| (d, k))).collect()
 }
 
 /// Typesets the documents whose key or outputs changed (all with `force`), stages their
@@ -166,7 +172,7 @@ fn render_all(engine: &render::Engine, todo: &[&(Document, String)], progress: &
     Ok(pdfs)
 }
 
-fn up_to_date(mut cache: Cache, opts: &Options) -> Built {
+fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>) -> Built {
     cache.stale.retain(|id| opts.out.join(format!("{id}.pdf")).exists());
     Built {
         stopped: cache.stopped,
@@ -178,12 +184,13 @@ fn up_to_date(mut cache: Cache, opts: &Options) -> Built {
         up_to_date: true,
         stale: cache.stale,
         fonts: None,
+        overrides,
     }
 }
 
 /// Hash of every input and every option that changes the outputs.
 fn build_key(inputs: &Inputs, opts: &Options) -> String {
-    let mut k = KeyHasher::new("build");
+    let mut k = KeyHasher::new("build", &opts.program);
     inputs.key(&mut k);
     let options = format!("{:?} {} {} {}", opts.period, opts.draft, opts.keep_typst, opts.system_fonts);
     k.add("options", options.as_bytes());
@@ -191,9 +198,9 @@ fn build_key(inputs: &Inputs, opts: &Options) -> String {
 }
 
 /// Hash of the fonts a document can be set in (their names and contents).
-fn fonts_key(engine: &render::Engine) -> Result<String> {
-    let mut k = KeyHasher::new("fonts");
-    for (name, sha) in engine.role_font_hashes()? {
+fn fonts_key(engine: &render::Engine, program: &str) -> Result<String> {
+    let mut k = KeyHasher::new("fonts", program);
+    for (name, sha) in engine.fonts().role_font_hashes()? {
         k.add(&name, sha.as_bytes());
     }
     Ok(k.finish())
@@ -201,10 +208,10 @@ fn fonts_key(engine: &render::Engine) -> Result<String> {
 
 /// Hash of everything that makes a document's outputs: its sources (the templates it uses,
 /// the font roles, the generated files), its fonts, its other files, and the options.
-fn document_key(engine: &render::Engine, doc: &Document, fonts: &str, keep_typst: bool) -> Result<String> {
-    let mut k = KeyHasher::new("document");
+fn document_key(engine: &render::Engine, doc: &Document, fonts: &str, opts: &Options) -> Result<String> {
+    let mut k = KeyHasher::new("document", &opts.program);
     k.add("id", doc.id.as_bytes()).add("main", doc.prepared.main.as_bytes()).add("fonts", fonts.as_bytes());
-    k.add("date", format!("{:?}", doc.prepared.date).as_bytes()).add("keep_typst", &[u8::from(keep_typst)]);
+    k.add("date", format!("{:?}", doc.prepared.date).as_bytes()).add("keep_typst", &[u8::from(opts.keep_typst)]);
     for (path, bytes) in engine.sources(&doc.prepared)?.iter().chain(&doc.files) {
         k.add(path, bytes);
     }

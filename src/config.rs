@@ -20,6 +20,10 @@ pub struct Config {
     pub fonts: FontConfig,
     /// 签发日期 for `publish` when no `--date` is given, `YYYY-MM-DD`.
     pub publish_date: Option<String>,
+    /// The office's own templates, relative to the data folder (default `templates`).
+    pub template_folder: Option<String>,
+    /// The office's own fonts, relative to the data folder (default `fonts`).
+    pub font_folder: Option<String>,
 }
 
 /// Font families per role. The bundled Fandol fonts always follow as the fallback.
@@ -98,6 +102,8 @@ impl Default for Config {
             copies: 0,
             fonts: FontConfig::default(),
             publish_date: None,
+            template_folder: None,
+            font_folder: None,
         }
     }
 }

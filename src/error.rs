@@ -26,8 +26,8 @@ pub enum Error {
     /// A request that cannot be carried out as given (an unknown township, a folder in use).
     #[error("{msg}")]
     Usage { msg: String },
-    #[error("字体目录 {} 中没有可用字体", path.display())]
-    NoFonts { path: PathBuf },
+    #[error("没有可用的字体")]
+    NoFonts,
 }
 
 impl Error {

@@ -127,6 +127,7 @@ fn instructions(ws: &mut Worksheet, f: &Formats, plan: &Plan, township: &str, pe
         String::new(),
         "本表由县脱贫攻坚领导小组办公室下发，请勿修改工作表名称和表头；蓝色表头行已锁定，数据区可直接填写、插入或删除行。".into(),
         "数字请填写阿拉伯数字（如 50），不要带单位或文字（如“约50”“50人”）；没有的填 0 或留空。".into(),
+        "完整的填写规则和程序的核对规则见 jianbao 的《报表格式》说明（docs/报表格式.md），数字的计算方法见《计算口径》（docs/计算口径.md），可向县扶贫办索取。".into(),
         String::new(),
         format!("【{COVER}】乡镇和统计月份已填好，请填写填报人、联系电话、审核人和填报日期。"),
         String::new(),

@@ -1,18 +1,35 @@
-//! `jianbao init DIR`: a new data folder for another county: a commented plan.yaml skeleton
-//! (valid as it stands, with placeholder values), a config.yaml, and an empty submissions
-//! folder. Existing files are never replaced.
+//! `jianbao init DIR`: a working folder for an office: a commented plan.yaml skeleton (valid as
+//! it stands, with placeholder values), a config.yaml, an empty submissions folder, and
+//! editable copies of the narrative templates in `templates/`. Existing files are never replaced.
 
 use std::path::{Path, PathBuf};
 
+use crate::bundled;
 use crate::error::{Error, Result};
 use crate::output;
 
 const PLAN: &str = include_str!("skeleton/plan.yaml");
 const CONFIG: &str = include_str!("skeleton/config.yaml");
 
-/// Creates the data folder `dir`; returns what it wrote.
+/// The narrative templates an office edits, with what each one writes.
+pub const NARRATIVES: &[(&str, &str)] = &[("bulletin-narrative.typ.j2", "工作简报"), ("summary-narrative.typ.j2", "季度汇总")];
+
+/// An editable copy of a built-in narrative template, with a note at the top.
+fn narrative_copy(name: &str, document: &str) -> Option<String> {
+    let text = std::str::from_utf8(bundled::template(name)?.bytes).ok()?;
+    Some(format!(
+        "{{#- 本文件是《{document}》正文的模板，由 jianbao init 从内置模板复制，可直接修改其中的文字。\n    \
+         {{{{ … }}}} 处由程序填入数字和名称（自动转义，不会被当作排版指令）；{{% … %}} 是条件和循环。\n    \
+         模板有误时，生成会停止并指出文件和行号。删除本文件即恢复使用内置模板；升级 jianbao 不会改动本文件。 -#}}\n{text}"
+    ))
+}
+
+/// Creates the working folder `dir`; returns what it wrote.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
-    let files = [(dir.join("plan.yaml"), PLAN), (dir.join("config.yaml"), CONFIG)];
+    let mut files = vec![(dir.join("plan.yaml"), PLAN.to_string()), (dir.join("config.yaml"), CONFIG.to_string())];
+    for (name, document) in NARRATIVES {
+        files.extend(narrative_copy(name, document).map(|text| (dir.join("templates").join(name), text)));
+    }
     for (path, _) in &files {
         if path.exists() {
             return Err(Error::Usage { msg: format!("{} 已存在，不会覆盖。请换一个空文件夹。", path.display()) });

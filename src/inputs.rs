@@ -1,13 +1,17 @@
 //! Everything a run reads, read once (in parallel) and hashed once: the plan, the
-//! configuration, the workbooks, the templates and the bundled fonts. The content hashes are
-//! the identity of the inputs for the incremental cache and the archive's manifest.
+//! configuration, the workbooks, and the templates and fonts of the data folder and of the
+//! options, layered over the ones built into the program. The content hashes are the identity
+//! of the inputs for the incremental cache and the archive's manifest.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::bundled;
+use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::load;
@@ -24,21 +28,78 @@ pub struct File {
     pub sha256: String,
 }
 
-/// File contents shared without copying (`AsRef<[u8]>`, so typst can hold them as font data).
+/// File contents shared without copying (`AsRef<[u8]>`, so typst can hold them as font data):
+/// read from disk, or compiled into the program.
 #[derive(Debug, Clone)]
-pub struct Shared(Arc<Vec<u8>>);
+pub enum Shared {
+    Read(Arc<Vec<u8>>),
+    BuiltIn(&'static [u8]),
+}
 
 impl std::ops::Deref for Shared {
     type Target = [u8];
 
     fn deref(&self) -> &[u8] {
-        &self.0
+        match self {
+            Shared::Read(b) => b,
+            Shared::BuiltIn(b) => b,
+        }
     }
 }
 
 impl AsRef<[u8]> for Shared {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        self
+    }
+}
+
+/// Where a template or font comes from. Later ones win: a template of the options' folder
+/// overrides the data folder's, which overrides the built-in one of the same name; fonts are
+/// searched in the opposite order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    BuiltIn,
+    DataFolder,
+    Option,
+}
+
+impl Origin {
+    pub fn label(self) -> &'static str {
+        match self {
+            Origin::BuiltIn => "内置",
+            Origin::DataFolder => "数据目录",
+            Origin::Option => "命令行指定",
+        }
+    }
+}
+
+/// A template or font: its name, contents and hash, and where it comes from.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub name: String,
+    pub bytes: Shared,
+    pub sha256: String,
+    pub origin: Origin,
+    /// The file it was read from (none when built in).
+    pub path: Option<PathBuf>,
+}
+
+impl Asset {
+    pub fn from_bundled(b: &bundled::Bundled) -> Asset {
+        Asset { name: b.name.into(), bytes: Shared::BuiltIn(b.bytes), sha256: b.sha256.into(), origin: Origin::BuiltIn, path: None }
+    }
+
+    pub fn from_file(f: &File, origin: Origin) -> Asset {
+        Asset { name: f.rel.clone(), bytes: f.bytes.clone(), sha256: f.sha256.clone(), origin, path: Some(f.path.clone()) }
+    }
+
+    /// How the manifest and messages name it: `内置/bulletin.typ`, or the file's path.
+    pub fn label(&self) -> String {
+        match &self.path {
+            Some(p) => p.display().to_string(),
+            None => format!("内置/{}", self.name),
+        }
     }
 }
 
@@ -46,15 +107,16 @@ impl AsRef<[u8]> for Shared {
 #[derive(Debug)]
 pub struct Inputs {
     pub plan: File,
-    /// `config.yaml`, when there is one.
+    /// `config.yaml`, when there is one, and what it says (the defaults without one).
     pub config: Option<File>,
+    pub settings: Config,
     /// Spreadsheets under the data folder, sorted by path.
     pub workbooks: Vec<File>,
     /// Files under the data folder that were passed over (N-SKIPPED).
     pub skipped: Vec<Diagnostic>,
-    pub templates: Vec<File>,
-    /// The bundled fonts.
-    pub fonts: Vec<File>,
+    /// Templates and fonts read from folders: the data folder's, then the options'.
+    pub templates: Vec<(Origin, File)>,
+    pub fonts: Vec<(Origin, File)>,
 }
 
 /// SHA-256 of `bytes` as lowercase hex.
@@ -63,13 +125,13 @@ pub fn sha256(bytes: &[u8]) -> String {
 }
 
 /// A hash over labelled parts; each part is length-prefixed so that no two different
-/// sequences of parts give the same stream.
+/// sequences of parts give the same stream. It starts with the program's identity.
 pub struct KeyHasher(Sha256);
 
 impl KeyHasher {
-    pub fn new(domain: &str) -> KeyHasher {
+    pub fn new(domain: &str, program: &str) -> KeyHasher {
         let mut k = KeyHasher(Sha256::new());
-        k.add(domain, env!("CARGO_PKG_VERSION").as_bytes());
+        k.add(domain, program.as_bytes());
         k
     }
 
@@ -86,24 +148,55 @@ impl KeyHasher {
     }
 }
 
+/// The folders templates and fonts are taken from, besides the built-in ones.
+#[derive(Debug, Clone, Default)]
+pub struct Folders {
+    pub templates: Vec<(Origin, PathBuf)>,
+    pub fonts: Vec<(Origin, PathBuf)>,
+}
+
+impl Folders {
+    /// The data folder's (`templates/` and `fonts/`, or the folders `config.yaml` names), then
+    /// the options'. A data-folder folder that does not exist is simply not there; an option's is an error.
+    pub fn of(data: &Path, settings: &Config, templates: Option<&Path>, fonts: Option<&Path>) -> Folders {
+        let in_data = |named: &Option<String>, default: &str| data.join(named.as_deref().unwrap_or(default));
+        let mut f = Folders::default();
+        f.templates.push((Origin::DataFolder, in_data(&settings.template_folder, "templates")));
+        f.fonts.push((Origin::DataFolder, in_data(&settings.font_folder, "fonts")));
+        f.templates.extend(templates.map(|p| (Origin::Option, p.to_path_buf())));
+        f.fonts.extend(fonts.map(|p| (Origin::Option, p.to_path_buf())));
+        f
+    }
+
+    /// Every folder, for discovery to pass over and for watch mode to watch.
+    pub fn all(&self) -> impl Iterator<Item = &Path> {
+        self.templates.iter().chain(&self.fonts).map(|(_, p)| p.as_path())
+    }
+}
+
 impl Inputs {
-    /// Reads every input of a run with data in `data`, outputs in `out`.
-    pub fn read(data: &Path, out: &Path, templates: &Path, fonts: &Path) -> Result<Inputs> {
-        let (found, skipped) = load::discover(data, Some(out))?;
-        let paths: Vec<(String, PathBuf)> = found.into_iter().map(|f| (f.rel, f.path)).collect();
-        let (workbooks, (templates, fonts)) = rayon::join(
-            || read_files("读取报表", &paths),
-            || rayon::join(|| read_dir("读取模板", templates), || read_dir("读取字体", fonts)),
-        );
+    /// Reads every input of a run with data in `data`, outputs in `out`, and template and font
+    /// folders given as options.
+    pub fn read(data: &Path, out: &Path, templates: Option<&Path>, fonts: Option<&Path>) -> Result<Inputs> {
         let config_path = data.join("config.yaml");
         let config = match std::fs::metadata(&config_path) {
             Ok(_) => Some(read_one("读取配置文件", "config.yaml".into(), config_path)?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(Error::io("读取配置文件", &config_path, e)),
         };
+        let settings = config.as_ref().map_or(Ok(Config::default()), |f| Config::parse(&f.bytes, &f.path))?;
+        let folders = Folders::of(data, &settings, templates, fonts);
+        let skip: Vec<&Path> = folders.all().collect();
+        let (found, skipped) = load::discover(data, Some(out), &skip)?;
+        let paths: Vec<(String, PathBuf)> = found.into_iter().map(|f| (f.rel, f.path)).collect();
+        let (workbooks, (templates, fonts)) = rayon::join(
+            || read_files("读取报表", &paths),
+            || rayon::join(|| read_layers("读取模板", &folders.templates), || read_layers("读取字体", &folders.fonts)),
+        );
         Ok(Inputs {
             plan: read_one("读取规划数据", "plan.yaml".into(), data.join("plan.yaml"))?,
             config,
+            settings,
             workbooks: workbooks?,
             skipped,
             templates: templates?,
@@ -116,34 +209,86 @@ impl Inputs {
         self.workbooks.iter().find(|f| f.rel == rel)
     }
 
-    pub fn template(&self, name: &str) -> Option<&File> {
-        self.templates.iter().find(|f| f.rel == name)
+    /// Every template by name: the built-in ones, each replaced by a file of the same name in
+    /// the data folder's templates, and that by one in the options' folder.
+    pub fn templates(&self) -> BTreeMap<String, Asset> {
+        let mut all: BTreeMap<String, Asset> = bundled::TEMPLATES.iter().map(|b| (b.name.to_string(), Asset::from_bundled(b))).collect();
+        for (origin, f) in &self.templates {
+            all.insert(f.rel.clone(), Asset::from_file(f, *origin));
+        }
+        all
     }
 
-    /// One hash over every input's path and content.
+    /// Every font in the order it is searched: the options' folder, the data folder's, built in.
+    pub fn fonts(&self) -> Vec<Asset> {
+        let mut read: Vec<&(Origin, File)> = self.fonts.iter().filter(|(_, f)| is_font(&f.rel)).collect();
+        read.sort_by_key(|(o, _)| std::cmp::Reverse(*o));
+        read.into_iter().map(|(o, f)| Asset::from_file(f, *o)).chain(bundled::FONTS.iter().map(Asset::from_bundled)).collect()
+    }
+
+    /// What the templates and fonts not built in are, for the report of a build:
+    /// `数据目录：bulletin-narrative.typ.j2`.
+    pub fn overrides(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (what, files) in [("模板", &self.templates), ("字体", &self.fonts)] {
+            for origin in [Origin::DataFolder, Origin::Option] {
+                let names: Vec<&str> = files.iter().filter(|(o, f)| *o == origin && (what == "模板" || is_font(&f.rel))).map(|(_, f)| f.rel.as_str()).collect();
+                if !names.is_empty() {
+                    out.push(format!("{what}（{}）：{}", origin.label(), names.join("、")));
+                }
+            }
+        }
+        out
+    }
+
+    /// One hash over every input's path and content (the built-in files are the program's).
     pub fn key(&self, hasher: &mut KeyHasher) {
-        let groups: [(&str, Vec<&File>); 5] = [
-            ("plan", vec![&self.plan]),
-            ("config", self.config.iter().collect()),
-            ("workbook", self.workbooks.iter().collect()),
-            ("template", self.templates.iter().collect()),
-            ("font", self.fonts.iter().collect()),
+        fn plain(files: Vec<&File>) -> Vec<(String, &File)> {
+            files.into_iter().map(|f| (f.rel.clone(), f)).collect()
+        }
+        fn layered(files: &[(Origin, File)]) -> Vec<(String, &File)> {
+            files.iter().map(|(o, f)| (format!("{o:?}/{}", f.rel), f)).collect()
+        }
+        let groups: [(&str, Vec<(String, &File)>); 5] = [
+            ("plan", plain(vec![&self.plan])),
+            ("config", plain(self.config.iter().collect())),
+            ("workbook", plain(self.workbooks.iter().collect())),
+            ("template", layered(&self.templates)),
+            ("font", layered(&self.fonts)),
         ];
         for (group, files) in groups {
-            for f in files {
-                hasher.add(group, f.rel.as_bytes()).add("sha256", f.sha256.as_bytes());
+            for (name, f) in files {
+                hasher.add(group, name.as_bytes()).add("sha256", f.sha256.as_bytes());
             }
         }
     }
 }
 
+/// Font files by extension.
+pub fn is_font(name: &str) -> bool {
+    let ext = name.rsplit('.').next().unwrap_or_default().to_lowercase();
+    ["otf", "ttf", "ttc", "otc"].contains(&ext.as_str())
+}
+
 fn read_one(doing: &'static str, rel: String, path: PathBuf) -> Result<File> {
     let bytes = std::fs::read(&path).map_err(|e| Error::io(doing, &path, e))?;
-    Ok(File { sha256: sha256(&bytes), rel, path, bytes: Shared(Arc::new(bytes)) })
+    Ok(File { sha256: sha256(&bytes), rel, path, bytes: Shared::Read(Arc::new(bytes)) })
 }
 
 fn read_files(doing: &'static str, paths: &[(String, PathBuf)]) -> Result<Vec<File>> {
     paths.par_iter().map(|(rel, path)| read_one(doing, rel.clone(), path.clone())).collect()
+}
+
+/// The files of each folder, with its origin; a data folder's folder may be absent.
+fn read_layers(doing: &'static str, folders: &[(Origin, PathBuf)]) -> Result<Vec<(Origin, File)>> {
+    let mut out = Vec::new();
+    for (origin, dir) in folders {
+        if *origin == Origin::DataFolder && !dir.is_dir() {
+            continue;
+        }
+        out.extend(read_dir(doing, dir)?.into_iter().map(|f| (*origin, f)));
+    }
+    Ok(out)
 }
 
 /// The plain files directly in `dir` (not hidden), sorted by name.
@@ -152,7 +297,7 @@ pub fn read_dir(doing: &'static str, dir: &Path) -> Result<Vec<File>> {
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(doing, dir, e))? {
         let path = entry.map_err(|e| Error::io(doing, dir, e))?.path();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.is_file() && !name.starts_with('.') {
+        if path.is_file() && !name.starts_with('.') && !name.starts_with('~') {
             paths.push((name, path));
         }
     }
@@ -167,7 +312,7 @@ mod tests {
     #[test]
     fn key_parts_do_not_run_together() {
         let key = |parts: &[(&str, &str)]| {
-            let mut k = KeyHasher::new("t");
+            let mut k = KeyHasher::new("t", "p");
             for (l, v) in parts {
                 k.add(l, v.as_bytes());
             }

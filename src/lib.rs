@@ -4,6 +4,7 @@
 //! (workbooks) → `validate` → `aggregate` (pure figures) → `render` (Typst) → `output`.
 
 pub mod aggregate;
+pub mod bundled;
 pub mod config;
 pub mod diag;
 pub mod error;
@@ -53,8 +54,10 @@ pub struct Options {
     pub out: PathBuf,
     /// Only this month.
     pub period: Option<Period>,
-    pub fonts: PathBuf,
-    pub templates: PathBuf,
+    /// Folders of fonts and templates given on the command line: they win over the data
+    /// folder's own and the built-in ones.
+    pub fonts: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
     /// Render even with data errors, watermarked 草稿.
     pub draft: bool,
     /// Also write each document's Typst sources and data beside its PDF.
@@ -63,21 +66,25 @@ pub struct Options {
     pub system_fonts: bool,
     /// Typeset every document even if its inputs are unchanged.
     pub force: bool,
+    /// The identity of the program doing the work (its build id): part of every build key and
+    /// recorded with every archived document.
+    pub program: String,
 }
 
 impl Options {
-    /// Defaults relative to `root`: `data/`, `out/`, `fonts/`, `templates/`.
+    /// Defaults relative to `root`: `data/` and `out/`, the built-in fonts and templates.
     pub fn in_dir(root: &Path) -> Options {
         Options {
             data: root.join("data"),
             out: root.join("out"),
             period: None,
-            fonts: root.join("fonts"),
-            templates: root.join("templates"),
+            fonts: None,
+            templates: None,
             draft: false,
             keep_typst: false,
             system_fonts: false,
             force: false,
+            program: bundled::BUILD_ID.to_string(),
         }
     }
 }
@@ -104,17 +111,16 @@ impl Checked {
 }
 
 /// Load and validate: every problem in the data, all at once (including characters that
-/// the bundled fonts cannot print).
+/// the fonts cannot print). No template is needed.
 pub fn check(opts: &Options) -> Result<Checked> {
-    let inputs = Inputs::read(&opts.data, &opts.out, &opts.templates, &opts.fonts)?;
-    let config = load_config(&inputs)?;
+    let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
     #[cfg(feature = "render")]
     {
-        let engine = build::engine(opts, &inputs, &config)?;
-        check_with(&inputs, config, &engine)
+        let fonts = build::fonts(opts, &inputs)?;
+        check_with(&inputs, &fonts)
     }
     #[cfg(not(feature = "render"))]
-    check_with(&inputs, config)
+    check_with(&inputs)
 }
 
 /// Writes the blank submission workbooks for `period` (one township, or all) into
@@ -141,12 +147,8 @@ pub fn templates(opts: &Options, period: Period, township: Option<&str>) -> Resu
     batch.commit()
 }
 
-/// The configuration read with the inputs (defaults when there is no `config.yaml`).
-pub(crate) fn load_config(inputs: &Inputs) -> Result<Config> {
-    inputs.config.as_ref().map_or(Ok(Config::default()), |f| Config::parse(&f.bytes, &f.path))
-}
-
-pub(crate) fn check_with(inputs: &Inputs, config: Config, #[cfg(feature = "render")] engine: &render::Engine) -> Result<Checked> {
+pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &render::Fonts) -> Result<Checked> {
+    let config = inputs.settings.clone();
     let plan_text = String::from_utf8_lossy(&inputs.plan.bytes);
     let plan = Plan::parse(&plan_text).map_err(|msg| error::Error::Plan { path: inputs.plan.path.clone(), msg })?;
     let mut diagnostics = plan::check(&plan);
@@ -157,8 +159,8 @@ pub(crate) fn check_with(inputs: &Inputs, config: Config, #[cfg(feature = "rende
     diagnostics.extend(validate::validate(&plan, &mut reports));
     #[cfg(feature = "render")]
     {
-        diagnostics.extend(render::coverage::check(engine.fonts().book(), engine.font_roles(), &reports));
-        for name in engine.missing_fonts() {
+        diagnostics.extend(render::coverage::check(fonts.book(), fonts.roles(), &reports));
+        for name in fonts.missing() {
             let msg = format!("本机未安装配置的字体“{name}”，改用附带的 Fandol 字体。");
             diagnostics.push(Diagnostic::note("N-FONT", "config.yaml", msg));
         }

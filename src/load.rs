@@ -31,17 +31,19 @@ pub struct Loaded {
     pub files_read: usize,
 }
 
-/// Lists the workbooks under `data`, sorted by path; notes other files it passes over.
-pub fn discover(data: &Path, out_dir: Option<&Path>) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
+/// Lists the workbooks under `data`, sorted by path; notes other files it passes over. The
+/// output folder and the `skip` folders (the office's templates and fonts) are not looked into.
+pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
     let mut found = Vec::new();
     let mut notes = Vec::new();
-    let out_dir = out_dir.and_then(|o| o.canonicalize().ok());
+    let canonical = |p: &Path| p.canonicalize().ok();
+    let not_here: Vec<PathBuf> = out_dir.into_iter().chain(skip.iter().copied()).filter_map(canonical).collect();
     let walker = WalkDir::new(data).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
         let hidden = e.depth() > 0 && (name.starts_with('.') || name.starts_with("~$"));
-        let is_out = e.file_type().is_dir()
-            && (name == "out" || out_dir.as_deref().is_some_and(|o| e.path().canonicalize().ok().as_deref() == Some(o)));
-        !hidden && !is_out
+        let passed_over = e.file_type().is_dir()
+            && (name == "out" || canonical(e.path()).is_some_and(|p| not_here.contains(&p)));
+        !hidden && !passed_over
     });
     for entry in walker {
         let entry = entry.map_err(|e| {

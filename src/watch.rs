@@ -48,7 +48,9 @@ pub fn watch(opts: &Options, timing: Timing, stop: &AtomicBool, progress: &dyn P
     })
     .map_err(|e| watch_error(&roots.data, e))?;
     watcher.watch(&roots.data, RecursiveMode::Recursive).map_err(|e| watch_error(&roots.data, e))?;
-    watcher.watch(&roots.templates, RecursiveMode::NonRecursive).map_err(|e| watch_error(&roots.templates, e))?;
+    for folder in roots.folders.iter().filter(|f| !f.starts_with(&roots.data)) {
+        watcher.watch(folder, RecursiveMode::NonRecursive).map_err(|e| watch_error(folder, e))?;
+    }
     rebuild(opts, progress, on);
     on(Event::Ready);
     let mut pending = Pending::default();
@@ -135,40 +137,47 @@ fn watch_error(path: &Path, e: notify::Error) -> Error {
 /// The watched folders, canonical, so that event paths can be compared with them.
 struct Roots {
     data: PathBuf,
-    templates: PathBuf,
+    /// The office's template and font folders (the data folder's or those `config.yaml`
+    /// names) and the options', those that exist.
+    folders: Vec<PathBuf>,
     out: Option<PathBuf>,
 }
 
 impl Roots {
     fn new(opts: &Options) -> Result<Roots> {
-        let canonical = |p: &Path| p.canonicalize().map_err(|e| Error::io("监视文件夹", p, e));
-        Ok(Roots { data: canonical(&opts.data)?, templates: canonical(&opts.templates)?, out: opts.out.canonicalize().ok() })
+        let data = opts.data.canonicalize().map_err(|e| Error::io("监视文件夹", &opts.data, e))?;
+        let config = std::fs::read(data.join("config.yaml")).ok().and_then(|b| crate::config::Config::parse(&b, &data).ok()).unwrap_or_default();
+        let folders = crate::inputs::Folders::of(&data, &config, opts.templates.as_deref(), opts.fonts.as_deref());
+        let folders = folders.all().filter_map(|p| p.canonicalize().ok()).collect();
+        Ok(Roots { data, folders, out: opts.out.canonicalize().ok() })
     }
 
     /// A change that can change the outputs: a spreadsheet, the plan or the configuration
-    /// under the data folder, or a template; not a lock file, a hidden file or an output.
+    /// under the data folder, a folder appearing or going away there, or any file in a
+    /// template or font folder; not a lock file, a hidden file or an output.
     fn relevant(&self, path: &Path) -> bool {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if name.starts_with('~') || name.starts_with('.') || self.out.as_ref().is_some_and(|o| path.starts_with(o)) {
             return false;
         }
-        if path.parent() == Some(self.templates.as_path()) {
+        if self.folders.iter().any(|f| path.starts_with(f)) {
             return true;
         }
         let Ok(rel) = path.strip_prefix(&self.data) else { return false };
         if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.') || c.as_os_str() == "out") {
             return false;
         }
-        if path.is_dir() {
+        // A folder that appears, or one that went away (moved out: it no longer exists).
+        if path.is_dir() || (!path.exists() && path.extension().is_none()) {
             return true;
         }
         crate::load::is_spreadsheet(path) || rel == Path::new("plan.yaml") || rel == Path::new("config.yaml")
     }
 
     fn name(&self, path: &Path) -> String {
-        match path.strip_prefix(&self.templates) {
-            Ok(rel) => format!("templates/{}", rel.display()),
-            Err(_) => crate::load::relative(&self.data, path),
+        match path.strip_prefix(&self.data) {
+            Ok(_) => crate::load::relative(&self.data, path),
+            Err(_) => path.display().to_string(),
         }
     }
 }

@@ -141,7 +141,7 @@ fn the_integrated_funds_rule_uses_the_exact_share_and_the_plans_figure() {
     d.add("submissions/南村乡.xlsx", &book(66.0));
     let f = month(&d);
     assert_eq!((f.county.integrated_rule_pct, f.county.integrated_rule_met), (65.0, Some(true)));
-    let engine = jianbao::render::Engine::new(&d.options().fonts, &d.options().templates).unwrap();
+    let engine = jianbao::render::Engine::built_in().unwrap();
     let narrative = jianbao::render::bulletin::narrative(&engine, &f).unwrap();
     assert!(narrative.contains("达到规划“65%以上投向深度贫困村”的要求"), "{narrative}");
 }

@@ -37,7 +37,7 @@ fn runs(frame: &Frame, at: Point, out: &mut Vec<Run>) {
 }
 
 fn layout(body: &str) -> Vec<Vec<Run>> {
-    let engine = Engine::new(&repo().join("fonts"), &repo().join("templates")).unwrap();
+    let engine = Engine::built_in().unwrap();
     let src = format!("#import \"gongwen.typ\": *\n#show: setup\n{body}\n");
     let probe = Prepared::new("geometry", "probe.typ", &["gongwen.typ"], vec![("/probe.typ".into(), src.into_bytes())], (2018, 3, 31));
     let doc = engine.typeset(&probe).unwrap();
@@ -132,7 +132,7 @@ fn bulletin_pages() -> Vec<typst_layout::Page> {
     let opts = jianbao::Options { out: out.path().to_path_buf(), period: "2018-03".parse().ok(), keep_typst: true, ..jianbao::Options::in_dir(&repo()) };
     jianbao::build(&opts).unwrap();
     let src = out.path().join("2018-03/工作简报.typst");
-    let engine = Engine::new(&repo().join("fonts"), &src).unwrap();
+    let engine = Engine::with_template_dir(Some(&src)).unwrap();
     let data = vec![("/data.json".to_string(), std::fs::read(src.join("data.json")).unwrap())];
     let kept = Prepared::new("bulletin", "bulletin.typ", &["gongwen.typ", "bulletin.typ", "narrative.typ"], data, (2018, 3, 31));
     engine.typeset(&kept).unwrap().pages().to_vec()

@@ -12,7 +12,7 @@ use jianbao::aggregate::{self, quarter};
 fn sample_figures_and_narratives() {
     let opts = jianbao::Options::in_dir(&repo());
     let checked = jianbao::check(&opts).unwrap();
-    let engine = jianbao::render::Engine::new(&opts.fonts, &opts.templates).unwrap();
+    let engine = jianbao::render::Engine::built_in().unwrap();
     let none = Default::default();
     for month in ["2018-06", "2018-12", "2019-01", "2019-02"] {
         let figures = aggregate::month(&checked.plan, &checked.reports, month.parse().unwrap(), &none);

@@ -34,9 +34,37 @@ pub struct Entry {
     pub sha256: String,
     /// The number this one corrects, for a correction.
     pub corrects: Option<u32>,
-    /// The jianbao version that made it.
-    pub jianbao: String,
+    /// The program that made it (a manifest written before build ids has only its version).
+    #[serde(deserialize_with = "program_or_version")]
+    pub jianbao: Program,
     pub inputs: Vec<Input>,
+}
+
+/// The program that made a document: its version and its build id (a hash of its sources,
+/// templates and fonts), so that a rebuilt program with the same version is told apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Program {
+    pub version: String,
+    pub build: String,
+}
+
+fn program_or_version<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Program, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Program(Program),
+        Version(String),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::Program(p) => p,
+        Either::Version(version) => Program { version, build: String::new() },
+    })
+}
+
+impl std::fmt::Display for Program {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}（构建 {}）", self.version, self.build)
+    }
 }
 
 /// A file that went into a document.
@@ -86,7 +114,7 @@ impl Manifest {
 }
 
 /// What differs between the inputs of a published document and the current ones, in words.
-pub fn changes(before: &Entry, now: &[Input], version: &str) -> Vec<String> {
+pub fn changes(before: &Entry, now: &[Input], program: &Program) -> Vec<String> {
     let mut out = Vec::new();
     for i in now {
         match before.inputs.iter().find(|b| b.kind == i.kind && b.path == i.path) {
@@ -100,8 +128,8 @@ pub fn changes(before: &Entry, now: &[Input], version: &str) -> Vec<String> {
             out.push(format!("已删除 {}", b.path));
         }
     }
-    if before.jianbao != version {
-        out.push(format!("jianbao 版本 {} → {version}", before.jianbao));
+    if before.jianbao != *program {
+        out.push(format!("jianbao 程序 {} → {program}", before.jianbao));
     }
     out
 }
@@ -126,12 +154,13 @@ mod tests {
             file: String::new(),
             sha256: String::new(),
             corrects: None,
-            jianbao: "0.1.0".into(),
+            jianbao: Program { version: "0.1.0".into(), build: "a".into() },
             inputs: vec![input("a.xlsx", "1"), input("b.xlsx", "2")],
         };
         let now = [input("a.xlsx", "9"), input("c.xlsx", "3")];
-        assert_eq!(changes(&before, &now, "0.1.0"), ["已修改 a.xlsx", "新增 c.xlsx", "已删除 b.xlsx"]);
-        assert!(changes(&before, &before.inputs, "0.1.0").is_empty());
-        assert_eq!(changes(&before, &before.inputs, "0.2.0"), ["jianbao 版本 0.1.0 → 0.2.0"]);
+        let program = |v: &str, b: &str| Program { version: v.into(), build: b.into() };
+        assert_eq!(changes(&before, &now, &program("0.1.0", "a")), ["已修改 a.xlsx", "新增 c.xlsx", "已删除 b.xlsx"]);
+        assert!(changes(&before, &before.inputs, &program("0.1.0", "a")).is_empty());
+        assert_eq!(changes(&before, &before.inputs, &program("0.1.0", "b")), ["jianbao 程序 0.1.0（构建 a） → 0.1.0（构建 b）"]);
     }
 }

@@ -13,10 +13,13 @@ use crate::error::{Error, Result};
 use crate::inputs::{sha256, Inputs};
 use crate::period::{Date, Period};
 use crate::render::{bulletin, summary, Engine, PdfKind};
-use crate::{check_with, load_config, output, Checked, Options};
+use crate::{check_with, output, Checked, Options};
 use manifest::{Entry, Input, Manifest};
 
-const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The program that publishes: its version and build id.
+fn program(build_id: &str) -> manifest::Program {
+    manifest::Program { version: env!("CARGO_PKG_VERSION").into(), build: build_id.into() }
+}
 
 /// What to publish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,17 +89,16 @@ pub fn folder(out: &Path) -> PathBuf {
 
 /// Publishes one bulletin or summary (see `Outcome`).
 pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
-    let inputs = Inputs::read(&opts.data, &opts.out, &opts.templates, &opts.fonts)?;
-    let config = load_config(&inputs)?;
-    let date = match (req.date, &config.publish_date) {
+    let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
+    let date = match (req.date, &inputs.settings.publish_date) {
         (Some(d), _) => d,
         (None, Some(s)) => s.parse().map_err(|e| Error::Archive { msg: format!("config.yaml 中的 publish_date 有误：{e}") })?,
         (None, None) => return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() }),
     };
-    let engine = crate::build::engine(opts, &inputs, &config)?;
-    let checked = check_with(&inputs, config, &engine)?;
+    let engine = crate::build::engine(opts, &inputs)?;
+    let checked = check_with(&inputs, engine.fonts())?;
     let _lock = Lock::take(&folder(&opts.out))?;
-    let p = Publishing { engine: &engine, inputs: &inputs, checked: &checked, req, date, out: &opts.out };
+    let p = Publishing { engine: &engine, inputs: &inputs, checked: &checked, req, date, opts };
     let outcome = p.decide()?;
     comemo::evict(4);
     Ok(Publication { diagnostics: checked.diagnostics, files_read: checked.files_read, outcome })
@@ -109,7 +111,7 @@ struct Publishing<'a> {
     checked: &'a Checked,
     req: &'a Request,
     date: Date,
-    out: &'a Path,
+    opts: &'a Options,
 }
 
 impl Publishing<'_> {
@@ -129,10 +131,10 @@ impl Publishing<'_> {
             return Ok(Outcome::NoData);
         }
         let used = self.used_inputs(last)?;
-        let manifest = Manifest::load(&folder(self.out))?;
+        let manifest = Manifest::load(&folder(&self.opts.out))?;
         let previous = manifest.latest(self.req.target.series(), &self.req.target.period()).cloned();
         if let Some(prev) = previous.clone() {
-            let changes = manifest::changes(&prev, &used, VERSION);
+            let changes = manifest::changes(&prev, &used, &program(&self.opts.program));
             if changes.is_empty() {
                 return Ok(Outcome::Unchanged { entry: prev });
             }
@@ -147,7 +149,7 @@ impl Publishing<'_> {
     /// and appends it to the manifest.
     fn issue(&self, last: Period, used: Vec<Input>, previous: Option<u32>, mut manifest: Manifest) -> Result<Outcome> {
         let (req, c) = (self.req, self.checked);
-        let (series, year, archive) = (req.target.series(), req.target.year(), folder(self.out));
+        let (series, year, archive) = (req.target.series(), req.target.year(), folder(&self.opts.out));
         let number = manifest.next_number(series, year);
         let corrects = previous.filter(|_| req.correction);
         let s = Settings { draft: false, date: Some(self.date.tuple()), corrects };
@@ -170,7 +172,7 @@ impl Publishing<'_> {
             file: file.clone(),
             sha256: sha256(&pdf),
             corrects,
-            jianbao: VERSION.into(),
+            jianbao: program(&self.opts.program),
             inputs: used,
         };
         manifest.entries.push(entry.clone());
@@ -219,10 +221,10 @@ impl Publishing<'_> {
             Target::Quarter(_) => &[summary::TEMPLATES, &[summary::NARRATIVE]].concat(),
         };
         for t in templates {
-            let f = inputs.template(t).ok_or_else(|| Error::Template { name: t.to_string(), msg: "模板文件不存在".into() })?;
-            add("template", &format!("templates/{}", f.rel), &f.sha256);
+            let f = engine.template_asset(t).ok_or_else(|| Error::Template { name: t.to_string(), msg: "模板文件不存在".into() })?;
+            add("template", &f.label(), &f.sha256);
         }
-        for (name, sha) in engine.role_font_hashes()? {
+        for (name, sha) in engine.fonts().role_font_hashes()? {
             add("font", &name, &sha);
         }
         used.sort();

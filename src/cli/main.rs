@@ -44,12 +44,12 @@ struct Common {
     /// 只处理这个月份，格式 YYYY-MM，例如 2018-03
     #[arg(long, global = true, value_name = "年-月")]
     period: Option<Period>,
-    /// 字体目录（默认 fonts）
-    #[arg(long, global = true, default_value = "fonts", hide_default_value = true, value_name = "目录")]
-    fonts: PathBuf,
-    /// 模板目录（默认 templates）
-    #[arg(long, global = true, default_value = "templates", hide_default_value = true, value_name = "目录")]
-    templates: PathBuf,
+    /// 另用这个目录中的字体，优先于数据目录中的 fonts/ 和内置字体
+    #[arg(long, global = true, value_name = "目录")]
+    fonts: Option<PathBuf>,
+    /// 另用这个目录中的模板：其中的文件代替数据目录中和内置的同名模板
+    #[arg(long, global = true, value_name = "目录")]
+    templates: Option<PathBuf>,
     /// 使用本机安装的字体（仿宋_GB2312、方正小标宋简体等，名称见 config.yaml），附带字体作为后备
     #[arg(long, global = true)]
     system_fonts: bool,
@@ -153,6 +153,7 @@ fn main() -> ExitCode {
         keep_typst: false,
         system_fonts: c.system_fonts,
         force: false,
+        program: jianbao::bundled::BUILD_ID.to_string(),
     };
     let result = match cli.command.unwrap_or(Command::Build { build: BuildArgs::default() }) {
         Command::Build { build } => run_build(&build.apply(opts)),
@@ -219,7 +220,7 @@ fn run_watch(opts: &Options) -> jianbao::error::Result<bool> {
     let mut started = Instant::now();
     let bar = progress::Bar::new();
     watch::watch(opts, watch::Timing::default(), &stop, &bar, &mut |event| match event {
-        Event::Ready => println!("正在监视 {} 和 {}，放入或修改报表后会自动重新生成。按 Ctrl+C 结束。", opts.data.display(), opts.templates.display()),
+        Event::Ready => println!("正在监视 {}，放入或修改报表、模板或字体后会自动重新生成。按 Ctrl+C 结束。", opts.data.display()),
         Event::Changed(files) => {
             started = Instant::now();
             println!("\n检测到变化：{}", files.join("、"));

@@ -37,6 +37,12 @@ pub fn built(b: &Built, took: Duration) {
     println!("文件　{documents}");
     println!("错误　{} 个", count(&b.diagnostics, Severity::Error));
     println!("警告　{} 个", count(&b.diagnostics, Severity::Warning));
+    if b.overrides.is_empty() {
+        println!("来源　模板和字体均为内置");
+    }
+    for o in &b.overrides {
+        println!("来源　{o}，其余内置");
+    }
     println!("用时　{:.2} 秒", took.as_secs_f64());
     println!("────────────────────────────");
 }

@@ -71,7 +71,7 @@ pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
         exits_unknown => &f.exits_unknown,
         behind => minijinja::Value::from(minijinja::value::Serde(&behind)),
     };
-    markup::render_template(engine.template(NARRATIVE)?, NARRATIVE, ctx)
+    markup::render_template(&engine.template(NARRATIVE)?, NARRATIVE, ctx)
 }
 
 /// Everything the Typst template shows, as display strings.

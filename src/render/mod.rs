@@ -2,6 +2,7 @@
 
 pub mod bulletin;
 pub mod coverage;
+pub mod fonts;
 mod filters;
 pub use crate::format;
 pub mod markup;
@@ -10,23 +11,20 @@ pub mod summary;
 pub mod world;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::path::Path;
 
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Dict, IntoValue, Smart};
 use typst::syntax::Source;
-use typst::text::{Font, FontInfo};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
-use typst_kit::fonts::{FontPath, FontSource, FontStore};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::config::{FontConfig, FontRoles};
+use crate::config::FontConfig;
 use crate::error::{Error, Result};
-use crate::inputs::{self, File};
+use crate::inputs::Asset;
+pub use fonts::{process_counts, FontUse, Fonts};
 use world::DocWorld;
 
 /// What every document of a build shares: the standard library, the fonts, the templates
@@ -36,13 +34,9 @@ pub struct Engine {
     /// The library for PDF/A: `sys.inputs.pdfa` is `"true"` (the templates then use RGB red,
     /// since typst cannot embed the CMYK profile PDF/A asks for with CMYK colours).
     archival: LazyHash<Library>,
-    fonts: FontStore,
-    /// The font files behind the store's slots, and how often each was parsed.
-    font_files: Vec<LoadedFont>,
-    roles: FontRoles,
-    /// Office fonts named in the configuration but not installed (with system fonts on).
-    missing_fonts: Vec<String>,
-    templates: BTreeMap<String, String>,
+    fonts: Fonts,
+    /// Every template by name (built in, or the office's own).
+    templates: BTreeMap<String, Asset>,
     /// The `.typ` templates, parsed once, with their bytes.
     parsed: BTreeMap<String, (Source, Bytes)>,
     /// `/fonts.json`: the font roles the templates read.
@@ -84,174 +78,55 @@ pub enum PdfKind {
     Archival,
 }
 
-/// A face the store can load: which file it comes from, and how often it was parsed.
-struct LoadedFont {
-    /// `fonts/FandolSong-Regular.otf` for a bundled font, the full path for an installed one.
-    name: String,
-    path: PathBuf,
-    sha256: Option<String>,
-    loads: Arc<AtomicUsize>,
-}
-
-/// A bundled face: its file's bytes (read once, shared by the faces of a collection), parsed
-/// on first use.
-struct Face {
-    data: Bytes,
-    index: u32,
-    loads: Arc<AtomicUsize>,
-}
-
-/// Engines created and font faces parsed in this process, for tests that prove sharing.
-static ENGINES: AtomicUsize = AtomicUsize::new(0);
-static FACES_PARSED: AtomicUsize = AtomicUsize::new(0);
-
-/// (engines created, font faces parsed) so far in this process.
-pub fn process_counts() -> (usize, usize) {
-    (ENGINES.load(Ordering::Relaxed), FACES_PARSED.load(Ordering::Relaxed))
-}
-
-impl FontSource for Face {
-    fn load(&self) -> Option<Font> {
-        FACES_PARSED.fetch_add(1, Ordering::Relaxed);
-        self.loads.fetch_add(1, Ordering::Relaxed);
-        Font::new(self.data.clone(), self.index)
-    }
-}
-
-/// An installed font file, read and parsed on first use, counting its loads.
-struct CountedFont {
-    path: FontPath,
-    loads: Arc<AtomicUsize>,
-}
-
-impl FontSource for CountedFont {
-    fn load(&self) -> Option<Font> {
-        FACES_PARSED.fetch_add(1, Ordering::Relaxed);
-        self.loads.fetch_add(1, Ordering::Relaxed);
-        self.path.load()
-    }
-}
-
-/// How an engine's fonts were used: for tests that prove the fonts are shared.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FontUse {
-    /// Font files known to the store.
-    pub files: usize,
-    /// Font faces parsed so far, over all documents.
-    pub parsed: usize,
-    /// The most times any one face was parsed (1 when they are shared).
-    pub most_parses_of_one: usize,
-}
-
 impl Engine {
-    /// Loads the bundled fonts of `fonts_dir` (lazily: files are parsed on first use) and the
-    /// templates, with the bundled font roles only: the reproducible default.
-    pub fn new(fonts_dir: &Path, templates_dir: &Path) -> Result<Engine> {
-        Engine::with_fonts(fonts_dir, templates_dir, &FontConfig::default(), false)
+    /// The built-in templates and fonts only: the reproducible default.
+    pub fn built_in() -> Result<Engine> {
+        Engine::with_template_dir(None)
     }
 
-    /// As `new`; with `system`, the installed fonts are added and the configured office
-    /// fonts come first in each role, the bundled ones after them as the fallback.
-    pub fn with_fonts(fonts_dir: &Path, templates_dir: &Path, config: &FontConfig, system: bool) -> Result<Engine> {
-        let fonts = inputs::read_dir("读取字体", fonts_dir)?;
-        let templates = inputs::read_dir("读取模板", templates_dir)?;
-        Engine::from_files(fonts_dir, &fonts, &templates, config, system)
+    /// The built-in fonts, and the built-in templates overridden by the files of `dir`.
+    pub fn with_template_dir(dir: Option<&Path>) -> Result<Engine> {
+        let inputs = crate::inputs::read_dir("读取模板", dir.unwrap_or(Path::new(".")))?;
+        let mut templates: BTreeMap<String, Asset> = crate::bundled::TEMPLATES.iter().map(|b| (b.name.to_string(), Asset::from_bundled(b))).collect();
+        for f in inputs.iter().filter(|_| dir.is_some()) {
+            templates.insert(f.rel.clone(), Asset::from_file(f, crate::inputs::Origin::Option));
+        }
+        let fonts = Fonts::new(&crate::bundled::FONTS.iter().map(Asset::from_bundled).collect::<Vec<_>>(), &FontConfig::default(), false)?;
+        Ok(Engine::new(fonts, templates))
     }
 
-    /// The engine over files already read: the bundled `fonts` (of `fonts_dir`) and the templates.
-    pub fn from_files(fonts_dir: &Path, fonts: &[File], templates: &[File], config: &FontConfig, system: bool) -> Result<Engine> {
-        ENGINES.fetch_add(1, Ordering::Relaxed);
-        let mut store = FontStore::new();
-        let mut font_files = Vec::new();
-        for file in fonts {
-            let data = Bytes::new(file.bytes.clone()); // shares the bytes read with the inputs
-            for (index, info) in (0..).map_while(|i| FontInfo::new(&file.bytes, i).map(|info| (i, info))) {
-                let loads = Arc::new(AtomicUsize::new(0));
-                let name = format!("fonts/{}", file.rel);
-                font_files.push(LoadedFont { name, path: file.path.clone(), sha256: Some(file.sha256.clone()), loads: loads.clone() });
-                store.push((Face { data: data.clone(), index, loads }, info));
-            }
-        }
-        if store.book().families().next().is_none() {
-            return Err(Error::NoFonts { path: fonts_dir.to_path_buf() });
-        }
-        if system {
-            for (path, info) in typst_kit::fonts::system() {
-                let loads = Arc::new(AtomicUsize::new(0));
-                let name = path.path.display().to_string();
-                font_files.push(LoadedFont { name, path: path.path.clone(), sha256: None, loads: loads.clone() });
-                store.push((CountedFont { path, loads }, info));
-            }
-        }
-        let available = |name: &str| store.book().contains_family(&name.to_lowercase());
-        let roles = FontRoles::new(config, system, available);
-        let mut missing_fonts: Vec<String> = if system { config.all().filter(|f| !available(f)).cloned().collect() } else { Vec::new() };
-        missing_fonts.dedup();
-        let templates: BTreeMap<String, String> =
-            templates.iter().map(|f| (f.rel.clone(), String::from_utf8_lossy(&f.bytes).into_owned())).collect();
+    /// The engine over fonts already loaded and the templates by name.
+    pub fn new(fonts: Fonts, templates: BTreeMap<String, Asset>) -> Engine {
         let parsed = templates
             .iter()
             .filter(|(n, _)| n.ends_with(".typ"))
-            .map(|(n, t)| (n.clone(), (Source::new(world::file_id(&format!("/{n}")), t.clone()), Bytes::from_string(t.clone()))))
+            .map(|(n, t)| {
+                let text = String::from_utf8_lossy(&t.bytes).into_owned();
+                (n.clone(), (Source::new(world::file_id(&format!("/{n}")), text), Bytes::new(t.bytes.clone())))
+            })
             .collect();
-        let roles_json = Bytes::new(serde_json::to_vec_pretty(&roles).expect("serialisable"));
+        let roles_json = Bytes::new(serde_json::to_vec_pretty(fonts.roles()).expect("serialisable"));
         let mut pdfa = Dict::new();
         pdfa.insert("pdfa".into(), "true".into_value());
         let archival = LazyHash::new(Library::builder().with_inputs(pdfa).build());
-        Ok(Engine { library: LazyHash::new(Library::default()), archival, fonts: store, font_files, roles, missing_fonts, templates, parsed, roles_json })
+        Engine { library: LazyHash::new(Library::default()), archival, fonts, templates, parsed, roles_json }
     }
 
-    /// Office fonts named in the configuration that this computer does not have.
-    pub fn missing_fonts(&self) -> &[String] {
-        &self.missing_fonts
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
     }
 
-    pub fn font_roles(&self) -> &FontRoles {
-        &self.roles
-    }
-
-    pub fn template(&self, name: &str) -> Result<&str> {
-        self.templates.get(name).map(String::as_str).ok_or_else(|| Error::Template {
+    /// A template's text.
+    pub fn template(&self, name: &str) -> Result<std::borrow::Cow<'_, str>> {
+        self.templates.get(name).map(|t| String::from_utf8_lossy(&t.bytes)).ok_or_else(|| Error::Template {
             name: name.to_string(),
             msg: "模板文件不存在".into(),
         })
     }
 
-    pub fn fonts(&self) -> &FontStore {
-        &self.fonts
-    }
-
-    /// How often the fonts were parsed so far.
-    pub fn font_use(&self) -> FontUse {
-        let counts: Vec<usize> = self.font_files.iter().map(|f| f.loads.load(Ordering::Relaxed)).collect();
-        FontUse { files: counts.len(), parsed: counts.iter().sum(), most_parses_of_one: counts.iter().copied().max().unwrap_or(0) }
-    }
-
-    /// The font files the document roles can be set in (every face of every role family), as
-    /// (name, SHA-256), sorted by name without repeats: the fonts that go into a document. A
-    /// bundled font's hash is the one computed when it was read; an installed one is read here.
-    pub fn role_font_hashes(&self) -> Result<Vec<(String, String)>> {
-        let book = self.fonts.book();
-        let families: Vec<String> = self.roles.all_families().map(|f| f.to_lowercase()).collect();
-        let mut files: Vec<&LoadedFont> = self
-            .font_files
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| book.info(*i).is_some_and(|info| families.contains(&info.family.to_lowercase())))
-            .map(|(_, f)| f)
-            .collect();
-        files.sort_by(|a, b| a.name.cmp(&b.name));
-        files.dedup_by(|a, b| a.name == b.name);
-        files
-            .into_iter()
-            .map(|f| {
-                let sha = match &f.sha256 {
-                    Some(s) => s.clone(),
-                    None => inputs::sha256(&std::fs::read(&f.path).map_err(|e| Error::io("读取字体", &f.path, e))?),
-                };
-                Ok((f.name.clone(), sha))
-            })
-            .collect()
+    /// The template of that name, with where it comes from.
+    pub fn template_asset(&self, name: &str) -> Option<&Asset> {
+        self.templates.get(name)
     }
 
     /// Every file a document's compilation sees: the templates it uses, the font roles and the
@@ -286,7 +161,7 @@ impl Engine {
         let (y, m, d) = doc.date;
         let today = Datetime::from_ymd(i32::from(y), m, d).expect("valid date");
         let library = if kind == PdfKind::Archival { &self.archival } else { &self.library };
-        let world = DocWorld::new(library, &self.fonts, &format!("/{}", doc.main), parsed, files, today);
+        let world = DocWorld::new(library, self.fonts.store(), &format!("/{}", doc.main), parsed, files, today);
         let result = typst::compile::<PagedDocument>(&world);
         let mut problems: Vec<&SourceDiagnostic> = result.warnings.iter().collect();
         match &result.output {

@@ -17,7 +17,7 @@ pub fn prepare(engine: &Engine, diags: &[Diagnostic], files_read: usize, periods
     // A character no font has (reported as E-GLYPH) is printed as its code point instead.
     let printable = |s: &str| -> String {
         s.chars()
-            .map(|c| match coverage::missing_in(book, engine.font_roles(), c) {
+            .map(|c| match coverage::missing_in(book, engine.fonts().roles(), c) {
                 Some(_) => format!("〔U+{:04X}〕", c as u32),
                 None => c.to_string(),
             })

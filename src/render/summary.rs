@@ -40,7 +40,7 @@ pub fn narrative(engine: &Engine, f: &QuarterFigures) -> Result<String> {
         f => Serde(f),
         behind => behind,
     };
-    markup::render_template(engine.template(NARRATIVE)?, NARRATIVE, ctx)
+    markup::render_template(&engine.template(NARRATIVE)?, NARRATIVE, ctx)
 }
 
 fn signed(v: Option<i64>) -> String {

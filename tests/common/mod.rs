@@ -49,23 +49,31 @@ impl TestData {
     }
 }
 
-/// The bundled data and templates copied into a fresh temporary project (fonts stay in the
-/// repository): the same inputs at another absolute path.
+/// The bundled data copied into a fresh temporary project: the same inputs at another
+/// absolute path, with the built-in templates and fonts.
 pub fn copy_project() -> (tempfile::TempDir, Options) {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["data", "templates"] {
-        for e in walkdir::WalkDir::new(repo().join(sub)) {
-            let e = e.unwrap();
-            let to = dir.path().join(sub).join(e.path().strip_prefix(repo().join(sub)).unwrap());
-            if e.file_type().is_dir() {
-                std::fs::create_dir_all(&to).unwrap();
-            } else {
-                std::fs::copy(e.path(), &to).unwrap();
-            }
+    for e in walkdir::WalkDir::new(repo().join("data")) {
+        let e = e.unwrap();
+        let to = dir.path().join("data").join(e.path().strip_prefix(repo().join("data")).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
         }
     }
-    let opts = Options { fonts: repo().join("fonts"), ..Options::in_dir(dir.path()) };
+    let opts = Options::in_dir(dir.path());
     (dir, opts)
+}
+
+/// Writes the office's own copy of a built-in template into the data folder, with `edit`
+/// applied to its text; returns its path.
+pub fn own_template(opts: &Options, name: &str, edit: impl FnOnce(&str) -> String) -> PathBuf {
+    let built_in = std::str::from_utf8(jianbao::bundled::template(name).unwrap().bytes).unwrap();
+    let path = opts.data.join("templates").join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, edit(built_in)).unwrap();
+    path
 }
 
 /// Every file under `dir` (hidden ones too), by relative path, sorted.

@@ -1,0 +1,169 @@
+//! The fonts of a run: one store for the whole build, faces parsed lazily and shared by every
+//! document; the family each role is set in; what `check` needs to find characters the fonts
+//! cannot print (no templates involved).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontInfo};
+use typst_kit::fonts::{FontPath, FontSource, FontStore};
+
+use crate::config::{FontConfig, FontRoles};
+use crate::error::{Error, Result};
+use crate::inputs::{self, Asset};
+
+/// A face the store can load: which font it comes from, and how often it was parsed.
+struct LoadedFont {
+    /// `内置/FandolSong-Regular.otf`, the office's font file, or an installed font's path.
+    name: String,
+    path: Option<std::path::PathBuf>,
+    sha256: Option<String>,
+    loads: Arc<AtomicUsize>,
+}
+
+/// A face of a font file already in memory (read once or built in, shared by the faces of a
+/// collection), parsed on first use.
+struct Face {
+    data: Bytes,
+    index: u32,
+    loads: Arc<AtomicUsize>,
+}
+
+/// Font stores created and font faces parsed in this process, for tests that prove sharing.
+static STORES: AtomicUsize = AtomicUsize::new(0);
+static FACES_PARSED: AtomicUsize = AtomicUsize::new(0);
+
+/// (font stores created, font faces parsed) so far in this process.
+pub fn process_counts() -> (usize, usize) {
+    (STORES.load(Ordering::Relaxed), FACES_PARSED.load(Ordering::Relaxed))
+}
+
+impl FontSource for Face {
+    fn load(&self) -> Option<Font> {
+        FACES_PARSED.fetch_add(1, Ordering::Relaxed);
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        Font::new(self.data.clone(), self.index)
+    }
+}
+
+/// An installed font file, read and parsed on first use, counting its loads.
+struct CountedFont {
+    path: FontPath,
+    loads: Arc<AtomicUsize>,
+}
+
+impl FontSource for CountedFont {
+    fn load(&self) -> Option<Font> {
+        FACES_PARSED.fetch_add(1, Ordering::Relaxed);
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        self.path.load()
+    }
+}
+
+/// How the fonts were used: for tests that prove the fonts are shared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontUse {
+    /// Font faces known to the store.
+    pub files: usize,
+    /// Font faces parsed so far, over all documents.
+    pub parsed: usize,
+    /// The most times any one face was parsed (1 when they are shared).
+    pub most_parses_of_one: usize,
+}
+
+/// The fonts of a run and the families each role is set in.
+pub struct Fonts {
+    store: FontStore,
+    /// The font behind each of the store's slots, and how often it was parsed.
+    files: Vec<LoadedFont>,
+    roles: FontRoles,
+    /// Office fonts named in the configuration but not installed (with system fonts on).
+    missing: Vec<String>,
+}
+
+impl Fonts {
+    /// `fonts` in search order (the office's, then the built-in ones); with `system`, the
+    /// installed fonts too, and the configured office fonts come first in each role, the
+    /// bundled ones after them as the fallback.
+    pub fn new(fonts: &[Asset], config: &FontConfig, system: bool) -> Result<Fonts> {
+        STORES.fetch_add(1, Ordering::Relaxed);
+        let mut store = FontStore::new();
+        let mut files = Vec::new();
+        for font in fonts {
+            let data = Bytes::new(font.bytes.clone()); // shares the bytes, never copies them
+            for (index, info) in (0..).map_while(|i| FontInfo::new(&font.bytes, i).map(|info| (i, info))) {
+                let loads = Arc::new(AtomicUsize::new(0));
+                files.push(LoadedFont { name: font.label(), path: font.path.clone(), sha256: Some(font.sha256.clone()), loads: loads.clone() });
+                store.push((Face { data: data.clone(), index, loads }, info));
+            }
+        }
+        if system {
+            for (path, info) in typst_kit::fonts::system() {
+                let loads = Arc::new(AtomicUsize::new(0));
+                let name = path.path.display().to_string();
+                files.push(LoadedFont { name, path: Some(path.path.clone()), sha256: None, loads: loads.clone() });
+                store.push((CountedFont { path, loads }, info));
+            }
+        }
+        if store.book().families().next().is_none() {
+            return Err(Error::NoFonts);
+        }
+        let available = |name: &str| store.book().contains_family(&name.to_lowercase());
+        let roles = FontRoles::new(config, system, available);
+        let mut missing: Vec<String> = if system { config.all().filter(|f| !available(f)).cloned().collect() } else { Vec::new() };
+        missing.dedup();
+        Ok(Fonts { store, files, roles, missing })
+    }
+
+    pub fn store(&self) -> &FontStore {
+        &self.store
+    }
+
+    pub fn book(&self) -> &typst::text::FontBook {
+        self.store.book()
+    }
+
+    pub fn roles(&self) -> &FontRoles {
+        &self.roles
+    }
+
+    /// Office fonts named in the configuration that this computer does not have.
+    pub fn missing(&self) -> &[String] {
+        &self.missing
+    }
+
+    /// How often the fonts were parsed so far.
+    pub fn font_use(&self) -> FontUse {
+        let counts: Vec<usize> = self.files.iter().map(|f| f.loads.load(Ordering::Relaxed)).collect();
+        FontUse { files: counts.len(), parsed: counts.iter().sum(), most_parses_of_one: counts.iter().copied().max().unwrap_or(0) }
+    }
+
+    /// The font files the document roles can be set in (every face of every role family), as
+    /// (name, SHA-256), sorted by name without repeats: the fonts that go into a document. A
+    /// built-in or office font's hash is known already; an installed one is read here.
+    pub fn role_font_hashes(&self) -> Result<Vec<(String, String)>> {
+        let book = self.store.book();
+        let families: Vec<String> = self.roles.all_families().map(|f| f.to_lowercase()).collect();
+        let mut files: Vec<&LoadedFont> = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| book.info(*i).is_some_and(|info| families.contains(&info.family.to_lowercase())))
+            .map(|(_, f)| f)
+            .collect();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        files.dedup_by(|a, b| a.name == b.name);
+        files
+            .into_iter()
+            .map(|f| {
+                let sha = match (&f.sha256, &f.path) {
+                    (Some(s), _) => s.clone(),
+                    (None, Some(path)) => inputs::sha256(&std::fs::read(path).map_err(|e| Error::io("读取字体", path, e))?),
+                    (None, None) => unreachable!("a font without bytes or a path"),
+                };
+                Ok((f.name.clone(), sha))
+            })
+            .collect()
+    }
+}
