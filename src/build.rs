@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::archive::manifest::Manifest;
+use crate::archive::numbering::Numbering;
 use crate::cache::{Cache, Entry};
 use crate::diag::{has_errors, Diagnostic};
 use crate::documents::{self, Document};
@@ -33,8 +35,8 @@ pub struct Built {
     pub fonts: Option<FontUse>,
     /// The templates and fonts that are not the built-in ones, and where they come from.
     pub overrides: Vec<String>,
-    /// Data errors stopped the bulletins (not a draft).
-    pub stopped: bool,
+    /// Documents not made because a workbook that feeds them has errors (not a draft).
+    pub held: Vec<String>,
 }
 
 impl Built {
@@ -85,19 +87,16 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         return Ok(up_to_date(cache, opts, inputs.overrides()));
     }
     let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
-    let engine = engine(opts, &inputs)?;
-    let checked = check_with(&inputs, engine.fonts())?;
-    let docs = documents::all(&engine, &checked, opts.period, opts.draft)?;
-    let keyed = keyed(&engine, docs, opts)?;
+    let Planned { engine, checked, made } = plan_documents(opts, &inputs)?;
+    let keyed = keyed(&engine, made.documents, opts)?;
     let (batch, rendered) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
-    let stopped = checked.has_errors() && !opts.draft;
-    if opts.period.is_none() && !stopped {
-        mark_stale(&mut cache, &keyed, opts);
+    if opts.period.is_none() {
+        mark_stale(&mut cache, &keyed, &made.held, opts);
     }
     cache.stale.retain(|id| !keyed.iter().any(|(d, _)| d.id == *id));
     cache.inputs = if system_fonts { String::new() } else { key };
     cache.files_read = checked.files_read;
-    cache.stopped = stopped;
+    cache.held = made.held;
     cache.diagnostics = checked.diagnostics;
     let staged = batch.stage()?;
     Cache::remove(&opts.out)?;
@@ -116,8 +115,33 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         stale: cache.stale,
         fonts: Some(engine.fonts().font_use()),
         overrides: inputs.overrides(),
-        stopped,
+        held: cache.held,
     })
+}
+
+/// What a build makes, before typesetting: its engine, the checked data and the documents.
+pub struct Planned {
+    pub engine: render::Engine,
+    pub checked: crate::Checked,
+    pub made: documents::Made,
+}
+
+/// The documents a build with these inputs makes (numbered from the archive), ready to typeset.
+pub fn plan_documents(opts: &Options, inputs: &Inputs) -> Result<Planned> {
+    let engine = engine(opts, inputs)?;
+    let checked = check_with(inputs, engine.fonts())?;
+    let numbering = numbering(inputs, &checked)?;
+    let made = documents::all(&engine, &checked, opts.period, opts.draft, &numbering)?;
+    Ok(Planned { engine, checked, made })
+}
+
+/// The numbers the documents show, from the archive's manifest.
+fn numbering(inputs: &Inputs, checked: &crate::Checked) -> Result<Numbering> {
+    let manifest = match &inputs.manifest {
+        Some(f) => Manifest::parse(&f.bytes, &f.path)?,
+        None => Manifest::default(),
+    };
+    Ok(Numbering::new(&manifest, checked, inputs))
 }
 
 /// Each document with the key of everything that makes its outputs.
@@ -175,7 +199,7 @@ fn render_all(engine: &render::Engine, todo: &[&(Document, String)], progress: &
 fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>) -> Built {
     cache.stale.retain(|id| opts.out.join(format!("{id}.pdf")).exists());
     Built {
-        stopped: cache.stopped,
+        held: cache.held,
         documents: cache.documents.len(),
         diagnostics: cache.diagnostics,
         files_read: cache.files_read,
@@ -237,10 +261,11 @@ fn stage(engine: &render::Engine, doc: &Document, pdf: Vec<u8>, opts: &Options, 
     Ok(outputs)
 }
 
-/// Documents of earlier builds that this full build did not make: their data was removed.
-/// Their files stay (an office deletes its own documents); they are reported while they exist.
-fn mark_stale(cache: &mut Cache, keyed: &[(Document, String)], opts: &Options) {
-    let current: BTreeSet<&str> = keyed.iter().map(|(d, _)| d.id.as_str()).collect();
+/// Documents of earlier builds that this full build did not make (and did not hold back):
+/// their data was removed. Their files stay (an office deletes its own documents); they are
+/// reported while they exist.
+fn mark_stale(cache: &mut Cache, keyed: &[(Document, String)], held: &[String], opts: &Options) {
+    let current: BTreeSet<&str> = keyed.iter().map(|(d, _)| d.id.as_str()).chain(held.iter().map(String::as_str)).collect();
     let gone: Vec<String> = cache.documents.keys().filter(|id| !current.contains(id.as_str())).cloned().collect();
     for id in gone {
         if let Some(entry) = cache.documents.remove(&id) {

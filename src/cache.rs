@@ -11,7 +11,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::output;
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Cache {
@@ -20,8 +20,8 @@ pub struct Cache {
     pub inputs: String,
     pub files_read: usize,
     pub diagnostics: Vec<Diagnostic>,
-    /// Data errors stopped the bulletins.
-    pub stopped: bool,
+    /// Documents held back by errors in the workbooks that feed them.
+    pub held: Vec<String>,
     /// Documents by id (`2018-03/工作简报`).
     pub documents: BTreeMap<String, Entry>,
     /// Documents of earlier builds whose data is no longer there (kept, reported).

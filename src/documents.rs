@@ -1,6 +1,7 @@
 //! The documents a build makes from checked data: the validation report, one bulletin per
-//! month (第N期 by month within the year) and one summary per quarter. Each comes with its
-//! figures (JSON) and its Typst sources, ready to typeset; nothing here touches the disk.
+//! month and one summary per quarter, each numbered in its series (see `archive::numbering`).
+//! Each comes with its figures (JSON) and its Typst sources, ready to typeset; nothing here
+//! touches the disk. A file's name says what it is and its period: `2018-03/工作简报-2018年3月`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +10,8 @@ use serde_json::json;
 use crate::aggregate::{self, quarter::Quarter};
 use crate::error::Result;
 use crate::period::Period;
-use crate::render::{self, bulletin, Engine, Prepared};
+use crate::archive::numbering::Numbering;
+use crate::render::{self, bulletin, Engine, Meta, Prepared};
 use crate::submission::Report;
 use crate::{report, Checked};
 
@@ -25,34 +27,51 @@ pub struct Document {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
-/// How documents are made: draft or official, and for a correction, what they correct.
+/// How a numbered document is made: its number in its series (第N期), its 签发日期 (else the
+/// period's last day), and whether it is a draft, a preview not yet signed (待签发) or a
+/// correction of an earlier number.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Settings {
     pub draft: bool,
-    /// Override the document date (a publication date), else the period's last day.
+    pub number: u32,
     pub date: Option<(u16, u8, u8)>,
+    pub pending: bool,
     pub corrects: Option<u32>,
+}
+
+impl Settings {
+    fn meta(&self, last_day: Period) -> Meta {
+        let date = self.date.unwrap_or((last_day.year, last_day.month, last_day.last_day()));
+        Meta { number: self.number, date, draft: self.draft, pending: self.pending, corrects: self.corrects }
+    }
+}
+
+/// The series of numbered documents, each numbered within its year.
+pub const BULLETINS: &str = "工作简报";
+pub const SUMMARIES: &str = "季度汇总";
+
+/// `2018-03/工作简报-2018年3月`
+pub fn bulletin_id(p: Period) -> String {
+    format!("{p}/{BULLETINS}-{}", p.chinese())
+}
+
+/// `2018-Q2/季度汇总-2018年第二季度`
+pub fn summary_id(q: Quarter) -> String {
+    format!("{q}/{SUMMARIES}-{}", q.chinese())
 }
 
 /// The validation report, as PDF and text.
 pub fn validation_report(engine: &Engine, c: &Checked) -> Document {
     let span = c.reports.iter().map(|r| r.period).min().zip(c.reports.iter().map(|r| r.period).max());
-    let prepared = render::report::prepare(engine, &c.diagnostics, c.files_read, span);
+    let prepared = render::report::prepare(engine, &c.diagnostics, c.files_read, span, &c.config.office);
     let text = report::text(&c.diagnostics, c.files_read).into_bytes();
     Document { id: "数据校验报告".into(), title: "数据校验报告".into(), prepared, files: vec![("数据校验报告.txt".into(), text)] }
 }
 
-/// The months with reports, each with its bulletin number within the year (第N期).
-pub fn months(reports: &[Report]) -> Vec<(Period, u32)> {
+/// The months with reports.
+pub fn months(reports: &[Report]) -> Vec<Period> {
     let all: BTreeSet<Period> = reports.iter().map(|r| r.period).collect();
-    let mut numbered = Vec::new();
-    let mut count: BTreeMap<u16, u32> = BTreeMap::new();
-    for p in all {
-        let n = count.entry(p.year).or_default();
-        *n += 1;
-        numbered.push((p, *n));
-    }
-    numbered
+    all.into_iter().collect()
 }
 
 /// The quarters with reports, each with its last month that has a report.
@@ -65,40 +84,45 @@ pub fn quarters(reports: &[Report]) -> Vec<(Quarter, Period)> {
     out.into_iter().collect()
 }
 
-/// The bulletin of `period`, numbered `issue`.
-pub fn bulletin(engine: &Engine, c: &Checked, period: Period, issue: u32, s: Settings) -> Result<Document> {
+/// The bulletin of `period`.
+pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Result<Document> {
     let figures = aggregate::month(&c.plan, &c.reports, period, &unverified(c, s));
-    let date = s.date.unwrap_or((period.year, period.month, period.last_day()));
-    let meta = bulletin::Meta { issue, date, draft: s.draft, corrects: s.corrects };
+    let meta = s.meta(period);
     let prepared = bulletin::prepare(engine, &c.config, &figures, &meta)?;
+    let title = bulletin::title(&figures);
     let data = json!({
-        "document": "工作简报",
-        "title": meta.title(&figures),
-        "issue": issue,
-        "date": render::format::date(date.0, date.1, date.2),
+        "document": BULLETINS,
+        "title": title,
+        "issue": meta.number,
+        "pending": meta.pending,
+        "date": meta.date_cn(),
         "draft": s.draft,
         "corrects": s.corrects,
         "figures": figures,
     });
-    let mut doc = with_json(format!("{period}/工作简报"), meta.title(&figures), prepared, &data);
-    doc.files.push((format!("{period}/汇总表.xlsx"), crate::excel::month(&figures)?));
+    let id = bulletin_id(period);
+    let mut doc = with_json(id, title, prepared, &data);
+    doc.files.push((format!("{period}/汇总表-{}.xlsx", period.chinese()), crate::excel::month(&figures)?));
     Ok(doc)
 }
 
 /// The summary of quarter `q`, with figures up to `as_of`.
 pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Settings) -> Result<Document> {
     let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics, &unverified(c, s));
-    let date = s.date.unwrap_or((as_of.year, as_of.month, as_of.last_day()));
-    let prepared = render::summary::prepare(engine, &c.config, &figures, date, s.draft, s.corrects)?;
+    let meta = s.meta(as_of);
+    let prepared = render::summary::prepare(engine, &c.config, &figures, &meta)?;
+    let title = render::summary::title(&figures);
     let data = json!({
-        "document": "季度汇总",
-        "title": render::summary::title(&figures),
-        "date": render::format::date(date.0, date.1, date.2),
+        "document": SUMMARIES,
+        "title": title,
+        "issue": meta.number,
+        "pending": meta.pending,
+        "date": meta.date_cn(),
         "draft": s.draft,
         "corrects": s.corrects,
         "figures": figures,
     });
-    Ok(with_json(format!("{q}/季度汇总"), render::summary::title(&figures), prepared, &data))
+    Ok(with_json(summary_id(q), title, prepared, &data))
 }
 
 /// Files whose townships are 数据待核: in a draft, those with errors (an official build has none).
@@ -115,25 +139,34 @@ fn with_json(id: String, title: String, prepared: Prepared, data: &serde_json::V
     Document { files: vec![(format!("{id}.json"), json)], id, title, prepared }
 }
 
-/// Every document of a build: the report, then (unless the data has errors and this is not a
-/// draft) the bulletins and summaries, of one month (and the summary standing at it) or of all.
-pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool) -> Result<Vec<Document>> {
-    let mut docs = vec![validation_report(engine, c)];
-    if c.has_errors() && !draft {
-        return Ok(docs);
-    }
-    let s = Settings { draft, ..Settings::default() };
-    for (period, issue) in months(&c.reports) {
-        if only.is_none_or(|o| o == period) {
-            docs.push(bulletin(engine, c, period, issue, s)?);
+/// The documents of a build, and those held back by errors in the workbooks that feed them.
+pub struct Made {
+    pub documents: Vec<Document>,
+    /// Ids of the documents not made (`2019-02/工作简报-2019年2月`).
+    pub held: Vec<String>,
+}
+
+/// Every document of a build: the report, then the bulletins and summaries, of one month (and
+/// the summary standing at it) or of all, numbered as `numbering` says. Without `draft`, a
+/// document fed by a workbook with errors is held back (see `Checked::blocked`).
+pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numbering: &Numbering) -> Result<Made> {
+    let mut made = Made { documents: vec![validation_report(engine, c)], held: Vec::new() };
+    let settings = |series: &str, period: &str| Settings { draft, ..numbering.settings(series, period) };
+    for period in months(&c.reports).into_iter().filter(|p| only.is_none_or(|o| o == *p)) {
+        if !draft && c.blocked(period) {
+            made.held.push(bulletin_id(period));
+        } else {
+            made.documents.push(bulletin(engine, c, period, settings(BULLETINS, &period.to_string()))?);
         }
     }
     // With one period, its quarter's summary only if the quarter stands at that month: the
     // summary is the same document whichever command makes it.
-    for (q, as_of) in quarters(&c.reports) {
-        if only.is_none_or(|p| p == as_of) {
-            docs.push(summary(engine, c, q, as_of, s)?);
+    for (q, as_of) in quarters(&c.reports).into_iter().filter(|(_, as_of)| only.is_none_or(|p| p == *as_of)) {
+        if !draft && c.blocked(as_of) {
+            made.held.push(summary_id(q));
+        } else {
+            made.documents.push(summary(engine, c, q, as_of, settings(SUMMARIES, &q.to_string()))?);
         }
     }
-    Ok(docs)
+    Ok(made)
 }

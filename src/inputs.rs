@@ -117,6 +117,9 @@ pub struct Inputs {
     /// Templates and fonts read from folders: the data folder's, then the options'.
     pub templates: Vec<(Origin, File)>,
     pub fonts: Vec<(Origin, File)>,
+    /// The archive's manifest (`out/archive/manifest.json`), if anything was published: the
+    /// numbers the previews show come from it.
+    pub manifest: Option<File>,
 }
 
 /// SHA-256 of `bytes` as lowercase hex.
@@ -178,12 +181,7 @@ impl Inputs {
     /// Reads every input of a run with data in `data`, outputs in `out`, and template and font
     /// folders given as options.
     pub fn read(data: &Path, out: &Path, templates: Option<&Path>, fonts: Option<&Path>) -> Result<Inputs> {
-        let config_path = data.join("config.yaml");
-        let config = match std::fs::metadata(&config_path) {
-            Ok(_) => Some(read_one("读取配置文件", "config.yaml".into(), config_path)?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io("读取配置文件", &config_path, e)),
-        };
+        let config = read_if_there("读取配置文件", "config.yaml", data.join("config.yaml"))?;
         let settings = config.as_ref().map_or(Ok(Config::default()), |f| Config::parse(&f.bytes, &f.path))?;
         let folders = Folders::of(data, &settings, templates, fonts);
         let skip: Vec<&Path> = folders.all().collect();
@@ -201,6 +199,7 @@ impl Inputs {
             skipped,
             templates: templates?,
             fonts: fonts?,
+            manifest: read_if_there("读取归档清单", "archive/manifest.json", out.join("archive").join("manifest.json"))?,
         })
     }
 
@@ -249,7 +248,8 @@ impl Inputs {
         fn layered(files: &[(Origin, File)]) -> Vec<(String, &File)> {
             files.iter().map(|(o, f)| (format!("{o:?}/{}", f.rel), f)).collect()
         }
-        let groups: [(&str, Vec<(String, &File)>); 5] = [
+        let groups: [(&str, Vec<(String, &File)>); 6] = [
+            ("manifest", plain(self.manifest.iter().collect())),
             ("plan", plain(vec![&self.plan])),
             ("config", plain(self.config.iter().collect())),
             ("workbook", plain(self.workbooks.iter().collect())),
@@ -268,6 +268,15 @@ impl Inputs {
 pub fn is_font(name: &str) -> bool {
     let ext = name.rsplit('.').next().unwrap_or_default().to_lowercase();
     ["otf", "ttf", "ttc", "otc"].contains(&ext.as_str())
+}
+
+/// The file at `path`, or none if there is no such file.
+fn read_if_there(doing: &'static str, rel: &str, path: PathBuf) -> Result<Option<File>> {
+    match std::fs::metadata(&path) {
+        Ok(_) => Ok(Some(read_one(doing, rel.into(), path)?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(doing, &path, e)),
+    }
 }
 
 fn read_one(doing: &'static str, rel: String, path: PathBuf) -> Result<File> {

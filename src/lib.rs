@@ -35,7 +35,7 @@ pub mod watch;
 pub mod forms;
 pub mod init;
 #[cfg(feature = "render")]
-pub use build::{build, build_with, Built, Progress, Quiet};
+pub use build::{build, build_with, plan_documents, Built, Planned, Progress, Quiet};
 
 use std::path::{Path, PathBuf};
 
@@ -45,7 +45,7 @@ use error::Result;
 use inputs::Inputs;
 use period::Period;
 use plan::Plan;
-use submission::Report;
+use submission::{Identity, Report};
 
 /// Checked options for a run; the command line is turned into this.
 #[derive(Debug, Clone)]
@@ -95,6 +95,8 @@ pub struct Checked {
     pub plan: Plan,
     pub config: Config,
     pub reports: Vec<Report>,
+    /// Every workbook read, with the township and month it says it is for (readable or not).
+    pub files: Vec<Identity>,
     pub diagnostics: Vec<Diagnostic>,
     pub files_read: usize,
 }
@@ -107,6 +109,32 @@ impl Checked {
     /// Files with at least one error: their townships are 数据待核 in a draft.
     pub fn files_with_errors(&self) -> std::collections::BTreeSet<String> {
         self.diagnostics.iter().filter(|d| d.severity == diag::Severity::Error).map(|d| d.file.clone()).collect()
+    }
+
+    /// Whether an error stops the documents of `period` (built without `--draft`, published):
+    /// an error in a workbook that feeds it (`aggregate::feeding`), in one that could not be
+    /// read and may be for it, or in the plan.
+    pub fn blocked(&self, period: Period) -> bool {
+        let errors = self.files_with_errors();
+        if errors.is_empty() {
+            return false;
+        }
+        let feeding: std::collections::BTreeSet<&str> = aggregate::feeding(&self.reports, period).iter().map(|r| r.file.as_str()).collect();
+        errors.iter().any(|file| {
+            let Some(id) = self.files.iter().find(|i| i.file == *file) else { return true };
+            if self.reports.iter().any(|r| r.file == *file) {
+                return feeding.contains(file.as_str());
+            }
+            match id.period {
+                None => true,
+                Some(p) if p.year == period.year => p <= period,
+                // An earlier year's file counts if it may be its township's last of that year.
+                Some(p) if p.year < period.year => !self.reports.iter().any(|r| {
+                    id.township.as_deref().is_some_and(|t| t == r.township) && r.period.year == p.year && r.period > p
+                }),
+                Some(_) => false,
+            }
+        })
     }
 }
 
@@ -155,6 +183,7 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     diagnostics.extend(inputs.skipped.iter().cloned());
     let loaded = load::parse_all(&inputs.workbooks, &plan);
     diagnostics.extend(loaded.diagnostics);
+    let files = loaded.files;
     let mut reports = loaded.reports;
     diagnostics.extend(validate::validate(&plan, &mut reports));
     #[cfg(feature = "render")]
@@ -167,5 +196,5 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     }
     diagnostics.sort();
     diagnostics.dedup();
-    Ok(Checked { plan, config, reports, diagnostics, files_read: loaded.files_read })
+    Ok(Checked { plan, config, reports, files, diagnostics, files_read: loaded.files_read })
 }

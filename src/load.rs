@@ -9,7 +9,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::inputs::File;
 use crate::plan::Plan;
-use crate::submission::{self, Report};
+use crate::submission::{self, Identity, Report};
 
 const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
 /// The data folder's own files, which are not submissions.
@@ -27,6 +27,8 @@ pub struct Found {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub reports: Vec<Report>,
+    /// Every workbook read, with what it says about itself (readable or not), in path order.
+    pub files: Vec<Identity>,
     pub diagnostics: Vec<Diagnostic>,
     pub files_read: usize,
 }
@@ -81,9 +83,10 @@ pub fn relative(data: &Path, path: &Path) -> String {
 pub fn parse_all(files: &[File], plan: &Plan) -> Loaded {
     let parsed: Vec<_> = files.par_iter().map(|f| submission::read(&f.bytes, &f.rel, plan)).collect();
     let mut loaded = Loaded { files_read: files.len(), ..Loaded::default() };
-    for (report, diags) in parsed {
-        loaded.reports.extend(report);
-        loaded.diagnostics.extend(diags);
+    for read in parsed {
+        loaded.reports.extend(read.report);
+        loaded.files.push(read.identity);
+        loaded.diagnostics.extend(read.diagnostics);
     }
     loaded
 }

@@ -99,7 +99,7 @@ fn bulletin_marks_carried_and_missing_townships() {
     let mut opts = d.options();
     opts.period = "2018-03".parse().ok();
     jianbao::build(&opts).unwrap();
-    let text = common::pdf_text(&d.out().join("2018-03/工作简报.pdf"));
+    let text = common::pdf_text(&d.out().join("2018-03/工作简报-2018年3月.pdf"));
     assert!(text.contains("段村乡沿用2月数据"), "{text}");
     assert!(text.contains("坡头乡未报送"), "{text}");
     assert!(text.contains("全县合计94035145"), "{text}");

@@ -108,7 +108,7 @@ fn sample_bulletins_and_summaries_show_independently_computed_figures() {
         *n += 1;
         let c = county(&sample, year, month);
         let (target, villages) = targets[&year];
-        let pdf = pdf_text(&out.path().join(format!("{year}-{month:02}/工作简报.pdf")));
+        let pdf = pdf_text(&out.path().join(format!("{year}-{month:02}/工作简报-{year}年{month}月.pdf")));
         let at = format!("{year}-{month:02}");
         for expected in [
             format!("第{n}期"),
@@ -133,9 +133,9 @@ fn sample_bulletins_and_summaries_show_independently_computed_figures() {
         }
     }
     // Quarters: the county year to date at the quarter's end less at the previous quarter's end.
-    for (q, end, previous) in [("2018-Q1", (2018, 3), None), ("2018-Q4", (2018, 12), Some((2018, 9))), ("2019-Q1", (2019, 3), None)] {
+    for (q, end, previous) in [("2018-Q1/季度汇总-2018年第一季度", (2018, 3), None), ("2018-Q4/季度汇总-2018年第四季度", (2018, 12), Some((2018, 9))), ("2019-Q1/季度汇总-2019年第一季度", (2019, 3), None)] {
         let amount = county(&sample, end.0, end.1).ytd - previous.map_or(0, |(y, m)| county(&sample, y, m).ytd);
-        let pdf = pdf_text(&out.path().join(format!("{q}/季度汇总.pdf")));
+        let pdf = pdf_text(&out.path().join(format!("{q}.pdf")));
         assert!(pdf.contains(&format!("全县脱贫{amount}人")), "{q}: {amount}");
         assert!(pdf.contains(&format!("全县合计{amount}")), "{q}: total row");
     }
@@ -146,7 +146,7 @@ fn bulletins_are_a4_with_embedded_fonts_and_no_missing_glyphs() {
     let out = tempfile::tempdir().unwrap();
     let opts = Options { out: out.path().to_path_buf(), period: "2018-03".parse().ok(), ..Options::in_dir(&repo()) };
     jianbao::build(&opts).unwrap();
-    let doc = lopdf::Document::load(out.path().join("2018-03/工作简报.pdf")).unwrap();
+    let doc = lopdf::Document::load(out.path().join("2018-03/工作简报-2018年3月.pdf")).unwrap();
     let pages = doc.get_pages();
     assert!(pages.len() >= 3, "{} pages", pages.len());
     for (_, id) in pages {
@@ -164,7 +164,7 @@ fn bulletins_are_a4_with_embedded_fonts_and_no_missing_glyphs() {
         }
     }
     assert!(embedded >= 3, "{embedded} embedded fonts");
-    let text = pdf_text(&out.path().join("2018-03/工作简报.pdf"));
+    let text = pdf_text(&out.path().join("2018-03/工作简报-2018年3月.pdf"));
     // A glyph missing from a font would be lost from the text layer.
     for word in ["脱贫攻坚工作简报", "渑池县脱贫攻坚领导小组办公室", "苜蓿村", "红花窝村", "—1—"] {
         assert!(text.contains(word), "{word}");
@@ -177,9 +177,9 @@ fn summaries_list_every_heavy_village_indicator_and_problem() {
     let opts = Options { out: out.path().to_path_buf(), ..Options::in_dir(&repo()) };
     jianbao::build(&opts).unwrap();
     let plan = jianbao::plan::Plan::load(&repo().join("data/plan.yaml")).unwrap();
-    for q in ["2018-Q2", "2019-Q1"] {
-        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join(format!("{q}/季度汇总.json"))).unwrap()).unwrap();
-        let text = pdf_text(&out.path().join(format!("{q}/季度汇总.pdf")));
+    for q in ["2018-Q2/季度汇总-2018年第二季度", "2019-Q1/季度汇总-2019年第一季度"] {
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join(format!("{q}.json"))).unwrap()).unwrap();
+        let text = pdf_text(&out.path().join(format!("{q}.pdf")));
         for (_, v) in plan.heavy_villages_ordered() {
             assert!(text.contains(v), "{q}: {v}");
         }

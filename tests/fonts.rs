@@ -24,10 +24,10 @@ fn default_build_uses_only_bundled_fonts() {
     let out = tempfile::tempdir().unwrap();
     let opts = jianbao::Options { out: out.path().to_path_buf(), period: "2018-01".parse().ok(), keep_typst: true, ..jianbao::Options::in_dir(&repo()) };
     jianbao::build(&opts).unwrap();
-    let names = font_names(&out.path().join("2018-01/工作简报.pdf"));
+    let names = font_names(&out.path().join("2018-01/工作简报-2018年1月.pdf"));
     assert!(!names.is_empty());
     assert!(names.iter().all(|n| n.contains("Fandol")), "{names:?}");
-    let roles: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("2018-01/工作简报.typst/fonts.json")).unwrap()).unwrap();
+    let roles: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("2018-01/工作简报-2018年1月.typst/fonts.json")).unwrap()).unwrap();
     assert_eq!(roles["fang"], serde_json::json!(["FandolFang R"]));
 }
 
@@ -42,14 +42,14 @@ fn system_fonts_put_office_fonts_first_and_keep_the_bundled_fallback() {
     opts.keep_typst = true;
     let built = jianbao::build(&opts).unwrap();
     assert!(!built.has_errors(), "{:#?}", built.diagnostics);
-    let roles: serde_json::Value = serde_json::from_slice(&std::fs::read(d.out().join("2018-01/工作简报.typst/fonts.json")).unwrap()).unwrap();
+    let roles: serde_json::Value = serde_json::from_slice(&std::fs::read(d.out().join("2018-01/工作简报-2018年1月.typst/fonts.json")).unwrap()).unwrap();
     // Office fonts this machine lacks are left out with a note; the bundled ones set the text.
     assert_eq!(roles["fang"], serde_json::json!(["FandolFang R"]));
     let notes: Vec<&str> = built.diagnostics.iter().filter(|d| d.code == "N-FONT").map(|d| d.message.as_str()).collect();
     assert!(notes.iter().any(|m| m.contains("不存在的仿宋字体")), "{notes:?}");
-    let text = common::pdf_text(&d.out().join("2018-01/工作简报.pdf"));
+    let text = common::pdf_text(&d.out().join("2018-01/工作简报-2018年1月.pdf"));
     assert!(text.contains("全县2018年1月脱贫攻坚工作进展情况"));
-    let names = font_names(&d.out().join("2018-01/工作简报.pdf"));
+    let names = font_names(&d.out().join("2018-01/工作简报-2018年1月.pdf"));
     assert!(names.iter().any(|n| n.contains("FandolFang")), "{names:?}");
     // Where an installed font is named (DejaVu Sans, on most Linux machines), it comes first:
     // the tables' digits are set in it, their Chinese in the bundled FandolSong.

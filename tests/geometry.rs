@@ -131,7 +131,7 @@ fn bulletin_pages() -> Vec<typst_layout::Page> {
     let out = tempfile::tempdir().unwrap();
     let opts = jianbao::Options { out: out.path().to_path_buf(), period: "2018-03".parse().ok(), keep_typst: true, ..jianbao::Options::in_dir(&repo()) };
     jianbao::build(&opts).unwrap();
-    let src = out.path().join("2018-03/工作简报.typst");
+    let src = out.path().join("2018-03/工作简报-2018年3月.typst");
     let engine = Engine::with_template_dir(Some(&src)).unwrap();
     let data = vec![("/data.json".to_string(), std::fs::read(src.join("data.json")).unwrap())];
     let kept = Prepared::new("bulletin", "bulletin.typ", &["gongwen.typ", "bulletin.typ", "narrative.typ"], data, (2018, 3, 31));

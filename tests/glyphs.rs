@@ -26,5 +26,5 @@ fn uncovered_characters_are_errors_at_their_cells() {
     assert_eq!(places, [("村级进度", "A3"), ("村级进度", "H2"), ("项目资金", "A2")], "{glyphs:#?}");
     assert!(glyphs[0].message.contains("“堃”（U+5803）"), "{}", glyphs[0].message);
     assert!(glyphs[1].message.contains("“喆”"), "{}", glyphs[1].message);
-    assert!(!d.out().join("2018-03/工作简报.pdf").exists(), "no bulletin with blank boxes");
+    assert!(!d.out().join("2018-03/工作简报-2018年3月.pdf").exists(), "no bulletin with blank boxes");
 }

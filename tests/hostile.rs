@@ -27,9 +27,9 @@ fn build(remark: &str, project: &str) -> (String, serde_json::Value, usize) {
     let d = data_with(remark, project);
     let built = jianbao::build(&d.options()).unwrap();
     assert!(!built.has_errors(), "{:#?}", built.diagnostics);
-    let pdf = d.out().join("2018-03/工作简报.pdf");
+    let pdf = d.out().join("2018-03/工作简报-2018年3月.pdf");
     let pages = lopdf::Document::load(&pdf).unwrap().get_pages().len();
-    let json = serde_json::from_slice(&std::fs::read(d.out().join("2018-03/工作简报.json")).unwrap()).unwrap();
+    let json = serde_json::from_slice(&std::fs::read(d.out().join("2018-03/工作简报-2018年3月.json")).unwrap()).unwrap();
     (pdf_text(&pdf), json, pages)
 }
 
@@ -118,7 +118,7 @@ fn hostile_village_name_prints_literally_in_the_quarterly_summary() {
     );
     let built = jianbao::build(&d.options()).unwrap();
     assert!(!built.has_errors(), "{:#?}", built.diagnostics);
-    let text = pdf_text(&d.out().join("2018-Q1/季度汇总.pdf"));
+    let text = pdf_text(&d.out().join("2018-Q1/季度汇总-2018年第一季度.pdf"));
     assert!(text.contains(&format!("南村乡{}（2018年3月）已报出列", squash(name))), "{text}");
     assert!(!text.contains("root:x:0"));
 }
@@ -128,7 +128,7 @@ fn hostile_text_stays_text_in_the_excel_summary() {
     let formula = "=HYPERLINK(\"http://example.com\",\"点我\")";
     let d = data_with(formula, HOSTILE_PROJECT);
     assert!(!jianbao::build(&d.options()).unwrap().has_errors());
-    let path = d.out().join("2018-03/汇总表.xlsx");
+    let path = d.out().join("2018-03/汇总表-2018年3月.xlsx");
     use calamine::{open_workbook_auto, Data, Reader};
     let mut book = open_workbook_auto(&path).unwrap();
     let villages = book.worksheet_range("深度贫困村").unwrap();

@@ -33,7 +33,7 @@ fn a_changed_template_rerenders_exactly_the_documents_that_use_it() {
     jianbao::build(&opts).unwrap();
     own_template(&opts, "summary.typ", |text| format!("{text}\n// 本地修改\n"));
     let built = jianbao::build(&opts).unwrap();
-    assert_eq!(ids(&built.rendered), ["2018-Q1/季度汇总", "2018-Q2/季度汇总", "2018-Q3/季度汇总", "2018-Q4/季度汇总", "2019-Q1/季度汇总"]);
+    assert_eq!(ids(&built.rendered), ["2018-Q1/季度汇总-2018年第一季度", "2018-Q2/季度汇总-2018年第二季度", "2018-Q3/季度汇总-2018年第三季度", "2018-Q4/季度汇总-2018年第四季度", "2019-Q1/季度汇总-2019年第一季度"]);
     // The shared page template reaches every document.
     own_template(&opts, "gongwen.typ", |text| format!("{text}\n// 本地修改\n"));
     assert_eq!(jianbao::build(&opts).unwrap().rendered.len(), 21);
@@ -53,9 +53,9 @@ fn a_changed_workbook_rerenders_the_documents_whose_figures_change() {
     let built = jianbao::build(&opts).unwrap();
     assert!(!built.has_errors(), "{:#?}", built.diagnostics);
     let rendered = ids(&built.rendered);
-    assert!(rendered.contains(&"2018-06/工作简报") && rendered.contains(&"2018-Q2/季度汇总"), "{rendered:?}");
+    assert!(rendered.contains(&"2018-06/工作简报-2018年6月") && rendered.contains(&"2018-Q2/季度汇总-2018年第二季度"), "{rendered:?}");
     assert!(!rendered.iter().any(|id| id.starts_with("2018-0") && id[..7] < *"2018-06"), "earlier months untouched: {rendered:?}");
-    assert!(!rendered.contains(&"2018-Q1/季度汇总"));
+    assert!(!rendered.contains(&"2018-Q1/季度汇总-2018年第一季度"));
 }
 
 #[test]
@@ -64,10 +64,10 @@ fn outputs_of_removed_data_are_reported_not_deleted() {
     jianbao::build(&opts).unwrap();
     std::fs::remove_dir_all(opts.data.join("submissions/2018-06")).unwrap();
     let built = jianbao::build(&opts).unwrap();
-    assert_eq!(built.stale, ["2018-06/工作简报"]);
-    assert!(opts.out.join("2018-06/工作简报.pdf").exists());
+    assert_eq!(built.stale, ["2018-06/工作简报-2018年6月"]);
+    assert!(opts.out.join("2018-06/工作简报-2018年6月.pdf").exists());
     // Still reported on the next (up-to-date) build, until the office removes the file.
-    assert_eq!(jianbao::build(&opts).unwrap().stale, ["2018-06/工作简报"]);
+    assert_eq!(jianbao::build(&opts).unwrap().stale, ["2018-06/工作简报-2018年6月"]);
     std::fs::remove_dir_all(opts.out.join("2018-06")).unwrap();
     assert!(jianbao::build(&opts).unwrap().stale.is_empty());
 }
@@ -97,8 +97,8 @@ fn a_build_that_fails_between_documents_leaves_every_output_as_it_was() {
     assert!(tree(&opts.out) == before, "outputs, build record and archive unchanged");
     // A failure while writing (a folder where a file should go) changes nothing either.
     std::fs::remove_file(&summary).unwrap();
-    std::fs::remove_file(opts.out.join("2018-Q2/季度汇总.json")).unwrap();
-    std::fs::create_dir(opts.out.join("2018-Q2/季度汇总.json")).unwrap();
+    std::fs::remove_file(opts.out.join("2018-Q2/季度汇总-2018年第二季度.json")).unwrap();
+    std::fs::create_dir(opts.out.join("2018-Q2/季度汇总-2018年第二季度.json")).unwrap();
     let before = tree(&opts.out);
     assert!(jianbao::build(&opts).is_err());
     assert!(tree(&opts.out) == before);

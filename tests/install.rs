@@ -45,7 +45,7 @@ fn the_program_builds_in_a_folder_holding_only_a_data_folder() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("来源　模板和字体均为内置"), "{stdout}");
-    let pdf = dir.path().join("out/2019-03/工作简报.pdf");
+    let pdf = dir.path().join("out/2019-03/工作简报-2019年3月.pdf");
     let fonts = embedded_fonts(&pdf);
     assert!(fonts.iter().any(|f| f.contains("FandolFang")) && fonts.iter().any(|f| f.contains("FandolHei")), "{fonts:?}");
     assert!(pdf_text(&pdf).contains("全县2019年3月脱贫攻坚工作进展情况"));
@@ -58,7 +58,7 @@ fn the_program_builds_in_a_folder_holding_only_a_data_folder() {
     let data = dir.path().join("data");
     let out = run_in(elsewhere.path(), &["build", "--period", "2018-02", "--data", data.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(elsewhere.path().join("out/2018-02/工作简报.pdf").exists());
+    assert!(elsewhere.path().join("out/2018-02/工作简报-2018年2月.pdf").exists());
 }
 
 #[test]
@@ -68,9 +68,9 @@ fn a_narrative_template_in_the_data_folder_overrides_the_built_in_one() {
     let built = jianbao::build(&opts).unwrap();
     assert!(!built.has_errors(), "{:#?}", built.diagnostics);
     assert_eq!(built.overrides, ["模板（数据目录）：bulletin-narrative.typ.j2"]);
-    assert!(pdf_text(&opts.out.join("2018-03/工作简报.pdf")).contains("一、本县的总体进展情况"));
+    assert!(pdf_text(&opts.out.join("2018-03/工作简报-2018年3月.pdf")).contains("一、本县的总体进展情况"));
     // The summaries keep the built-in text.
-    let summary = pdf_text(&opts.out.join("2018-Q1/季度汇总.pdf"));
+    let summary = pdf_text(&opts.out.join("2018-Q1/季度汇总-2018年第一季度.pdf"));
     assert!(summary.contains("一、总体情况") && !summary.contains("本县的"));
     // A template given on the command line wins over the data folder's.
     let option = tempfile::tempdir().unwrap();
@@ -79,7 +79,7 @@ fn a_narrative_template_in_the_data_folder_overrides_the_built_in_one() {
     let opts = jianbao::Options { templates: Some(option.path().to_path_buf()), period: "2018-03".parse().ok(), ..opts };
     let built = jianbao::build(&opts).unwrap();
     assert!(built.overrides.contains(&"模板（命令行指定）：bulletin-narrative.typ.j2".to_string()), "{:?}", built.overrides);
-    assert!(pdf_text(&opts.out.join("2018-03/工作简报.pdf")).contains("一、命令行模板"));
+    assert!(pdf_text(&opts.out.join("2018-03/工作简报-2018年3月.pdf")).contains("一、命令行模板"));
 }
 
 #[test]
@@ -102,7 +102,7 @@ fn an_init_folder_checks_clean_and_builds() {
     std::fs::write(data.join("submissions/甲乡2018年1月.xlsx"), jianbao::sample::xlsx::write(&book.sheets()).unwrap()).unwrap();
     let build = run_in(root.path(), &["--data", "某县数据"]);
     assert_eq!(build.status.code(), Some(0), "{}", String::from_utf8_lossy(&build.stdout));
-    assert!(pdf_text(&root.path().join("out/2018-01/工作简报.pdf")).contains("全县2018年1月脱贫攻坚工作进展情况"));
+    assert!(pdf_text(&root.path().join("out/2018-01/工作简报-2018年1月.pdf")).contains("全县2018年1月脱贫攻坚工作进展情况"));
     // init never replaces anything.
     assert_eq!(run_in(root.path(), &["init", "某县数据"]).status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(data.join("templates/bulletin-narrative.typ.j2")).unwrap(), copy);

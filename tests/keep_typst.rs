@@ -12,7 +12,7 @@ fn kept_sources_reproduce_the_pdf() {
     let opts = jianbao::Options { out: out.path().to_path_buf(), period: "2018-04".parse().ok(), keep_typst: true, ..jianbao::Options::in_dir(&repo()) };
     jianbao::build(&opts).unwrap();
     let dir = out.path().join("2018-04");
-    let src = dir.join("工作简报.typst");
+    let src = dir.join("工作简报-2018年4月.typst");
     let mut names: Vec<String> = std::fs::read_dir(&src).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
     // The templates a bulletin uses (not the summary's or the report's), plus the generated files.
@@ -22,5 +22,5 @@ fn kept_sources_reproduce_the_pdf() {
     let data = vec![("/data.json".to_string(), std::fs::read(src.join("data.json")).unwrap())];
     let kept = Prepared::new("2018-04 工作简报", "bulletin.typ", &["gongwen.typ", "bulletin.typ", "narrative.typ"], data, (2018, 4, 30));
     let pdf = engine.render(&kept, PdfKind::Plain).unwrap();
-    assert!(pdf == std::fs::read(dir.join("工作简报.pdf")).unwrap(), "kept sources give another PDF");
+    assert!(pdf == std::fs::read(dir.join("工作简报-2018年4月.pdf")).unwrap(), "kept sources give another PDF");
 }

@@ -63,7 +63,7 @@ fn watch_rebuilds_when_a_workbook_is_dropped_and_ignores_lock_files() {
     let next = || rx.recv_timeout(Duration::from_secs(120)).expect("watch reported nothing");
     assert!(next().starts_with("built "), "first build");
     assert_eq!(next(), "ready");
-    assert!(opts.out.join("2018-01/工作简报.pdf").exists());
+    assert!(opts.out.join("2018-01/工作简报-2018年1月.pdf").exists());
     // An Excel lock file alone changes nothing; then a whole month is dropped in.
     let dir = opts.data.join("submissions/2018-02");
     std::fs::create_dir_all(&dir).unwrap();
@@ -75,10 +75,10 @@ fn watch_rebuilds_when_a_workbook_is_dropped_and_ignores_lock_files() {
     assert!(!changed.contains("~$"), "lock files are ignored: {changed}");
     let mut built = next();
     // Files arriving over a few polls may give a second round; wait for the bulletin.
-    while !opts.out.join("2018-02/工作简报.pdf").exists() {
+    while !opts.out.join("2018-02/工作简报-2018年2月.pdf").exists() {
         built = next();
     }
-    assert!(built.contains("2018-02/工作简报"), "{built}");
+    assert!(built.contains("2018-02/工作简报-2018年2月"), "{built}");
     stop.store(true, Ordering::Relaxed);
     handle.join().unwrap();
 }
@@ -125,9 +125,9 @@ fn the_excel_summary_matches_the_figures() {
     let out = tempfile::tempdir().unwrap();
     let opts = Options { out: out.path().to_path_buf(), period: "2018-03".parse().ok(), ..Options::in_dir(&repo()) };
     jianbao::build(&opts).unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("2018-03/工作简报.json")).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path().join("2018-03/工作简报-2018年3月.json")).unwrap()).unwrap();
     let f = &json["figures"];
-    let mut book = open_workbook_auto(out.path().join("2018-03/汇总表.xlsx")).unwrap();
+    let mut book = open_workbook_auto(out.path().join("2018-03/汇总表-2018年3月.xlsx")).unwrap();
     assert_eq!(book.sheet_names(), ["乡镇进展", "深度贫困村", "统筹整合项目", "专项指标"]);
 
     let towns = book.worksheet_range("乡镇进展").unwrap();
@@ -196,7 +196,7 @@ fn help_is_in_chinese_with_examples_and_chinese_paths_work() {
     }
     let built = jianbao(&["build"], &opts);
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
-    assert!(opts.out.join("2018-01/工作简报.pdf").exists() && opts.out.join("2018-01/汇总表.xlsx").exists());
+    assert!(opts.out.join("2018-01/工作简报-2018年1月.pdf").exists() && opts.out.join("2018-01/汇总表-2018年1月.xlsx").exists());
     let stdout = String::from_utf8(built.stdout).unwrap();
     assert!(stdout.contains("重新生成 3 份") && stdout.contains("用时"), "{stdout}");
     assert!(built.stderr.is_empty(), "no progress bar when output is not a terminal");

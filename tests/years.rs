@@ -209,7 +209,7 @@ fn a_falling_year_to_date_gives_a_negative_quarter_shown_and_reported() {
     let mut opts = d.options();
     opts.period = "2019-04".parse().ok();
     jianbao::build(&opts).unwrap();
-    let text = pdf_text(&d.out().join("2019-Q2/季度汇总.pdf"));
+    let text = pdf_text(&d.out().join("2019-Q2/季度汇总-2019年第二季度.pdf"));
     assert!(text.contains("全县合计-5"), "{text}");
     assert!(text.contains("段村乡-15"), "{text}");
 }
@@ -218,7 +218,7 @@ fn a_falling_year_to_date_gives_a_negative_quarter_shown_and_reported() {
 fn documents_say_what_they_computed() {
     let d = fixture();
     jianbao::build(&d.options()).unwrap();
-    let jan = pdf_text(&d.out().join("2019-01/工作简报.pdf"));
+    let jan = pdf_text(&d.out().join("2019-01/工作简报-2019年1月.pdf"));
     for expected in [
         "本年已出列1个，年度目标16个，完成6.3%",
         "累计已出列2个，完成截至本年累计目标26个的7.7%",
@@ -231,7 +231,7 @@ fn documents_say_what_they_computed() {
     ] {
         assert!(jan.contains(expected), "2019-01 lacks {expected:?}");
     }
-    let q1 = pdf_text(&d.out().join("2019-Q1/季度汇总.pdf"));
+    let q1 = pdf_text(&d.out().join("2019-Q1/季度汇总-2019年第一季度.pdf"));
     assert!(q1.contains("全县脱贫100人"), "{q1}");
     assert!(q1.contains("贫困劳动力培训人数人80801000*"), "Q1 80, year 80, target 1000*: {q1}");
     assert!(q1.contains("完成率按2018—2020年累计完成380人计算"), "{q1}");

@@ -18,7 +18,8 @@ fuzz_target!(|data: &[u8]| {
     // escape the reader still abort through libfuzzer-sys's own catch.
     static QUIET: std::sync::Once = std::sync::Once::new();
     QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
-    let (report, diags) = jianbao::submission::read(data, "fuzz.xlsx", plan());
+    let read = jianbao::submission::read(data, "fuzz.xlsx", plan());
+    let (report, diags) = (read.report, read.diagnostics);
     // Either a report, or at least one error saying why not.
     assert!(report.is_some() || diags.iter().any(|d| d.severity == jianbao::diag::Severity::Error));
 });

@@ -86,15 +86,15 @@ impl Manifest {
     pub fn load(archive: &Path) -> Result<Manifest> {
         let path = Manifest::path(archive);
         match std::fs::read(&path) {
-            Ok(bytes) => {
-                let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| Error::Archive {
-                    msg: format!("归档清单 {} 无法读取（{e}），请勿手工修改该文件", path.display()),
-                })?;
-                Ok(m)
-            }
+            Ok(bytes) => Manifest::parse(&bytes, &path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest { format: FORMAT, entries: Vec::new() }),
             Err(e) => Err(Error::io("读取归档清单", &path, e)),
         }
+    }
+
+    /// The manifest from the bytes of `path`.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Manifest> {
+        serde_json::from_slice(bytes).map_err(|e| Error::Archive { msg: format!("归档清单 {} 无法读取（{e}），请勿手工修改该文件", path.display()) })
     }
 
     pub fn save(&self, archive: &Path) -> Result<()> {

@@ -3,6 +3,7 @@
 //! every archived file against the manifest.
 
 pub mod manifest;
+pub mod numbering;
 
 use std::path::{Path, PathBuf};
 
@@ -117,9 +118,6 @@ struct Publishing<'a> {
 impl Publishing<'_> {
     fn decide(&self) -> Result<Outcome> {
         let c = self.checked;
-        if c.has_errors() {
-            return Ok(Outcome::DataErrors);
-        }
         let last = match self.req.target {
             Target::Month(p) => p,
             Target::Quarter(q) => match documents::quarters(&c.reports).into_iter().find(|(x, _)| *x == q) {
@@ -129,6 +127,9 @@ impl Publishing<'_> {
         };
         if !c.reports.iter().any(|r| r.period == last) {
             return Ok(Outcome::NoData);
+        }
+        if c.blocked(last) {
+            return Ok(Outcome::DataErrors);
         }
         let used = self.used_inputs(last)?;
         let manifest = Manifest::load(&folder(&self.opts.out))?;
@@ -152,9 +153,9 @@ impl Publishing<'_> {
         let (series, year, archive) = (req.target.series(), req.target.year(), folder(&self.opts.out));
         let number = manifest.next_number(series, year);
         let corrects = previous.filter(|_| req.correction);
-        let s = Settings { draft: false, date: Some(self.date.tuple()), corrects };
+        let s = Settings { number, date: Some(self.date.tuple()), corrects, ..Settings::default() };
         let doc = match req.target {
-            Target::Month(p) => documents::bulletin(self.engine, c, p, number, s)?,
+            Target::Month(p) => documents::bulletin(self.engine, c, p, s)?,
             Target::Quarter(q) => documents::summary(self.engine, c, q, last, s)?,
         };
         let mut prepared = doc.prepared.clone();
@@ -204,18 +205,9 @@ impl Publishing<'_> {
     /// Every file that went into the document: its workbooks, the plan and configuration, the
     /// templates it uses (with its narrative template) and the fonts of its roles.
     fn used_inputs(&self, last: Period) -> Result<Vec<Input>> {
-        let (inputs, engine) = (self.inputs, self.engine);
-        let mut used = Vec::new();
+        let engine = self.engine;
+        let mut used = numbering::data_inputs(self.checked, self.inputs, last);
         let mut add = |kind: &str, path: &str, sha: &str| used.push(Input { kind: kind.into(), path: path.into(), sha256: sha.into() });
-        for r in crate::aggregate::feeding(&self.checked.reports, last) {
-            if let Some(f) = inputs.workbook(&r.file) {
-                add("workbook", &f.rel, &f.sha256);
-            }
-        }
-        add("plan", &inputs.plan.rel, &inputs.plan.sha256);
-        if let Some(f) = &inputs.config {
-            add("config", &f.rel, &f.sha256);
-        }
         let templates: &[&str] = match self.req.target {
             Target::Month(_) => &[bulletin::TEMPLATES, &[bulletin::NARRATIVE]].concat(),
             Target::Quarter(_) => &[summary::TEMPLATES, &[summary::NARRATIVE]].concat(),

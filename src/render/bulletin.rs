@@ -1,11 +1,10 @@
 //! The monthly bulletin (工作简报): its view of the figures, its narrative, its PDF.
 
 use minijinja::context;
-use serde::Serialize;
 use serde_json::json;
 
 use super::format::{count, pct};
-use super::{markup, Engine, Prepared};
+use super::{markup, Engine, Meta, Prepared};
 use crate::aggregate::{MonthFigures, Status, TownshipFigures};
 use crate::config::{Config, Distribution};
 use crate::error::Result;
@@ -15,19 +14,9 @@ pub const MAIN: &str = "bulletin.typ";
 pub const TEMPLATES: &[&str] = &["gongwen.typ", "bulletin.typ"];
 pub const NARRATIVE: &str = "bulletin-narrative.typ.j2";
 
-/// Bulletin identity: number within the year, date, draft or not, and the number it corrects.
-#[derive(Debug, Clone, Serialize)]
-pub struct Meta {
-    pub issue: u32,
-    pub date: (u16, u8, u8),
-    pub draft: bool,
-    pub corrects: Option<u32>,
-}
-
-impl Meta {
-    pub fn title(&self, f: &MonthFigures) -> String {
-        format!("全县{}脱贫攻坚工作进展情况", f.period.chinese())
-    }
+/// The bulletin's title: `全县2018年3月脱贫攻坚工作进展情况`.
+pub fn title(f: &MonthFigures) -> String {
+    format!("全县{}脱贫攻坚工作进展情况", f.period.chinese())
 }
 
 /// The bulletin's sources, ready to typeset.
@@ -112,12 +101,14 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
     let focus_rows: Vec<usize> = f.deep_villages.iter().enumerate().filter(|(_, v)| v.focus).map(|(i, _)| i).collect();
     json!({
         "draft": meta.draft,
+        "meta": super::pdf_meta(&title(f), &format!("{}　{}　{}", config.masthead, f.period.chinese(), meta.issue()),
+            &config.office, &["脱贫攻坚", "工作简报", &f.period.chinese(), &config.office]),
         "masthead": config.masthead,
-        "issue": format!("第{}期", meta.issue),
-        "corrects": meta.corrects.map(|n| format!("本期更正第{n}期，原第{n}期作废")),
+        "issue": meta.issue(),
+        "corrects": meta.correction(),
         "office": config.office,
-        "date": super::format::date(meta.date.0, meta.date.1, meta.date.2),
-        "title": meta.title(f),
+        "date": meta.date_cn(),
+        "title": title(f),
         "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()),
         "township_header": ["乡镇", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "本年出列", "累计出列", "资金拨付率", "排名"],
         "township_rows": township_rows,

@@ -13,6 +13,7 @@ pub mod world;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use serde::Serialize;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Dict, IntoValue, Smart};
 use typst::syntax::Source;
@@ -71,7 +72,40 @@ impl Prepared {
     }
 }
 
-/// PDF flavour: ordinary, or PDF/A-2b for the archive.
+/// A numbered document's identity, printed on its masthead: its number in its series (第N期),
+/// its date, and whether it is a draft, a preview not yet signed (待签发) or a correction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Meta {
+    pub number: u32,
+    pub date: (u16, u8, u8),
+    pub draft: bool,
+    /// Not yet published as it stands: the number is the one publishing will give it.
+    pub pending: bool,
+    pub corrects: Option<u32>,
+}
+
+impl Meta {
+    /// `第3期`, `第3期（待签发）`.
+    pub fn issue(&self) -> String {
+        format!("第{}期{}", self.number, if self.pending { "（待签发）" } else { "" })
+    }
+
+    /// `本期更正第1期，原第1期作废`, for a correction.
+    pub fn correction(&self) -> Option<String> {
+        self.corrects.map(|n| format!("本期更正第{n}期，原第{n}期作废"))
+    }
+
+    pub fn date_cn(&self) -> String {
+        format::date(self.date.0, self.date.1, self.date.2)
+    }
+}
+
+/// The PDF metadata of a document: title, subject, author (the office) and keywords.
+pub fn pdf_meta(title: &str, subject: &str, author: &str, keywords: &[&str]) -> serde_json::Value {
+    serde_json::json!({ "title": title, "subject": subject, "author": author, "keywords": keywords })
+}
+
+/// PDF flavour: ordinary, or PDF/A for the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PdfKind {
     Plain,

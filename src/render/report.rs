@@ -12,7 +12,7 @@ pub const MAIN: &str = "report.typ";
 pub const TEMPLATES: &[&str] = &["gongwen.typ", "report.typ"];
 
 /// The report's sources. `periods` is the span of the data read, if any.
-pub fn prepare(engine: &Engine, diags: &[Diagnostic], files_read: usize, periods: Option<(Period, Period)>) -> Prepared {
+pub fn prepare(engine: &Engine, diags: &[Diagnostic], files_read: usize, periods: Option<(Period, Period)>, office: &str) -> Prepared {
     let book = engine.fonts().book();
     // A character no font has (reported as E-GLYPH) is printed as its code point instead.
     let printable = |s: &str| -> String {
@@ -38,6 +38,7 @@ pub fn prepare(engine: &Engine, diags: &[Diagnostic], files_read: usize, periods
         .collect();
     let span = periods.map(|(a, b)| if a == b { a.chinese() } else { format!("{}—{}", a.chinese(), b.chinese()) });
     let data = json!({
+        "meta": super::pdf_meta("数据校验报告", &span.clone().map(|s| format!("报表数据校验报告（{s}）")).unwrap_or("报表数据校验报告".into()), office, &["脱贫攻坚", "数据校验报告"]),
         "title": "数据校验报告",
         "span": span.map(|s| format!("数据期间：{s}")).unwrap_or_default(),
         "summary": crate::report::summary(diags, files_read),

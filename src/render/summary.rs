@@ -5,7 +5,7 @@ use minijinja::value::Serde;
 use serde_json::json;
 
 use super::format::{amount, count, pct, wan};
-use super::{markup, Engine, Prepared};
+use super::{markup, Engine, Meta, Prepared};
 use crate::aggregate::quarter::QuarterFigures;
 use crate::aggregate::Status;
 use crate::config::Config;
@@ -20,15 +20,12 @@ pub fn title(f: &QuarterFigures) -> String {
     format!("{}脱贫攻坚工作汇总", f.quarter.chinese())
 }
 
-/// The summary's sources. `date` is the document date; `draft` watermarks it; `corrects`
-/// names the number of the published summary this one corrects.
-pub fn prepare(engine: &Engine, config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool, corrects: Option<u32>) -> Result<Prepared> {
-    let mut view = view(config, f, date, draft);
-    view["corrects"] = json!(corrects.map(|n| format!("本汇总更正第{n}期汇总，原件作废")));
-    let data = serde_json::to_vec_pretty(&view).expect("serialisable");
+/// The summary's sources.
+pub fn prepare(engine: &Engine, config: &Config, f: &QuarterFigures, meta: &Meta) -> Result<Prepared> {
+    let data = serde_json::to_vec_pretty(&view(config, f, meta)).expect("serialisable");
     let narrative = narrative(engine, f)?;
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
-    Ok(Prepared::new(format!("{} 季度汇总", f.quarter), MAIN, TEMPLATES, generated, date))
+    Ok(Prepared::new(format!("{} 季度汇总", f.quarter), MAIN, TEMPLATES, generated, meta.date))
 }
 
 pub fn narrative(engine: &Engine, f: &QuarterFigures) -> Result<String> {
@@ -51,7 +48,7 @@ fn signed(v: Option<i64>) -> String {
     }
 }
 
-fn view(config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool) -> serde_json::Value {
+fn view(config: &Config, f: &QuarterFigures, meta: &Meta) -> serde_json::Value {
     let towns: Vec<Vec<String>> = f
         .townships
         .iter()
@@ -116,11 +113,14 @@ fn view(config: &Config, f: &QuarterFigures, date: (u16, u8, u8), draft: bool) -
         .collect();
     let c = &f.county;
     json!({
-        "draft": draft,
+        "draft": meta.draft,
+        "meta": super::pdf_meta(&title(f), &format!("{}　季度汇总　{}　{}", config.masthead, f.quarter.chinese(), meta.issue()),
+            &config.office, &["脱贫攻坚", "季度汇总", &f.quarter.chinese(), &config.office]),
         "masthead": config.masthead,
-        "issue": f.quarter.chinese(),
+        "issue": meta.issue(),
+        "corrects": meta.correction(),
         "office": config.office,
-        "date": super::format::date(date.0, date.1, date.2),
+        "date": meta.date_cn(),
         "title": title(f),
         "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人）", f.quarter.chinese()),
         "township_header": ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", f.ranked_by, "排名"],

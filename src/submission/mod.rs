@@ -5,7 +5,7 @@ pub mod file_name;
 pub mod grid;
 pub mod normalize;
 mod sheets;
-pub use sheets::{FUND_SOURCES, PROJECT_CATEGORIES, PROJECT_STATUSES, VILLAGE_TYPES};
+pub use sheets::{CoverRead, FUND_SOURCES, PROJECT_CATEGORIES, PROJECT_STATUSES, VILLAGE_TYPES};
 pub mod table;
 mod xls_guard;
 
@@ -36,7 +36,7 @@ pub struct Report {
     pub indicators: Vec<IndicatorRow>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Cover {
     pub filled_by: Option<String>,
     pub phone: Option<String>,
@@ -130,22 +130,59 @@ pub struct IndicatorRow {
     pub remark: String,
 }
 
-/// Reads one workbook from its bytes. Returns the report when it could be read well enough
-/// to aggregate, and every diagnostic found either way.
-pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> (Option<Report>, Vec<Diagnostic>) {
+/// What reading one workbook gave: its report when it could be read well enough to aggregate,
+/// what it says about itself (from its cover, else from its file name and folder), and every
+/// diagnostic found either way.
+#[derive(Debug)]
+pub struct Read {
+    pub report: Option<Report>,
+    pub identity: Identity,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Which township and month a workbook is for, as far as it says: from its cover, else from
+/// its path (`2019-03/南村乡.xlsx`). Unreadable files still show up where a clerk looks.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Identity {
+    pub file: String,
+    /// A township of the plan.
+    pub township: Option<String>,
+    /// The township as typed when it is not one of the plan's.
+    pub typed_township: Option<String>,
+    pub period: Option<Period>,
+    /// Township or month taken from the file's path, not its cover.
+    pub from_path: bool,
+    pub cover: Cover,
+}
+
+impl Identity {
+    /// What the path says: a plan township named in it, and a month named in the file name or
+    /// in a folder named like `2019-03`.
+    fn from_path(file: &str, plan: &Plan) -> Identity {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let township = plan.townships.iter().find(|t| name.contains(t.as_str())).cloned();
+        let folder = file.rsplit('/').nth(1).and_then(|f| f.parse::<Period>().ok());
+        let named = file_name::month_in_name(file).and_then(|m| Period::new(m.year.or(folder.map(|f| f.year))?, m.month));
+        Identity { file: file.into(), township, period: named.or(folder), from_path: true, ..Identity::default() }
+    }
+}
+
+/// Reads one workbook from its bytes.
+pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> Read {
     let mut diags = Vec::new();
+    let mut identity = Identity::from_path(file, plan);
     let wanted = |name: &str| [COVER, VILLAGES, PROJECTS, INDICATORS].contains(&header_key(name).as_str());
     let book = match grid::open(bytes, &wanted) {
         Ok(b) => b,
         Err(grid::OpenError::Unreadable(e)) => {
             let msg = format!("无法打开此文件（{e}）。请确认它是 Excel 或 WPS 保存的 .xlsx/.xls/.ods 文件、未加密且未损坏，然后重新发送。");
             diags.push(Diagnostic::error("E-OPEN", file, msg));
-            return (None, diags);
+            return Read { report: None, identity, diagnostics: diags };
         }
         Err(grid::OpenError::TooLarge(what)) => {
             let msg = format!("文件过大，未读取：{what}。乡镇月报通常只有几十KB，请检查是否发错了文件。");
             diags.push(Diagnostic::error("E-TOO-LARGE", file, msg));
-            return (None, diags);
+            return Read { report: None, identity, diagnostics: diags };
         }
     };
     for (sheet, what) in &book.truncated {
@@ -156,15 +193,24 @@ pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> (Option<Report>, Vec<Diagn
         report_formulas_without_values(g, file, &mut diags);
     }
     let sheet = |name: &str| book.sheets.iter().find(|g| header_key(&g.name) == name);
-    let (Some(cover), Some(villages)) = (sheet(COVER), sheet(VILLAGES)) else {
+    let cover = sheet(COVER).map(|g| sheets::read_cover(g, file, plan, &mut diags));
+    if let Some(c) = &cover {
+        identity.cover = c.cover.clone();
+        identity.typed_township = c.typed_township.clone().filter(|_| c.township.is_none());
+        if c.township.is_some() || c.period.is_some() {
+            identity.from_path = c.township.is_none() || c.period.is_none();
+        }
+        identity.township = c.township.clone().or(identity.township.take());
+        identity.period = c.period.or(identity.period);
+    }
+    let (Some(cover), Some(villages)) = (cover, sheet(VILLAGES)) else {
         for name in [COVER, VILLAGES] {
             if sheet(name).is_none() {
                 diags.push(missing_sheet(file, name, &book.sheets, true));
             }
         }
-        return (None, diags);
+        return Read { report: None, identity, diagnostics: diags };
     };
-    let identity = sheets::read_cover(cover, file, plan, &mut diags);
     let villages = sheets::read_villages(villages, file, &mut diags);
     let projects = match sheet(PROJECTS) {
         Some(g) => sheets::read_projects(g, file, &mut diags),
@@ -180,16 +226,11 @@ pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> (Option<Report>, Vec<Diagn
             Vec::new()
         }
     };
-    let report = identity.map(|(township, period, cover)| Report {
-        file: file.to_string(),
-        township,
-        period,
-        cover,
-        villages,
-        projects,
-        indicators,
-    });
-    (report, diags)
+    let report = match (cover.township, cover.period) {
+        (Some(township), Some(period)) => Some(Report { file: file.to_string(), township, period, cover: cover.cover, villages, projects, indicators }),
+        _ => None,
+    };
+    Read { report, identity, diagnostics: diags }
 }
 
 /// A formula whose result was never saved has no value to read: an error at its cell.

@@ -22,8 +22,18 @@ pub const TOTAL_MARKERS: &[&str] = &["合计", "总计", "小计"];
 const TOWNSHIP_LABELS: &[&str] = &["乡镇", "乡镇名称", "乡(镇)", "填报单位"];
 const MONTH_LABELS: &[&str] = &["统计月份", "月份", "报告期", "统计期"];
 
+/// What the cover says, as far as it can be read: the township (a plan township, else as
+/// typed), the month, and the contact details.
+#[derive(Debug, Clone, Default)]
+pub struct CoverRead {
+    pub township: Option<String>,
+    pub typed_township: Option<String>,
+    pub period: Option<Period>,
+    pub cover: Cover,
+}
+
 /// Reads the cover: township and month are required; the rest is optional.
-pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<(String, Period, Cover)> {
+pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>) -> CoverRead {
     let find = |labels: &[&str]| -> Option<(usize, usize)> {
         (0..g.rows.len()).find_map(|r| {
             (0..g.rows[r].len()).find_map(|c| {
@@ -36,6 +46,7 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
         })
     };
     let text_at = |labels: &[&str]| find(labels).map(|(r, c)| g.cell(r, c).as_text()).filter(|t| !t.is_empty());
+    let typed_township = text_at(TOWNSHIP_LABELS);
     let township = match find(TOWNSHIP_LABELS) {
         Some((r, c)) => resolve_township(g, r, c, file, plan, diags),
         None => {
@@ -58,7 +69,7 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
         approver: text_at(&["审核人", "分管领导"]),
         filled_on: find(&["填报日期"]).map(|(r, c)| date_text(g.cell(r, c))).filter(|t| !t.is_empty()),
     };
-    Some((township?, period?, cover))
+    CoverRead { township, typed_township, period, cover }
 }
 
 /// The first non-blank cell to the right of a label (a merged label spans several cells).

@@ -1,0 +1,88 @@
+//! One number from preview to archive. Each series (工作简报, 季度汇总) is numbered within its
+//! year. A period published from the data it has now shows its archived number, date and
+//! correction; any other period shows the number publishing will give it, in period order
+//! after the published ones, marked 待签发; a published period whose data changed since shows
+//! the number a correction would get.
+
+use std::collections::BTreeMap;
+
+use super::manifest::{Entry, Input, Manifest};
+use crate::documents::{self, Settings, BULLETINS, SUMMARIES};
+use crate::inputs::Inputs;
+use crate::period::Period;
+use crate::Checked;
+
+/// The number, date and state of every numbered document of a build.
+#[derive(Debug, Default)]
+pub struct Numbering {
+    by_period: BTreeMap<(String, String), Settings>,
+}
+
+impl Numbering {
+    /// From the archive's manifest and the data as it is now.
+    pub fn new(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Numbering {
+        let mut n = Numbering::default();
+        let months: Vec<(String, Period)> = documents::months(&c.reports).into_iter().map(|p| (p.to_string(), p)).collect();
+        let quarters: Vec<(String, Period)> = documents::quarters(&c.reports).into_iter().map(|(q, as_of)| (q.to_string(), as_of)).collect();
+        for (series, periods) in [(BULLETINS, months), (SUMMARIES, quarters)] {
+            let mut years: BTreeMap<u16, Vec<(String, Period)>> = BTreeMap::new();
+            for (key, last) in periods {
+                years.entry(last.year).or_default().push((key, last));
+            }
+            for (year, periods) in years {
+                n.number_year(manifest, c, inputs, series, year, &periods);
+            }
+        }
+        n
+    }
+
+    fn number_year(&mut self, manifest: &Manifest, c: &Checked, inputs: &Inputs, series: &str, year: u16, periods: &[(String, Period)]) {
+        let mut next = manifest.next_number(series, year);
+        for (key, last) in periods {
+            let published = manifest.latest(series, key);
+            let settings = match published {
+                Some(e) if same_data(e, &data_inputs(c, inputs, *last)) => Settings {
+                    number: e.number,
+                    date: e.published.parse::<crate::period::Date>().ok().map(|d| d.tuple()),
+                    corrects: e.corrects,
+                    ..Settings::default()
+                },
+                _ => {
+                    let s = Settings { number: next, pending: true, corrects: published.map(|e| e.number), ..Settings::default() };
+                    next += 1;
+                    s
+                }
+            };
+            self.by_period.insert((series.to_string(), key.clone()), settings);
+        }
+    }
+
+    /// The settings of a document of `series` for `period` (`2018-03`, `2018-Q1`).
+    pub fn settings(&self, series: &str, period: &str) -> Settings {
+        self.by_period.get(&(series.to_string(), period.to_string())).copied().unwrap_or_default()
+    }
+}
+
+/// The data a document of a period is made from: its feeding workbooks, the plan and the
+/// configuration, with their hashes (the manifest's kinds `workbook`, `plan`, `config`).
+pub fn data_inputs(c: &Checked, inputs: &Inputs, last: Period) -> Vec<Input> {
+    let mut used = Vec::new();
+    for r in crate::aggregate::feeding(&c.reports, last) {
+        if let Some(f) = inputs.workbook(&r.file) {
+            used.push(Input { kind: "workbook".into(), path: f.rel.clone(), sha256: f.sha256.clone() });
+        }
+    }
+    used.push(Input { kind: "plan".into(), path: inputs.plan.rel.clone(), sha256: inputs.plan.sha256.clone() });
+    if let Some(f) = &inputs.config {
+        used.push(Input { kind: "config".into(), path: f.rel.clone(), sha256: f.sha256.clone() });
+    }
+    used.sort();
+    used
+}
+
+/// Whether a published document was made from exactly this data.
+fn same_data(e: &Entry, now: &[Input]) -> bool {
+    let mut then: Vec<&Input> = e.inputs.iter().filter(|i| matches!(i.kind.as_str(), "workbook" | "plan" | "config")).collect();
+    then.sort();
+    then.len() == now.len() && then.iter().zip(now).all(|(a, b)| *a == b)
+}

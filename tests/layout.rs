@@ -1,0 +1,168 @@
+//! Page by page, what a secretary checks before 签发, measured on typst's laid-out frames of
+//! every document: every glyph inside the type area (only page numbers below it), no page
+//! ending on a heading or caption, no page more than a third empty but before the 版记 or at
+//! the end, and the 版记 on an even page (封四), unnumbered when it stands alone.
+
+mod common;
+
+use common::repo;
+use typst::layout::{Frame, FrameItem, Point};
+
+const MM: f64 = 72.0 / 25.4;
+const LEFT: f64 = 28.0 * MM;
+const RIGHT: f64 = (210.0 - 26.0) * MM;
+const TOP: f64 = 37.0 * MM;
+const BOTTOM: f64 = (297.0 - 35.0) * MM;
+/// GB/T 9704 sets 28 characters of 16 pt in 156 mm: each in a 15.79 pt cell, so a 16 pt
+/// glyph's box overlaps its cell by 0.21 pt (0.07 mm); its ink stays inside. Nothing more.
+const SLACK: f64 = 0.25;
+
+/// A text run: its box (left, right, top, baseline, bottom) in pt, size, font family, text.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub left: f64,
+    pub right: f64,
+    pub top: f64,
+    pub baseline: f64,
+    pub bottom: f64,
+    pub size: f64,
+    pub family: String,
+    pub text: String,
+}
+
+/// Text runs of a frame, with each run's horizontal extent taken glyph by glyph as the PDF
+/// describes the glyphs: from where each is drawn to there plus its full advance in the font
+/// (not the advance it was compressed to), as `pdftotext -bbox` and PDF readers report them.
+fn runs(frame: &Frame, at: Point, out: &mut Vec<Run>) {
+    for (pos, item) in frame.items() {
+        let p = at + *pos;
+        match item {
+            FrameItem::Group(g) => runs(&g.frame, p + Point::new(g.transform.tx, g.transform.ty), out),
+            FrameItem::Text(t) => {
+                let size = t.size.to_pt();
+                let metrics = t.font.metrics();
+                let (mut x, mut left, mut right) = (p.x.to_pt(), f64::MAX, f64::MIN);
+                for g in t.glyphs.iter() {
+                    let start = x + g.x_offset.at(t.size).to_pt();
+                    let full = t.font.x_advance(g.id).map_or(0.0, |a| a.at(t.size).to_pt());
+                    left = left.min(start);
+                    right = right.max(start + full);
+                    x += g.x_advance.at(t.size).to_pt();
+                }
+                out.push(Run {
+                    left,
+                    right,
+                    top: p.y.to_pt() - metrics.ascender.get() * size,
+                    baseline: p.y.to_pt(),
+                    bottom: p.y.to_pt() - metrics.descender.get() * size,
+                    size,
+                    family: t.font.info().family.clone(),
+                    text: t.text.to_string(),
+                })
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every document of the sample build, laid out: (id, pages of runs).
+fn sample_documents(draft: bool) -> Vec<(String, Vec<Vec<Run>>)> {
+    let out = tempfile::tempdir().unwrap();
+    let opts = jianbao::Options { draft, out: out.path().to_path_buf(), ..jianbao::Options::in_dir(&repo()) };
+    let inputs = jianbao::inputs::Inputs::read(&opts.data, &opts.out, None, None).unwrap();
+    let jianbao::Planned { engine, made, .. } = jianbao::plan_documents(&opts, &inputs).unwrap();
+    made.documents
+        .iter()
+        .map(|d| {
+            let paged = engine.typeset(&d.prepared).unwrap();
+            let pages = paged
+                .pages()
+                .iter()
+                .map(|p| {
+                    let mut v = Vec::new();
+                    runs(&p.frame, Point::zero(), &mut v);
+                    v
+                })
+                .collect();
+            (d.id.clone(), pages)
+        })
+        .collect()
+}
+
+/// The page number runs: 14 pt, below the type area.
+fn is_page_number(r: &Run) -> bool {
+    r.size == 14.0 && r.top > BOTTOM
+}
+
+#[test]
+fn every_glyph_of_every_page_lies_inside_the_type_area() {
+    for (id, pages) in sample_documents(false) {
+        for (i, page) in pages.iter().enumerate() {
+            for r in page.iter().filter(|r| !is_page_number(r)) {
+                let at = format!("{id} p.{}: {:?}", i + 1, r.text);
+                assert!(r.left >= LEFT - SLACK, "{at} starts {:.2} mm left of the type area", (LEFT - r.left) / MM);
+                assert!(r.right <= RIGHT + SLACK, "{at} ends {:.2} mm right of the type area", (r.right - RIGHT) / MM);
+                assert!(r.top >= TOP - 0.5, "{at} rises {:.2} mm above the type area", (TOP - r.top) / MM);
+                assert!(r.bottom <= BOTTOM + 0.5, "{at} falls {:.2} mm below the type area", (r.bottom - BOTTOM) / MM);
+            }
+        }
+    }
+}
+
+/// A heading (`一、…`, `（一）…`) or a table/figure caption (`表1　…`, `图1　…`).
+fn is_heading_or_caption(r: &Run) -> bool {
+    let t = r.text.trim_start();
+    let numeral = |s: &str| s.chars().take_while(|c| "一二三四五六七八九十".contains(*c)).count();
+    let heading = numeral(t) > 0 && t[t.char_indices().nth(numeral(t)).map_or(t.len(), |(i, _)| i)..].starts_with('、');
+    let sub = t.starts_with('（') && numeral(&t['（'.len_utf8()..]) > 0;
+    let caption = (t.starts_with('表') || t.starts_with('图')) && t.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
+    r.size >= 14.0 && (heading || sub || caption)
+}
+
+/// The 版记: the end-matter lines (报：, 送：, 发：, the office, 共印N份), 14 pt 仿宋 (captions
+/// are 14 pt 黑体, page numbers 14 pt 宋体 under the type area).
+fn is_end_matter(r: &Run) -> bool {
+    r.size == 14.0 && !is_page_number(r) && r.family.contains("Fang")
+}
+
+#[test]
+fn no_page_ends_on_a_heading_or_caption_or_is_left_a_third_empty() {
+    for (id, pages) in sample_documents(false) {
+        let end_matter = pages.iter().position(|p| p.iter().any(is_end_matter));
+        for (i, page) in pages.iter().enumerate() {
+            let body: Vec<&Run> = page.iter().filter(|r| !is_page_number(r) && !is_end_matter(r)).collect();
+            let Some(last) = body.iter().max_by(|a, b| a.baseline.total_cmp(&b.baseline)) else { continue };
+            assert!(!is_heading_or_caption(last), "{id} p.{} ends on {:?}", i + 1, last.text);
+            let before_end = end_matter.is_some_and(|e| i + 1 >= e) || i + 1 == pages.len();
+            let empty = (BOTTOM - last.bottom) / (BOTTOM - TOP);
+            assert!(before_end || empty <= 1.0 / 3.0, "{id} p.{} is {:.0} % empty", i + 1, empty * 100.0);
+        }
+    }
+}
+
+#[test]
+fn the_end_matter_is_on_an_even_page_unnumbered_when_it_stands_alone() {
+    for (id, pages) in sample_documents(false) {
+        if id == "数据校验报告" {
+            continue;
+        }
+        let at = pages.iter().position(|p| p.iter().any(is_end_matter)).unwrap_or_else(|| panic!("{id}: no 版记"));
+        assert_eq!(at + 1, pages.len(), "{id}: the 版记 is on the last page");
+        assert!(pages.len() % 2 == 0, "{id}: the 版记 is on page {}, an odd page", pages.len());
+        let alone = !pages[at].iter().any(|r| !is_page_number(r) && !is_end_matter(r));
+        let numbered = |p: &Vec<Run>| p.iter().any(is_page_number);
+        if alone {
+            assert!(!numbered(&pages[at]), "{id}: a 版记 page of its own carries no page number");
+            for blank in (0..at).rev().take_while(|&k| pages[k].iter().all(|r| is_page_number(r))) {
+                assert!(!numbered(&pages[blank]), "{id}: the blank page {} before the 版记 carries no number", blank + 1);
+            }
+        } else {
+            assert!(numbered(&pages[at]), "{id}: a 版记 below the text keeps its page number");
+        }
+        for (k, p) in pages.iter().enumerate().take(at) {
+            if p.iter().any(|r| !is_page_number(r)) {
+                assert!(numbered(p), "{id}: page {} has text and a number", k + 1);
+            }
+        }
+    }
+}
