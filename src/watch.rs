@@ -48,7 +48,7 @@ pub fn watch(opts: &Options, timing: Timing, stop: &AtomicBool, progress: &dyn P
     })
     .map_err(|e| watch_error(&roots.data, e))?;
     watcher.watch(&roots.data, RecursiveMode::Recursive).map_err(|e| watch_error(&roots.data, e))?;
-    for folder in roots.folders.iter().filter(|f| !f.starts_with(&roots.data)) {
+    for folder in roots.folders.iter().filter(|f| !f.starts_with(&roots.data) && f.is_dir()) {
         watcher.watch(folder, RecursiveMode::NonRecursive).map_err(|e| watch_error(folder, e))?;
     }
     rebuild(opts, progress, on);
@@ -147,8 +147,10 @@ impl Roots {
     fn new(opts: &Options) -> Result<Roots> {
         let data = opts.data.canonicalize().map_err(|e| Error::io("监视文件夹", &opts.data, e))?;
         let config = std::fs::read(data.join("config.yaml")).ok().and_then(|b| crate::config::Config::parse(&b, &data).ok()).unwrap_or_default();
+        // The data folder is canonical already, so its template and font folders compare
+        // right even before they exist; an option's folder is made canonical if it is there.
         let folders = crate::inputs::Folders::of(&data, &config, opts.templates.as_deref(), opts.fonts.as_deref());
-        let folders = folders.all().filter_map(|p| p.canonicalize().ok()).collect();
+        let folders = folders.all().map(|p| p.canonicalize().unwrap_or_else(|_| p.to_path_buf())).collect();
         Ok(Roots { data, folders, out: opts.out.canonicalize().ok() })
     }
 

@@ -39,6 +39,8 @@ fn publishing_numbers_archives_and_never_overwrites() {
     // PDF/A-3b, declared in the XMP metadata.
     let xmp = String::from_utf8_lossy(&pdf);
     assert!(xmp.contains("<pdfaid:part>3</pdfaid:part>") && xmp.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    // And PDF/UA-1 (tagged, with title and language), validated by typst when it writes the file.
+    assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"));
     let text = pdf_text(&path);
     assert!(text.contains("第1期") && text.contains("2018年4月5日"), "number and publish date in the document");
     // Inputs: the 30 workbooks of January–March, plan, config, the bulletin's templates, the fonts.
@@ -95,7 +97,8 @@ fn publishing_needs_clean_data_a_date_and_a_period_with_reports() {
     let bad = archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap();
     assert!(matches!(bad.outcome, Outcome::DataErrors));
     assert!(!Manifest::path(&archive::folder(&opts.out)).exists(), "nothing archived");
-    assert_eq!(std::fs::read_dir(archive::folder(&opts.out)).unwrap().count(), 0, "and the lock released");
+    let left: Vec<_> = std::fs::read_dir(archive::folder(&opts.out)).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, [archive::LOCK], "nothing but the lock file");
 }
 
 #[test]
@@ -103,13 +106,52 @@ fn a_publication_in_progress_locks_out_a_second_one() {
     let (_dir, opts) = copy_project();
     let archive = archive::folder(&opts.out);
     std::fs::create_dir_all(&archive).unwrap();
-    std::fs::write(archive.join(".publishing"), b"").unwrap();
+    // Another process publishing holds the lock on archive/.publishing.
+    let held = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(archive.join(archive::LOCK)).unwrap();
+    held.lock().unwrap();
     let err = archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap_err().to_string();
     assert!(err.contains("另一次签发正在进行"), "{err}");
     assert!(!Manifest::path(&archive).exists());
-    std::fs::remove_file(archive.join(".publishing")).unwrap();
+    held.unlock().unwrap();
+    // The lock file left behind blocks nothing: only a held lock does.
     assert!(matches!(archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap().outcome, Outcome::Published { .. }));
-    assert!(!archive.join(".publishing").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_publication_killed_midway_leaves_nothing_that_blocks_the_next() {
+    let (_dir, opts) = copy_project();
+    let archive = archive::folder(&opts.out);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(["publish", "--period", "2019-03", "--date", "2019-04-05", "--data"])
+        .arg(&opts.data)
+        .arg("--out")
+        .arg(&opts.out)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it (SIGKILL: no cleanup runs) while it holds the lock.
+    let lock = archive.join(archive::LOCK);
+    let start = std::time::Instant::now();
+    let held = loop {
+        let file = std::fs::OpenOptions::new().write(true).open(&lock);
+        if let Ok(f) = file {
+            if matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)) {
+                break true;
+            }
+        }
+        if child.try_wait().unwrap().is_some() || start.elapsed() > std::time::Duration::from_secs(20) {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(held, "the publication held the lock while it ran");
+    assert!(lock.exists(), "the killed process left its lock file");
+    let again = archive::publish(&opts, &month("2019-03", "2019-04-05")).unwrap();
+    assert!(matches!(again.outcome, Outcome::Published { .. } | Outcome::Unchanged { .. }), "{:?}", again.outcome);
+    assert!(archive::verify(&opts.out).unwrap().is_clean(), "the lock file is not an unlisted file");
 }
 
 #[test]
@@ -172,4 +214,28 @@ fn the_command_line_publishes_and_refuses() {
     assert!(String::from_utf8(refused.stdout).unwrap().contains("--correction"));
     assert_eq!(run(&["--period", "2018-01", "--date", "2018-02-06", "--correction"]).status.code(), Some(0));
     assert_eq!(run(&["--period", "2018-1"]).status.code(), Some(2), "a malformed month is a usage error");
+}
+
+#[test]
+fn an_error_stops_only_the_documents_its_workbook_feeds() {
+    let (_dir, opts) = copy_project();
+    // A broken workbook of 2018-03: 2018's documents from March on need it; February's and
+    // 2019's do not (2019 starts from each township's last report of 2018, here December).
+    std::fs::write(opts.data.join("submissions/2018-03/南村乡2018年3月报表.xlsx"), b"not a workbook").unwrap();
+    let p = |period: &str, date: &str| archive::publish(&opts, &month(period, date)).unwrap().outcome;
+    assert!(matches!(p("2018-04", "2018-05-05"), Outcome::DataErrors));
+    assert!(matches!(p("2018-02", "2018-03-05"), Outcome::Published { .. }));
+    assert!(matches!(p("2019-03", "2019-04-05"), Outcome::Published { .. }));
+    let quarter = |q: &str| Request { target: Target::Quarter(q.parse().unwrap()), date: Some("2019-04-10".parse().unwrap()), correction: false };
+    assert!(matches!(archive::publish(&opts, &quarter("2018-Q1")).unwrap().outcome, Outcome::DataErrors));
+    assert!(matches!(archive::publish(&opts, &quarter("2019-Q1")).unwrap().outcome, Outcome::Published { .. }));
+    // The build holds back the same documents and makes the others.
+    let built = jianbao::build(&opts).unwrap();
+    assert!(built.has_errors());
+    let held: Vec<&str> = built.held.iter().map(String::as_str).collect();
+    assert!(held.contains(&"2018-03/工作简报-2018年3月") && held.contains(&"2018-12/工作简报-2018年12月"), "{held:?}");
+    assert!(held.contains(&"2018-Q1/季度汇总-2018年第一季度") && held.contains(&"2018-Q4/季度汇总-2018年第四季度"), "{held:?}");
+    assert_eq!(held.len(), 10 + 4);
+    assert!(opts.out.join("2018-02/工作简报-2018年2月.pdf").exists() && opts.out.join("2019-03/工作简报-2019年3月.pdf").exists());
+    assert!(!opts.out.join("2018-03/工作简报-2018年3月.pdf").exists());
 }

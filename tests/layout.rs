@@ -65,12 +65,10 @@ fn runs(frame: &Frame, at: Point, out: &mut Vec<Run>) {
     }
 }
 
-/// Every document of the sample build, laid out: (id, pages of runs).
-fn sample_documents(draft: bool) -> Vec<(String, Vec<Vec<Run>>)> {
-    let out = tempfile::tempdir().unwrap();
-    let opts = jianbao::Options { draft, out: out.path().to_path_buf(), ..jianbao::Options::in_dir(&repo()) };
+/// Every document a build with these options makes, laid out: (id, pages of runs).
+fn laid_out(opts: &jianbao::Options, label: &str) -> Vec<(String, Vec<Vec<Run>>)> {
     let inputs = jianbao::inputs::Inputs::read(&opts.data, &opts.out, None, None).unwrap();
-    let jianbao::Planned { engine, made, .. } = jianbao::plan_documents(&opts, &inputs).unwrap();
+    let jianbao::Planned { engine, made, .. } = jianbao::plan_documents(opts, &inputs).unwrap();
     made.documents
         .iter()
         .map(|d| {
@@ -84,9 +82,35 @@ fn sample_documents(draft: bool) -> Vec<(String, Vec<Vec<Run>>)> {
                     v
                 })
                 .collect();
-            (d.id.clone(), pages)
+            (format!("{label}{}", d.id), pages)
         })
         .collect()
+}
+
+/// Every document of the sample build, official and draft, and a correction of a published
+/// bulletin (its preview, typeset as the archive typesets it).
+fn sample_documents() -> Vec<(String, Vec<Vec<Run>>)> {
+    let out = tempfile::tempdir().unwrap();
+    let official = jianbao::Options { out: out.path().to_path_buf(), ..jianbao::Options::in_dir(&repo()) };
+    let mut all = laid_out(&official, "");
+    all.extend(laid_out(&jianbao::Options { draft: true, period: "2019-03".parse().ok(), ..official }, "草稿 "));
+    let (_dir, opts) = common::copy_project();
+    let req = |correction| jianbao::archive::Request { target: jianbao::archive::Target::Month("2018-03".parse().unwrap()), date: Some("2018-04-05".parse().unwrap()), correction };
+    jianbao::archive::publish(&opts, &req(false)).unwrap();
+    let plan = jianbao::plan::Plan::load(&opts.data.join("plan.yaml")).unwrap();
+    let mut county = jianbao::sample::county(&plan, 2018);
+    county[0].villages[0].population += 3;
+    let p = "2018-03".parse().unwrap();
+    std::fs::write(opts.data.join(jianbao::sample::file_name(&county[0].name, p)), jianbao::sample::workbook(&plan, &county[0], p)).unwrap();
+    let correction = laid_out(&jianbao::Options { period: Some(p), ..opts }, "更正 ");
+    assert!(correction.iter().any(|(id, pages)| id.contains("工作简报") && pages[0].iter().any(|r| r.text.contains("本期更正第1期"))));
+    all.extend(correction);
+    all
+}
+
+/// The 草稿 watermark of a draft: drawn across the page, not part of the text.
+fn is_watermark(r: &Run) -> bool {
+    r.size > 100.0
 }
 
 /// The page number runs: 14 pt, below the type area.
@@ -94,11 +118,12 @@ fn is_page_number(r: &Run) -> bool {
     r.size == 14.0 && r.top > BOTTOM
 }
 
-#[test]
-fn every_glyph_of_every_page_lies_inside_the_type_area() {
-    for (id, pages) in sample_documents(false) {
+type Laid = Vec<(String, Vec<Vec<Run>>)>;
+
+fn every_glyph_inside_the_type_area(docs: &Laid) {
+    for (id, pages) in docs {
         for (i, page) in pages.iter().enumerate() {
-            for r in page.iter().filter(|r| !is_page_number(r)) {
+            for r in page.iter().filter(|r| !is_page_number(r) && !is_watermark(r)) {
                 let at = format!("{id} p.{}: {:?}", i + 1, r.text);
                 assert!(r.left >= LEFT - SLACK, "{at} starts {:.2} mm left of the type area", (LEFT - r.left) / MM);
                 assert!(r.right <= RIGHT + SLACK, "{at} ends {:.2} mm right of the type area", (r.right - RIGHT) / MM);
@@ -125,12 +150,11 @@ fn is_end_matter(r: &Run) -> bool {
     r.size == 14.0 && !is_page_number(r) && r.family.contains("Fang")
 }
 
-#[test]
-fn no_page_ends_on_a_heading_or_caption_or_is_left_a_third_empty() {
-    for (id, pages) in sample_documents(false) {
+fn no_page_ends_on_a_heading_or_caption_or_a_third_empty(docs: &Laid) {
+    for (id, pages) in docs {
         let end_matter = pages.iter().position(|p| p.iter().any(is_end_matter));
         for (i, page) in pages.iter().enumerate() {
-            let body: Vec<&Run> = page.iter().filter(|r| !is_page_number(r) && !is_end_matter(r)).collect();
+            let body: Vec<&Run> = page.iter().filter(|r| !is_page_number(r) && !is_end_matter(r) && !is_watermark(r)).collect();
             let Some(last) = body.iter().max_by(|a, b| a.baseline.total_cmp(&b.baseline)) else { continue };
             assert!(!is_heading_or_caption(last), "{id} p.{} ends on {:?}", i + 1, last.text);
             let before_end = end_matter.is_some_and(|e| i + 1 >= e) || i + 1 == pages.len();
@@ -140,29 +164,49 @@ fn no_page_ends_on_a_heading_or_caption_or_is_left_a_third_empty() {
     }
 }
 
-#[test]
-fn the_end_matter_is_on_an_even_page_unnumbered_when_it_stands_alone() {
-    for (id, pages) in sample_documents(false) {
-        if id == "数据校验报告" {
+fn end_matter_on_an_even_page_unnumbered_when_alone(docs: &Laid) {
+    for (id, pages) in docs {
+        if id.ends_with("数据校验报告") {
             continue;
         }
         let at = pages.iter().position(|p| p.iter().any(is_end_matter)).unwrap_or_else(|| panic!("{id}: no 版记"));
         assert_eq!(at + 1, pages.len(), "{id}: the 版记 is on the last page");
         assert!(pages.len() % 2 == 0, "{id}: the 版记 is on page {}, an odd page", pages.len());
-        let alone = !pages[at].iter().any(|r| !is_page_number(r) && !is_end_matter(r));
+        let alone = !pages[at].iter().any(|r| !is_page_number(r) && !is_end_matter(r) && !is_watermark(r));
         let numbered = |p: &Vec<Run>| p.iter().any(is_page_number);
         if alone {
             assert!(!numbered(&pages[at]), "{id}: a 版记 page of its own carries no page number");
-            for blank in (0..at).rev().take_while(|&k| pages[k].iter().all(|r| is_page_number(r))) {
+            for blank in (0..at).rev().take_while(|&k| pages[k].iter().all(|r| is_page_number(r) || is_watermark(r))) {
                 assert!(!numbered(&pages[blank]), "{id}: the blank page {} before the 版记 carries no number", blank + 1);
             }
         } else {
             assert!(numbered(&pages[at]), "{id}: a 版记 below the text keeps its page number");
         }
         for (k, p) in pages.iter().enumerate().take(at) {
-            if p.iter().any(|r| !is_page_number(r)) {
+            if p.iter().any(|r| !is_page_number(r) && !is_watermark(r)) {
                 assert!(numbered(p), "{id}: page {} has text and a number", k + 1);
             }
         }
     }
+}
+
+#[test]
+fn every_page_of_the_sample_documents_follows_the_rules() {
+    let docs = sample_documents();
+    every_glyph_inside_the_type_area(&docs);
+    no_page_ends_on_a_heading_or_caption_or_a_third_empty(&docs);
+    end_matter_on_an_even_page_unnumbered_when_alone(&docs);
+}
+
+#[test]
+fn every_page_of_a_county_scale_build_follows_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    jianbao::sample::write_county_scale(&repo().join("data"), &data).unwrap();
+    let opts = jianbao::Options { data, out: dir.path().join("out"), ..jianbao::Options::in_dir(&repo()) };
+    let docs = laid_out(&opts, "全县 ");
+    assert!(docs.len() > 40);
+    every_glyph_inside_the_type_area(&docs);
+    no_page_ends_on_a_heading_or_caption_or_a_third_empty(&docs);
+    end_matter_on_an_even_page_unnumbered_when_alone(&docs);
 }

@@ -79,8 +79,70 @@ fn watch_rebuilds_when_a_workbook_is_dropped_and_ignores_lock_files() {
         built = next();
     }
     assert!(built.contains("2018-02/工作简报-2018年2月"), "{built}");
+    // Rebuilds until `want` is reported as changed and a build follows.
+    let rebuilt_after = |want: &str| {
+        let changed = loop {
+            let e = next();
+            if e.starts_with("changed") && e.contains(want) {
+                break e;
+            }
+        };
+        let built = loop {
+            let e = next();
+            if e.starts_with("built") || e.starts_with("failed") {
+                break e;
+            }
+        };
+        (changed, built)
+    };
+    // An office font in the data folder's fonts/ reaches every document.
+    std::fs::create_dir_all(opts.data.join("fonts")).unwrap();
+    std::fs::write(opts.data.join("fonts/办公室楷体.otf"), jianbao::bundled::FONTS.iter().find(|f| f.name.contains("Kai")).unwrap().bytes).unwrap();
+    let (_, built) = rebuilt_after("fonts/办公室楷体.otf");
+    assert!(built.contains("2018-01/工作简报-2018年1月") && built.contains("2018-02/工作简报-2018年2月"), "{built}");
+    // The office's own narrative template reaches the bulletins.
+    std::fs::create_dir_all(opts.data.join("templates")).unwrap();
+    let narrative = std::str::from_utf8(jianbao::bundled::template("bulletin-narrative.typ.j2").unwrap().bytes).unwrap();
+    std::fs::write(opts.data.join("templates/bulletin-narrative.typ.j2"), narrative.replace("一、总体进展", "一、全县总体进展")).unwrap();
+    let (_, built) = rebuilt_after("templates/bulletin-narrative.typ.j2");
+    assert!(built.contains("2018-02/工作简报-2018年2月"), "{built}");
+    assert!(common::pdf_text(&opts.out.join("2018-02/工作简报-2018年2月.pdf")).contains("一、全县总体进展"));
+    // A month folder moved out of the data folder: rebuilt, its bulletin reported as stale.
+    std::fs::rename(opts.data.join("submissions/2018-02"), root.path().join("2018-02 移出")).unwrap();
+    let (changed, _) = rebuilt_after("submissions/2018-02");
+    assert!(changed.contains("submissions/2018-02"), "{changed}");
     stop.store(true, Ordering::Relaxed);
     handle.join().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_watch_cleanly() {
+    let root = tempfile::tempdir().unwrap();
+    let opts = office(root.path(), &["2018-01"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .arg("watch")
+        .arg("--data")
+        .arg(&opts.data)
+        .arg("--out")
+        .arg(&opts.out)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut seen = String::new();
+    while !seen.contains("正在监视") {
+        let mut line = String::new();
+        assert!(std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0, "watch ended early: {seen}");
+        seen.push_str(&line);
+    }
+    let interrupt = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupt.success());
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert_eq!(status.code(), Some(0), "{rest}");
+    assert!(rest.contains("已停止监视"), "{rest}");
 }
 
 #[test]

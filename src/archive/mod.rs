@@ -90,6 +90,8 @@ pub fn folder(out: &Path) -> PathBuf {
 
 /// Publishes one bulletin or summary (see `Outcome`).
 pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
+    // Locked before the data is read: what is published is what was read under the lock.
+    let lock = Lock::take(&folder(&opts.out))?;
     let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
     let date = match (req.date, &inputs.settings.publish_date) {
         (Some(d), _) => d,
@@ -98,7 +100,7 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
     };
     let engine = crate::build::engine(opts, &inputs)?;
     let checked = check_with(&inputs, engine.fonts())?;
-    let _lock = Lock::take(&folder(&opts.out))?;
+    let _lock = lock;
     let p = Publishing { engine: &engine, inputs: &inputs, checked: &checked, req, date, opts };
     let outcome = p.decide()?;
     comemo::evict(4);
@@ -271,28 +273,25 @@ fn attach(prepared: &mut crate::render::Prepared, files: &[Attachment]) {
     }
 }
 
-/// Held while a publication reads and appends to the manifest, so that two publications at
-/// once (two clerks, one shared folder) cannot take the same number. Released on drop; one
-/// left by a crash is reported with how to remove it.
-struct Lock(PathBuf);
+/// The lock file in the archive folder; it stays there, and only the lock on it matters.
+pub const LOCK: &str = ".publishing";
+
+/// Held while a publication reads the data and appends to the manifest, so that two
+/// publications at once (two clerks, one shared folder) cannot take the same number. It is an
+/// advisory lock of the operating system on `.publishing`: it ends with the process, however
+/// the process ends (Ctrl+C, a crash, power off), and never blocks the next publication.
+struct Lock(#[allow(dead_code)] std::fs::File);
 
 impl Lock {
     fn take(archive: &Path) -> Result<Lock> {
         std::fs::create_dir_all(archive).map_err(|e| Error::io("创建归档目录", archive, e))?;
-        let path = archive.join(".publishing");
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(_) => Ok(Lock(path)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Archive {
-                msg: format!("另一次签发正在进行（{} 存在）。如确认没有其他人在签发（例如上次签发中途断电），请删除该文件后重试。", path.display()),
-            }),
-            Err(e) => Err(Error::io("锁定归档目录", &path, e)),
+        let path = archive.join(LOCK);
+        let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io("锁定归档目录", &path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Lock(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Archive { msg: "另一次签发正在进行，请等它结束后再签发。".into() }),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io("锁定归档目录", &path, e)),
         }
-    }
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
     }
 }
 
@@ -345,7 +344,8 @@ pub fn verify(out: &Path) -> Result<Verified> {
         for entry in walkdir::WalkDir::new(&archive).sort_by_file_name() {
             let entry = entry.map_err(|e| Error::io("读取归档目录", &archive, e.into()))?;
             let rel = crate::load::relative(&archive, entry.path());
-            if entry.file_type().is_file() && rel != "manifest.json" && !manifest.entries.iter().any(|e| e.file == rel) {
+            let own = rel == "manifest.json" || rel == LOCK || entry.file_name().to_string_lossy().starts_with(".jianbao-");
+            if entry.file_type().is_file() && !own && !manifest.entries.iter().any(|e| e.file == rel) {
                 v.unlisted.push(rel);
             }
         }

@@ -215,11 +215,16 @@ fn run_build(opts: &Options) -> jianbao::error::Result<bool> {
     })
 }
 
+/// Set by Ctrl+C (or a termination signal) during `watch`: it stops after the current build.
+static STOP: AtomicBool = AtomicBool::new(false);
+
 fn run_watch(opts: &Options) -> jianbao::error::Result<bool> {
-    let stop = AtomicBool::new(false);
+    let stop = &STOP;
+    ctrlc::set_handler(|| STOP.store(true, std::sync::atomic::Ordering::Relaxed))
+        .map_err(|e| jianbao::error::Error::Usage { msg: format!("无法设置 Ctrl+C 处理：{e}") })?;
     let mut started = Instant::now();
     let bar = progress::Bar::new();
-    watch::watch(opts, watch::Timing::default(), &stop, &bar, &mut |event| match event {
+    watch::watch(opts, watch::Timing::default(), stop, &bar, &mut |event| match event {
         Event::Ready => println!("正在监视 {}，放入或修改报表、模板或字体后会自动重新生成。按 Ctrl+C 结束。", opts.data.display()),
         Event::Changed(files) => {
             started = Instant::now();
@@ -228,6 +233,7 @@ fn run_watch(opts: &Options) -> jianbao::error::Result<bool> {
         Event::Built(b) => print::built(b, started.elapsed()),
         Event::Failed(e) => eprintln!("错误：{e}"),
     })?;
+    println!("已停止监视。");
     Ok(false)
 }
 

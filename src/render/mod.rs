@@ -220,7 +220,7 @@ impl Engine {
         let dt = Datetime::from_ymd_hms(i32::from(date.0), date.1, date.2, 0, 0, 0).expect("valid date");
         let standards = match kind {
             PdfKind::Plain => PdfStandards::default(),
-            PdfKind::Archival => PdfStandards::new(&[PdfStandard::A_3b]).map_err(|e| Error::Typeset { document: label.to_string(), msg: e.message().to_string() })?,
+            PdfKind::Archival => PdfStandards::new(&[PdfStandard::A_3b, PdfStandard::Ua_1]).map_err(|e| Error::Typeset { document: label.to_string(), msg: e.message().to_string() })?,
         };
         let options = PdfOptions {
             ident: Smart::Custom(format!("jianbao/{label}")),
