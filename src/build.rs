@@ -37,6 +37,8 @@ pub struct Built {
     pub overrides: Vec<String>,
     /// Documents not made because a workbook that feeds them has errors (not a draft).
     pub held: Vec<String>,
+    /// The 报送情况 board of the latest year (absent when up to date).
+    pub board: Option<crate::status::Board>,
 }
 
 impl Built {
@@ -87,7 +89,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         return Ok(up_to_date(cache, opts, inputs.overrides()));
     }
     let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
-    let Planned { engine, checked, made } = plan_documents(opts, &inputs)?;
+    let Planned { engine, checked, made, mut boards } = plan_documents(opts, &inputs)?;
     let keyed = keyed(&engine, made.documents, opts)?;
     let (batch, rendered) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
     if opts.period.is_none() {
@@ -116,6 +118,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         fonts: Some(engine.fonts().font_use()),
         overrides: inputs.overrides(),
         held: cache.held,
+        board: boards.pop(),
     })
 }
 
@@ -124,6 +127,8 @@ pub struct Planned {
     pub engine: render::Engine,
     pub checked: crate::Checked,
     pub made: documents::Made,
+    /// The 报送情况 board of every year with data.
+    pub boards: Vec<crate::status::Board>,
 }
 
 /// The documents a build with these inputs makes (numbered from the archive), ready to typeset.
@@ -131,8 +136,11 @@ pub fn plan_documents(opts: &Options, inputs: &Inputs) -> Result<Planned> {
     let engine = engine(opts, inputs)?;
     let checked = check_with(inputs, engine.fonts())?;
     let numbering = numbering(inputs, &checked)?;
-    let made = documents::all(&engine, &checked, opts.period, opts.draft, &numbering)?;
-    Ok(Planned { engine, checked, made })
+    let today = checked.today(opts)?;
+    let boards: Vec<crate::status::Board> =
+        crate::status::years(&checked).into_values().map(|at| crate::status::board(&checked, at, today, false)).collect();
+    let made = documents::all(&engine, &checked, opts.period, opts.draft, &numbering, &boards)?;
+    Ok(Planned { engine, checked, made, boards })
 }
 
 /// The numbers the documents show, from the archive's manifest.
@@ -209,6 +217,7 @@ fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>) -> Built
         stale: cache.stale,
         fonts: None,
         overrides,
+        board: None,
     }
 }
 

@@ -24,6 +24,12 @@ pub struct Config {
     pub template_folder: Option<String>,
     /// The office's own fonts, relative to the data folder (default `fonts`).
     pub font_folder: Option<String>,
+    /// 报送截止日: a month's workbook is due on this day of the following month.
+    #[serde(alias = "报送截止日")]
+    pub deadline_day: Option<u8>,
+    /// The date 逾期 is judged on in the documents (`YYYY-MM-DD`); `--today` wins.
+    #[serde(alias = "今日")]
+    pub today: Option<String>,
 }
 
 /// Font families per role. The bundled Fandol fonts always follow as the fallback.
@@ -104,6 +110,8 @@ impl Default for Config {
             publish_date: None,
             template_folder: None,
             font_folder: None,
+            deadline_day: None,
+            today: None,
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::period::Period;
 use crate::archive::numbering::Numbering;
 use crate::render::{self, bulletin, Engine, Meta, Prepared};
+use crate::status::Board;
 use crate::submission::Report;
 use crate::{report, Checked};
 
@@ -60,12 +61,15 @@ pub fn summary_id(q: Quarter) -> String {
     format!("{q}/{SUMMARIES}-{}", q.chinese())
 }
 
-/// The validation report, as PDF and text.
-pub fn validation_report(engine: &Engine, c: &Checked) -> Document {
-    let span = c.reports.iter().map(|r| r.period).min().zip(c.reports.iter().map(|r| r.period).max());
-    let prepared = render::report::prepare(engine, &c.diagnostics, c.files_read, span, &c.config.office);
-    let text = report::text(&c.diagnostics, c.files_read).into_bytes();
-    Document { id: "数据校验报告".into(), title: "数据校验报告".into(), prepared, files: vec![("数据校验报告.txt".into(), text)] }
+/// The validation report, as PDF and text, opening with the 报送情况 board of the latest year;
+/// and the board of every year as `<年>/报送情况-<年>年.xlsx`.
+pub fn validation_report(engine: &Engine, c: &Checked, boards: &[Board]) -> Result<Document> {
+    let prepared = render::report::prepare(engine, c, boards.last());
+    let mut files = vec![("数据校验报告.txt".to_string(), report::text(&c.diagnostics, c.files_read).into_bytes())];
+    for b in boards {
+        files.push((format!("{y}/报送情况-{y}年.xlsx", y = b.year), crate::excel::board(b)?));
+    }
+    Ok(Document { id: "数据校验报告".into(), title: "数据校验报告".into(), prepared, files })
 }
 
 /// The months with reports.
@@ -149,8 +153,8 @@ pub struct Made {
 /// Every document of a build: the report, then the bulletins and summaries, of one month (and
 /// the summary standing at it) or of all, numbered as `numbering` says. Without `draft`, a
 /// document fed by a workbook with errors is held back (see `Checked::blocked`).
-pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numbering: &Numbering) -> Result<Made> {
-    let mut made = Made { documents: vec![validation_report(engine, c)], held: Vec::new() };
+pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numbering: &Numbering, boards: &[Board]) -> Result<Made> {
+    let mut made = Made { documents: vec![validation_report(engine, c, boards)?], held: Vec::new() };
     let settings = |series: &str, period: &str| Settings { draft, ..numbering.settings(series, period) };
     for period in months(&c.reports).into_iter().filter(|p| only.is_none_or(|o| o == *p)) {
         if !draft && c.blocked(period) {

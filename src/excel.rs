@@ -16,6 +16,8 @@ enum Cell {
     /// Percent, as the figures hold it (25.1 for 25.1 %).
     Pct(Option<f64>),
     Number(f64),
+    /// Text on a coloured background (RGB): a status on the 报送情况 board.
+    Marked(String, u32),
 }
 
 impl Cell {
@@ -28,16 +30,74 @@ impl Cell {
     }
 }
 
-struct Table {
+struct Table<'a> {
     sheet: &'static str,
     title: String,
-    header: Vec<&'static str>,
+    header: Vec<&'a str>,
     rows: Vec<Vec<Cell>>,
 }
 
 /// The workbook bytes.
 pub fn month(f: &MonthFigures) -> Result<Vec<u8>> {
     write(f).map_err(|e| Error::Template { name: "汇总表.xlsx".into(), msg: e.to_string() })
+}
+
+/// `报送情况-<年>年.xlsx`: the board (one sheet, statuses as text on coloured cells) and the call
+/// list (contacts as text). Reproducible: the document date is the board's month's last day.
+pub fn board(b: &crate::status::Board) -> Result<Vec<u8>> {
+    write_board(b).map_err(|e| Error::Template { name: "报送情况.xlsx".into(), msg: e.to_string() })
+}
+
+/// The background of a status: green when done, yellow to look at, red to act on.
+fn colour(c: &crate::status::Cell) -> u32 {
+    use crate::status::Cell as S;
+    match c {
+        S::Reported { .. } => 0xC6EFCE,
+        S::Warnings { .. } | S::Carried { .. } => 0xFFEB9C,
+        S::Errors { .. } | S::Duplicate { .. } | S::Late { .. } | S::Missing => 0xFFC7CE,
+        S::NotDue | S::Empty => 0xFFFFFF,
+    }
+}
+
+fn write_board(b: &crate::status::Board) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let at = crate::period::Period::new(b.year, b.month).expect("a board's month");
+    let date = ExcelDateTime::from_ymd(at.year, at.month, at.last_day())?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&date).set_title(format!("{}年报送情况", b.year)));
+    let months: Vec<String> = (1..=b.month).map(|m| format!("{m}月")).collect();
+    let mut header: Vec<&str> = vec!["乡镇"];
+    header.extend(months.iter().map(String::as_str));
+    header.extend(["月份不明", "核实"]);
+    let rows = b
+        .rows
+        .iter()
+        .map(|r| {
+            let mut line = vec![Cell::Text(r.township.clone())];
+            line.extend(r.months.iter().take(usize::from(b.month)).map(|c| Cell::Marked(c.label(), colour(c))));
+            line.push(Cell::Text(r.month_unknown.join("、")));
+            line.push(Cell::Text(String::new()));
+            line
+        })
+        .collect();
+    let board = Table { sheet: "报送情况", title: format!("{}年报送情况（截至{}月）", b.year, b.month), header, rows };
+    let calls = b
+        .calls
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::Text(c.township.clone()),
+                Cell::Text(c.status.clone()),
+                Cell::Text(c.contact.clone().unwrap_or_default()),
+                Cell::Text(c.phone.clone().unwrap_or_default()),
+                Cell::Text(c.problems.join("\n")),
+            ]
+        })
+        .collect();
+    let calls = Table { sheet: "电话清单", title: format!("{}年{}月需要联系的乡镇", b.year, b.month), header: vec!["乡镇", "情况", "联系人", "联系电话", "需要改正的问题"], rows: calls };
+    for t in [board, calls] {
+        table(book.add_worksheet(), &t)?;
+    }
+    book.save_to_buffer()
 }
 
 fn write(f: &MonthFigures) -> Result<Vec<u8>, XlsxError> {
@@ -50,7 +110,7 @@ fn write(f: &MonthFigures) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
-fn table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
+fn table(ws: &mut Worksheet, t: &Table<'_>) -> Result<(), XlsxError> {
     let border = Format::new().set_border(FormatBorder::Thin);
     let head = border.clone().set_bold().set_align(FormatAlign::Center).set_text_wrap();
     let text = border.clone();
@@ -75,6 +135,7 @@ fn table(ws: &mut Worksheet, t: &Table) -> Result<(), XlsxError> {
                 Cell::Pct(Some(p)) => ws.write_number_with_format(r, c, p / 100.0, &pct)?,
                 Cell::Number(x) => ws.write_number_with_format(r, c, *x, &number)?,
                 Cell::Count(None) | Cell::Pct(None) => ws.write_blank(r, c, &text)?,
+                Cell::Marked(s, rgb) => ws.write_string_with_format(r, c, s, &text.clone().set_background_color(*rgb).set_align(FormatAlign::Center))?,
             };
         }
     }
@@ -91,7 +152,7 @@ fn status(s: Status) -> &'static str {
     }
 }
 
-fn townships(f: &MonthFigures) -> Table {
+fn townships(f: &MonthFigures) -> Table<'static> {
     let mut rows: Vec<Vec<Cell>> = f
         .townships
         .iter()
@@ -135,7 +196,7 @@ fn townships(f: &MonthFigures) -> Table {
     }
 }
 
-fn villages(f: &MonthFigures) -> Table {
+fn villages(f: &MonthFigures) -> Table<'static> {
     let rows = f
         .deep_villages
         .iter()
@@ -161,7 +222,7 @@ fn villages(f: &MonthFigures) -> Table {
     }
 }
 
-fn projects(f: &MonthFigures) -> Table {
+fn projects(f: &MonthFigures) -> Table<'static> {
     let rows = f
         .deep_projects
         .iter()
@@ -186,7 +247,7 @@ fn projects(f: &MonthFigures) -> Table {
     }
 }
 
-fn indicators(f: &MonthFigures) -> Table {
+fn indicators(f: &MonthFigures) -> Table<'static> {
     let rows = f
         .indicators
         .iter()

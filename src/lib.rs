@@ -16,6 +16,7 @@ pub mod plan;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod report;
+pub mod status;
 pub mod sample;
 pub mod submission;
 pub mod validate;
@@ -69,6 +70,8 @@ pub struct Options {
     /// The identity of the program doing the work (its build id): part of every build key and
     /// recorded with every archived document.
     pub program: String,
+    /// The date 逾期 is judged on (else `today` in `config.yaml`; never the clock in a document).
+    pub today: Option<period::Date>,
 }
 
 impl Options {
@@ -85,6 +88,7 @@ impl Options {
             system_fonts: false,
             force: false,
             program: bundled::BUILD_ID.to_string(),
+            today: None,
         }
     }
 }
@@ -109,6 +113,22 @@ impl Checked {
     /// Files with at least one error: their townships are 数据待核 in a draft.
     pub fn files_with_errors(&self) -> std::collections::BTreeSet<String> {
         self.diagnostics.iter().filter(|d| d.severity == diag::Severity::Error).map(|d| d.file.clone()).collect()
+    }
+
+    /// The date 逾期 is judged on: `--today`, else `today` in `config.yaml`.
+    pub fn today(&self, opts: &Options) -> Result<Option<period::Date>> {
+        match (opts.today, &self.config.today) {
+            (Some(d), _) => Ok(Some(d)),
+            (None, Some(s)) => s.parse().map(Some).map_err(|e| error::Error::Usage { msg: format!("config.yaml 中的 today 有误：{e}") }),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The 报送情况 board of the year of `at` (default: the latest month with a workbook),
+    /// judged on the documents' date (never the clock).
+    pub fn board(&self, opts: &Options, at: Option<Period>) -> Result<Option<status::Board>> {
+        let Some(at) = at.or_else(|| status::latest(self)) else { return Ok(None) };
+        Ok(Some(status::board(self, at, self.today(opts)?, false)))
     }
 
     /// Whether an error stops the documents of `period` (built without `--draft`, published):

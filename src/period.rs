@@ -62,6 +62,20 @@ impl FromStr for Period {
     }
 }
 
+/// The civil date (year, month, day) `days` after 1970-01-01 (Howard Hinnant's algorithm).
+pub fn civil(days: i64) -> (u16, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as u16;
+    (y, m, d)
+}
+
 /// A calendar date, written `YYYY-MM-DD` (a publication date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -89,6 +103,12 @@ impl FromStr for Date {
         let month = Period::new(y.parse().map_err(|_| err())?, m.parse().map_err(|_| err())?).ok_or_else(err)?;
         let day: u8 = d.parse().map_err(|_| err())?;
         (1..=month.last_day()).contains(&day).then_some(Date { year: month.year, month: month.month, day }).ok_or_else(err)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

@@ -53,6 +53,9 @@ struct Common {
     /// 使用本机安装的字体（仿宋_GB2312、方正小标宋简体等，名称见 config.yaml），附带字体作为后备
     #[arg(long, global = true)]
     system_fonts: bool,
+    /// 判断报表是否逾期所用的日期，格式 YYYY-MM-DD（也可在 config.yaml 中写 today）
+    #[arg(long, global = true, value_name = "日期")]
+    today: Option<Date>,
     /// 显示帮助
     #[arg(short, long, global = true, action = ArgAction::Help)]
     help: Option<bool>,
@@ -74,6 +77,17 @@ enum Command {
     #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao check [选项]",
         after_help = "示例：\n  jianbao check\n  jianbao check --format json > 问题清单.json")]
     Check {
+        /// 输出格式：text（文字，默认）或 json
+        #[arg(long, value_enum, default_value_t = Format::Text, hide_default_value = true, hide_possible_values = true, value_name = "格式")]
+        format: Format,
+    },
+    /// 报送情况：各乡镇各月已报、未报、报表有误的一览，以及需要打电话联系的乡镇
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao status [--period 年-月 | --year 年] [--today 日期] [--format json]",
+        after_help = "示例：\n  jianbao status                        最近一个月所在年份的报送情况\n  jianbao status --period 2019-03 --today 2019-04-08\n  jianbao status --year 2018 --format json > 报送情况.json\n\n在 config.yaml 中写 报送截止日: 5（次月5日）后，过了截止日仍未报送的显示为“逾期”。")]
+    Status {
+        /// 只看这一年（截至该年最后一个有报表的月份）
+        #[arg(long, conflicts_with = "period", value_name = "年")]
+        year: Option<u16>,
         /// 输出格式：text（文字，默认）或 json
         #[arg(long, value_enum, default_value_t = Format::Text, hide_default_value = true, hide_possible_values = true, value_name = "格式")]
         format: Format,
@@ -154,6 +168,7 @@ fn main() -> ExitCode {
         system_fonts: c.system_fonts,
         force: false,
         program: jianbao::bundled::BUILD_ID.to_string(),
+        today: c.today,
     };
     let result = match cli.command.unwrap_or(Command::Build { build: BuildArgs::default() }) {
         Command::Build { build } => run_build(&build.apply(opts)),
@@ -176,6 +191,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Verify => archive::verify(&opts.out).map(|v| print::verified(&v)),
+        Command::Status { year, format } => run_status(&opts, year, format),
         Command::Template { township } => match opts.period {
             Some(p) => jianbao::templates(&opts, p, township.as_deref()).map(|written| {
                 written.iter().for_each(|w| println!("已写入 {}", w.display()));
@@ -218,6 +234,35 @@ fn run_build(opts: &Options) -> jianbao::error::Result<bool> {
 /// Set by Ctrl+C (or a termination signal) during `watch`: it stops after the current build.
 static STOP: AtomicBool = AtomicBool::new(false);
 
+/// The board: of `--period`, of the latest month of `--year`, or of the latest month with data.
+/// Without `--today` or `today` in config.yaml, 逾期 is judged on this computer's date (said so).
+fn run_status(opts: &Options, year: Option<u16>, format: Format) -> jianbao::error::Result<bool> {
+    let c = jianbao::check(opts)?;
+    let latest = jianbao::status::years(&c);
+    let at = opts.period.or_else(|| year.and_then(|y| latest.get(&y).copied().or_else(|| Period::new(y, 12))));
+    let Some(at) = at.or_else(|| jianbao::status::latest(&c)) else {
+        println!("数据目录中还没有报表。");
+        return Ok(false);
+    };
+    let (today, clock) = match c.today(opts)? {
+        Some(d) => (Some(d), false),
+        None => (Some(clock_date()), true),
+    };
+    let board = jianbao::status::board(&c, at, today, clock);
+    match format {
+        Format::Text => print!("{}", jianbao::status::text(&board)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&board).expect("serialisable")),
+    }
+    Ok(false)
+}
+
+/// Today on this computer's clock (UTC+8, the time zone of every county office).
+fn clock_date() -> Date {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) + 8 * 3600;
+    let (year, month, day) = jianbao::period::civil((secs / 86_400) as i64);
+    Date { year, month, day }
+}
+
 fn run_watch(opts: &Options) -> jianbao::error::Result<bool> {
     let stop = &STOP;
     ctrlc::set_handler(|| STOP.store(true, std::sync::atomic::Ordering::Relaxed))
@@ -230,7 +275,12 @@ fn run_watch(opts: &Options) -> jianbao::error::Result<bool> {
             started = Instant::now();
             println!("\n检测到变化：{}", files.join("、"));
         }
-        Event::Built(b) => print::built(b, started.elapsed()),
+        Event::Built(b) => {
+            print::built(b, started.elapsed());
+            if let Some(board) = &b.board {
+                print!("\n{}", jianbao::status::text(board));
+            }
+        }
         Event::Failed(e) => eprintln!("错误：{e}"),
     })?;
     println!("已停止监视。");

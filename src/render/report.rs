@@ -4,15 +4,17 @@
 use serde_json::json;
 
 use super::{coverage, Engine, Prepared};
-use crate::diag::Diagnostic;
-use crate::period::Period;
+use crate::status::Board;
+use crate::Checked;
 
 pub const MAIN: &str = "report.typ";
 /// The Typst templates the report is compiled from.
 pub const TEMPLATES: &[&str] = &["gongwen.typ", "report.typ"];
 
-/// The report's sources. `periods` is the span of the data read, if any.
-pub fn prepare(engine: &Engine, diags: &[Diagnostic], files_read: usize, periods: Option<(Period, Period)>, office: &str) -> Prepared {
+/// The report's sources: the 报送情况 board first (when there is data), then every problem.
+pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared {
+    let (diags, office) = (&c.diagnostics, &c.config.office);
+    let periods = c.reports.iter().map(|r| r.period).min().zip(c.reports.iter().map(|r| r.period).max());
     let book = engine.fonts().book();
     // A character no font has (reported as E-GLYPH) is printed as its code point instead.
     let printable = |s: &str| -> String {
@@ -41,11 +43,50 @@ pub fn prepare(engine: &Engine, diags: &[Diagnostic], files_read: usize, periods
         "meta": super::pdf_meta("数据校验报告", &span.clone().map(|s| format!("报表数据校验报告（{s}）")).unwrap_or("报表数据校验报告".into()), office, &["脱贫攻坚", "数据校验报告"]),
         "title": "数据校验报告",
         "span": span.map(|s| format!("数据期间：{s}")).unwrap_or_default(),
-        "summary": crate::report::summary(diags, files_read),
+        "summary": crate::report::summary(diags, c.files_read),
+        "board": board.map(|b| board_view(b, &printable)),
         "empty": diags.is_empty(),
         "groups": groups,
     });
     let generated = vec![("/data.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialisable"))];
     let date = periods.map_or((2018, 1, 1), |(_, b)| (b.year, b.month, b.last_day()));
     Prepared::new("数据校验报告", MAIN, TEMPLATES, generated, date)
+}
+
+/// The board as the report prints it: a table to tick off, and the call list.
+fn board_view(b: &Board, printable: &dyn Fn(&str) -> String) -> serde_json::Value {
+    let months = usize::from(b.month);
+    let header: Vec<String> = std::iter::once("乡镇".to_string()).chain((1..=months).map(|m| format!("{m}月"))).chain(["核实".to_string()]).collect();
+    let rows: Vec<Vec<String>> = b
+        .rows
+        .iter()
+        .map(|r| {
+            let unknown = (!r.month_unknown.is_empty()).then(|| format!("（另有月份不明的文件{}份）", r.month_unknown.len()));
+            std::iter::once(printable(&format!("{}{}", r.township, unknown.unwrap_or_default())))
+                .chain(r.months.iter().take(months).map(|c| c.label()))
+                .chain([String::new()])
+                .collect()
+        })
+        .collect();
+    let calls: Vec<serde_json::Value> = b
+        .calls
+        .iter()
+        .map(|c| {
+            let contact = [c.contact.as_deref().map(|x| format!("联系人：{x}")), c.phone.as_deref().map(|x| format!("电话：{x}"))];
+            let contact: Vec<String> = contact.into_iter().flatten().collect();
+            json!({
+                "title": printable(&format!("{}（{}）　{}", c.township, c.status, if contact.is_empty() { "无联系人记录".into() } else { contact.join("　") })),
+                // The PDF fonts have no ›: the place is separated by spaces, as in the tables below.
+                "problems": c.problems.iter().map(|p| printable(&p.replace(" › ", "　"))).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "caption": format!("{}年各乡镇报送情况（截至{}月）", b.year, b.month),
+        "header": header,
+        "rows": rows,
+        "legend": crate::status::legend(b),
+        "calls_title": format!("{}年{}月需要联系的乡镇", b.year, b.month),
+        "calls": calls,
+    })
 }

@@ -106,16 +106,7 @@ pub fn civil_from_excel_serial(serial: f64) -> Option<(u16, u8, u8)> {
         days -= 1;
     }
     // Days since 1970-01-01: serial 1 is 1900-01-01, which is 25567 days before the epoch.
-    let z = days - 25568 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as u16;
-    Some((y, m, d))
+    Some(crate::period::civil(days - 25568))
 }
 
 /// Edit distance in characters (for 是否为“赵沟村”？ hints).

@@ -1,0 +1,272 @@
+//! 报送情况: who has reported. A township × month board for a year, made from the files
+//! themselves (every workbook read, readable or not), and the call list for one month: whom
+//! to phone, at what number, about what. Shown by `jianbao status`, on the first page of the
+//! validation report, in `报送情况-<年>年.xlsx`, and as JSON.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::period::{Date, Period};
+use crate::Checked;
+
+/// One cell of the board: a township in a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Cell {
+    /// 已报: one workbook, no problems.
+    Reported { file: String },
+    /// 有警告: one workbook with warnings only.
+    Warnings { file: String, warnings: usize },
+    /// 有误: one workbook with errors.
+    Errors { file: String, errors: usize },
+    /// 重复: several workbooks for the month (none is used).
+    Duplicate { files: Vec<String> },
+    /// 沿用: no workbook; the township's figures carry forward from an earlier month.
+    Carried { from: Period },
+    /// 未报: no workbook, and none earlier in the year.
+    Missing,
+    /// 逾期: no workbook, and the month's deadline has passed.
+    Late { carried_from: Option<Period> },
+    /// Not yet due: a month after the one the board stands at.
+    NotDue,
+    /// No file, in a row that is not a township of the plan (nothing is expected there).
+    Empty,
+}
+
+impl Cell {
+    /// What the board shows, two to four characters.
+    pub fn label(&self) -> String {
+        match self {
+            Cell::Reported { .. } => "已报".into(),
+            Cell::Warnings { warnings, .. } => format!("警告{warnings}"),
+            Cell::Errors { errors, .. } => format!("有误{errors}"),
+            Cell::Duplicate { files } => format!("重复{}", files.len()),
+            Cell::Carried { from } => format!("沿用{}", from.month),
+            Cell::Missing => "未报".into(),
+            Cell::Late { .. } => "逾期".into(),
+            Cell::NotDue | Cell::Empty => String::new(),
+        }
+    }
+
+    /// Whether the office has to phone about it.
+    pub fn needs_a_call(&self) -> bool {
+        matches!(self, Cell::Errors { .. } | Cell::Duplicate { .. } | Cell::Carried { .. } | Cell::Missing | Cell::Late { .. })
+    }
+}
+
+/// One row: a township of the plan, or files that name another township or none.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub township: String,
+    /// False for a township the plan does not have, or files whose township cannot be read.
+    pub in_plan: bool,
+    /// Months 1 … 12.
+    pub months: Vec<Cell>,
+    /// Files of this township whose month cannot be read.
+    pub month_unknown: Vec<String>,
+}
+
+/// A township to phone about the board's month.
+#[derive(Debug, Clone, Serialize)]
+pub struct Call {
+    pub township: String,
+    pub status: String,
+    pub contact: Option<String>,
+    pub phone: Option<String>,
+    /// The first problems to fix, with their places.
+    pub problems: Vec<String>,
+}
+
+/// The board of a year, standing at one of its months.
+#[derive(Debug, Clone, Serialize)]
+pub struct Board {
+    pub year: u16,
+    pub month: u8,
+    /// The date 逾期 is judged on, if any; and whether it is the computer's clock.
+    pub today: Option<Date>,
+    pub today_from_clock: bool,
+    /// 报送截止日: the day of the following month a month's workbook is due.
+    pub deadline_day: Option<u8>,
+    pub rows: Vec<Row>,
+    pub calls: Vec<Call>,
+}
+
+/// The year and month a board stands at by default: the latest month with a workbook.
+pub fn latest(c: &Checked) -> Option<Period> {
+    c.files.iter().filter_map(|f| f.period).max()
+}
+
+/// The board of `year` standing at `month` (months after it are not yet due).
+pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: bool) -> Board {
+    let deadline_day = c.config.deadline_day;
+    let mut names: Vec<(String, bool)> = c.plan.townships.iter().map(|t| (t.clone(), true)).collect();
+    for f in &c.files {
+        let name = row_name(f);
+        if !names.iter().any(|(n, _)| *n == name) {
+            names.push((name, false));
+        }
+    }
+    let rows: Vec<Row> = names
+        .into_iter()
+        .map(|(township, in_plan)| {
+            let months = (1..=12).filter_map(|m| Period::new(at.year, m)).map(|p| cell(c, &township, in_plan, p, at, today, deadline_day)).collect();
+            let month_unknown = c.files.iter().filter(|f| f.period.is_none() && row_name(f) == township).map(|f| f.file.clone()).collect();
+            Row { township, in_plan, months, month_unknown }
+        })
+        .collect();
+    let calls = rows.iter().filter_map(|r| call(c, r, at)).collect();
+    Board { year: at.year, month: at.month, today, today_from_clock, deadline_day, rows, calls }
+}
+
+/// The row a file shows up in: its plan township, the township it names, or 乡镇不明.
+fn row_name(f: &crate::submission::Identity) -> String {
+    match (&f.township, &f.typed_township) {
+        (Some(t), _) => t.clone(),
+        (None, Some(typed)) => format!("{typed}（不在规划中）"),
+        (None, None) => "乡镇不明的文件".into(),
+    }
+}
+
+fn count(diags: &[Diagnostic], file: &str, severity: Severity) -> usize {
+    diags.iter().filter(|d| d.file == file && d.severity == severity).count()
+}
+
+fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, at: Period, today: Option<Date>, deadline_day: Option<u8>) -> Cell {
+    let files: Vec<&str> = c.files.iter().filter(|f| f.period == Some(p) && row_name(f) == township).map(|f| f.file.as_str()).collect();
+    match files.as_slice() {
+        [] if !in_plan => Cell::Empty,
+        [] if p > at => Cell::NotDue,
+        [] => {
+            let carried = c.reports.iter().filter(|r| r.township == township && r.period.year == p.year && r.period < p).map(|r| r.period).max();
+            match (deadline(p, deadline_day), today) {
+                (Some(due), Some(today)) if today > due => Cell::Late { carried_from: carried },
+                _ => carried.map_or(Cell::Missing, |from| Cell::Carried { from }),
+            }
+        }
+        [file] => {
+            let (errors, warnings) = (count(&c.diagnostics, file, Severity::Error), count(&c.diagnostics, file, Severity::Warning));
+            let file = file.to_string();
+            if errors > 0 {
+                Cell::Errors { file, errors }
+            } else if warnings > 0 {
+                Cell::Warnings { file, warnings }
+            } else {
+                Cell::Reported { file }
+            }
+        }
+        several => Cell::Duplicate { files: several.iter().map(|f| f.to_string()).collect() },
+    }
+}
+
+/// The day a month's workbook is due: day `day` of the following month (the month's last
+/// day when it is shorter).
+pub fn deadline(p: Period, day: Option<u8>) -> Option<Date> {
+    let next = if p.month == 12 { Period::new(p.year + 1, 1)? } else { Period::new(p.year, p.month + 1)? };
+    let day = day?.clamp(1, next.last_day());
+    Some(Date { year: next.year, month: next.month, day })
+}
+
+/// Whom to phone about a row's month, with the contact on its latest cover and what to fix.
+fn call(c: &Checked, row: &Row, at: Period) -> Option<Call> {
+    let here = &row.months[usize::from(at.month) - 1];
+    if !here.needs_a_call() && row.month_unknown.is_empty() {
+        return None;
+    }
+    let latest = c.files.iter().filter(|f| row_name(f) == row.township && (f.cover.filled_by.is_some() || f.cover.phone.is_some())).max_by_key(|f| f.period);
+    let month = at.chinese();
+    let mut problems: Vec<String> = match here {
+        Cell::Missing | Cell::Carried { .. } | Cell::Late { .. } => vec![format!("{month}报表未报送")],
+        Cell::Duplicate { files } => vec![format!("{month}有{}份报表：{}，请确认用哪一份、删除其余", files.len(), files.join("、"))],
+        Cell::Errors { file, .. } => first_errors(&c.diagnostics, file),
+        _ => Vec::new(),
+    };
+    for f in &row.month_unknown {
+        problems.extend(first_errors(&c.diagnostics, f));
+    }
+    Some(Call {
+        township: row.township.clone(),
+        status: here.label(),
+        contact: latest.and_then(|f| f.cover.filled_by.clone()),
+        phone: latest.and_then(|f| f.cover.phone.clone()),
+        problems,
+    })
+}
+
+/// The first three errors of a file, with their places.
+fn first_errors(diags: &[Diagnostic], file: &str) -> Vec<String> {
+    let errors: Vec<&Diagnostic> = crate::report::grouped(diags).get(file).map(|l| l.iter().copied().filter(|d| d.severity == Severity::Error).collect()).unwrap_or_default();
+    let mut out: Vec<String> = errors.iter().take(3).map(|d| format!("{}：{}", d.location(), d.message)).collect();
+    if errors.len() > 3 {
+        out.push(format!("另有{}处错误，见数据校验报告", errors.len() - 3));
+    }
+    out
+}
+
+/// The board as text for a terminal or a file: columns aligned by display width (a Chinese
+/// character is two columns), then the call list.
+pub fn text(b: &Board) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let unknown = b.rows.iter().any(|r| !r.month_unknown.is_empty());
+    let mut table: Vec<Vec<String>> = vec![std::iter::once("乡镇".to_string()).chain((1..=12).map(|m| format!("{m}月"))).collect()];
+    if unknown {
+        table[0].push("月份不明".into());
+    }
+    for r in &b.rows {
+        let mut line: Vec<String> = std::iter::once(r.township.clone()).chain(r.months.iter().map(Cell::label)).collect();
+        if unknown {
+            line.push(if r.month_unknown.is_empty() { String::new() } else { format!("{}份", r.month_unknown.len()) });
+        }
+        table.push(line);
+    }
+    let widths: Vec<usize> = (0..table[0].len()).map(|i| table.iter().map(|l| l[i].width()).max().unwrap_or(0)).collect();
+    let mut out = format!("{}年报送情况（截至{}月）\n", b.year, b.month);
+    for line in &table {
+        let cells: Vec<String> = line.iter().zip(&widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width()))).collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out.push_str(&legend(b));
+    out.push_str(&format!("\n\n{}年{}月需要联系的乡镇：", b.year, b.month));
+    if b.calls.is_empty() {
+        out.push_str("无，各乡镇均已按时报送且报表无误。\n");
+    } else {
+        out.push('\n');
+        for (i, call) in b.calls.iter().enumerate() {
+            let contact = [call.contact.as_deref().map(|c| format!("联系人 {c}")), call.phone.as_deref().map(|p| format!("电话 {p}"))];
+            let contact: Vec<String> = contact.into_iter().flatten().collect();
+            let contact = if contact.is_empty() { "无联系人记录".to_string() } else { contact.join("  ") };
+            out.push_str(&format!("{}. {}（{}）  {contact}\n", i + 1, call.township, call.status));
+            for p in &call.problems {
+                out.push_str(&format!("   - {p}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// What the labels mean, and the date 逾期 is judged on.
+pub fn legend(b: &Board) -> String {
+    let mut s = String::from("已报：报表无问题；警告N／有误N：报表有N条警告／错误；重复N：同月有N份报表；沿用N：未报送，沿用N月数据；未报：未报送；空白：未到期");
+    match (b.deadline_day, b.today) {
+        (Some(day), Some(today)) => {
+            let source = if b.today_from_clock { "（按本机日期）" } else { "" };
+            s.push_str(&format!("；逾期：过了报送截止日（次月{day}日）仍未报送，按{}{source}判断", crate::format::date(today.year, today.month, today.day)));
+        }
+        (Some(day), None) => s.push_str(&format!("；报送截止日为次月{day}日，未给出今天的日期，不判断逾期")),
+        (None, _) => {}
+    }
+    s.push('。');
+    s
+}
+
+/// The months of each year in which any file was read: the years with a board.
+pub fn years(c: &Checked) -> BTreeMap<u16, Period> {
+    let mut out: BTreeMap<u16, Period> = BTreeMap::new();
+    for p in c.files.iter().filter_map(|f| f.period) {
+        let e = out.entry(p.year).or_insert(p);
+        *e = (*e).max(p);
+    }
+    out
+}
