@@ -129,6 +129,32 @@ pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Setti
     Ok(with_json(summary_id(q), title, prepared, &data))
 }
 
+/// `2018/年度总结-2018年`
+pub fn year_id(year: u16) -> String {
+    format!("{year}/年度总结-{year}年")
+}
+
+/// The summary of `year` (年度总结), when it has a December report.
+pub fn year_summary(engine: &Engine, c: &Checked, year: u16, draft: bool) -> Result<Option<Document>> {
+    let s = Settings { draft, ..Settings::default() };
+    let Some(f) = aggregate::year::year(&c.plan, &c.reports, year, &c.diagnostics, &unverified(c, s)) else { return Ok(None) };
+    let prepared = render::yearly::prepare_year(engine, &c.config, &f, draft)?;
+    let title = render::yearly::year_title(&f);
+    let data = json!({ "document": "年度总结", "title": title, "date": render::format::date(year, 12, 31), "draft": draft, "figures": f });
+    Ok(Some(with_json(year_id(year), title, prepared, &data)))
+}
+
+/// The plan's final accounting (三年行动计划完成情况), once its last December has a report.
+pub fn plan_report(engine: &Engine, c: &Checked, draft: bool) -> Result<Option<Document>> {
+    let s = Settings { draft, ..Settings::default() };
+    let Some(f) = aggregate::year::plan(&c.plan, &c.reports, &unverified(c, s)) else { return Ok(None) };
+    let prepared = render::yearly::prepare_plan(engine, &c.config, &c.plan, &f, draft)?;
+    let title = render::yearly::plan_title(&c.plan);
+    let id = format!("三年行动计划完成情况-{}-{}年", f.first_year, f.last_year);
+    let data = json!({ "document": "三年行动计划完成情况", "title": title, "date": render::format::date(f.last_year, 12, 31), "draft": draft, "figures": f });
+    Ok(Some(with_json(id, title, prepared, &data)))
+}
+
 /// Files whose townships are 数据待核: in a draft, those with errors (an official build has none).
 fn unverified(c: &Checked, s: Settings) -> BTreeSet<String> {
     if s.draft {
@@ -170,6 +196,17 @@ pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numb
             made.held.push(summary_id(q));
         } else {
             made.documents.push(summary(engine, c, q, as_of, settings(SUMMARIES, &q.to_string()))?);
+        }
+    }
+    // The year's documents stand at December: made with the other documents, or with it alone.
+    for december in months(&c.reports).into_iter().filter(|p| p.month == 12 && only.is_none_or(|o| o == *p)) {
+        if !draft && c.blocked(december) {
+            made.held.push(year_id(december.year));
+            continue;
+        }
+        made.documents.extend(year_summary(engine, c, december.year, draft)?);
+        if c.plan.years.last() == Some(&december.year) {
+            made.documents.extend(plan_report(engine, c, draft)?);
         }
     }
     Ok(made)

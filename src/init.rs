@@ -12,7 +12,12 @@ const PLAN: &str = include_str!("skeleton/plan.yaml");
 const CONFIG: &str = include_str!("skeleton/config.yaml");
 
 /// The narrative templates an office edits, with what each one writes.
-pub const NARRATIVES: &[(&str, &str)] = &[("bulletin-narrative.typ.j2", "工作简报"), ("summary-narrative.typ.j2", "季度汇总")];
+pub const NARRATIVES: &[(&str, &str)] = &[
+    ("bulletin-narrative.typ.j2", "工作简报"),
+    ("summary-narrative.typ.j2", "季度汇总"),
+    ("year-narrative.typ.j2", "年度总结"),
+    ("plan-narrative.typ.j2", "三年行动计划完成情况"),
+];
 
 /// An editable copy of a built-in narrative template, with a note at the top.
 fn narrative_copy(name: &str, document: &str) -> Option<String> {

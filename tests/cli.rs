@@ -68,7 +68,7 @@ fn same_inputs_give_the_same_bytes_in_another_directory() {
     let (copy, opts) = common::copy_project();
     jianbao::build(&opts).unwrap();
     let (a, b) = (common::tree(first.path()), common::tree(&copy.path().join("out")));
-    assert_eq!(a.len(), 15 * 3 + 5 * 2 + 2 + 2 + 1, "15 bulletins with JSON and 汇总表, 5 summaries with JSON, the report as PDF and text, 2 报送情况 workbooks; the build record");
+    assert_eq!(a.len(), 15 * 3 + 5 * 2 + 2 + 2 + 2 + 1, "15 bulletins with JSON and 汇总表, 5 summaries with JSON, the 2018 年度总结 with JSON, the report as PDF and text, 2 报送情况 workbooks; the build record");
     for (a, b) in a.iter().zip(&b) {
         assert_eq!(a.0, b.0);
         assert!(a.1 == b.1, "{} differs between builds", a.0);

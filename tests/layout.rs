@@ -141,7 +141,10 @@ fn is_heading_or_caption(r: &Run) -> bool {
     let heading = numeral(t) > 0 && t[t.char_indices().nth(numeral(t)).map_or(t.len(), |(i, _)| i)..].starts_with('、');
     let sub = t.starts_with('（') && numeral(&t['（'.len_utf8()..]) > 0;
     let caption = (t.starts_with('表') || t.starts_with('图')) && t.chars().nth(1).is_some_and(|c| c.is_ascii_digit());
-    r.size >= 14.0 && (heading || sub || caption)
+    // Headings are set in 黑体 (一、) and 楷体 (（一）), captions in 黑体; a paragraph that
+    // starts with （一） is a list item in 仿宋.
+    let heading_font = r.family.contains("Hei") || r.family.contains("Kai");
+    r.size >= 14.0 && heading_font && (heading || sub || caption)
 }
 
 /// The 版记: the end-matter lines (报：, 送：, 发：, the office, 共印N份), 14 pt 仿宋 (captions

@@ -153,7 +153,15 @@ fn init_creates_a_data_folder_that_checks_clean_and_is_never_overwritten() {
     let templates = dir.join("templates");
     assert_eq!(
         written,
-        [dir.join("plan.yaml"), dir.join("config.yaml"), templates.join("bulletin-narrative.typ.j2"), templates.join("summary-narrative.typ.j2"), dir.join("submissions")]
+        [
+            dir.join("plan.yaml"),
+            dir.join("config.yaml"),
+            templates.join("bulletin-narrative.typ.j2"),
+            templates.join("summary-narrative.typ.j2"),
+            templates.join("year-narrative.typ.j2"),
+            templates.join("plan-narrative.typ.j2"),
+            dir.join("submissions")
+        ]
     );
     let plan = jianbao::plan::Plan::load(&dir.join("plan.yaml")).unwrap();
     assert_eq!(plan.townships, ["甲乡", "乙镇"]);

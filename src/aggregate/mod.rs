@@ -393,5 +393,6 @@ fn listed_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)], lis
 mod indicators;
 pub mod quarter;
 pub mod seen;
+pub mod year;
 use indicators::indicators;
 pub use seen::{feeding, Seen, Sources};

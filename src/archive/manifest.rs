@@ -32,6 +32,9 @@ pub struct Entry {
     /// Relative to the archive folder: `2018/第03期-….pdf`.
     pub file: String,
     pub sha256: String,
+    /// SM3 of the PDF (absent from manifests written before SM3 was recorded).
+    #[serde(default)]
+    pub sm3: String,
     /// The number this one corrects, for a correction.
     pub corrects: Option<u32>,
     /// The program that made it (a manifest written before build ids has only its version).
@@ -70,11 +73,20 @@ impl std::fmt::Display for Program {
 /// A file that went into a document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Input {
-    /// workbook, plan, config, template or font.
+    /// workbook, plan, config, template, font; or document, for what a bound volume binds.
     pub kind: String,
     /// Relative to its folder (data, templates, fonts), or a full path for an installed font.
     pub path: String,
     pub sha256: String,
+    #[serde(default)]
+    pub sm3: String,
+}
+
+impl Input {
+    /// The same file as `other`: kind, path and SHA-256 (SM3 is recorded, not compared here).
+    pub fn same(&self, other: &Input) -> bool {
+        (&self.kind, &self.path, &self.sha256) == (&other.kind, &other.path, &other.sha256)
+    }
 }
 
 impl Manifest {
@@ -119,7 +131,7 @@ pub fn changes(before: &Entry, now: &[Input], program: &Program) -> Vec<String> 
     for i in now {
         match before.inputs.iter().find(|b| b.kind == i.kind && b.path == i.path) {
             None => out.push(format!("新增 {}", i.path)),
-            Some(b) if b.sha256 != i.sha256 => out.push(format!("已修改 {}", i.path)),
+            Some(b) if !b.same(i) => out.push(format!("已修改 {}", i.path)),
             Some(_) => {}
         }
     }
@@ -139,7 +151,7 @@ mod tests {
     use super::*;
 
     fn input(path: &str, sha: &str) -> Input {
-        Input { kind: "workbook".into(), path: path.into(), sha256: sha.into() }
+        Input { kind: "workbook".into(), path: path.into(), sha256: sha.into(), sm3: String::new() }
     }
 
     #[test]
@@ -153,6 +165,7 @@ mod tests {
             published: "2018-04-05".into(),
             file: String::new(),
             sha256: String::new(),
+            sm3: String::new(),
             corrects: None,
             jianbao: Program { version: "0.1.0".into(), build: "a".into() },
             inputs: vec![input("a.xlsx", "1"), input("b.xlsx", "2")],

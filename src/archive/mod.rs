@@ -2,8 +2,15 @@
 //! numbered within the year, never overwritten; a correction is a new number. `verify` checks
 //! every archived file against the manifest.
 
+mod attach;
 pub mod manifest;
 pub mod numbering;
+mod verify;
+mod volume;
+
+pub use attach::attachments;
+pub use verify::{verify, Verified};
+use attach::{attach, Attachment};
 
 use std::path::{Path, PathBuf};
 
@@ -27,13 +34,19 @@ fn program(build_id: &str) -> manifest::Program {
 pub enum Target {
     Month(Period),
     Quarter(Quarter),
+    /// 合订本: the year's published bulletins and summaries in one volume.
+    Volume(u16),
 }
+
+/// The series of a bound volume.
+pub const VOLUMES: &str = "合订本";
 
 impl Target {
     fn series(self) -> &'static str {
         match self {
-            Target::Month(_) => "工作简报",
-            Target::Quarter(_) => "季度汇总",
+            Target::Month(_) => documents::BULLETINS,
+            Target::Quarter(_) => documents::SUMMARIES,
+            Target::Volume(_) => VOLUMES,
         }
     }
 
@@ -41,6 +54,7 @@ impl Target {
         match self {
             Target::Month(p) => p.to_string(),
             Target::Quarter(q) => q.to_string(),
+            Target::Volume(y) => y.to_string(),
         }
     }
 
@@ -48,6 +62,7 @@ impl Target {
         match self {
             Target::Month(p) => p.year,
             Target::Quarter(q) => q.year,
+            Target::Volume(y) => y,
         }
     }
 }
@@ -88,7 +103,7 @@ pub fn folder(out: &Path) -> PathBuf {
     out.join("archive")
 }
 
-/// Publishes one bulletin or summary (see `Outcome`).
+/// Publishes one bulletin, summary or bound volume (see `Outcome`).
 pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
     // Locked before the data is read: what is published is what was read under the lock.
     let lock = Lock::take(&folder(&opts.out))?;
@@ -99,12 +114,56 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
         (None, None) => return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() }),
     };
     let engine = crate::build::engine(opts, &inputs)?;
+    if let Target::Volume(year) = req.target {
+        let outcome = volume::bind(&engine, &inputs.settings, year, req, date, opts)?;
+        drop(lock);
+        comemo::evict(4);
+        return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome });
+    }
     let checked = check_with(&inputs, engine.fonts())?;
     let _lock = lock;
     let p = Publishing { engine: &engine, inputs: &inputs, checked: &checked, req, date, opts };
     let outcome = p.decide()?;
     comemo::evict(4);
     Ok(Publication { diagnostics: checked.diagnostics, files_read: checked.files_read, outcome })
+}
+
+/// Against what was published before for the same target: nothing new (`Unchanged`), refused
+/// (other inputs, not a correction), or go ahead, with the number it corrects.
+fn against_previous(manifest: &Manifest, req: &Request, used: &[Input], program: &manifest::Program) -> std::result::Result<Option<u32>, Outcome> {
+    let Some(prev) = manifest.latest(req.target.series(), &req.target.period()).cloned() else { return Ok(None) };
+    let changes = manifest::changes(&prev, used, program);
+    if changes.is_empty() {
+        return Err(Outcome::Unchanged { entry: prev });
+    }
+    if !req.correction {
+        return Err(Outcome::Refused { entry: prev, changes });
+    }
+    Ok(Some(prev.number))
+}
+
+/// The templates (by name) and fonts a document is set with, as manifest inputs.
+fn program_inputs(engine: &Engine, templates: &[&str]) -> Result<Vec<Input>> {
+    let mut used = Vec::new();
+    for t in templates {
+        let f = engine.template_asset(t).ok_or_else(|| Error::Template { name: t.to_string(), msg: "模板文件不存在".into() })?;
+        used.push(Input { kind: "template".into(), path: f.label(), sha256: f.sha256.clone(), sm3: crate::inputs::sm3(&f.bytes) });
+    }
+    let sm3s = engine.fonts().role_font_sm3()?;
+    for ((name, sha256), (_, sm3)) in engine.fonts().role_font_hashes()?.into_iter().zip(sm3s) {
+        used.push(Input { kind: "font".into(), path: name, sha256, sm3 });
+    }
+    Ok(used)
+}
+
+/// Stores an archived PDF (never over another) and appends its entry to the manifest.
+fn record(archive: &Path, mut manifest: Manifest, mut entry: Entry, pdf: &[u8]) -> Result<Outcome> {
+    store(&archive.join(&entry.file), pdf)?;
+    (entry.sha256, entry.sm3) = (sha256(pdf), crate::inputs::sm3(pdf));
+    manifest.entries.push(entry.clone());
+    manifest.save(archive)?;
+    let path = archive.join(&entry.file);
+    Ok(Outcome::Published { entry, path })
 }
 
 /// One publication: what it is made from and where it goes.
@@ -126,6 +185,7 @@ impl Publishing<'_> {
                 Some((_, as_of)) => as_of,
                 None => return Ok(Outcome::NoData),
             },
+            Target::Volume(_) => unreachable!("bound volumes are made in archive::volume"),
         };
         if !c.reports.iter().any(|r| r.period == last) {
             return Ok(Outcome::NoData);
@@ -135,56 +195,33 @@ impl Publishing<'_> {
         }
         let used = self.used_inputs(last)?;
         let manifest = Manifest::load(&folder(&self.opts.out))?;
-        let previous = manifest.latest(self.req.target.series(), &self.req.target.period()).cloned();
-        if let Some(prev) = previous.clone() {
-            let changes = manifest::changes(&prev, &used, &program(&self.opts.program));
-            if changes.is_empty() {
-                return Ok(Outcome::Unchanged { entry: prev });
-            }
-            if !self.req.correction {
-                return Ok(Outcome::Refused { entry: prev, changes });
-            }
+        match against_previous(&manifest, self.req, &used, &program(&self.opts.program)) {
+            Ok(corrects) => self.issue(last, used, corrects, manifest),
+            Err(outcome) => Ok(outcome),
         }
-        self.issue(last, used, previous.map(|p| p.number), manifest)
     }
 
     /// Numbers, renders (PDF/A-3b, carrying its figures and inputs), stores the document
     /// and appends it to the manifest.
-    fn issue(&self, last: Period, used: Vec<Input>, previous: Option<u32>, mut manifest: Manifest) -> Result<Outcome> {
+    fn issue(&self, last: Period, used: Vec<Input>, corrects: Option<u32>, manifest: Manifest) -> Result<Outcome> {
         let (req, c) = (self.req, self.checked);
-        let (series, year, archive) = (req.target.series(), req.target.year(), folder(&self.opts.out));
-        let number = manifest.next_number(series, year);
-        let corrects = previous.filter(|_| req.correction);
+        let number = manifest.next_number(req.target.series(), req.target.year());
         let s = Settings { number, date: Some(self.date.tuple()), corrects, ..Settings::default() };
         let doc = match req.target {
             Target::Month(p) => documents::bulletin(self.engine, c, p, s)?,
             Target::Quarter(q) => documents::summary(self.engine, c, q, last, s)?,
+            Target::Volume(_) => unreachable!("bound volumes are made in archive::volume"),
         };
         let mut prepared = doc.prepared.clone();
         attach(&mut prepared, &self.attachments(&doc, last));
         let pdf = self.engine.render(&prepared, PdfKind::Archival)?;
-        let file = file_name(series, year, number, &doc);
-        store(&archive.join(&file), &pdf)?;
-        let entry = Entry {
-            series: series.into(),
-            number,
-            year,
-            period: req.target.period(),
-            title: doc.title.clone(),
-            published: self.date.to_string(),
-            file: file.clone(),
-            sha256: sha256(&pdf),
-            corrects,
-            jianbao: program(&self.opts.program),
-            inputs: used,
-        };
-        manifest.entries.push(entry.clone());
-        manifest.save(&archive)?;
-        Ok(Outcome::Published { entry, path: archive.join(file) })
+        let entry = new_entry(req, number, corrects, &doc.title, self.date, &self.opts.program, used);
+        record(&folder(&self.opts.out), manifest, entry, &pdf)
     }
 
     /// The files an archived document carries: its figures (the JSON written beside it in
-    /// `out/`), and the workbooks, plan and configuration it was made from, byte for byte.
+    /// `out/`), the typst sources of its text (what a bound volume sets again), and the
+    /// workbooks, plan and configuration it was made from, byte for byte.
     fn attachments(&self, doc: &Document, last: Period) -> Vec<Attachment> {
         let mut out: Vec<Attachment> = doc
             .files
@@ -192,6 +229,10 @@ impl Publishing<'_> {
             .filter(|(rel, _)| rel.ends_with(".json"))
             .map(|(rel, bytes)| Attachment::new(rel.rsplit('/').next().unwrap_or(rel), bytes.clone(), "data", "本文件中的全部数字"))
             .collect();
+        for (path, bytes) in &doc.prepared.generated {
+            let name = format!("{SOURCES}{}", path.trim_start_matches('/'));
+            out.push(Attachment::new(&name, bytes.clone(), "source", "本文件正文和版面的数据（排版源文件）"));
+        }
         for r in crate::aggregate::feeding(&self.checked.reports, last) {
             if let Some(f) = self.inputs.workbook(&r.file) {
                 out.push(Attachment::new(&f.rel, f.bytes.to_vec(), "source", &format!("{}{}报表", r.township, r.period.chinese())));
@@ -209,69 +250,28 @@ impl Publishing<'_> {
     fn used_inputs(&self, last: Period) -> Result<Vec<Input>> {
         let engine = self.engine;
         let mut used = numbering::data_inputs(self.checked, self.inputs, last);
-        let mut add = |kind: &str, path: &str, sha: &str| used.push(Input { kind: kind.into(), path: path.into(), sha256: sha.into() });
+        for i in &mut used {
+            let bytes = match i.kind.as_str() {
+                "plan" => Some(&self.inputs.plan.bytes),
+                "config" => self.inputs.config.as_ref().map(|f| &f.bytes),
+                _ => self.inputs.workbook(&i.path).map(|f| &f.bytes),
+            };
+            i.sm3 = bytes.map(|b| crate::inputs::sm3(b)).unwrap_or_default();
+        }
         let templates: &[&str] = match self.req.target {
             Target::Month(_) => &[bulletin::TEMPLATES, &[bulletin::NARRATIVE]].concat(),
-            Target::Quarter(_) => &[summary::TEMPLATES, &[summary::NARRATIVE]].concat(),
+            _ => &[summary::TEMPLATES, &[summary::NARRATIVE]].concat(),
         };
-        for t in templates {
-            let f = engine.template_asset(t).ok_or_else(|| Error::Template { name: t.to_string(), msg: "模板文件不存在".into() })?;
-            add("template", &f.label(), &f.sha256);
-        }
-        for (name, sha) in engine.fonts().role_font_hashes()? {
-            add("font", &name, &sha);
-        }
+        used.extend(program_inputs(engine, templates)?);
         used.sort();
         used.dedup();
         Ok(used)
     }
 }
 
-/// A file embedded in an archived PDF.
-struct Attachment {
-    name: String,
-    bytes: Vec<u8>,
-    /// PDF/A-3 relationship: `source` (made from) or `data` (the figures shown).
-    relationship: &'static str,
-    description: String,
-}
-
-impl Attachment {
-    fn new(name: &str, bytes: Vec<u8>, relationship: &'static str, description: &str) -> Attachment {
-        Attachment { name: name.to_string(), bytes, relationship, description: description.to_string() }
-    }
-}
-
-/// The MIME type PDF/A-3 asks for, by extension.
-fn mime_type(name: &str) -> &'static str {
-    match name.rsplit('.').next().map(str::to_lowercase).as_deref() {
-        Some("json") => "application/json",
-        Some("yaml") => "application/yaml",
-        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        Some("xlsm") => "application/vnd.ms-excel.sheet.macroEnabled.12",
-        Some("xls") => "application/vnd.ms-excel",
-        Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Adds the attachments to a document's sources: `/attachments.json` lists them (as data,
-/// never markup) and `/attachments/N` holds each one's bytes; `gongwen.typ` attaches them
-/// when the document is typeset for the archive.
-fn attach(prepared: &mut crate::render::Prepared, files: &[Attachment]) {
-    let list: Vec<serde_json::Value> = files
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            serde_json::json!({"name": a.name, "file": format!("/attachments/{i}"), "mime": mime_type(&a.name),
-                "relationship": a.relationship, "description": a.description})
-        })
-        .collect();
-    prepared.generated.push(("/attachments.json".into(), serde_json::to_vec_pretty(&list).expect("serialisable")));
-    for (i, a) in files.iter().enumerate() {
-        prepared.generated.push((format!("/attachments/{i}"), a.bytes.clone()));
-    }
-}
+/// Where an archived document carries the typst sources of its text (`排版/data.json`,
+/// `排版/narrative.typ`).
+pub const SOURCES: &str = "排版/";
 
 /// The lock file in the archive folder; it stays there, and only the lock on it matters.
 pub const LOCK: &str = ".publishing";
@@ -295,11 +295,26 @@ impl Lock {
     }
 }
 
-/// `2018/第03期-全县2018年3月脱贫攻坚工作进展情况.pdf`; summaries are `季度汇总第01期-…`.
-fn file_name(series: &str, year: u16, number: u32, doc: &Document) -> String {
-    let title: String = doc.title.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
-    let prefix = if series == "工作简报" { String::new() } else { series.to_string() };
-    format!("{year}/{prefix}第{number:02}期-{title}.pdf")
+/// The manifest entry of a new archived document (its file name, numbered within its year
+/// and series: `2018/第03期-全县….pdf`, `2018/季度汇总第01期-….pdf`; hashes filled in when stored).
+fn new_entry(req: &Request, number: u32, corrects: Option<u32>, title: &str, date: Date, build: &str, inputs: Vec<Input>) -> Entry {
+    let (series, year) = (req.target.series(), req.target.year());
+    let safe: String = title.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
+    let prefix = if series == documents::BULLETINS { "" } else { series };
+    Entry {
+        series: series.into(),
+        number,
+        year,
+        period: req.target.period(),
+        title: title.into(),
+        published: date.to_string(),
+        file: format!("{year}/{prefix}第{number:02}期-{safe}.pdf"),
+        sha256: String::new(),
+        sm3: String::new(),
+        corrects,
+        jianbao: program(build),
+        inputs,
+    }
 }
 
 /// Writes a new archive file. A file already there with the same bytes is a publication
@@ -313,42 +328,3 @@ fn store(path: &Path, pdf: &[u8]) -> Result<()> {
     }
 }
 
-/// What `verify` found.
-#[derive(Debug, Default)]
-pub struct Verified {
-    pub listed: usize,
-    pub missing: Vec<String>,
-    pub altered: Vec<String>,
-    pub unlisted: Vec<String>,
-}
-
-impl Verified {
-    pub fn is_clean(&self) -> bool {
-        self.missing.is_empty() && self.altered.is_empty() && self.unlisted.is_empty()
-    }
-}
-
-/// Checks every archived file against the manifest: missing, altered and unlisted files.
-pub fn verify(out: &Path) -> Result<Verified> {
-    let archive = folder(out);
-    let manifest = Manifest::load(&archive)?;
-    let mut v = Verified { listed: manifest.entries.len(), ..Verified::default() };
-    for e in &manifest.entries {
-        match std::fs::read(archive.join(&e.file)) {
-            Ok(bytes) if sha256(&bytes) == e.sha256 => {}
-            Ok(_) => v.altered.push(e.file.clone()),
-            Err(_) => v.missing.push(e.file.clone()),
-        }
-    }
-    if archive.is_dir() {
-        for entry in walkdir::WalkDir::new(&archive).sort_by_file_name() {
-            let entry = entry.map_err(|e| Error::io("读取归档目录", &archive, e.into()))?;
-            let rel = crate::load::relative(&archive, entry.path());
-            let own = rel == "manifest.json" || rel == LOCK || entry.file_name().to_string_lossy().starts_with(".jianbao-");
-            if entry.file_type().is_file() && !own && !manifest.entries.iter().any(|e| e.file == rel) {
-                v.unlisted.push(rel);
-            }
-        }
-    }
-    Ok(v)
-}

@@ -69,12 +69,12 @@ pub fn data_inputs(c: &Checked, inputs: &Inputs, last: Period) -> Vec<Input> {
     let mut used = Vec::new();
     for r in crate::aggregate::feeding(&c.reports, last) {
         if let Some(f) = inputs.workbook(&r.file) {
-            used.push(Input { kind: "workbook".into(), path: f.rel.clone(), sha256: f.sha256.clone() });
+            used.push(Input { kind: "workbook".into(), path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
         }
     }
-    used.push(Input { kind: "plan".into(), path: inputs.plan.rel.clone(), sha256: inputs.plan.sha256.clone() });
+    used.push(Input { kind: "plan".into(), path: inputs.plan.rel.clone(), sha256: inputs.plan.sha256.clone(), sm3: String::new() });
     if let Some(f) = &inputs.config {
-        used.push(Input { kind: "config".into(), path: f.rel.clone(), sha256: f.sha256.clone() });
+        used.push(Input { kind: "config".into(), path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
     }
     used.sort();
     used
@@ -84,5 +84,5 @@ pub fn data_inputs(c: &Checked, inputs: &Inputs, last: Period) -> Vec<Input> {
 fn same_data(e: &Entry, now: &[Input]) -> bool {
     let mut then: Vec<&Input> = e.inputs.iter().filter(|i| matches!(i.kind.as_str(), "workbook" | "plan" | "config")).collect();
     then.sort();
-    then.len() == now.len() && then.iter().zip(now).all(|(a, b)| *a == b)
+    then.len() == now.len() && then.iter().zip(now).all(|(a, b)| a.same(b))
 }

@@ -92,13 +92,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text, hide_default_value = true, hide_possible_values = true, value_name = "格式")]
         format: Format,
     },
-    /// 签发：给某月简报（或某季度汇总）编号，生成 PDF/A 存入 out/archive/ 并登记清单
-    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao publish (--period 年-月 | --quarter 年-Q季) [--date 日期] [--correction]",
-        after_help = "示例：\n  jianbao publish --period 2018-03 --date 2018-04-05\n  jianbao publish --quarter 2018-Q1 --date 2018-04-10\n  jianbao publish --period 2018-03 --date 2018-04-20 --correction")]
+    /// 签发：给某月简报（或某季度汇总）编号，生成 PDF/A 存入 out/archive/ 并登记清单；或装订全年的合订本
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao publish (--period 年-月 | --quarter 年-Q季 | --year 年 --bind) [--date 日期] [--correction]",
+        after_help = "示例：\n  jianbao publish --period 2018-03 --date 2018-04-05\n  jianbao publish --quarter 2018-Q1 --date 2018-04-10\n  jianbao publish --period 2018-03 --date 2018-04-20 --correction\n  jianbao publish --year 2018 --bind --date 2019-01-15   装订 2018 年已签发的简报和季度汇总")]
     Publish {
         /// 签发的季度汇总，格式 YYYY-Qn，例如 2018-Q1（与 --period 二选一）
-        #[arg(long, conflicts_with = "period", required_unless_present = "period", value_name = "年-Q季")]
+        #[arg(long, conflicts_with_all = ["period", "year"], required_unless_present_any = ["period", "year"], value_name = "年-Q季")]
         quarter: Option<Quarter>,
+        /// 与 --bind 一起：装订这一年已签发的工作简报和季度汇总
+        #[arg(long, conflicts_with = "period", requires = "bind", value_name = "年")]
+        year: Option<u16>,
+        /// 装订合订本（PDF/A）：封面、目录、全年已签发的文件，页码连续
+        #[arg(long, requires = "year")]
+        bind: bool,
         /// 签发日期，格式 YYYY-MM-DD；不给出时用 config.yaml 中的 publish_date
         #[arg(long, value_name = "日期")]
         date: Option<Date>,
@@ -179,11 +185,12 @@ fn main() -> ExitCode {
             }
             c.has_errors()
         }),
-        Command::Publish { quarter, date, correction } => {
-            let target = match (quarter, opts.period) {
-                (Some(q), _) => archive::Target::Quarter(q),
-                (None, Some(p)) => archive::Target::Month(p),
-                (None, None) => unreachable!("clap requires --period or --quarter"),
+        Command::Publish { quarter, year, bind: _, date, correction } => {
+            let target = match (quarter, year, opts.period) {
+                (Some(q), ..) => archive::Target::Quarter(q),
+                (None, Some(y), _) => archive::Target::Volume(y),
+                (None, None, Some(p)) => archive::Target::Month(p),
+                (None, None, None) => unreachable!("clap requires --period, --quarter or --year"),
             };
             archive::publish(&opts, &archive::Request { target, date, correction }).map(|p| {
                 print::diagnostics(&p.diagnostics, p.files_read);

@@ -80,7 +80,7 @@ pub fn outcome(outcome: &Outcome) -> bool {
 
 /// The archive check; true when something is wrong (exit 1).
 pub fn verified(v: &archive::Verified) -> bool {
-    for (label, list) in [("缺失", &v.missing), ("被改动", &v.altered), ("未登记", &v.unlisted)] {
+    for (label, list) in [("缺失", &v.missing), ("被改动", &v.altered), ("未登记", &v.unlisted), ("附件与清单不符", &v.mismatched)] {
         for f in list {
             println!("{label}：archive/{f}");
         }
@@ -88,7 +88,7 @@ pub fn verified(v: &archive::Verified) -> bool {
     if v.is_clean() {
         println!("归档完好：清单登记 {} 份，文件全部存在且未被改动。", v.listed);
     } else {
-        println!("归档有问题：缺失 {} 份，被改动 {} 份，未登记 {} 份。", v.missing.len(), v.altered.len(), v.unlisted.len());
+        println!("归档有问题：缺失 {} 份，被改动 {} 份，未登记 {} 份，附件与清单不符 {} 处。", v.missing.len(), v.altered.len(), v.unlisted.len(), v.mismatched.len());
     }
     !v.is_clean()
 }

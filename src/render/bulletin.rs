@@ -4,9 +4,9 @@ use minijinja::context;
 use serde_json::json;
 
 use super::format::{count, pct};
-use super::{markup, Engine, Meta, Prepared};
+use super::{markup, tables, Engine, Meta, Prepared};
 use crate::aggregate::{MonthFigures, Status, TownshipFigures};
-use crate::config::{Config, Distribution};
+use crate::config::Config;
 use crate::error::Result;
 
 pub const MAIN: &str = "bulletin.typ";
@@ -80,34 +80,26 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
             format!("注：{t}没有{}年的报表（上年数据缺失），本年出列村数按本年报表中填“是”的村计算。", f.period.year - 1)
         }))
         .collect();
+    // The deep-poverty villages: the four of 解剖麻雀 marked ★, and the township's 备注.
     let villages: Vec<Vec<String>> = f
         .deep_villages
         .iter()
         .map(|v| {
-            let mark = if v.focus { "★" } else { "" };
-            vec![
-                v.township.clone(),
-                format!("{}{mark}", v.name),
-                v.population.map_or("未报".into(), count),
-                v.poor_at_start.map_or("—".into(), count),
-                v.remaining_poor.map_or("—".into(), count),
-                pct(v.incidence_pct),
-                if v.exited { "是".into() } else { "否".into() },
-                v.remark.clone(),
-            ]
+            let mut row = tables::village(v, true);
+            if v.focus {
+                row[1].push('★');
+            }
+            row.push(v.remark.clone());
+            row
         })
         .collect();
     let county_progress = c.progress_pct;
     let focus_rows: Vec<usize> = f.deep_villages.iter().enumerate().filter(|(_, v)| v.focus).map(|(i, _)| i).collect();
-    json!({
+    let view = json!({
         "draft": meta.draft,
         "meta": super::pdf_meta(&title(f), &format!("{}　{}　{}", config.masthead, f.period.chinese(), meta.issue()),
-            &config.office, &["脱贫攻坚", "工作简报", &f.period.chinese(), &config.office]),
-        "masthead": config.masthead,
-        "issue": meta.issue(),
+            &config.office, &["脱贫攻坚", "工作简报", &f.period.chinese(), &config.office], &meta.issue()),
         "corrects": meta.correction(),
-        "office": config.office,
-        "date": meta.date_cn(),
         "title": title(f),
         "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()),
         "township_header": ["乡镇", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "本年出列", "累计出列", "资金拨付率", "排名"],
@@ -131,9 +123,8 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
         "chart": f.townships.iter().map(|t| json!({"name": t.name, "value": t.progress_pct, "label": pct(t.progress_pct)})).collect::<Vec<_>>(),
         "chart_marker": county_progress,
         "chart_marker_label": format!("红色虚线为全县平均{}{}", f.ranked_by, pct(county_progress)),
-        "distribution": config.distribution.iter().map(|Distribution { label, text }| json!({"label": label, "text": text})).collect::<Vec<_>>(),
-        "copies": (config.copies > 0).then(|| config.copies.to_string()),
-    })
+    });
+    tables::merged(view, tables::frame(config, &meta.issue(), &meta.date_cn()))
 }
 
 fn township_row(t: &TownshipFigures) -> Vec<String> {

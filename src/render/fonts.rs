@@ -18,6 +18,8 @@ struct LoadedFont {
     /// `内置/FandolSong-Regular.otf`, the office's font file, or an installed font's path.
     name: String,
     path: Option<std::path::PathBuf>,
+    /// The file's bytes, when in memory (built in, or the office's own).
+    data: Option<Bytes>,
     sha256: Option<String>,
     loads: Arc<AtomicUsize>,
 }
@@ -94,7 +96,7 @@ impl Fonts {
             let data = Bytes::new(font.bytes.clone()); // shares the bytes, never copies them
             for (index, info) in (0..).map_while(|i| FontInfo::new(&font.bytes, i).map(|info| (i, info))) {
                 let loads = Arc::new(AtomicUsize::new(0));
-                files.push(LoadedFont { name: font.label(), path: font.path.clone(), sha256: Some(font.sha256.clone()), loads: loads.clone() });
+                files.push(LoadedFont { name: font.label(), path: font.path.clone(), data: Some(data.clone()), sha256: Some(font.sha256.clone()), loads: loads.clone() });
                 store.push((Face { data: data.clone(), index, loads }, info));
             }
         }
@@ -102,7 +104,7 @@ impl Fonts {
             for (path, info) in typst_kit::fonts::system() {
                 let loads = Arc::new(AtomicUsize::new(0));
                 let name = path.path.display().to_string();
-                files.push(LoadedFont { name, path: Some(path.path.clone()), sha256: None, loads: loads.clone() });
+                files.push(LoadedFont { name, path: Some(path.path.clone()), data: None, sha256: None, loads: loads.clone() });
                 store.push((CountedFont { path, loads }, info));
             }
         }
@@ -143,6 +145,18 @@ impl Fonts {
     /// (name, SHA-256), sorted by name without repeats: the fonts that go into a document. A
     /// built-in or office font's hash is known already; an installed one is read here.
     pub fn role_font_hashes(&self) -> Result<Vec<(String, String)>> {
+        self.role_fonts().into_iter().map(|f| Ok((f.name.clone(), match &f.sha256 {
+            Some(s) => s.clone(),
+            None => inputs::sha256(&f.bytes()?),
+        }))).collect()
+    }
+
+    /// The same fonts with their SM3 (for the archive's manifest: read or hashed here).
+    pub fn role_font_sm3(&self) -> Result<Vec<(String, String)>> {
+        self.role_fonts().into_iter().map(|f| Ok((f.name.clone(), inputs::sm3(&f.bytes()?)))).collect()
+    }
+
+    fn role_fonts(&self) -> Vec<&LoadedFont> {
         let book = self.store.book();
         let families: Vec<String> = self.roles.all_families().map(|f| f.to_lowercase()).collect();
         let mut files: Vec<&LoadedFont> = self
@@ -155,15 +169,16 @@ impl Fonts {
         files.sort_by(|a, b| a.name.cmp(&b.name));
         files.dedup_by(|a, b| a.name == b.name);
         files
-            .into_iter()
-            .map(|f| {
-                let sha = match (&f.sha256, &f.path) {
-                    (Some(s), _) => s.clone(),
-                    (None, Some(path)) => inputs::sha256(&std::fs::read(path).map_err(|e| Error::io("读取字体", path, e))?),
-                    (None, None) => unreachable!("a font without bytes or a path"),
-                };
-                Ok((f.name.clone(), sha))
-            })
-            .collect()
+    }
+}
+
+impl LoadedFont {
+    /// The font file's bytes: in memory, or read from its path (an installed font).
+    fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        match (&self.data, &self.path) {
+            (Some(d), _) => Ok(std::borrow::Cow::Borrowed(d.as_slice())),
+            (None, Some(path)) => std::fs::read(path).map(std::borrow::Cow::Owned).map_err(|e| Error::io("读取字体", path, e)),
+            (None, None) => unreachable!("a font without bytes or a path"),
+        }
     }
 }

@@ -8,6 +8,8 @@ pub use crate::format;
 pub mod markup;
 pub mod report;
 pub mod summary;
+pub mod tables;
+pub mod yearly;
 pub mod world;
 
 use std::collections::BTreeMap;
@@ -100,9 +102,10 @@ impl Meta {
     }
 }
 
-/// The PDF metadata of a document: title, subject, author (the office) and keywords.
-pub fn pdf_meta(title: &str, subject: &str, author: &str, keywords: &[&str]) -> serde_json::Value {
-    serde_json::json!({ "title": title, "subject": subject, "author": author, "keywords": keywords })
+/// The PDF metadata of a document: title, subject, author (the office) and keywords; and its
+/// number (`第3期`, for a bound volume's 目录).
+pub fn pdf_meta(title: &str, subject: &str, author: &str, keywords: &[&str], issue: &str) -> serde_json::Value {
+    serde_json::json!({ "title": title, "subject": subject, "author": author, "keywords": keywords, "issue": issue })
 }
 
 /// PDF flavour: ordinary, or PDF/A for the archive.

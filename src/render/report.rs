@@ -40,7 +40,7 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
         .collect();
     let span = periods.map(|(a, b)| if a == b { a.chinese() } else { format!("{}—{}", a.chinese(), b.chinese()) });
     let data = json!({
-        "meta": super::pdf_meta("数据校验报告", &span.clone().map(|s| format!("报表数据校验报告（{s}）")).unwrap_or("报表数据校验报告".into()), office, &["脱贫攻坚", "数据校验报告"]),
+        "meta": super::pdf_meta("数据校验报告", &span.clone().map(|s| format!("报表数据校验报告（{s}）")).unwrap_or("报表数据校验报告".into()), office, &["脱贫攻坚", "数据校验报告"], ""),
         "title": "数据校验报告",
         "span": span.map(|s| format!("数据期间：{s}")).unwrap_or_default(),
         "summary": crate::report::summary(diags, c.files_read),

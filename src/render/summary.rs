@@ -4,7 +4,8 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde_json::json;
 
-use super::format::{amount, count, pct, wan};
+use super::format::{count, pct, wan};
+use super::tables;
 use super::{markup, Engine, Meta, Prepared};
 use crate::aggregate::quarter::QuarterFigures;
 use crate::aggregate::Status;
@@ -69,58 +70,14 @@ fn view(config: &Config, f: &QuarterFigures, meta: &Meta) -> serde_json::Value {
             ]
         })
         .collect();
-    let indicators: Vec<Vec<String>> = f
-        .indicators
-        .iter()
-        .map(|i| {
-            let y = &i.year_to_date;
-            let status = match (y.target, y.behind_schedule) {
-                (None, _) => "无目标",
-                (Some(_), true) => "滞后",
-                (Some(_), false) => "正常",
-            };
-            vec![
-                y.name.clone(),
-                y.unit.clone(),
-                i.quarter_amount.map_or("—".into(), amount),
-                amount(y.year_to_date),
-                y.target.map_or("—".into(), |t| {
-                    let multi_year = y.target_span.as_deref().is_some_and(|s| s.contains('—'));
-                    format!("{}{}", amount(t), if multi_year { "*" } else { "" })
-                }),
-                pct(y.completion_pct),
-                pct(y.time_progress_pct),
-                status.into(),
-            ]
-        })
-        .collect();
-    let fund_rows = |lines: &[crate::aggregate::quarter::FundLine]| -> Vec<Vec<String>> {
-        lines.iter().map(|l| vec![l.name.clone(), wan(l.planned_wan), wan(l.disbursed_wan), pct(l.disbursement_pct)]).collect()
-    };
-    let heavy: Vec<Vec<String>> = f
-        .heavy_villages
-        .iter()
-        .map(|v| {
-            vec![
-                v.township.clone(),
-                v.name.clone(),
-                v.population.map_or("未报".into(), count),
-                v.poor_at_start.map_or("—".into(), count),
-                v.remaining_poor.map_or("—".into(), count),
-                pct(v.incidence_pct),
-            ]
-        })
-        .collect();
+    let indicators: Vec<Vec<String>> = f.indicators.iter().map(|i| tables::indicator(&i.year_to_date, Some(i.quarter_amount))).collect();
+    let heavy: Vec<Vec<String>> = f.heavy_villages.iter().map(|v| tables::village(v, false)).collect();
     let c = &f.county;
-    json!({
+    let view = json!({
         "draft": meta.draft,
         "meta": super::pdf_meta(&title(f), &format!("{}　季度汇总　{}　{}", config.masthead, f.quarter.chinese(), meta.issue()),
-            &config.office, &["脱贫攻坚", "季度汇总", &f.quarter.chinese(), &config.office]),
-        "masthead": config.masthead,
-        "issue": meta.issue(),
+            &config.office, &["脱贫攻坚", "季度汇总", &f.quarter.chinese(), &config.office], &meta.issue()),
         "corrects": meta.correction(),
-        "office": config.office,
-        "date": meta.date_cn(),
         "title": title(f),
         "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人）", f.quarter.chinese()),
         "township_header": ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", f.ranked_by, "排名"],
@@ -131,23 +88,18 @@ fn view(config: &Config, f: &QuarterFigures, meta: &Meta) -> serde_json::Value {
         "indicator_caption": "表2　专项指标完成情况",
         "indicator_header": ["指标", "单位", "本季度", "本年累计", "目标", "完成率", "时序进度", "状态"],
         "indicator_rows": indicators,
-        "indicator_note": f.indicators.iter().filter_map(|i| {
-            let span = i.year_to_date.target_span.as_deref()?;
-            let y = &i.year_to_date;
-            span.contains('—').then(|| format!("注：*{}的目标为{span}合计，完成率按{span}累计完成{}{}计算。", y.name, amount(y.value), y.unit))
-        }).collect::<Vec<_>>().join(""),
+        "indicator_note": tables::indicator_note(f.indicators.iter().map(|i| &i.year_to_date)),
         "category_caption": "表3　扶贫项目资金（按项目类别，单位：万元）",
         "source_caption": "表4　扶贫项目资金（按资金来源，单位：万元）",
         "fund_header": ["类别", "计划投资", "累计拨付", "拨付率"],
-        "category_rows": fund_rows(&f.funds_by_category),
-        "source_rows": fund_rows(&f.funds_by_source),
+        "category_rows": tables::funds(&f.funds_by_category),
+        "source_rows": tables::funds(&f.funds_by_source),
         "fund_total": ["合计", wan(c.planned_wan), wan(c.disbursed_wan), pct(c.disbursement_pct)],
         "heavy_caption": "表5　脱贫攻坚任务较重的非贫困村进展（附件3，单位：人）",
         "heavy_header": ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率"],
         "heavy_rows": heavy,
         "trend_caption": format!("图1　{}年各月脱贫人数（截至{}）", f.quarter.year, f.as_of.chinese()),
-        "trend": f.trend.iter().map(|m| json!({"label": format!("{}月", m.period.month), "value": m.lifted_this_month})).collect::<Vec<_>>(),
-        "distribution": config.distribution.iter().map(|d| json!({"label": d.label, "text": d.text})).collect::<Vec<_>>(),
-        "copies": (config.copies > 0).then(|| config.copies.to_string()),
-    })
+        "trend": tables::trend(&f.trend),
+    });
+    tables::merged(view, tables::frame(config, &meta.issue(), &meta.date_cn()))
 }

@@ -1,0 +1,82 @@
+//! 合订本: a year's published bulletins and summaries bound in one PDF/A volume, in number
+//! order: a cover, a 目录 with each document's number, title and page, the documents set again
+//! from the typst sources each archived copy carries (so their text is the published text),
+//! page numbers running through the volume, and a bookmark for each document.
+
+use serde_json::json;
+
+use super::manifest::{Entry, Input, Manifest};
+use super::{against_previous, attachments, folder, new_entry, program, program_inputs, record, Outcome, Request, SOURCES};
+use crate::config::Config;
+use crate::documents::{BULLETINS, SUMMARIES};
+use crate::error::{Error, Result};
+use crate::inputs::{sha256, sm3};
+use crate::period::Date;
+use crate::render::{Engine, PdfKind, Prepared};
+use crate::Options;
+
+pub const MAIN: &str = "volume.typ";
+
+/// Binds the archived documents of `year` (see the module).
+pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, date: Date, opts: &Options) -> Result<Outcome> {
+    let archive = folder(&opts.out);
+    let manifest = Manifest::load(&archive)?;
+    let mut entries: Vec<&Entry> = manifest.entries.iter().filter(|e| e.year == year && (e.series == BULLETINS || e.series == SUMMARIES)).collect();
+    entries.sort_by_key(|e| (e.series != BULLETINS, e.number));
+    if entries.is_empty() {
+        return Ok(Outcome::NoData);
+    }
+    let mut used = program_inputs(engine, &["gongwen.typ", "bulletin.typ", "summary.typ", MAIN])?;
+    let mut generated = vec![("/attachments.json".to_string(), b"[]".to_vec())];
+    let mut docs = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let pdf = std::fs::read(archive.join(&e.file)).map_err(|err| Error::io("读取归档文件", &archive.join(&e.file), err))?;
+        if sha256(&pdf) != e.sha256 {
+            return Err(Error::Archive { msg: format!("归档文件 {} 已被改动，不能装订。请运行 jianbao verify 检查归档。", e.file) });
+        }
+        used.push(Input { kind: "document".into(), path: e.file.clone(), sha256: e.sha256.clone(), sm3: sm3(&pdf) });
+        let dir = format!("/docs/{:02}", i + 1);
+        let main = if e.series == BULLETINS { "bulletin.typ" } else { "summary.typ" };
+        generated.push((format!("{dir}/{main}"), engine.template(main)?.as_bytes().to_vec()));
+        generated.extend(sources(e, &pdf, &dir)?);
+        docs.push(json!({ "main": format!("{dir}/{main}") }));
+    }
+    used.sort();
+    let corrects = match against_previous(&manifest, req, &used, &program(&opts.program)) {
+        Ok(corrects) => corrects,
+        Err(outcome) => return Ok(outcome),
+    };
+    let number = manifest.next_number(super::VOLUMES, year);
+    let title = format!("{year}年{}合订本", config.masthead);
+    let volume = json!({
+        "title": title,
+        "year": format!("{year}年"),
+        "masthead": config.masthead,
+        "office": config.office,
+        "date": crate::format::date(date.year, date.month, date.day),
+        "keywords": ["脱贫攻坚", "合订本", format!("{year}年"), config.office],
+        "docs": docs,
+    });
+    generated.push(("/volume.json".to_string(), serde_json::to_vec_pretty(&volume).expect("serialisable")));
+    let prepared = Prepared::new(format!("{year} 合订本"), MAIN, &["gongwen.typ", MAIN], generated, date.tuple());
+    let pdf = engine.render(&prepared, PdfKind::Archival)?;
+    record(&archive, manifest, new_entry(req, number, corrects, &title, date, &opts.program, used), &pdf)
+}
+
+/// The typst sources an archived document carries, under `dir`: its data (told it is in a
+/// volume, and what its bookmark says) and its text.
+fn sources(e: &Entry, pdf: &[u8], dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    let attached = attachments(pdf)?;
+    let missing = || Error::Archive { msg: format!("归档文件 {} 没有附带排版数据（{SOURCES}），无法装订。", e.file) };
+    let data = attached.get(&format!("{SOURCES}data.json")).ok_or_else(missing)?;
+    let narrative = attached.get(&format!("{SOURCES}narrative.typ")).ok_or_else(missing)?;
+    let mut data: serde_json::Value = serde_json::from_slice(data).map_err(|_| missing())?;
+    // In the 目录 and the bookmarks: the series (for summaries), the number and the correction.
+    let series = if e.series == BULLETINS { "" } else { e.series.as_str() };
+    let corrects = e.corrects.map(|n| format!("（更正第{n}期）")).unwrap_or_default();
+    let issue = format!("{series}第{}期{corrects}", e.number);
+    data["meta"]["volume"] = json!(true);
+    data["meta"]["issue"] = json!(issue);
+    data["meta"]["bookmark"] = json!(format!("{issue}　{}", e.title));
+    Ok(vec![(format!("{dir}/data.json"), serde_json::to_vec_pretty(&data).expect("serialisable")), (format!("{dir}/narrative.typ"), narrative.clone())])
+}
