@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::aggregate::{self, quarter::Quarter};
@@ -180,34 +181,61 @@ pub struct Made {
 /// the summary standing at it) or of all, numbered as `numbering` says. Without `draft`, a
 /// document fed by a workbook with errors is held back (see `Checked::blocked`).
 pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numbering: &Numbering, boards: &[Board]) -> Result<Made> {
-    let mut made = Made { documents: vec![validation_report(engine, c, boards)?], held: Vec::new() };
+    let (jobs, held) = jobs(c, only, draft);
     let settings = |series: &str, period: &str| Settings { draft, ..numbering.settings(series, period) };
+    // Each document is prepared on its own (figures, narrative, tables), so in parallel.
+    let prepared: Vec<Vec<Document>> = jobs
+        .par_iter()
+        .map(|job| match *job {
+            Job::Report => Ok(vec![validation_report(engine, c, boards)?]),
+            Job::Bulletin(p) => Ok(vec![bulletin(engine, c, p, settings(BULLETINS, &p.to_string()))?]),
+            Job::Summary(q, as_of) => Ok(vec![summary(engine, c, q, as_of, settings(SUMMARIES, &q.to_string()))?]),
+            Job::Year(year) => Ok(year_summary(engine, c, year, draft)?.into_iter().collect()),
+            Job::Plan => Ok(plan_report(engine, c, draft)?.into_iter().collect()),
+        })
+        .collect::<Result<_>>()?;
+    Ok(Made { documents: prepared.into_iter().flatten().collect(), held })
+}
+
+/// A document (or the year's documents) to prepare.
+enum Job {
+    Report,
+    Bulletin(Period),
+    Summary(Quarter, Period),
+    Year(u16),
+    Plan,
+}
+
+/// What a build with these data makes, in order, and the ids of the documents it holds back
+/// because a workbook that feeds them has errors (never in a draft).
+fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Vec<String>) {
+    let (mut jobs, mut held) = (vec![Job::Report], Vec::new());
     for period in months(&c.reports).into_iter().filter(|p| only.is_none_or(|o| o == *p)) {
         if !draft && c.blocked(period) {
-            made.held.push(bulletin_id(period));
+            held.push(bulletin_id(period));
         } else {
-            made.documents.push(bulletin(engine, c, period, settings(BULLETINS, &period.to_string()))?);
+            jobs.push(Job::Bulletin(period));
         }
     }
     // With one period, its quarter's summary only if the quarter stands at that month: the
     // summary is the same document whichever command makes it.
     for (q, as_of) in quarters(&c.reports).into_iter().filter(|(_, as_of)| only.is_none_or(|p| p == *as_of)) {
         if !draft && c.blocked(as_of) {
-            made.held.push(summary_id(q));
+            held.push(summary_id(q));
         } else {
-            made.documents.push(summary(engine, c, q, as_of, settings(SUMMARIES, &q.to_string()))?);
+            jobs.push(Job::Summary(q, as_of));
         }
     }
     // The year's documents stand at December: made with the other documents, or with it alone.
     for december in months(&c.reports).into_iter().filter(|p| p.month == 12 && only.is_none_or(|o| o == *p)) {
         if !draft && c.blocked(december) {
-            made.held.push(year_id(december.year));
+            held.push(year_id(december.year));
             continue;
         }
-        made.documents.extend(year_summary(engine, c, december.year, draft)?);
+        jobs.push(Job::Year(december.year));
         if c.plan.years.last() == Some(&december.year) {
-            made.documents.extend(plan_report(engine, c, draft)?);
+            jobs.push(Job::Plan);
         }
     }
-    Ok(made)
+    (jobs, held)
 }

@@ -55,27 +55,41 @@ impl Batch {
     /// Writes every file to a temporary beside its target. Nothing is replaced yet; dropping
     /// the result removes the temporaries.
     pub fn stage(self) -> Result<Staged> {
-        let mut files = Vec::with_capacity(self.files.len());
-        for (path, bytes) in &self.files {
-            if path.is_dir() {
-                let e = std::io::Error::other("目标位置是一个文件夹");
-                return Err(Error::io("写入输出文件", path, e));
-            }
-            files.push((path.clone(), staged(path, bytes)?));
+        let mut staged = Staged::default();
+        for (path, bytes) in self.files {
+            staged.add(path, &bytes)?;
         }
-        Ok(Staged { files })
+        Ok(staged)
     }
 }
 
-/// A batch written to temporaries, ready to be renamed into place.
+/// Files written to temporaries, ready to be renamed into place.
+#[derive(Default)]
 pub struct Staged {
     files: Vec<(PathBuf, NamedTempFile)>,
 }
 
 impl Staged {
+    /// Writes `bytes` to a synced temporary beside `path`.
+    pub fn add(&mut self, path: PathBuf, bytes: &[u8]) -> Result<()> {
+        if path.is_dir() {
+            let e = std::io::Error::other("目标位置是一个文件夹");
+            return Err(Error::io("写入输出文件", &path, e));
+        }
+        let tmp = staged(&path, bytes)?;
+        self.files.push((path, tmp));
+        Ok(())
+    }
+
+    /// Adds the files staged in `other`.
+    pub fn append(&mut self, other: Staged) {
+        self.files.extend(other.files);
+    }
+
     /// Renames every temporary onto its target (within a folder, which does not fail short of
     /// the disk going away); returns the paths written.
-    pub fn persist(self) -> Result<Vec<PathBuf>> {
+    pub fn persist(mut self) -> Result<Vec<PathBuf>> {
+        self.files.sort_by(|a, b| a.0.cmp(&b.0));
         let mut written = Vec::with_capacity(self.files.len());
         for (path, tmp) in self.files {
             tmp.persist(&path).map_err(|e| Error::io("写入输出文件", &path, e.error))?;

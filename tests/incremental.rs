@@ -103,3 +103,36 @@ fn a_build_that_fails_between_documents_leaves_every_output_as_it_was() {
     assert!(jianbao::build(&opts).is_err());
     assert!(tree(&opts.out) == before);
 }
+
+#[test]
+fn a_no_op_reads_no_workbook_template_or_font_and_sees_a_rewrite_behind_an_old_stamp() {
+    let (_dir, opts) = copy_project();
+    let template = own_template(&opts, "bulletin.typ", |text| format!("{text}\n// 本地修改\n"));
+    let font = opts.data.join("fonts").join("本地宋体.otf");
+    std::fs::create_dir_all(font.parent().unwrap()).unwrap();
+    std::fs::copy(common::repo().join("fonts").join("FandolSong-Regular.otf"), &font).unwrap();
+    // A file's stamp is recorded once it has not changed for 2 s (the time step of the
+    // coarsest file systems), so the fresh copies settle first.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let first = jianbao::build(&opts).unwrap();
+    assert!(first.read.contains(&template) && first.read.contains(&font), "{:?}", first.read);
+    assert!(first.read.iter().filter(|p| p.extension().is_some_and(|e| e == "xlsx")).count() > 100);
+    let again = jianbao::build(&opts).unwrap();
+    assert!(again.up_to_date);
+    assert_eq!(again.read, [opts.data.join("config.yaml")], "only the configuration is read");
+
+    // Other contents behind the same size and modification time: the change time (which no
+    // program can set back) gives it away, and the documents that use it are typeset again.
+    let meta = std::fs::metadata(&template).unwrap();
+    let text = std::fs::read_to_string(&template).unwrap().replace("本地修改", "另行修改");
+    std::fs::write(&template, text).unwrap();
+    std::fs::File::options().write(true).open(&template).unwrap().set_modified(meta.modified().unwrap()).unwrap();
+    let now = std::fs::metadata(&template).unwrap();
+    assert_eq!((now.len(), now.modified().unwrap()), (meta.len(), meta.modified().unwrap()));
+    if cfg!(unix) {
+        let built = jianbao::build(&opts).unwrap();
+        assert!(!built.up_to_date && built.read.contains(&template));
+        assert_eq!(built.rendered.iter().filter(|id| !id.contains("工作简报")).count(), 0, "{:?}", built.rendered);
+        assert!(built.rendered.len() >= 12, "{:?}", built.rendered);
+    }
+}

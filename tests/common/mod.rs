@@ -76,12 +76,13 @@ pub fn own_template(opts: &Options, name: &str, edit: impl FnOnce(&str) -> Strin
     path
 }
 
-/// Every file under `dir` (hidden ones too), by relative path, sorted.
+/// Every file under `dir` (hidden ones too), by relative path, sorted; but the record of the
+/// input files' stamps, which depends on when they were last changed, not on what they hold.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && !e.path().ends_with(".jianbao/stamps.json"))
         .map(|e| (jianbao::load::relative(dir, e.path()), std::fs::read(e.path()).unwrap()))
         .collect();
     files.sort();

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -14,7 +15,9 @@ use crate::bundled;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::load;
+
+mod scan;
+pub use scan::{Known, Listed, Scan, Stamp, Stamps};
 
 /// One file read from disk.
 #[derive(Debug, Clone)]
@@ -26,6 +29,20 @@ pub struct File {
     pub bytes: Shared,
     /// SHA-256, lowercase hex.
     pub sha256: String,
+    /// What its metadata said just before it was read.
+    pub stamp: Option<Stamp>,
+}
+
+/// A file of the inputs, read or not.
+pub trait Input {
+    /// Relative to its folder, `/`-separated.
+    fn rel(&self) -> &str;
+}
+
+impl Input for File {
+    fn rel(&self) -> &str {
+        &self.rel
+    }
 }
 
 /// File contents shared without copying (`AsRef<[u8]>`, so typst can hold them as font data):
@@ -120,6 +137,8 @@ pub struct Inputs {
     /// The archive's manifest (`out/archive/manifest.json`), if anything was published: the
     /// numbers the previews show come from it.
     pub manifest: Option<File>,
+    /// When the files were found (their stamps are trusted only if older).
+    pub scanned_at: SystemTime,
 }
 
 /// SHA-256 of `bytes` as lowercase hex.
@@ -188,26 +207,7 @@ impl Inputs {
     /// Reads every input of a run with data in `data`, outputs in `out`, and template and font
     /// folders given as options.
     pub fn read(data: &Path, out: &Path, templates: Option<&Path>, fonts: Option<&Path>) -> Result<Inputs> {
-        let config = read_if_there("读取配置文件", "config.yaml", data.join("config.yaml"))?;
-        let settings = config.as_ref().map_or(Ok(Config::default()), |f| Config::parse(&f.bytes, &f.path))?;
-        let folders = Folders::of(data, &settings, templates, fonts);
-        let skip: Vec<&Path> = folders.all().collect();
-        let (found, skipped) = load::discover(data, Some(out), &skip)?;
-        let paths: Vec<(String, PathBuf)> = found.into_iter().map(|f| (f.rel, f.path)).collect();
-        let (workbooks, (templates, fonts)) = rayon::join(
-            || read_files("读取报表", &paths),
-            || rayon::join(|| read_layers("读取模板", &folders.templates), || read_layers("读取字体", &folders.fonts)),
-        );
-        Ok(Inputs {
-            plan: read_one("读取规划数据", "plan.yaml".into(), data.join("plan.yaml"))?,
-            config,
-            settings,
-            workbooks: workbooks?,
-            skipped,
-            templates: templates?,
-            fonts: fonts?,
-            manifest: read_if_there("读取归档清单", "archive/manifest.json", out.join("archive").join("manifest.json"))?,
-        })
+        Scan::new(data, out, templates, fonts)?.read()
     }
 
     /// The workbook at `rel`, if it was read.
@@ -235,40 +235,75 @@ impl Inputs {
     /// What the templates and fonts not built in are, for the report of a build:
     /// `数据目录：bulletin-narrative.typ.j2`.
     pub fn overrides(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for (what, files) in [("模板", &self.templates), ("字体", &self.fonts)] {
-            for origin in [Origin::DataFolder, Origin::Option] {
-                let names: Vec<&str> = files.iter().filter(|(o, f)| *o == origin && (what == "模板" || is_font(&f.rel))).map(|(_, f)| f.rel.as_str()).collect();
-                if !names.is_empty() {
-                    out.push(format!("{what}（{}）：{}", origin.label(), names.join("、")));
-                }
-            }
-        }
-        out
+        overrides(&self.templates, &self.fonts)
     }
 
-    /// One hash over every input's path and content (the built-in files are the program's).
-    pub fn key(&self, hasher: &mut KeyHasher) {
-        fn plain(files: Vec<&File>) -> Vec<(String, &File)> {
-            files.into_iter().map(|f| (f.rel.clone(), f)).collect()
-        }
-        fn layered(files: &[(Origin, File)]) -> Vec<(String, &File)> {
-            files.iter().map(|(o, f)| (format!("{o:?}/{}", f.rel), f)).collect()
-        }
-        let groups: [(&str, Vec<(String, &File)>); 6] = [
-            ("manifest", plain(self.manifest.iter().collect())),
-            ("plan", plain(vec![&self.plan])),
-            ("config", plain(self.config.iter().collect())),
-            ("workbook", plain(self.workbooks.iter().collect())),
-            ("template", layered(&self.templates)),
-            ("font", layered(&self.fonts)),
-        ];
-        for (group, files) in groups {
-            for (name, f) in files {
-                hasher.add(group, name.as_bytes()).add("sha256", f.sha256.as_bytes());
+    /// The stamps of the files read, to record for the next build.
+    pub fn stamps(&self) -> Stamps {
+        let layered = self.templates.iter().chain(&self.fonts).map(|(_, f)| f);
+        let all = [&self.plan].into_iter().chain(&self.config).chain(&self.manifest).chain(&self.workbooks).chain(layered);
+        Stamps::record(all, self.scanned_at)
+    }
+
+    /// Every file whose contents were read.
+    pub fn read_paths(&self) -> Vec<PathBuf> {
+        let layered = self.templates.iter().chain(&self.fonts).map(|(_, f)| f);
+        let all = [&self.plan].into_iter().chain(&self.config).chain(&self.manifest).chain(&self.workbooks).chain(layered);
+        all.map(|f| f.path.clone()).collect()
+    }
+
+    /// The SHA-256 of every input by the build key's names.
+    pub fn hashes(&self) -> Vec<(&'static str, String, String)> {
+        let sha = |f: &File| Some(f.sha256.clone());
+        key_parts(self.manifest.as_ref(), &self.plan, self.config.as_ref(), &self.workbooks, &self.templates, &self.fonts, sha)
+            .expect("every file read is hashed")
+    }
+}
+
+/// Adds the inputs' hashes to a key: one hash over every input's path and content (the
+/// built-in files are the program's).
+pub fn add_hashes(hasher: &mut KeyHasher, hashes: &[(&'static str, String, String)]) {
+    for (group, name, sha) in hashes {
+        hasher.add(group, name.as_bytes()).add("sha256", sha.as_bytes());
+    }
+}
+
+/// The inputs as a build key names them, in order: (group, name, SHA-256 from `sha`); none if
+/// `sha` has none for a file. The data folder's and the options' templates and fonts are named
+/// by origin, so that moving one from one to the other changes the key.
+fn key_parts<T: Input>(
+    manifest: Option<&T>,
+    plan: &T,
+    config: Option<&File>,
+    workbooks: &[T],
+    templates: &[(Origin, T)],
+    fonts: &[(Origin, T)],
+    sha: impl Fn(&T) -> Option<String>,
+) -> Option<Vec<(&'static str, String, String)>> {
+    let plain = |group: &'static str, f: &T| Some((group, f.rel().to_string(), sha(f)?));
+    let layered = |group: &'static str, (o, f): &(Origin, T)| Some((group, format!("{o:?}/{}", f.rel()), sha(f)?));
+    let mut parts: Vec<Option<_>> = manifest.map(|m| plain("manifest", m)).into_iter().collect();
+    parts.push(plain("plan", plan));
+    parts.extend(config.map(|c| Some(("config", c.rel.clone(), c.sha256.clone()))));
+    parts.extend(workbooks.iter().map(|w| plain("workbook", w)));
+    parts.extend(templates.iter().map(|t| layered("template", t)));
+    parts.extend(fonts.iter().map(|f| layered("font", f)));
+    parts.into_iter().collect()
+}
+
+/// The templates and fonts that are not built in, by origin: `模板（数据目录）：a.typ、b.typ`.
+fn overrides<T: Input>(templates: &[(Origin, T)], fonts: &[(Origin, T)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (what, files) in [("模板", templates), ("字体", fonts)] {
+        for origin in [Origin::DataFolder, Origin::Option] {
+            let names: Vec<&str> =
+                files.iter().filter(|(o, f)| *o == origin && (what == "模板" || is_font(f.rel()))).map(|(_, f)| f.rel()).collect();
+            if !names.is_empty() {
+                out.push(format!("{what}（{}）：{}", origin.label(), names.join("、")));
             }
         }
     }
+    out
 }
 
 /// Font files by extension.
@@ -277,48 +312,45 @@ pub fn is_font(name: &str) -> bool {
     ["otf", "ttf", "ttc", "otc"].contains(&ext.as_str())
 }
 
-/// The file at `path`, or none if there is no such file.
-fn read_if_there(doing: &'static str, rel: &str, path: PathBuf) -> Result<Option<File>> {
-    match std::fs::metadata(&path) {
-        Ok(_) => Ok(Some(read_one(doing, rel.into(), path)?)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(doing, &path, e)),
+impl Scan {
+    /// Reads and hashes every input found, in parallel.
+    pub fn read(self) -> Result<Inputs> {
+        let plan = [self.plan];
+        let manifest: Vec<Listed> = self.manifest.into_iter().collect();
+        let ((workbooks, plan), ((templates, fonts), manifest)) = rayon::join(
+            || rayon::join(|| read_files("读取报表", &self.workbooks), || read_files("读取规划数据", &plan)),
+            || rayon::join(|| rayon::join(|| read_layers("读取模板", &self.templates), || read_layers("读取字体", &self.fonts)), || read_files("读取归档清单", &manifest)),
+        );
+        Ok(Inputs {
+            plan: plan?.remove(0),
+            config: self.config,
+            settings: self.settings,
+            workbooks: workbooks?,
+            skipped: self.skipped,
+            templates: templates?,
+            fonts: fonts?,
+            manifest: manifest?.pop(),
+            scanned_at: self.at,
+        })
     }
 }
 
-fn read_one(doing: &'static str, rel: String, path: PathBuf) -> Result<File> {
-    let bytes = std::fs::read(&path).map_err(|e| Error::io(doing, &path, e))?;
-    Ok(File { sha256: sha256(&bytes), rel, path, bytes: Shared::Read(Arc::new(bytes)) })
+fn read_one(doing: &'static str, l: &Listed) -> Result<File> {
+    let bytes = std::fs::read(&l.path).map_err(|e| Error::io(doing, &l.path, e))?;
+    Ok(File { sha256: sha256(&bytes), rel: l.rel.clone(), path: l.path.clone(), bytes: Shared::Read(Arc::new(bytes)), stamp: l.stamp })
 }
 
-fn read_files(doing: &'static str, paths: &[(String, PathBuf)]) -> Result<Vec<File>> {
-    paths.par_iter().map(|(rel, path)| read_one(doing, rel.clone(), path.clone())).collect()
+fn read_files(doing: &'static str, files: &[Listed]) -> Result<Vec<File>> {
+    files.par_iter().map(|l| read_one(doing, l)).collect()
 }
 
-/// The files of each folder, with its origin; a data folder's folder may be absent.
-fn read_layers(doing: &'static str, folders: &[(Origin, PathBuf)]) -> Result<Vec<(Origin, File)>> {
-    let mut out = Vec::new();
-    for (origin, dir) in folders {
-        if *origin == Origin::DataFolder && !dir.is_dir() {
-            continue;
-        }
-        out.extend(read_dir(doing, dir)?.into_iter().map(|f| (*origin, f)));
-    }
-    Ok(out)
+fn read_layers(doing: &'static str, files: &[(Origin, Listed)]) -> Result<Vec<(Origin, File)>> {
+    files.par_iter().map(|(o, l)| Ok((*o, read_one(doing, l)?))).collect()
 }
 
-/// The plain files directly in `dir` (not hidden), sorted by name.
+/// The plain files directly in `dir` (not hidden), sorted by name, read.
 pub fn read_dir(doing: &'static str, dir: &Path) -> Result<Vec<File>> {
-    let mut paths = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(doing, dir, e))? {
-        let path = entry.map_err(|e| Error::io(doing, dir, e))?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.is_file() && !name.starts_with('.') && !name.starts_with('~') {
-            paths.push((name, path));
-        }
-    }
-    paths.sort();
-    read_files(doing, &paths)
+    read_files(doing, &scan::list_dir(doing, dir)?)
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use rayon::prelude::*;
 
 use crate::archive::manifest::Manifest;
 use crate::archive::numbering::Numbering;
@@ -12,8 +11,10 @@ use crate::cache::{Cache, Entry};
 use crate::diag::{has_errors, Diagnostic};
 use crate::documents::{self, Document};
 use crate::error::Result;
-use crate::inputs::{Inputs, KeyHasher};
-use crate::output::Batch;
+use crate::inputs::{Inputs, KeyHasher, Scan, Stamps};
+use crate::output::Staged;
+
+mod parallel;
 use crate::render::{self, FontUse, PdfKind};
 use crate::{check_with, Options};
 
@@ -39,6 +40,8 @@ pub struct Built {
     pub held: Vec<String>,
     /// The 报送情况 board of the latest year (absent when up to date).
     pub board: Option<crate::status::Board>,
+    /// The files whose contents this build read (with nothing changed, only `config.yaml`).
+    pub read: Vec<PathBuf>,
 }
 
 impl Built {
@@ -81,17 +84,25 @@ pub fn build(opts: &Options) -> Result<Built> {
 
 /// `build`, reporting progress.
 pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
-    let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
-    let key = build_key(&inputs, opts);
-    let mut cache = Cache::load(&opts.out);
+    let scan = Scan::new(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
+    let cache = Cache::load(&opts.out);
+    let known = Stamps::load(&opts.out);
     // Installed fonts are not among the hashed inputs, so with them every build looks inside.
-    if !opts.force && !opts.system_fonts && cache.is_fresh(&key, &opts.out) {
-        return Ok(up_to_date(cache, opts, inputs.overrides()));
+    let trust = !opts.force && !opts.system_fonts;
+    if trust && scan.known_hashes(&known).is_some_and(|h| cache.is_fresh(&build_key(&h, opts), &opts.out)) {
+        return Ok(up_to_date(cache, opts, scan.overrides(), scan.read_so_far()));
+    }
+    let inputs = scan.read()?;
+    let key = build_key(&inputs.hashes(), opts);
+    inputs.stamps().save(&opts.out, &known)?;
+    if trust && cache.is_fresh(&key, &opts.out) {
+        return Ok(up_to_date(cache, opts, inputs.overrides(), inputs.read_paths()));
     }
     let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
+    let mut cache = cache;
     let Planned { engine, checked, made, mut boards } = plan_documents(opts, &inputs)?;
     let keyed = keyed(&engine, made.documents, opts)?;
-    let (batch, rendered) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
+    let (staged, rendered) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
     if opts.period.is_none() {
         mark_stale(&mut cache, &keyed, &made.held, opts);
     }
@@ -100,7 +111,6 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     cache.files_read = checked.files_read;
     cache.held = made.held;
     cache.diagnostics = checked.diagnostics;
-    let staged = batch.stage()?;
     Cache::remove(&opts.out)?;
     let written = staged.persist()?;
     cache.save(&opts.out)?;
@@ -119,6 +129,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         overrides: inputs.overrides(),
         held: cache.held,
         board: boards.pop(),
+        read: inputs.read_paths(),
     })
 }
 
@@ -159,52 +170,34 @@ fn keyed(engine: &render::Engine, docs: Vec<Document>, opts: &Options) -> Result
 }
 
 /// Typesets the documents whose key or outputs changed (all with `force`), stages their
-/// files and records them in the cache; returns the batch and the ids typeset.
+/// files and records them in the cache; returns the staged files and the ids typeset.
 fn typeset_changed(
     engine: &render::Engine,
     keyed: &[(Document, String)],
     cache: &mut Cache,
     opts: &Options,
     progress: &dyn Progress,
-) -> Result<(Batch, Vec<String>)> {
+) -> Result<(Staged, Vec<String>)> {
     let todo: Vec<&(Document, String)> = keyed
         .iter()
         .filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out)))
         .collect();
     progress.start(todo.len());
-    let pdfs = render_all(engine, &todo, progress);
+    let cost = |(d, _): &&(Document, String)| d.prepared.generated.iter().map(|(_, b)| b.len()).sum();
+    let made = parallel::make_all(&todo, &opts.out, cost, |(d, _)| {
+        let pdf = engine.render(&d.prepared, PdfKind::Plain)?;
+        progress.done(&d.id);
+        files(engine, d, pdf, opts)
+    });
     progress.finish();
-    let pdfs = pdfs?;
-    let mut batch = Batch::default();
-    for ((doc, key), pdf) in todo.iter().zip(pdfs) {
-        let outputs = stage(engine, doc, pdf, opts, &mut batch)?;
+    let (made, staged) = made?;
+    for ((doc, key), outputs) in todo.iter().zip(made) {
         cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs });
     }
-    Ok((batch, todo.iter().map(|(d, _)| d.id.clone()).collect()))
+    Ok((staged, todo.iter().map(|(d, _)| d.id.clone()).collect()))
 }
 
-/// Documents typeset in parallel, a batch at a time: typst's memo cache is evicted between
-/// batches, so memory stays bounded however many documents a build has.
-const BATCH: usize = 8;
-
-fn render_all(engine: &render::Engine, todo: &[&(Document, String)], progress: &dyn Progress) -> Result<Vec<Vec<u8>>> {
-    let mut pdfs = Vec::with_capacity(todo.len());
-    for batch in todo.chunks(BATCH) {
-        let done: Vec<Vec<u8>> = batch
-            .par_iter()
-            .map(|(d, _)| {
-                let pdf = engine.render(&d.prepared, PdfKind::Plain);
-                progress.done(&d.id);
-                pdf
-            })
-            .collect::<Result<_>>()?;
-        pdfs.extend(done);
-        comemo::evict(2);
-    }
-    Ok(pdfs)
-}
-
-fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>) -> Built {
+fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>, read: Vec<PathBuf>) -> Built {
     cache.stale.retain(|id| opts.out.join(format!("{id}.pdf")).exists());
     Built {
         held: cache.held,
@@ -218,13 +211,14 @@ fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>) -> Built
         fonts: None,
         overrides,
         board: None,
+        read,
     }
 }
 
-/// Hash of every input and every option that changes the outputs.
-fn build_key(inputs: &Inputs, opts: &Options) -> String {
+/// Hash of every input (by its SHA-256) and every option that changes the outputs.
+fn build_key(hashes: &[(&'static str, String, String)], opts: &Options) -> String {
     let mut k = KeyHasher::new("build", &opts.program);
-    inputs.key(&mut k);
+    crate::inputs::add_hashes(&mut k, hashes);
     let options = format!("{:?} {} {} {}", opts.period, opts.draft, opts.keep_typst, opts.system_fonts);
     k.add("options", options.as_bytes());
     k.finish()
@@ -251,10 +245,10 @@ fn document_key(engine: &render::Engine, doc: &Document, fonts: &str, opts: &Opt
     Ok(k.finish())
 }
 
-/// Adds a document's files to the batch: `<id>.pdf`, its other files and, on request, the
-/// `<id>.typst/` sources (`typst compile --font-path fonts <id>.typst/<main>` reproduces
-/// the PDF). Returns them relative to the output folder, with sizes.
-fn stage(engine: &render::Engine, doc: &Document, pdf: Vec<u8>, opts: &Options, batch: &mut Batch) -> Result<Vec<(String, u64)>> {
+/// A document's files: `<id>.pdf`, its other files and, on request, the `<id>.typst/`
+/// sources (`typst compile --font-path fonts <id>.typst/<main>` reproduces the PDF), relative
+/// to the output folder.
+fn files(engine: &render::Engine, doc: &Document, pdf: Vec<u8>, opts: &Options) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = vec![(format!("{}.pdf", doc.id), pdf)];
     files.extend(doc.files.iter().cloned());
     if opts.keep_typst {
@@ -262,12 +256,7 @@ fn stage(engine: &render::Engine, doc: &Document, pdf: Vec<u8>, opts: &Options, 
             files.push((format!("{}.typst{path}", doc.id), bytes));
         }
     }
-    let mut outputs = Vec::new();
-    for (rel, bytes) in files {
-        outputs.push((rel.clone(), bytes.len() as u64));
-        batch.add(opts.out.join(&rel), bytes);
-    }
-    Ok(outputs)
+    Ok(files)
 }
 
 /// Documents of earlier builds that this full build did not make (and did not hold back):

@@ -1,0 +1,103 @@
+//! Typesetting many documents on every core: the costliest first, each thread taking the next
+//! document as soon as it finishes one, while a writer thread stages each document's files as
+//! synced temporaries. Typst's memo cache is trimmed as documents are done, so that memory
+//! stays bounded however many documents a build has.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
+
+use crate::error::{Error, Result};
+use crate::output::Staged;
+
+/// Documents done between two trims of typst's memo cache (entries unused for two trims go).
+const TRIM_EVERY: usize = 8;
+
+/// The files of one item, relative to the output folder, with their sizes.
+pub type Made = Vec<(String, u64)>;
+
+/// Files to stage, relative to the output folder.
+type Files = Vec<(String, Vec<u8>)>;
+
+/// Runs `make` on every item, the costliest first (by `cost`), on rayon's threads; stages each
+/// file it returns (relative to `out`) as it comes. Returns what each item made, in the items'
+/// order, and the staged files; the first failure stops the rest.
+pub fn make_all<T: Sync>(items: &[T], out: &Path, cost: impl Fn(&T) -> usize, make: impl Fn(&T) -> Result<Files> + Sync) -> Result<(Vec<Made>, Staged)> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
+    let queue = Queue { order, next: AtomicUsize::new(0), done: AtomicUsize::new(0), stop: AtomicBool::new(false) };
+    let made: Mutex<Vec<Option<Made>>> = Mutex::new(vec![None; items.len()]);
+    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let staged = std::thread::scope(|s| {
+        let (tx, rx) = mpsc::channel::<(String, Vec<u8>)>();
+        let writer = s.spawn(move || {
+            let mut staged = Staged::default();
+            for (rel, bytes) in rx {
+                staged.add(out.join(&rel), &bytes)?;
+            }
+            Ok::<_, Error>(staged)
+        });
+        // On rayon's threads, which live as long as the process: their allocator arenas serve
+        // build after build (watch mode, tests) instead of new threads' new ones.
+        rayon::scope(|rs| {
+            for _ in 0..rayon::current_num_threads() {
+                let (tx, queue, made, failure, make) = (tx.clone(), &queue, &made, &failure, &make);
+                rs.spawn(move |_| {
+                    while let Some(i) = queue.take() {
+                        match make(&items[i]) {
+                            Ok(files) => {
+                                lock(made)[i] = Some(files.iter().map(|(r, b)| (r.clone(), b.len() as u64)).collect());
+                                // The writer only hangs up when it failed; its error is reported.
+                                if files.into_iter().any(|f| tx.send(f).is_err()) {
+                                    queue.stop.store(true, Ordering::Relaxed);
+                                }
+                            }
+                            Err(e) => {
+                                queue.stop.store(true, Ordering::Relaxed);
+                                lock(failure).get_or_insert(e);
+                            }
+                        }
+                        queue.finished();
+                    }
+                });
+            }
+        });
+        drop(tx);
+        writer.join().expect("the writer does not panic")
+    });
+    if let Some(e) = failure.into_inner().expect("not poisoned") {
+        return Err(e);
+    }
+    let staged = staged?;
+    let made = made.into_inner().expect("not poisoned").into_iter().map(|m| m.expect("every item made")).collect();
+    Ok((made, staged))
+}
+
+/// The items in the order they are taken, and how far the threads have got.
+struct Queue {
+    order: Vec<usize>,
+    next: AtomicUsize,
+    done: AtomicUsize,
+    stop: AtomicBool,
+}
+
+impl Queue {
+    /// The next item to make, unless all are taken or one failed.
+    fn take(&self) -> Option<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.order.get(self.next.fetch_add(1, Ordering::Relaxed)).copied()
+    }
+
+    /// One item is done: every `TRIM_EVERY` items, typst's memo cache is trimmed.
+    fn finished(&self) {
+        if (self.done.fetch_add(1, Ordering::Relaxed) + 1) % TRIM_EVERY == 0 {
+            comemo::evict(2);
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().expect("no thread panics while holding it")
+}
