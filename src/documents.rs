@@ -93,8 +93,10 @@ pub fn quarters(reports: &[Report]) -> Vec<(Quarter, Period)> {
 pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Result<Document> {
     let figures = aggregate::month(&c.plan, &c.reports, period, &unverified(c, s));
     let meta = s.meta(period);
-    let prepared = bulletin::prepare(engine, &c.config, &figures, &meta)?;
+    let pieces = crate::pieces::of_month(&c.pieces, period);
+    let prepared = bulletin::prepare(engine, &c.config, &figures, &pieces, &meta)?;
     let title = bulletin::title(&figures);
+    let sent: Vec<_> = pieces.iter().map(|p| json!({"file": p.file, "section": p.kind.label(), "title": p.title, "source": p.source, "sha256": p.sha256})).collect();
     let data = json!({
         "document": BULLETINS,
         "title": title,
@@ -104,6 +106,7 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
         "draft": s.draft,
         "corrects": s.corrects,
         "figures": figures,
+        "pieces": sent,
     });
     let id = bulletin_id(period);
     let mut doc = with_json(id, title, prepared, &data);
@@ -211,7 +214,7 @@ enum Job {
 fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Vec<String>) {
     let (mut jobs, mut held) = (vec![Job::Report], Vec::new());
     for period in months(&c.reports).into_iter().filter(|p| only.is_none_or(|o| o == *p)) {
-        if !draft && c.blocked(period) {
+        if !draft && (c.blocked(period) || c.pieces_blocked(period)) {
             held.push(bulletin_id(period));
         } else {
             jobs.push(Job::Bulletin(period));

@@ -67,7 +67,7 @@ fn write_board(b: &crate::status::Board) -> Result<Vec<u8>, XlsxError> {
     let months: Vec<String> = (1..=b.month).map(|m| format!("{m}月")).collect();
     let mut header: Vec<&str> = vec!["乡镇"];
     header.extend(months.iter().map(String::as_str));
-    header.extend(["月份不明", "核实"]);
+    header.extend(["月份不明", "本月稿件", "核实"]);
     let rows = b
         .rows
         .iter()
@@ -75,6 +75,7 @@ fn write_board(b: &crate::status::Board) -> Result<Vec<u8>, XlsxError> {
             let mut line = vec![Cell::Text(r.township.clone())];
             line.extend(r.months.iter().take(usize::from(b.month)).map(|c| Cell::Marked(c.label(), colour(c))));
             line.push(Cell::Text(r.month_unknown.join("、")));
+            line.push(Cell::Text(if r.pieces > 0 { format!("{}篇", r.pieces) } else { String::new() }));
             line.push(Cell::Text(String::new()));
             line
         })

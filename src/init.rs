@@ -1,5 +1,5 @@
 //! `jianbao init DIR`: a working folder for an office: a commented plan.yaml skeleton (valid as
-//! it stands, with placeholder values), a config.yaml, an empty submissions folder, and
+//! it stands, with placeholder values), a config.yaml, empty submissions and 稿件 folders, and
 //! editable copies of the narrative templates in `templates/`. Existing files are never replaced.
 
 use std::path::{Path, PathBuf};
@@ -45,8 +45,10 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         output::write_new(&path, text.as_bytes())?;
         written.push(path);
     }
-    let submissions = dir.join("submissions");
-    std::fs::create_dir_all(&submissions).map_err(|e| Error::io("创建文件夹", &submissions, e))?;
-    written.push(submissions);
+    // The townships' workbooks, and the month's work news (稿件/<YYYY-MM>/).
+    for folder in [dir.join("submissions"), dir.join(crate::pieces::FOLDER)] {
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io("创建文件夹", &folder, e))?;
+        written.push(folder);
+    }
     Ok(written)
 }

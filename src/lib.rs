@@ -12,6 +12,7 @@ pub mod inputs;
 pub mod load;
 pub mod output;
 pub mod period;
+pub mod pieces;
 pub mod plan;
 #[cfg(feature = "render")]
 pub mod render;
@@ -103,6 +104,8 @@ pub struct Checked {
     pub files: Vec<Identity>,
     pub diagnostics: Vec<Diagnostic>,
     pub files_read: usize,
+    /// The pieces (稿件) of every month, left-out ones included.
+    pub pieces: Vec<pieces::Piece>,
 }
 
 impl Checked {
@@ -135,7 +138,8 @@ impl Checked {
     /// an error in a workbook that feeds it (`aggregate::feeding`), in one that could not be
     /// read and may be for it, or in the plan.
     pub fn blocked(&self, period: Period) -> bool {
-        let errors = self.files_with_errors();
+        let mut errors = self.files_with_errors();
+        errors.retain(|f| !pieces::in_folder(f));
         if errors.is_empty() {
             return false;
         }
@@ -155,6 +159,13 @@ impl Checked {
                 Some(_) => false,
             }
         })
+    }
+}
+
+impl Checked {
+    /// Whether an error in a piece (稿件) of `period` stops its bulletin.
+    pub fn pieces_blocked(&self, period: Period) -> bool {
+        self.files_with_errors().iter().any(|f| pieces::in_folder(f) && pieces::month_of(f).is_none_or(|p| p == period))
     }
 }
 
@@ -206,9 +217,13 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     let files = loaded.files;
     let mut reports = loaded.reports;
     diagnostics.extend(validate::validate(&plan, &mut reports));
+    let (pieces, notes) = pieces::read(&inputs.pieces, &plan);
+    diagnostics.extend(notes);
+    diagnostics.extend(pieces::without_bulletin(&pieces, &reports));
     #[cfg(feature = "render")]
     {
         diagnostics.extend(render::coverage::check(fonts.book(), fonts.roles(), &reports));
+        diagnostics.extend(render::coverage::check_pieces(fonts.book(), fonts.roles(), &pieces));
         for name in fonts.missing() {
             let msg = format!("本机未安装配置的字体“{name}”，改用附带的 Fandol 字体。");
             diagnostics.push(Diagnostic::note("N-FONT", "config.yaml", msg));
@@ -216,5 +231,5 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     }
     diagnostics.sort();
     diagnostics.dedup();
-    Ok(Checked { plan, config, reports, files, diagnostics, files_read: loaded.files_read })
+    Ok(Checked { plan, config, reports, files, diagnostics, files_read: loaded.files_read, pieces })
 }

@@ -8,6 +8,7 @@ use walkdir::WalkDir;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::inputs::File;
+use crate::pieces;
 use crate::plan::Plan;
 use crate::submission::{self, Identity, Report};
 
@@ -33,11 +34,19 @@ pub struct Loaded {
     pub files_read: usize,
 }
 
-/// Lists the workbooks under `data`, sorted by path; notes other files it passes over. The
+/// What is under the data folder: workbooks and pieces (稿件), each sorted by path, and notes
+/// on the files passed over.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub workbooks: Vec<Found>,
+    pub pieces: Vec<Found>,
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Lists the workbooks and pieces under `data`; notes other files it passes over. The
 /// output folder and the `skip` folders (the office's templates and fonts) are not looked into.
-pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<(Vec<Found>, Vec<Diagnostic>)> {
-    let mut found = Vec::new();
-    let mut notes = Vec::new();
+pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<Discovered> {
+    let mut found = Discovered::default();
     let canonical = |p: &Path| p.canonicalize().ok();
     let not_here: Vec<PathBuf> = out_dir.into_iter().chain(skip.iter().copied()).filter_map(canonical).collect();
     let walker = WalkDir::new(data).sort_by_file_name().into_iter().filter_entry(|e| {
@@ -56,14 +65,22 @@ pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<(
             continue;
         }
         let rel = relative(data, entry.path());
-        if is_spreadsheet(entry.path()) {
-            found.push(Found { path: entry.path().to_path_buf(), rel });
+        let file = Found { path: entry.path().to_path_buf(), rel: rel.clone() };
+        if pieces::in_folder(&rel) {
+            if pieces::is_piece(&rel) {
+                found.pieces.push(file);
+            } else {
+                let msg = "不是稿件文件，已跳过。稿件应为 .docx、.txt 或 .md 文件（图片不排入简报）。";
+                found.notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
+            }
+        } else if is_spreadsheet(entry.path()) {
+            found.workbooks.push(file);
         } else if !(entry.depth() == 1 && OWN_FILES.contains(&rel.as_str())) {
             let msg = "不是电子表格文件，已跳过。乡镇报表应为 .xlsx、.xlsm、.xls 或 .ods 文件。";
-            notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
+            found.notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
         }
     }
-    Ok((found, notes))
+    Ok(found)
 }
 
 /// Whether `path` names a workbook format townships send (by extension, any case).

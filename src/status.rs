@@ -66,6 +66,8 @@ pub struct Row {
     pub months: Vec<Cell>,
     /// Files of this township whose month cannot be read.
     pub month_unknown: Vec<String>,
+    /// Pieces (稿件) it sent for the board's month that are set in the bulletin.
+    pub pieces: usize,
 }
 
 /// A township to phone about the board's month.
@@ -91,6 +93,18 @@ pub struct Board {
     pub deadline_day: Option<u8>,
     pub rows: Vec<Row>,
     pub calls: Vec<Call>,
+    /// The pieces (稿件) of the board's month, in the bulletin's order, then those left out.
+    pub pieces: Vec<Sent>,
+}
+
+/// A piece sent for the board's month.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sent {
+    pub file: String,
+    pub title: String,
+    pub source: Option<String>,
+    /// 工作动态, 经验做法 or 不采用.
+    pub section: &'static str,
 }
 
 /// The year and month a board stands at by default: the latest month with a workbook.
@@ -113,11 +127,43 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
         .map(|(township, in_plan)| {
             let months = (1..=12).filter_map(|m| Period::new(at.year, m)).map(|p| cell(c, &township, in_plan, p, at, today, deadline_day)).collect();
             let month_unknown = c.files.iter().filter(|f| f.period.is_none() && row_name(f) == township).map(|f| f.file.clone()).collect();
-            Row { township, in_plan, months, month_unknown }
+            let pieces = crate::pieces::of_month(&c.pieces, at).iter().filter(|p| p.township.as_deref() == Some(township.as_str())).count();
+            Row { township, in_plan, months, month_unknown, pieces }
         })
         .collect();
     let calls = rows.iter().filter_map(|r| call(c, r, at)).collect();
-    Board { year: at.year, month: at.month, today, today_from_clock, deadline_day, rows, calls }
+    let left_out = c.pieces.iter().filter(|p| p.period == at && p.kind == crate::pieces::Kind::LeftOut);
+    let pieces = crate::pieces::of_month(&c.pieces, at)
+        .into_iter()
+        .chain(left_out)
+        .map(|p| Sent { file: p.file.clone(), title: p.title.clone(), source: p.source.clone(), section: p.kind.label() })
+        .collect();
+    Board { year: at.year, month: at.month, today, today_from_clock, deadline_day, rows, calls, pieces }
+}
+
+/// The pieces of the board's month in a line: `3月稿件：南村乡1篇、县扶贫办1篇（不采用1篇）`.
+pub fn pieces_line(b: &Board) -> String {
+    let mut by_source: Vec<(String, usize)> = Vec::new();
+    for p in b.pieces.iter().filter(|p| p.section != crate::pieces::Kind::LeftOut.label()) {
+        let source = p.source.clone().unwrap_or_else(|| "未注明来源".into());
+        match by_source.iter_mut().find(|(s, _)| *s == source) {
+            Some((_, n)) => *n += 1,
+            None => by_source.push((source, 1)),
+        }
+    }
+    let left_out = b.pieces.iter().filter(|p| p.section == crate::pieces::Kind::LeftOut.label()).count();
+    let mut line = format!("{}月稿件：", b.month);
+    if by_source.is_empty() {
+        line.push_str("未收到");
+    } else {
+        let list: Vec<String> = by_source.iter().map(|(s, n)| format!("{s}{n}篇")).collect();
+        line.push_str(&format!("共{}篇，{}", by_source.iter().map(|(_, n)| n).sum::<usize>(), list.join("、")));
+    }
+    if left_out > 0 {
+        line.push_str(&format!("（另有不采用{left_out}篇）"));
+    }
+    line.push('。');
+    line
 }
 
 /// The row a file shows up in: its plan township, the township it names, or 乡镇不明.
@@ -228,6 +274,8 @@ pub fn text(b: &Board) -> String {
         out.push('\n');
     }
     out.push_str(&legend(b));
+    out.push('\n');
+    out.push_str(&pieces_line(b));
     out.push_str(&format!("\n\n{}年{}月需要联系的乡镇：", b.year, b.month));
     if b.calls.is_empty() {
         out.push_str("无，各乡镇均已按时报送且报表无误。\n");

@@ -173,7 +173,9 @@ impl Roots {
         if path.is_dir() || (!path.exists() && path.extension().is_none()) {
             return true;
         }
-        crate::load::is_spreadsheet(path) || rel == Path::new("plan.yaml") || rel == Path::new("config.yaml")
+        let rel_text = crate::load::relative(&self.data, path);
+        let piece = crate::pieces::in_folder(&rel_text) && crate::pieces::is_piece(&rel_text);
+        piece || crate::load::is_spreadsheet(path) || rel == Path::new("plan.yaml") || rel == Path::new("config.yaml")
     }
 
     fn name(&self, path: &Path) -> String {

@@ -193,12 +193,36 @@ fn end_matter_on_an_even_page_unnumbered_when_alone(docs: &Laid) {
     }
 }
 
+/// The pieces (稿件) set after the tables stand on the page's line grid: every 16 pt line from
+/// 工作动态 on has its baseline a whole number of line pitches below the first line of a full
+/// page of text.
+fn pieces_on_the_grid(docs: &Laid) {
+    let pitch = 225.0 * MM / 22.0;
+    let mut seen = 0;
+    for (id, pages) in docs.iter().filter(|(id, _)| id.contains("工作简报")) {
+        let Some(start) = pages.iter().position(|p| p.iter().any(|r| r.text.contains("工作动态"))) else { continue };
+        // The first line of a full page: its text box (top edge 0.88 em above the baseline)
+        // starts at the top of the type area.
+        let grid = 0.88 * 16.0;
+        let from = pages[start].iter().find(|r| r.text.contains("工作动态")).unwrap().baseline;
+        for (i, page) in pages.iter().enumerate().skip(start) {
+            for r in page.iter().filter(|r| r.size == 16.0 && !is_page_number(r) && (i > start || r.baseline >= from)) {
+                let off = (r.baseline - TOP).rem_euclid(pitch);
+                assert!((off - grid).abs() < 0.05, "{id} p.{}: “{}” is {:.2} pt off the grid", i + 1, r.text, off - grid);
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 20, "the sample sets pieces: {seen} lines");
+}
+
 #[test]
 fn every_page_of_the_sample_documents_follows_the_rules() {
     let docs = sample_documents();
     every_glyph_inside_the_type_area(&docs);
     no_page_ends_on_a_heading_or_caption_or_a_third_empty(&docs);
     end_matter_on_an_even_page_unnumbered_when_alone(&docs);
+    pieces_on_the_grid(&docs);
 }
 
 #[test]

@@ -160,7 +160,8 @@ fn init_creates_a_data_folder_that_checks_clean_and_is_never_overwritten() {
             templates.join("summary-narrative.typ.j2"),
             templates.join("year-narrative.typ.j2"),
             templates.join("plan-narrative.typ.j2"),
-            dir.join("submissions")
+            dir.join("submissions"),
+            dir.join("稿件")
         ]
     );
     let plan = jianbao::plan::Plan::load(&dir.join("plan.yaml")).unwrap();

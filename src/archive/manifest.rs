@@ -73,7 +73,7 @@ impl std::fmt::Display for Program {
 /// A file that went into a document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Input {
-    /// workbook, plan, config, template, font; or document, for what a bound volume binds.
+    /// workbook, piece, plan, config, template, font; or document, for what a bound volume binds.
     pub kind: String,
     /// Relative to its folder (data, templates, fonts), or a full path for an installed font.
     pub path: String,
@@ -83,6 +83,12 @@ pub struct Input {
 }
 
 impl Input {
+    /// Whether it is data the document was made from (and carries as an attachment), rather
+    /// than the program's templates and fonts.
+    pub fn is_data(&self) -> bool {
+        matches!(self.kind.as_str(), "workbook" | "piece" | "plan" | "config")
+    }
+
     /// The same file as `other`: kind, path and SHA-256 (SM3 is recorded, not compared here).
     pub fn same(&self, other: &Input) -> bool {
         (&self.kind, &self.path, &self.sha256) == (&other.kind, &other.path, &other.sha256)

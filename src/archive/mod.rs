@@ -190,7 +190,7 @@ impl Publishing<'_> {
         if !c.reports.iter().any(|r| r.period == last) {
             return Ok(Outcome::NoData);
         }
-        if c.blocked(last) {
+        if c.blocked(last) || (matches!(self.req.target, Target::Month(_)) && c.pieces_blocked(last)) {
             return Ok(Outcome::DataErrors);
         }
         let used = self.used_inputs(last)?;
@@ -221,7 +221,7 @@ impl Publishing<'_> {
 
     /// The files an archived document carries: its figures (the JSON written beside it in
     /// `out/`), the typst sources of its text (what a bound volume sets again), and the
-    /// workbooks, plan and configuration it was made from, byte for byte.
+    /// workbooks, pieces, plan and configuration it was made from, byte for byte.
     fn attachments(&self, doc: &Document, last: Period) -> Vec<Attachment> {
         let mut out: Vec<Attachment> = doc
             .files
@@ -238,6 +238,13 @@ impl Publishing<'_> {
                 out.push(Attachment::new(&f.rel, f.bytes.to_vec(), "source", &format!("{}{}报表", r.township, r.period.chinese())));
             }
         }
+        if matches!(self.req.target, Target::Month(_)) {
+            for p in crate::pieces::of_month(&self.checked.pieces, last) {
+                if let Some(f) = self.inputs.piece(&p.file) {
+                    out.push(Attachment::new(&f.rel, f.bytes.to_vec(), "source", &format!("稿件：{}", p.title)));
+                }
+            }
+        }
         out.push(Attachment::new("plan.yaml", self.inputs.plan.bytes.to_vec(), "source", "规划数据"));
         if let Some(f) = &self.inputs.config {
             out.push(Attachment::new("config.yaml", f.bytes.to_vec(), "source", "配置"));
@@ -249,11 +256,12 @@ impl Publishing<'_> {
     /// templates it uses (with its narrative template) and the fonts of its roles.
     fn used_inputs(&self, last: Period) -> Result<Vec<Input>> {
         let engine = self.engine;
-        let mut used = numbering::data_inputs(self.checked, self.inputs, last);
+        let mut used = numbering::data_inputs(self.checked, self.inputs, self.req.target.series(), last);
         for i in &mut used {
             let bytes = match i.kind.as_str() {
                 "plan" => Some(&self.inputs.plan.bytes),
                 "config" => self.inputs.config.as_ref().map(|f| &f.bytes),
+                "piece" => self.inputs.piece(&i.path).map(|f| &f.bytes),
                 _ => self.inputs.workbook(&i.path).map(|f| &f.bytes),
             };
             i.sm3 = bytes.map(|b| crate::inputs::sm3(b)).unwrap_or_default();

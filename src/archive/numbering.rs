@@ -41,7 +41,7 @@ impl Numbering {
         for (key, last) in periods {
             let published = manifest.latest(series, key);
             let settings = match published {
-                Some(e) if same_data(e, &data_inputs(c, inputs, *last)) => Settings {
+                Some(e) if same_data(e, &data_inputs(c, inputs, series, *last)) => Settings {
                     number: e.number,
                     date: e.published.parse::<crate::period::Date>().ok().map(|d| d.tuple()),
                     corrects: e.corrects,
@@ -63,13 +63,19 @@ impl Numbering {
     }
 }
 
-/// The data a document of a period is made from: its feeding workbooks, the plan and the
-/// configuration, with their hashes (the manifest's kinds `workbook`, `plan`, `config`).
-pub fn data_inputs(c: &Checked, inputs: &Inputs, last: Period) -> Vec<Input> {
+/// The data a document of `series` standing at `last` is made from: its feeding workbooks,
+/// a bulletin's pieces, the plan and the configuration, with their hashes (the manifest's
+/// data kinds, `Input::is_data`).
+pub fn data_inputs(c: &Checked, inputs: &Inputs, series: &str, last: Period) -> Vec<Input> {
     let mut used = Vec::new();
     for r in crate::aggregate::feeding(&c.reports, last) {
         if let Some(f) = inputs.workbook(&r.file) {
             used.push(Input { kind: "workbook".into(), path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
+        }
+    }
+    if series == BULLETINS {
+        for p in crate::pieces::of_month(&c.pieces, last) {
+            used.push(Input { kind: "piece".into(), path: p.file.clone(), sha256: p.sha256.clone(), sm3: String::new() });
         }
     }
     used.push(Input { kind: "plan".into(), path: inputs.plan.rel.clone(), sha256: inputs.plan.sha256.clone(), sm3: String::new() });
@@ -82,7 +88,7 @@ pub fn data_inputs(c: &Checked, inputs: &Inputs, last: Period) -> Vec<Input> {
 
 /// Whether a published document was made from exactly this data.
 fn same_data(e: &Entry, now: &[Input]) -> bool {
-    let mut then: Vec<&Input> = e.inputs.iter().filter(|i| matches!(i.kind.as_str(), "workbook" | "plan" | "config")).collect();
+    let mut then: Vec<&Input> = e.inputs.iter().filter(|i| i.is_data()).collect();
     then.sort();
     then.len() == now.len() && then.iter().zip(now).all(|(a, b)| a.same(b))
 }

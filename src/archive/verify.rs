@@ -53,10 +53,10 @@ pub fn verify(out: &Path) -> Result<Verified> {
     Ok(v)
 }
 
-/// The files a document's record says it carries (its workbooks, plan and configuration) that
+/// The files a document's record says it carries (its workbooks, pieces, plan and configuration) that
 /// it does not carry as recorded: missing, or with another SHA-256 or SM3.
 fn carried(e: &Entry, pdf: &[u8]) -> Result<Vec<String>> {
-    let records: Vec<_> = e.inputs.iter().filter(|i| matches!(i.kind.as_str(), "workbook" | "plan" | "config")).collect();
+    let records: Vec<_> = e.inputs.iter().filter(|i| i.is_data()).collect();
     if records.is_empty() {
         return Ok(Vec::new());
     }

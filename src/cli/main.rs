@@ -209,7 +209,7 @@ fn main() -> ExitCode {
         Command::Watch { build } => run_watch(&build.apply(opts)),
         Command::Init { dir } => jianbao::init::init(&dir).map(|written| {
             written.iter().for_each(|w| println!("已创建 {}", w.display()));
-            println!("请按本县规划改写 plan.yaml 和 config.yaml，然后把报表放进 submissions/，运行 jianbao --data {}", dir.display());
+            println!("请按本县规划改写 plan.yaml 和 config.yaml，然后把报表放进 submissions/、当月稿件放进 稿件/年-月/，运行 jianbao --data {}", dir.display());
             false
         }),
     };

@@ -129,6 +129,8 @@ pub struct Inputs {
     pub settings: Config,
     /// Spreadsheets under the data folder, sorted by path.
     pub workbooks: Vec<File>,
+    /// Pieces (稿件) under the data folder's `稿件/`, sorted by path.
+    pub pieces: Vec<File>,
     /// Files under the data folder that were passed over (N-SKIPPED).
     pub skipped: Vec<Diagnostic>,
     /// Templates and fonts read from folders: the data folder's, then the options'.
@@ -215,6 +217,11 @@ impl Inputs {
         self.workbooks.iter().find(|f| f.rel == rel)
     }
 
+    /// The piece at `rel`, if it was read.
+    pub fn piece(&self, rel: &str) -> Option<&File> {
+        self.pieces.iter().find(|f| f.rel == rel)
+    }
+
     /// Every template by name: the built-in ones, each replaced by a file of the same name in
     /// the data folder's templates, and that by one in the options' folder.
     pub fn templates(&self) -> BTreeMap<String, Asset> {
@@ -238,24 +245,27 @@ impl Inputs {
         overrides(&self.templates, &self.fonts)
     }
 
+    /// The files of the data folder and the manifest.
+    fn all(&self) -> impl Iterator<Item = &File> {
+        [&self.plan].into_iter().chain(&self.config).chain(&self.manifest).chain(&self.workbooks).chain(&self.pieces)
+    }
+
     /// The stamps of the files read, to record for the next build.
     pub fn stamps(&self) -> Stamps {
         let layered = self.templates.iter().chain(&self.fonts).map(|(_, f)| f);
-        let all = [&self.plan].into_iter().chain(&self.config).chain(&self.manifest).chain(&self.workbooks).chain(layered);
-        Stamps::record(all, self.scanned_at)
+        Stamps::record(self.all().chain(layered), self.scanned_at)
     }
 
     /// Every file whose contents were read.
     pub fn read_paths(&self) -> Vec<PathBuf> {
         let layered = self.templates.iter().chain(&self.fonts).map(|(_, f)| f);
-        let all = [&self.plan].into_iter().chain(&self.config).chain(&self.manifest).chain(&self.workbooks).chain(layered);
-        all.map(|f| f.path.clone()).collect()
+        self.all().chain(layered).map(|f| f.path.clone()).collect()
     }
 
     /// The SHA-256 of every input by the build key's names.
     pub fn hashes(&self) -> Vec<(&'static str, String, String)> {
         let sha = |f: &File| Some(f.sha256.clone());
-        key_parts(self.manifest.as_ref(), &self.plan, self.config.as_ref(), &self.workbooks, &self.templates, &self.fonts, sha)
+        key_parts(self.manifest.as_ref(), &self.plan, self.config.as_ref(), [&self.workbooks, &self.pieces], &self.templates, &self.fonts, sha)
             .expect("every file read is hashed")
     }
 }
@@ -275,7 +285,7 @@ fn key_parts<T: Input>(
     manifest: Option<&T>,
     plan: &T,
     config: Option<&File>,
-    workbooks: &[T],
+    [workbooks, pieces]: [&[T]; 2],
     templates: &[(Origin, T)],
     fonts: &[(Origin, T)],
     sha: impl Fn(&T) -> Option<String>,
@@ -286,6 +296,7 @@ fn key_parts<T: Input>(
     parts.push(plain("plan", plan));
     parts.extend(config.map(|c| Some(("config", c.rel.clone(), c.sha256.clone()))));
     parts.extend(workbooks.iter().map(|w| plain("workbook", w)));
+    parts.extend(pieces.iter().map(|p| plain("piece", p)));
     parts.extend(templates.iter().map(|t| layered("template", t)));
     parts.extend(fonts.iter().map(|f| layered("font", f)));
     parts.into_iter().collect()
@@ -317,8 +328,8 @@ impl Scan {
     pub fn read(self) -> Result<Inputs> {
         let plan = [self.plan];
         let manifest: Vec<Listed> = self.manifest.into_iter().collect();
-        let ((workbooks, plan), ((templates, fonts), manifest)) = rayon::join(
-            || rayon::join(|| read_files("读取报表", &self.workbooks), || read_files("读取规划数据", &plan)),
+        let (((workbooks, pieces), plan), ((templates, fonts), manifest)) = rayon::join(
+            || rayon::join(|| rayon::join(|| read_files("读取报表", &self.workbooks), || read_files("读取稿件", &self.pieces)), || read_files("读取规划数据", &plan)),
             || rayon::join(|| rayon::join(|| read_layers("读取模板", &self.templates), || read_layers("读取字体", &self.fonts)), || read_files("读取归档清单", &manifest)),
         );
         Ok(Inputs {
@@ -326,6 +337,7 @@ impl Scan {
             config: self.config,
             settings: self.settings,
             workbooks: workbooks?,
+            pieces: pieces?,
             skipped: self.skipped,
             templates: templates?,
             fonts: fonts?,

@@ -129,6 +129,7 @@ pub struct Scan {
     pub(super) settings: Config,
     pub(super) plan: Listed,
     pub(super) workbooks: Vec<Listed>,
+    pub(super) pieces: Vec<Listed>,
     pub(super) skipped: Vec<Diagnostic>,
     pub(super) templates: Vec<(Origin, Listed)>,
     pub(super) fonts: Vec<(Origin, Listed)>,
@@ -147,8 +148,9 @@ impl Scan {
         let settings = config.as_ref().map_or(Ok(Config::default()), |f| Config::parse(&f.bytes, &f.path))?;
         let folders = Folders::of(data, &settings, templates, fonts);
         let skip: Vec<&Path> = folders.all().collect();
-        let (found, skipped) = load::discover(data, Some(out), &skip)?;
-        let workbooks = found.into_par_iter().map(|f| listed("读取报表", f.rel, f.path)).collect::<Result<_>>()?;
+        let found = load::discover(data, Some(out), &skip)?;
+        let workbooks = found.workbooks.into_par_iter().map(|f| listed("读取报表", f.rel, f.path)).collect::<Result<_>>()?;
+        let pieces = found.pieces.into_par_iter().map(|f| listed("读取稿件", f.rel, f.path)).collect::<Result<_>>()?;
         Ok(Scan {
             at,
             plan: listed("读取规划数据", "plan.yaml".into(), data.join("plan.yaml"))?,
@@ -158,7 +160,8 @@ impl Scan {
             config,
             settings,
             workbooks,
-            skipped,
+            pieces,
+            skipped: found.notes,
         })
     }
 
@@ -166,7 +169,7 @@ impl Scan {
     /// `known` ones (nothing is read); none if any file is new or changed.
     pub fn known_hashes(&self, known: &Stamps) -> Option<Vec<(&'static str, String, String)>> {
         let sha = |l: &Listed| known.get(&l.path).filter(|k| l.stamp == Some(k.stamp)).map(|k| k.sha256.clone());
-        super::key_parts(self.manifest.as_ref(), &self.plan, self.config.as_ref(), &self.workbooks, &self.templates, &self.fonts, sha)
+        super::key_parts(self.manifest.as_ref(), &self.plan, self.config.as_ref(), [&self.workbooks, &self.pieces], &self.templates, &self.fonts, sha)
     }
 
     /// The files whose contents were read so far (`config.yaml`).

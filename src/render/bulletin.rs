@@ -8,6 +8,7 @@ use super::{markup, tables, Engine, Meta, Prepared};
 use crate::aggregate::{MonthFigures, Status, TownshipFigures};
 use crate::config::Config;
 use crate::error::Result;
+use crate::pieces::{Kind, Piece};
 
 pub const MAIN: &str = "bulletin.typ";
 /// The Typst templates a bulletin is compiled from.
@@ -20,8 +21,11 @@ pub fn title(f: &MonthFigures) -> String {
 }
 
 /// The bulletin's sources, ready to typeset.
-pub fn prepare(engine: &Engine, config: &Config, figures: &MonthFigures, meta: &Meta) -> Result<Prepared> {
-    let data = serde_json::to_vec_pretty(&view(config, figures, meta)).expect("serialisable");
+pub fn prepare(engine: &Engine, config: &Config, figures: &MonthFigures, pieces: &[&Piece], meta: &Meta) -> Result<Prepared> {
+    let mut view = view(config, figures, meta);
+    view["news"] = pieces_view(pieces, Kind::News);
+    view["practice"] = pieces_view(pieces, Kind::Practice);
+    let data = serde_json::to_vec_pretty(&view).expect("serialisable");
     let narrative = narrative(engine, figures)?;
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
     Ok(Prepared::new(format!("{} 工作简报", figures.period), MAIN, TEMPLATES, generated, meta.date))
@@ -125,6 +129,12 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
         "chart_marker_label": format!("红色虚线为全县平均{}{}", f.ranked_by, pct(county_progress)),
     });
     tables::merged(view, tables::frame(config, &meta.issue(), &meta.date_cn()))
+}
+
+/// The pieces of one section as the template sets them: title, paragraphs, source. Their
+/// text is data, set literally.
+fn pieces_view(pieces: &[&Piece], kind: Kind) -> serde_json::Value {
+    pieces.iter().filter(|p| p.kind == kind).map(|p| json!({"title": p.title, "body": p.body, "source": p.source})).collect()
 }
 
 fn township_row(t: &TownshipFigures) -> Vec<String> {

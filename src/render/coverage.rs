@@ -12,10 +12,15 @@ use crate::submission::{Report, PROJECTS, VILLAGES};
 /// The first data role in which no family of its list (as Typst falls back along it) has `c`:
 /// its name and the families tried.
 pub fn missing_in(book: &FontBook, roles: &FontRoles, c: char) -> Option<String> {
+    missing_in_roles(book, &roles.data_roles(), c)
+}
+
+/// The first of `roles` in which no family of its list has `c`.
+fn missing_in_roles(book: &FontBook, roles: &[(&str, &[String])], c: char) -> Option<String> {
     if c.is_whitespace() || c.is_control() {
         return None;
     }
-    roles.data_roles().into_iter().find_map(|(role, families)| {
+    roles.iter().find_map(|(role, families)| {
         let covered = families.iter().any(|family| {
             let index = book.select(&family.to_lowercase(), FontVariant::default());
             index.and_then(|i| book.info(i)).is_some_and(|info| info.coverage.contains(c as u32))
@@ -26,7 +31,7 @@ pub fn missing_in(book: &FontBook, roles: &FontRoles, c: char) -> Option<String>
 
 /// One diagnostic per (value, missing character), at the value's cell.
 pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diagnostic> {
-    let mut c = Checker { book, roles, known: HashMap::new(), out: Vec::new() };
+    let mut c = Checker { book, roles: roles.data_roles().to_vec(), known: HashMap::new(), out: Vec::new() };
     for r in reports {
         for v in &r.villages {
             c.value(&r.file, VILLAGES, &v.cells.name, "村名", &v.name);
@@ -42,9 +47,30 @@ pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diag
     c.out
 }
 
+/// One diagnostic per (paragraph, missing character) of the pieces that are set: the title in
+/// 楷体 (a level-2 heading), the body and source in 仿宋.
+pub fn check_pieces(book: &FontBook, roles: &FontRoles, pieces: &[crate::pieces::Piece]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut title = Checker { book, roles: vec![("楷体", roles.kai.as_slice())], known: HashMap::new(), out: Vec::new() };
+    let mut body = Checker { book, roles: vec![("仿宋", roles.fang.as_slice())], known: HashMap::new(), out: Vec::new() };
+    for p in pieces.iter().filter(|p| p.kind != crate::pieces::Kind::LeftOut) {
+        title.value(&p.file, "标题", "", "标题", &p.title);
+        for (i, para) in p.body.iter().enumerate() {
+            body.value(&p.file, &format!("正文第{}段", i + 1), "", "正文", para);
+        }
+        if let Some(source) = &p.source {
+            body.value(&p.file, "来源", "", "来源", source);
+        }
+    }
+    for c in [title, body] {
+        out.extend(c.out);
+    }
+    out
+}
+
 struct Checker<'a> {
     book: &'a FontBook,
-    roles: &'a FontRoles,
+    roles: Vec<(&'static str, &'a [String])>,
     /// Each distinct character is looked up once (the same names recur in every month).
     known: HashMap<char, Option<String>>,
     out: Vec<Diagnostic>,
@@ -52,20 +78,22 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn value(&mut self, file: &str, sheet: &str, cell: &str, what: &str, value: &str) {
-        let mut seen = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for c in value.chars() {
-            if seen.contains(&c) {
+            if !seen.insert(c) {
                 continue;
             }
-            seen.push(c);
-            let (book, roles) = (self.book, self.roles);
-            if let Some(family) = self.known.entry(c).or_insert_with(|| missing_in(book, roles, c)) {
+            let (book, roles) = (self.book, &self.roles);
+            if let Some(family) = self.known.entry(c).or_insert_with(|| missing_in_roles(book, roles, c)) {
+                let shown: String = value.chars().take(30).collect();
+                let value = if shown.len() < value.len() { format!("{shown}……") } else { shown };
                 let msg = format!(
                     "{what}“{value}”中的字符“{c}”（U+{:04X}）在字体 {family} 中没有字形，印出来会是空白方框。\
                      请核实是否为错别字或生僻字；确需使用时，请在 fonts/ 中加入包含此字的字体。",
                     c as u32
                 );
-                self.out.push(Diagnostic::error("E-GLYPH", file, msg).at_cell(sheet, cell.to_string()));
+                let d = Diagnostic::error("E-GLYPH", file, msg);
+                self.out.push(if cell.is_empty() { d.at_sheet(sheet) } else { d.at_cell(sheet, cell.to_string()) });
             }
         }
     }

@@ -38,6 +38,14 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
             json!({ "file": printable(file), "rows": rows })
         })
         .collect();
+    let pieces: Vec<Vec<String>> = c
+        .pieces
+        .iter()
+        .map(|p| {
+            let source = p.source.clone().unwrap_or_else(|| "未注明".into());
+            vec![p.period.chinese(), p.kind.label().into(), printable(&p.title), printable(&source), p.chars().to_string(), printable(&p.file)]
+        })
+        .collect();
     let span = periods.map(|(a, b)| if a == b { a.chinese() } else { format!("{}—{}", a.chinese(), b.chinese()) });
     let data = json!({
         "meta": super::pdf_meta("数据校验报告", &span.clone().map(|s| format!("报表数据校验报告（{s}）")).unwrap_or("报表数据校验报告".into()), office, &["脱贫攻坚", "数据校验报告"], ""),
@@ -46,6 +54,7 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
         "summary": crate::report::summary(diags, c.files_read),
         "board": board.map(|b| board_view(b, &printable)),
         "empty": diags.is_empty(),
+        "pieces": pieces,
         "groups": groups,
     });
     let generated = vec![("/data.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialisable"))];
@@ -86,6 +95,7 @@ fn board_view(b: &Board, printable: &dyn Fn(&str) -> String) -> serde_json::Valu
         "header": header,
         "rows": rows,
         "legend": crate::status::legend(b),
+        "pieces": printable(&crate::status::pieces_line(b)),
         "calls_title": format!("{}年{}月需要联系的乡镇", b.year, b.month),
         "calls": calls,
     })

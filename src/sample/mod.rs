@@ -1,6 +1,7 @@
 //! Sample data (示例数据): plausible, internally consistent township workbooks generated from
 //! the plan, for the bundled `data/` folder, for tests and for benchmarks.
 
+pub mod pieces;
 pub mod xlsx;
 
 use crate::plan::{ListedAs, Plan};
@@ -207,6 +208,9 @@ pub fn write_months(data: &std::path::Path, plan: &Plan, years: &[u16], last: u8
 
 /// The bundled sample data under `data` (from its `plan.yaml`).
 pub fn write_bundled(data: &std::path::Path, plan: &Plan) -> crate::error::Result<usize> {
+    for (rel, bytes) in pieces::bundled() {
+        crate::output::write_atomic(&data.join(rel), &bytes)?;
+    }
     write_months(data, plan, BUNDLED_YEARS, BUNDLED_LAST_MONTH, BUNDLED_MISSING)
 }
 

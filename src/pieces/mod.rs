@@ -1,0 +1,351 @@
+//! 稿件: the work news (信息稿) townships and departments send for a month's bulletin. One
+//! rule places them: `稿件/<YYYY-MM>/` under the data folder holds the pieces of that month, as
+//! .docx, .txt or .md. A sub-folder `经验做法/` (or a file name beginning 经验做法) marks a piece
+//! for the 经验做法 section; `不采用/` (or a name beginning 不采用) leaves it out without deleting
+//! it. A number at the start of the file name orders the pieces, then the name.
+//!
+//! A piece's title is its first paragraph, its source a `来源：`/`供稿：` line (else the file
+//! name), its body the other paragraphs. Its text is data: set literally, never as markup.
+
+pub mod docx;
+
+use serde::Serialize;
+
+use crate::diag::Diagnostic;
+use crate::inputs::File;
+use crate::period::Period;
+use crate::plan::Plan;
+
+/// The folder of the pieces, under the data folder.
+pub const FOLDER: &str = "稿件";
+/// A piece longer than this (characters of its body) gets a warning.
+pub const LONG: usize = 1500;
+/// A first paragraph longer than this is probably not a title.
+const LONG_TITLE: usize = 50;
+const READ: &[&str] = &["docx", "txt", "md"];
+/// Word and WPS formats that are not read: the office is asked to save them as .docx.
+const LEGACY: &[&str] = &["doc", "wps", "docm", "rtf", "dot", "dotx", "wpt"];
+const LEFT_OUT: &str = "不采用";
+const PRACTICE: &str = "经验做法";
+
+/// Which section of the bulletin a piece goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// 工作动态
+    News,
+    /// 经验做法
+    Practice,
+    /// 不采用: kept in the folder, not set.
+    LeftOut,
+}
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::News => "工作动态",
+            Kind::Practice => PRACTICE,
+            Kind::LeftOut => LEFT_OUT,
+        }
+    }
+}
+
+/// One piece, read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Piece {
+    /// Path relative to the data folder, `/`-separated.
+    pub file: String,
+    pub period: Period,
+    pub kind: Kind,
+    /// The number at the start of the file name, if any: the piece's place in its section.
+    pub number: Option<u32>,
+    pub title: String,
+    /// 乡镇 or 单位, as written.
+    pub source: Option<String>,
+    /// The plan's township the source names, if it names one.
+    pub township: Option<String>,
+    pub body: Vec<String>,
+    pub sha256: String,
+}
+
+impl Piece {
+    /// The order within a section: numbered pieces first, by number, then by file name.
+    pub fn order(&self) -> (u32, &str) {
+        (self.number.unwrap_or(u32::MAX), file_name(&self.file))
+    }
+
+    /// Characters of the body.
+    pub fn chars(&self) -> usize {
+        self.body.iter().map(|p| p.chars().count()).sum()
+    }
+}
+
+/// Whether a path relative to the data folder is in the pieces' folder.
+pub fn in_folder(rel: &str) -> bool {
+    rel.split_once('/').is_some_and(|(first, _)| first == FOLDER)
+}
+
+/// Whether a file in the pieces' folder is a piece (read, or refused with a diagnostic), by
+/// its extension; any other file there is passed over with a note.
+pub fn is_piece(rel: &str) -> bool {
+    let ext = extension(rel);
+    READ.contains(&ext.as_str()) || LEGACY.contains(&ext.as_str())
+}
+
+/// The month of a piece's folder, if it is in one: errors in a piece stop only that month.
+pub fn month_of(rel: &str) -> Option<Period> {
+    let mut parts = rel.split('/');
+    (parts.next() == Some(FOLDER)).then(|| parts.next()?.parse().ok()).flatten()
+}
+
+/// The pieces of one month that are set, in the order of their sections: 工作动态, 经验做法.
+pub fn of_month(pieces: &[Piece], period: Period) -> Vec<&Piece> {
+    let mut out: Vec<&Piece> = pieces.iter().filter(|p| p.period == period && p.kind != Kind::LeftOut).collect();
+    out.sort_by(|a, b| (a.kind, a.order()).cmp(&(b.kind, b.order())));
+    out
+}
+
+/// Reads every piece; what cannot be read, or is not where a piece belongs, is a diagnostic.
+pub fn read(files: &[File], plan: &Plan) -> (Vec<Piece>, Vec<Diagnostic>) {
+    let mut pieces = Vec::new();
+    let mut diags = Vec::new();
+    for f in files {
+        match read_one(f, plan, &mut diags) {
+            Some(p) => pieces.push(p),
+            None => continue,
+        }
+    }
+    (pieces, diags)
+}
+
+/// A warning for each piece of a month without workbooks: there is no bulletin to set it in.
+pub fn without_bulletin(pieces: &[Piece], reports: &[crate::submission::Report]) -> Vec<Diagnostic> {
+    pieces
+        .iter()
+        .filter(|p| p.kind != Kind::LeftOut && !reports.iter().any(|r| r.period == p.period))
+        .map(|p| Diagnostic::warning("W-PIECE-MONTH", &p.file, format!("{}没有乡镇报表，不出简报，此稿件未采用。", p.period.chinese())))
+        .collect()
+}
+
+/// Where a piece's path puts it.
+struct Place {
+    period: Period,
+    kind: Kind,
+    number: Option<u32>,
+    /// The file name without extension, number and marker.
+    rest: String,
+}
+
+fn place(rel: &str) -> Result<Place, Diagnostic> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let misplaced = || {
+        let msg = format!("稿件应放在“{FOLDER}/年-月/”文件夹中（如 {FOLDER}/2018-03/），可再分“{PRACTICE}/”“{LEFT_OUT}/”子文件夹；此文件未采用。");
+        Diagnostic::warning("W-PIECE-PLACE", rel, msg)
+    };
+    let period: Period = parts.get(1).and_then(|m| m.parse().ok()).ok_or_else(misplaced)?;
+    let folder_kind = match parts.len() {
+        3 => None,
+        4 if parts[2] == LEFT_OUT => Some(Kind::LeftOut),
+        4 if parts[2] == PRACTICE => Some(Kind::Practice),
+        _ => return Err(misplaced()),
+    };
+    let stem = file_name(rel).rsplit_once('.').map_or(file_name(rel), |(s, _)| s);
+    let (number, stem) = number_prefix(stem);
+    let (name_kind, rest) = match (stem.strip_prefix(LEFT_OUT), stem.strip_prefix(PRACTICE)) {
+        (Some(rest), _) => (Some(Kind::LeftOut), rest),
+        (_, Some(rest)) => (Some(Kind::Practice), rest),
+        _ => (None, stem),
+    };
+    let kind = [folder_kind, name_kind].into_iter().flatten().max().unwrap_or(Kind::News);
+    Ok(Place { period, kind, number, rest: rest.trim_start_matches(is_separator).to_string() })
+}
+
+fn read_one(f: &File, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece> {
+    let place = place(&f.rel).map_err(|d| diags.push(d)).ok()?;
+    let mut found = Vec::new();
+    let paragraphs = paragraphs(f, &mut found);
+    // A piece left out stops nothing: what is wrong with it is only noted.
+    if place.kind == Kind::LeftOut {
+        found.iter_mut().for_each(|d| d.severity = crate::diag::Severity::Note);
+    }
+    diags.extend(found);
+    let paragraphs = paragraphs?;
+    let Some((title, rest)) = paragraphs.split_first() else {
+        diags.push(Diagnostic::warning("W-PIECE-EMPTY", &f.rel, "稿件没有文字，未采用。"));
+        return None;
+    };
+    let (mut source, mut body) = (None, Vec::new());
+    for p in rest {
+        match source_line(p) {
+            Some(s) if source.is_none() => source = Some(s),
+            _ => body.push(p.clone()),
+        }
+    }
+    let source = source.or_else(|| source_in_name(&place.rest, plan));
+    let township = source.as_deref().and_then(|s| township_of(s, plan));
+    let piece = Piece {
+        file: f.rel.clone(),
+        period: place.period,
+        kind: place.kind,
+        number: place.number,
+        title: title.clone(),
+        source,
+        township,
+        body,
+        sha256: f.sha256.clone(),
+    };
+    if piece.kind != Kind::LeftOut {
+        diags.extend(warnings(&piece));
+    }
+    Some(piece)
+}
+
+/// What the office should look at before the piece is set.
+fn warnings(p: &Piece) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let w = |code: &str, msg: String| Diagnostic::warning(code, &p.file, msg);
+    if p.body.is_empty() {
+        out.push(w("W-PIECE-EMPTY", format!("稿件只有标题“{}”，没有正文。", p.title)));
+    }
+    if p.title.chars().count() > LONG_TITLE {
+        out.push(w("W-PIECE-TITLE", format!("第一段当作标题，但有{}字，请确认稿件第一段是标题。", p.title.chars().count())));
+    }
+    if p.source.is_none() {
+        out.push(w("W-PIECE-SOURCE", "稿件没有注明来源。请在稿件中加一行“来源：××乡”，或在文件名中写明（如 01-南村乡-标题.docx）。".into()));
+    }
+    if p.chars() > LONG {
+        out.push(w("W-PIECE-LONG", format!("稿件正文有{}字，超过{LONG}字，请精简（程序不会删节）。", p.chars())));
+    }
+    out
+}
+
+/// The paragraphs of a piece's file, by format; a file that cannot be read is a diagnostic.
+fn paragraphs(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+    let ext = extension(&f.rel);
+    if LEGACY.contains(&ext.as_str()) {
+        let msg = format!("无法读取 .{ext} 格式的稿件。请用 Word 或 WPS 打开，“另存为”Word 文档（.docx）后放回原处。");
+        diags.push(Diagnostic::error("E-PIECE-FORMAT", &f.rel, msg));
+        return None;
+    }
+    if ext == "docx" {
+        let doc = docx::read(&f.bytes).map_err(|e| diags.push(Diagnostic::error("E-PIECE-READ", &f.rel, format!("无法读取稿件：{e}。"))));
+        let doc = doc.ok()?;
+        for n in &doc.images {
+            diags.push(Diagnostic::note("N-PIECE-IMAGE", &f.rel, format!("第{n}段附近的图片未采用（简报只排文字）。")));
+        }
+        if doc.revisions {
+            let msg = "稿件含有修订痕迹，按修订前的原文排印。请在 Word/WPS 中“接受”或“拒绝”全部修订后保存。";
+            diags.push(Diagnostic::warning("W-PIECE-REVISIONS", &f.rel, msg));
+        }
+        if doc.comments {
+            diags.push(Diagnostic::note("N-PIECE-COMMENTS", &f.rel, "稿件中的批注未采用。"));
+        }
+        return Some(doc.paragraphs);
+    }
+    let Some(text) = decode(&f.bytes) else {
+        let msg = "稿件的文字编码无法识别。请用记事本打开，另存为“UTF-8”编码。";
+        diags.push(Diagnostic::error("E-PIECE-ENCODING", &f.rel, msg));
+        return None;
+    };
+    Some(if ext == "md" { markdown(&text) } else { lines(&text) })
+}
+
+/// Text as Windows Notepad and others save it: UTF-8 or UTF-16 with a byte-order mark, UTF-8,
+/// or GB18030 (which includes GBK and GB2312, Notepad's “ANSI” on a Chinese PC).
+fn decode(bytes: &[u8]) -> Option<String> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return enc.decode_without_bom_handling_and_without_replacement(&bytes[bom..]).map(|s| s.into_owned());
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Some(s.to_string());
+    }
+    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).map(|s| s.into_owned())
+}
+
+/// A .txt piece: each non-empty line is a paragraph (indenting spaces are dropped).
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+/// A .md piece: paragraphs are separated by blank lines, and a heading (`# …`) is a paragraph
+/// of its own without its marks; nothing else of Markdown is interpreted.
+fn markdown(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, out: &mut Vec<String>| {
+        if !current.is_empty() {
+            out.push(std::mem::take(current));
+        }
+    };
+    for line in text.lines().map(trim) {
+        if line.is_empty() {
+            flush(&mut current, &mut out);
+        } else if let Some(heading) = line.strip_prefix('#') {
+            flush(&mut current, &mut out);
+            current.push_str(trim(trim(heading.trim_start_matches('#')).trim_end_matches('#')));
+            flush(&mut current, &mut out);
+        } else {
+            if current.chars().next_back().zip(line.chars().next()).is_some_and(|(a, b)| a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()) {
+                current.push(' ');
+            }
+            current.push_str(line);
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace())
+}
+
+/// `来源：南村乡`, `供稿：县扶贫办`, also in brackets: the source it names.
+fn source_line(p: &str) -> Option<String> {
+    let inner = p.trim_start_matches(['（', '(']).trim_end_matches(['）', ')']);
+    let rest = ["稿件来源", "供稿单位", "来源", "供稿"].iter().find_map(|label| inner.strip_prefix(label))?;
+    let value = trim(rest.strip_prefix(['：', ':'])?);
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// The source a file name gives: its first part (`南村乡-推进会`), or a township of the plan
+/// it begins with (`段村乡花椒产业…`).
+fn source_in_name(rest: &str, plan: &Plan) -> Option<String> {
+    let parts: Vec<&str> = rest.split(is_separator).filter(|s| !s.is_empty()).collect();
+    match parts.as_slice() {
+        [first, _, ..] => Some(first.to_string()),
+        _ => plan.townships.iter().find(|t| rest.starts_with(t.as_str())).cloned(),
+    }
+}
+
+/// The plan's township a source names: itself, its short name, or a name beginning with it
+/// (`南村乡人民政府`).
+fn township_of(source: &str, plan: &Plan) -> Option<String> {
+    let exact = plan.townships.iter().find(|t| t.as_str() == source).or_else(|| plan.township_from_short(source));
+    exact.or_else(|| plan.townships.iter().find(|t| source.starts_with(t.as_str()))).cloned()
+}
+
+/// A number at the start of a file name (`01-`, `２、`), and the rest.
+fn number_prefix(stem: &str) -> (Option<u32>, &str) {
+    let digits: String = stem.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).collect();
+    if digits.is_empty() {
+        return (None, stem);
+    }
+    let value: String = digits.chars().map(|c| char::from_digit(c.to_digit(10).unwrap_or_else(|| c as u32 - '０' as u32), 10).unwrap_or('0')).collect();
+    let rest = stem[digits.len()..].trim_start_matches(|c: char| is_separator(c) || "、.．".contains(c));
+    (value.parse().ok(), rest)
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, '-' | '_' | '－' | '—' | '＿' | ' ' | '　')
+}
+
+fn file_name(rel: &str) -> &str {
+    rel.rsplit('/').next().unwrap_or(rel)
+}
+
+fn extension(rel: &str) -> String {
+    file_name(rel).rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;
