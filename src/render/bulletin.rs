@@ -70,7 +70,7 @@ pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
 /// Everything the Typst template shows, as display strings.
 fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
     let c = &f.county;
-    let township_rows: Vec<Vec<String>> = f.townships.iter().map(township_row).collect();
+    let township_rows: Vec<Vec<String>> = f.townships.iter().map(|t| tables::township(t, true)).collect();
     let notes: Vec<String> = f
         .townships
         .iter()
@@ -136,26 +136,3 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
 fn pieces_view(pieces: &[&Piece], kind: Kind) -> serde_json::Value {
     pieces.iter().filter(|p| p.kind == kind).map(|p| json!({"title": p.title, "body": p.body, "source": p.source})).collect()
 }
-
-fn township_row(t: &TownshipFigures) -> Vec<String> {
-    let placeholder = match t.status {
-        Status::Missing => Some("未报送"),
-        Status::Unverified => Some("数据待核"),
-        _ => None,
-    };
-    if let Some(p) = placeholder {
-        return super::format::placeholder_row(&t.name, p, 9);
-    }
-    vec![
-        t.name.clone(),
-        count(t.poor_at_start),
-        t.lifted_this_month.map_or("未报送".into(), count),
-        count(t.lifted_to_date),
-        pct(t.progress_pct),
-        count(t.exited_this_year),
-        count(t.exited_total),
-        pct(t.disbursement_pct),
-        t.rank.map_or("—".into(), |r| r.to_string()),
-    ]
-}
-

@@ -4,7 +4,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde_json::json;
 
-use super::format::{count, pct, wan};
+use super::format::{count, pct};
 use super::tables;
 use super::{markup, Engine, Meta, Prepared};
 use crate::aggregate::quarter::QuarterFigures;
@@ -89,17 +89,12 @@ fn view(config: &Config, f: &QuarterFigures, meta: &Meta) -> serde_json::Value {
         "indicator_header": ["指标", "单位", "本季度", "本年累计", "目标", "完成率", "时序进度", "状态"],
         "indicator_rows": indicators,
         "indicator_note": tables::indicator_note(f.indicators.iter().map(|i| &i.year_to_date)),
-        "category_caption": "表3　扶贫项目资金（按项目类别，单位：万元）",
-        "source_caption": "表4　扶贫项目资金（按资金来源，单位：万元）",
-        "fund_header": ["类别", "计划投资", "累计拨付", "拨付率"],
-        "category_rows": tables::funds(&f.funds_by_category),
-        "source_rows": tables::funds(&f.funds_by_source),
-        "fund_total": ["合计", wan(c.planned_wan), wan(c.disbursed_wan), pct(c.disbursement_pct)],
         "heavy_caption": "表5　脱贫攻坚任务较重的非贫困村进展（附件3，单位：人）",
         "heavy_header": ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率"],
         "heavy_rows": heavy,
         "trend_caption": format!("图1　{}年各月脱贫人数（截至{}）", f.quarter.year, f.as_of.chinese()),
         "trend": tables::trend(&f.trend),
     });
+    let view = tables::merged(view, tables::fund_tables(&f.funds_by_category, &f.funds_by_source, &f.county, 3));
     tables::merged(view, tables::frame(config, &meta.issue(), &meta.date_cn()))
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::format::{amount, count, pct, wan};
 use crate::aggregate::quarter::{FundLine, MonthPoint};
-use crate::aggregate::{IndicatorFigures, VillageFigures};
+use crate::aggregate::{CountyFigures, IndicatorFigures, Status, TownshipFigures, VillageFigures};
 use crate::config::Config;
 
 /// The masthead and 版记 fields of a document (`masthead`, `issue`, `office`, `date`,
@@ -46,8 +46,46 @@ pub fn village(v: &VillageFigures, exited: bool) -> Vec<String> {
     row
 }
 
+/// A township's year so far: name, poor at the start of the year, [lifted this month,] lifted
+/// this year, completion, exits this year and in all, disbursement, rank; a township without
+/// figures shows 未报送 or 数据待核 across the row.
+pub fn township(t: &TownshipFigures, this_month: bool) -> Vec<String> {
+    let columns = if this_month { 9 } else { 8 };
+    match t.status {
+        Status::Missing => return super::format::placeholder_row(&t.name, "未报送", columns),
+        Status::Unverified => return super::format::placeholder_row(&t.name, "数据待核", columns),
+        Status::Reported | Status::CarriedForward => {}
+    }
+    let mut row = vec![t.name.clone(), count(t.poor_at_start)];
+    if this_month {
+        row.push(t.lifted_this_month.map_or("未报送".into(), count));
+    }
+    row.extend([
+        count(t.lifted_to_date),
+        pct(t.progress_pct),
+        count(t.exited_this_year),
+        count(t.exited_total),
+        pct(t.disbursement_pct),
+        t.rank.map_or("—".into(), |r| r.to_string()),
+    ]);
+    row
+}
+
+/// The two fund tables (by category, by source) numbered 表`first` and 表`first + 1`, with
+/// the county total under each.
+pub fn fund_tables(by_category: &[FundLine], by_source: &[FundLine], c: &CountyFigures, first: u8) -> serde_json::Value {
+    json!({
+        "category_caption": format!("表{first}　扶贫项目资金（按项目类别，单位：万元）"),
+        "source_caption": format!("表{}　扶贫项目资金（按资金来源，单位：万元）", first + 1),
+        "fund_header": ["类别", "计划投资", "累计拨付", "拨付率"],
+        "category_rows": funds(by_category),
+        "source_rows": funds(by_source),
+        "fund_total": ["合计", wan(c.planned_wan), wan(c.disbursed_wan), pct(c.disbursement_pct)],
+    })
+}
+
 /// A fund line: category or source, planned, disbursed, rate.
-pub fn funds(lines: &[FundLine]) -> Vec<Vec<String>> {
+fn funds(lines: &[FundLine]) -> Vec<Vec<String>> {
     lines.iter().map(|l| vec![l.name.clone(), wan(l.planned_wan), wan(l.disbursed_wan), pct(l.disbursement_pct)]).collect()
 }
 

@@ -5,10 +5,9 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde_json::json;
 
-use super::format::{count, pct, wan};
+use super::format::{count, pct};
 use super::{markup, tables, Engine, Prepared};
 use crate::aggregate::year::{PlanFigures, YearFigures, SLOW_DISBURSEMENT_PCT};
-use crate::aggregate::Status;
 use crate::config::Config;
 use crate::error::Result;
 use crate::plan::Plan;
@@ -41,24 +40,7 @@ pub fn prepare_year(engine: &Engine, config: &Config, f: &YearFigures, draft: bo
 
 fn year_view(config: &Config, f: &YearFigures, draft: bool) -> serde_json::Value {
     let c = &f.county;
-    let towns: Vec<Vec<String>> = f
-        .townships
-        .iter()
-        .map(|t| match t.status {
-            Status::Missing => super::format::placeholder_row(&t.name, "未报送", 8),
-            Status::Unverified => super::format::placeholder_row(&t.name, "数据待核", 8),
-            _ => vec![
-                t.name.clone(),
-                count(t.poor_at_start),
-                count(t.lifted_to_date),
-                pct(t.progress_pct),
-                count(t.exited_this_year),
-                count(t.exited_total),
-                pct(t.disbursement_pct),
-                t.rank.map_or("—".into(), |r| r.to_string()),
-            ],
-        })
-        .collect();
+    let towns: Vec<Vec<String>> = f.townships.iter().map(|t| tables::township(t, false)).collect();
     let view = json!({
         "draft": draft,
         "meta": super::pdf_meta(&year_title(f), &format!("{}　{}年度总结", config.masthead, f.year), &config.office, &["脱贫攻坚", "年度总结", &format!("{}年", f.year), &config.office], ""),
@@ -76,13 +58,8 @@ fn year_view(config: &Config, f: &YearFigures, draft: bool) -> serde_json::Value
         "indicator_header": ["指标", "单位", "全年", "目标", "完成率", "时序进度", "状态"],
         "indicator_rows": f.indicators.iter().map(|i| tables::indicator(i, None)).collect::<Vec<_>>(),
         "indicator_note": tables::indicator_note(f.indicators.iter()),
-        "category_caption": "表4　扶贫项目资金（按项目类别，单位：万元）",
-        "source_caption": "表5　扶贫项目资金（按资金来源，单位：万元）",
-        "fund_header": ["类别", "计划投资", "累计拨付", "拨付率"],
-        "category_rows": tables::funds(&f.funds_by_category),
-        "source_rows": tables::funds(&f.funds_by_source),
-        "fund_total": ["合计", wan(c.planned_wan), wan(c.disbursed_wan), pct(c.disbursement_pct)],
     });
+    let view = tables::merged(view, tables::fund_tables(&f.funds_by_category, &f.funds_by_source, c, 4));
     tables::merged(view, tables::frame(config, &format!("{}年度", f.year), &super::format::date(f.year, 12, 31)))
 }
 
