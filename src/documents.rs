@@ -97,17 +97,7 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
     let prepared = bulletin::prepare(engine, &c.config, &figures, &pieces, &meta)?;
     let title = bulletin::title(&figures);
     let sent: Vec<_> = pieces.iter().map(|p| json!({"file": p.file, "section": p.kind.label(), "title": p.title, "source": p.source, "sha256": p.sha256})).collect();
-    let data = json!({
-        "document": BULLETINS,
-        "title": title,
-        "issue": meta.number,
-        "pending": meta.pending,
-        "date": meta.date_cn(),
-        "draft": s.draft,
-        "corrects": s.corrects,
-        "figures": figures,
-        "pieces": sent,
-    });
+    let data = render::tables::merged(numbered(BULLETINS, &title, &meta, &figures), json!({ "pieces": sent }));
     let id = bulletin_id(period);
     let mut doc = with_json(id, title, prepared, &data);
     doc.files.push((format!("{period}/汇总表-{}.xlsx", period.chinese()), crate::excel::month(&figures)?));
@@ -120,16 +110,7 @@ pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Setti
     let meta = s.meta(as_of);
     let prepared = render::summary::prepare(engine, &c.config, &figures, &meta)?;
     let title = render::summary::title(&figures);
-    let data = json!({
-        "document": SUMMARIES,
-        "title": title,
-        "issue": meta.number,
-        "pending": meta.pending,
-        "date": meta.date_cn(),
-        "draft": s.draft,
-        "corrects": s.corrects,
-        "figures": figures,
-    });
+    let data = numbered(SUMMARIES, &title, &meta, &figures);
     Ok(with_json(summary_id(q), title, prepared, &data))
 }
 
@@ -166,6 +147,20 @@ fn unverified(c: &Checked, s: Settings) -> BTreeSet<String> {
     } else {
         BTreeSet::new()
     }
+}
+
+/// The data behind a numbered document: its series, title, number, date, state and figures.
+fn numbered(series: &str, title: &str, meta: &Meta, figures: &impl serde::Serialize) -> serde_json::Value {
+    json!({
+        "document": series,
+        "title": title,
+        "issue": meta.number,
+        "pending": meta.pending,
+        "date": meta.date_cn(),
+        "draft": meta.draft,
+        "corrects": meta.corrects,
+        "figures": figures,
+    })
 }
 
 fn with_json(id: String, title: String, prepared: Prepared, data: &serde_json::Value) -> Document {

@@ -134,6 +134,11 @@ impl Checked {
         Ok(Some(status::board(self, at, self.today(opts)?, false)))
     }
 
+    /// Whether an error in a piece (稿件) of `period` stops its bulletin.
+    pub fn pieces_blocked(&self, period: Period) -> bool {
+        self.files_with_errors().iter().any(|f| pieces::in_folder(f) && pieces::month_of(f).is_none_or(|p| p == period))
+    }
+
     /// Whether an error stops the documents of `period` (built without `--draft`, published):
     /// an error in a workbook that feeds it (`aggregate::feeding`), in one that could not be
     /// read and may be for it, or in the plan.
@@ -159,13 +164,6 @@ impl Checked {
                 Some(_) => false,
             }
         })
-    }
-}
-
-impl Checked {
-    /// Whether an error in a piece (稿件) of `period` stops its bulletin.
-    pub fn pieces_blocked(&self, period: Period) -> bool {
-        self.files_with_errors().iter().any(|f| pieces::in_folder(f) && pieces::month_of(f).is_none_or(|p| p == period))
     }
 }
 

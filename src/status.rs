@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
+use crate::pieces::Kind;
 use crate::period::{Date, Period};
 use crate::Checked;
 
@@ -104,7 +105,7 @@ pub struct Sent {
     pub title: String,
     pub source: Option<String>,
     /// 工作动态, 经验做法 or 不采用.
-    pub section: &'static str,
+    pub kind: crate::pieces::Kind,
 }
 
 /// The year and month a board stands at by default: the latest month with a workbook.
@@ -122,21 +123,22 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
             names.push((name, false));
         }
     }
+    let set = crate::pieces::of_month(&c.pieces, at);
     let rows: Vec<Row> = names
         .into_iter()
         .map(|(township, in_plan)| {
             let months = (1..=12).filter_map(|m| Period::new(at.year, m)).map(|p| cell(c, &township, in_plan, p, at, today, deadline_day)).collect();
             let month_unknown = c.files.iter().filter(|f| f.period.is_none() && row_name(f) == township).map(|f| f.file.clone()).collect();
-            let pieces = crate::pieces::of_month(&c.pieces, at).iter().filter(|p| p.township.as_deref() == Some(township.as_str())).count();
+            let pieces = set.iter().filter(|p| p.township.as_deref() == Some(township.as_str())).count();
             Row { township, in_plan, months, month_unknown, pieces }
         })
         .collect();
     let calls = rows.iter().filter_map(|r| call(c, r, at)).collect();
-    let left_out = c.pieces.iter().filter(|p| p.period == at && p.kind == crate::pieces::Kind::LeftOut);
-    let pieces = crate::pieces::of_month(&c.pieces, at)
+    let left_out = c.pieces.iter().filter(|p| p.period == at && p.kind == Kind::LeftOut);
+    let pieces = set
         .into_iter()
         .chain(left_out)
-        .map(|p| Sent { file: p.file.clone(), title: p.title.clone(), source: p.source.clone(), section: p.kind.label() })
+        .map(|p| Sent { file: p.file.clone(), title: p.title.clone(), source: p.source.clone(), kind: p.kind })
         .collect();
     Board { year: at.year, month: at.month, today, today_from_clock, deadline_day, rows, calls, pieces }
 }
@@ -144,14 +146,14 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
 /// The pieces of the board's month in a line: `3月稿件：南村乡1篇、县扶贫办1篇（不采用1篇）`.
 pub fn pieces_line(b: &Board) -> String {
     let mut by_source: Vec<(String, usize)> = Vec::new();
-    for p in b.pieces.iter().filter(|p| p.section != crate::pieces::Kind::LeftOut.label()) {
+    for p in b.pieces.iter().filter(|p| p.kind != Kind::LeftOut) {
         let source = p.source.clone().unwrap_or_else(|| "未注明来源".into());
         match by_source.iter_mut().find(|(s, _)| *s == source) {
             Some((_, n)) => *n += 1,
             None => by_source.push((source, 1)),
         }
     }
-    let left_out = b.pieces.iter().filter(|p| p.section == crate::pieces::Kind::LeftOut.label()).count();
+    let left_out = b.pieces.iter().filter(|p| p.kind == Kind::LeftOut).count();
     let mut line = format!("{}月稿件：", b.month);
     if by_source.is_empty() {
         line.push_str("未收到");

@@ -1,5 +1,5 @@
 //! Files an archived PDF carries (PDF/A-3 attachments): its figures, the typst sources of its
-//! text, and the workbooks, plan and configuration it was made from, byte for byte.
+//! text, and the workbooks, pieces, plan and configuration it was made from, byte for byte.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +29,9 @@ fn mime_type(name: &str) -> &'static str {
         Some("xlsm") => "application/vnd.ms-excel.sheet.macroEnabled.12",
         Some("xls") => "application/vnd.ms-excel",
         Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("txt") => "text/plain",
+        Some("md") => "text/markdown",
         _ => "application/octet-stream",
     }
 }

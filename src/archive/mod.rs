@@ -213,16 +213,16 @@ impl Publishing<'_> {
             Target::Volume(_) => unreachable!("bound volumes are made in archive::volume"),
         };
         let mut prepared = doc.prepared.clone();
-        attach(&mut prepared, &self.attachments(&doc, last));
+        attach(&mut prepared, &self.attachments(&doc, &used));
         let pdf = self.engine.render(&prepared, PdfKind::Archival)?;
         let entry = new_entry(req, number, corrects, &doc.title, self.date, &self.opts.program, used);
         record(&folder(&self.opts.out), manifest, entry, &pdf)
     }
 
     /// The files an archived document carries: its figures (the JSON written beside it in
-    /// `out/`), the typst sources of its text (what a bound volume sets again), and the
-    /// workbooks, pieces, plan and configuration it was made from, byte for byte.
-    fn attachments(&self, doc: &Document, last: Period) -> Vec<Attachment> {
+    /// `out/`), the typst sources of its text (what a bound volume sets again), and its data
+    /// inputs (`used`: workbooks, pieces, plan and configuration), byte for byte.
+    fn attachments(&self, doc: &Document, used: &[Input]) -> Vec<Attachment> {
         let mut out: Vec<Attachment> = doc
             .files
             .iter()
@@ -233,38 +233,46 @@ impl Publishing<'_> {
             let name = format!("{SOURCES}{}", path.trim_start_matches('/'));
             out.push(Attachment::new(&name, bytes.clone(), "source", "本文件正文和版面的数据（排版源文件）"));
         }
-        for r in crate::aggregate::feeding(&self.checked.reports, last) {
-            if let Some(f) = self.inputs.workbook(&r.file) {
-                out.push(Attachment::new(&f.rel, f.bytes.to_vec(), "source", &format!("{}{}报表", r.township, r.period.chinese())));
-            }
-        }
-        if matches!(self.req.target, Target::Month(_)) {
-            for p in crate::pieces::of_month(&self.checked.pieces, last) {
-                if let Some(f) = self.inputs.piece(&p.file) {
-                    out.push(Attachment::new(&f.rel, f.bytes.to_vec(), "source", &format!("稿件：{}", p.title)));
+        for kind in ["workbook", "piece", "plan", "config"] {
+            for i in used.iter().filter(|i| i.kind == kind) {
+                if let Some(bytes) = self.data_bytes(i) {
+                    out.push(Attachment::new(&i.path, bytes.to_vec(), "source", &self.describe(i)));
                 }
             }
-        }
-        out.push(Attachment::new("plan.yaml", self.inputs.plan.bytes.to_vec(), "source", "规划数据"));
-        if let Some(f) = &self.inputs.config {
-            out.push(Attachment::new("config.yaml", f.bytes.to_vec(), "source", "配置"));
         }
         out
     }
 
-    /// Every file that went into the document: its workbooks, the plan and configuration, the
-    /// templates it uses (with its narrative template) and the fonts of its roles.
+    /// The bytes of one of the document's data inputs.
+    fn data_bytes(&self, i: &Input) -> Option<&crate::inputs::Shared> {
+        match i.kind.as_str() {
+            "plan" => Some(&self.inputs.plan.bytes),
+            "config" => self.inputs.config.as_ref().map(|f| &f.bytes),
+            "piece" => self.inputs.piece(&i.path).map(|f| &f.bytes),
+            "workbook" => self.inputs.workbook(&i.path).map(|f| &f.bytes),
+            _ => None,
+        }
+    }
+
+    /// How an attached data input is described: `南村乡2019年3月报表`, `稿件：标题`.
+    fn describe(&self, i: &Input) -> String {
+        let c = self.checked;
+        match i.kind.as_str() {
+            "workbook" => c.reports.iter().find(|r| r.file == i.path).map(|r| format!("{}{}报表", r.township, r.period.chinese())),
+            "piece" => c.pieces.iter().find(|p| p.file == i.path).map(|p| format!("稿件：{}", p.title)),
+            "plan" => Some("规划数据".into()),
+            _ => Some("配置".into()),
+        }
+        .unwrap_or_default()
+    }
+
+    /// Every file that went into the document: its workbooks, a bulletin's pieces, the plan and
+    /// configuration, the templates it uses (with its narrative template) and the fonts of its roles.
     fn used_inputs(&self, last: Period) -> Result<Vec<Input>> {
         let engine = self.engine;
         let mut used = numbering::data_inputs(self.checked, self.inputs, self.req.target.series(), last);
         for i in &mut used {
-            let bytes = match i.kind.as_str() {
-                "plan" => Some(&self.inputs.plan.bytes),
-                "config" => self.inputs.config.as_ref().map(|f| &f.bytes),
-                "piece" => self.inputs.piece(&i.path).map(|f| &f.bytes),
-                _ => self.inputs.workbook(&i.path).map(|f| &f.bytes),
-            };
-            i.sm3 = bytes.map(|b| crate::inputs::sm3(b)).unwrap_or_default();
+            i.sm3 = self.data_bytes(i).map(|b| crate::inputs::sm3(b)).unwrap_or_default();
         }
         let templates: &[&str] = match self.req.target {
             Target::Month(_) => &[bulletin::TEMPLATES, &[bulletin::NARRATIVE]].concat(),

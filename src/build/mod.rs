@@ -85,7 +85,7 @@ pub fn build(opts: &Options) -> Result<Built> {
 /// `build`, reporting progress.
 pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     let scan = Scan::new(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
-    let cache = Cache::load(&opts.out);
+    let mut cache = Cache::load(&opts.out);
     let known = Stamps::load(&opts.out);
     // Installed fonts are not among the hashed inputs, so with them every build looks inside.
     let trust = !opts.force && !opts.system_fonts;
@@ -99,7 +99,6 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         return Ok(up_to_date(cache, opts, inputs.overrides(), inputs.read_paths()));
     }
     let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
-    let mut cache = cache;
     let Planned { engine, checked, made, mut boards } = plan_documents(opts, &inputs)?;
     let keyed = keyed(&engine, made.documents, opts)?;
     let (staged, rendered) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;

@@ -110,10 +110,7 @@ pub fn read(files: &[File], plan: &Plan) -> (Vec<Piece>, Vec<Diagnostic>) {
     let mut pieces = Vec::new();
     let mut diags = Vec::new();
     for f in files {
-        match read_one(f, plan, &mut diags) {
-            Some(p) => pieces.push(p),
-            None => continue,
-        }
+        pieces.extend(read_one(f, plan, &mut diags));
     }
     (pieces, diags)
 }
@@ -330,9 +327,10 @@ fn number_prefix(stem: &str) -> (Option<u32>, &str) {
     if digits.is_empty() {
         return (None, stem);
     }
-    let value: String = digits.chars().map(|c| char::from_digit(c.to_digit(10).unwrap_or_else(|| c as u32 - '０' as u32), 10).unwrap_or('0')).collect();
+    // Full-width digits count like ASCII ones; a number too long for u32 is no number.
+    let value = digits.chars().try_fold(0u32, |n, c| n.checked_mul(10)?.checked_add(c.to_digit(10).unwrap_or_else(|| c as u32 - '０' as u32)));
     let rest = stem[digits.len()..].trim_start_matches(|c: char| is_separator(c) || "、.．".contains(c));
-    (value.parse().ok(), rest)
+    (value, rest)
 }
 
 fn is_separator(c: char) -> bool {

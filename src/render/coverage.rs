@@ -31,7 +31,7 @@ fn missing_in_roles(book: &FontBook, roles: &[(&str, &[String])], c: char) -> Op
 
 /// One diagnostic per (value, missing character), at the value's cell.
 pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diagnostic> {
-    let mut c = Checker { book, roles: roles.data_roles().to_vec(), known: HashMap::new(), out: Vec::new() };
+    let mut c = Checker::new(book, roles.data_roles().to_vec());
     for r in reports {
         for v in &r.villages {
             c.value(&r.file, VILLAGES, &v.cells.name, "村名", &v.name);
@@ -50,9 +50,8 @@ pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diag
 /// One diagnostic per (paragraph, missing character) of the pieces that are set: the title in
 /// 楷体 (a level-2 heading), the body and source in 仿宋.
 pub fn check_pieces(book: &FontBook, roles: &FontRoles, pieces: &[crate::pieces::Piece]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let mut title = Checker { book, roles: vec![("楷体", roles.kai.as_slice())], known: HashMap::new(), out: Vec::new() };
-    let mut body = Checker { book, roles: vec![("仿宋", roles.fang.as_slice())], known: HashMap::new(), out: Vec::new() };
+    let mut title = Checker::new(book, vec![("楷体", roles.kai.as_slice())]);
+    let mut body = Checker::new(book, vec![("仿宋", roles.fang.as_slice())]);
     for p in pieces.iter().filter(|p| p.kind != crate::pieces::Kind::LeftOut) {
         title.value(&p.file, "标题", "", "标题", &p.title);
         for (i, para) in p.body.iter().enumerate() {
@@ -62,10 +61,7 @@ pub fn check_pieces(book: &FontBook, roles: &FontRoles, pieces: &[crate::pieces:
             body.value(&p.file, "来源", "", "来源", source);
         }
     }
-    for c in [title, body] {
-        out.extend(c.out);
-    }
-    out
+    title.out.into_iter().chain(body.out).collect()
 }
 
 struct Checker<'a> {
@@ -76,7 +72,11 @@ struct Checker<'a> {
     out: Vec<Diagnostic>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(book: &'a FontBook, roles: Vec<(&'static str, &'a [String])>) -> Checker<'a> {
+        Checker { book, roles, known: HashMap::new(), out: Vec::new() }
+    }
+
     fn value(&mut self, file: &str, sheet: &str, cell: &str, what: &str, value: &str) {
         let mut seen = std::collections::HashSet::new();
         for c in value.chars() {
