@@ -30,6 +30,17 @@ pub struct Config {
     /// The date 逾期 is judged on in the documents (`YYYY-MM-DD`); `--today` wins.
     #[serde(alias = "今日")]
     pub today: Option<String>,
+    /// Villages confirmed as genuine although their names resemble a listed one (白石村 beside
+    /// 白云村), by township: W-VILLAGE-NEAR is not raised for them.
+    #[serde(alias = "确认村名")]
+    pub confirmed_villages: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Config {
+    /// Whether the office confirmed `village` of `township` as a village of its own.
+    pub fn confirmed(&self, township: &str, village: &str) -> bool {
+        self.confirmed_villages.get(township).is_some_and(|v| v.iter().any(|c| c == village))
+    }
 }
 
 /// Font families per role. The bundled Fandol fonts always follow as the fallback.
@@ -112,6 +123,7 @@ impl Default for Config {
             font_folder: None,
             deadline_day: None,
             today: None,
+            confirmed_villages: Default::default(),
         }
     }
 }
@@ -128,12 +140,6 @@ impl Config {
 
     /// The configuration from the text of `path`.
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Config> {
-        serde_yaml::from_slice(bytes).map_err(|e| Error::Config {
-            path: path.to_path_buf(),
-            msg: match e.location() {
-                Some(l) => format!("第{}行第{}列：{e}", l.line(), l.column()),
-                None => e.to_string(),
-            },
-        })
+        crate::text::yaml(bytes).map_err(|msg| Error::Config { path: path.to_path_buf(), msg })
     }
 }

@@ -109,6 +109,17 @@ pub fn a1(row: u32, col: u32) -> String {
 }
 
 /// Counts by severity.
+/// A typed value quoted in a message: as typed, or its first 30 characters and how long it
+/// is, so that a cell pasted full of text makes a readable message.
+pub fn quote(typed: &str) -> String {
+    const SHOWN: usize = 30;
+    let chars = typed.chars().count();
+    if chars <= SHOWN {
+        return typed.to_string();
+    }
+    format!("{}…（共{chars}字）", typed.chars().take(SHOWN).collect::<String>())
+}
+
 pub fn count(diags: &[Diagnostic], severity: Severity) -> usize {
     diags.iter().filter(|d| d.severity == severity).count()
 }

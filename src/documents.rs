@@ -135,9 +135,15 @@ pub fn plan_report(engine: &Engine, c: &Checked, draft: bool) -> Result<Option<D
     let Some(f) = aggregate::year::plan(&c.plan, &c.reports, &unverified(c, s)) else { return Ok(None) };
     let prepared = render::yearly::prepare_plan(engine, &c.config, &c.plan, &f, draft)?;
     let title = render::yearly::plan_title(&c.plan);
-    let id = format!("三年行动计划完成情况-{}-{}年", f.first_year, f.last_year);
+    let id = plan_report_id(&c.plan);
     let data = json!({ "document": "三年行动计划完成情况", "title": title, "date": render::format::date(f.last_year, 12, 31), "draft": draft, "figures": f });
     Ok(Some(with_json(id, title, prepared, &data)))
+}
+
+/// `三年行动计划完成情况-2018-2020年`
+pub fn plan_report_id(plan: &crate::plan::Plan) -> String {
+    let (first, last) = (plan.years.first().copied().unwrap_or_default(), plan.years.last().copied().unwrap_or_default());
+    format!("三年行动计划完成情况-{first}-{last}年")
 }
 
 /// Files whose townships are 数据待核: in a draft, those with errors (an official build has none).
@@ -173,6 +179,15 @@ pub struct Made {
     pub documents: Vec<Document>,
     /// Ids of the documents not made (`2019-02/工作简报-2019年2月`).
     pub held: Vec<String>,
+    /// Documents that could not be prepared (a broken office template, an output the writer
+    /// refuses): each named in an E-DOCUMENT diagnostic; every other document is still made.
+    pub failed: Vec<crate::diag::Diagnostic>,
+}
+
+/// E-DOCUMENT: one document could not be made, and why; the others are made as usual.
+pub fn failure(what: &str, e: &crate::error::Error) -> crate::diag::Diagnostic {
+    let msg = format!("未能生成：{e}。其他文件已照常生成。");
+    crate::diag::Diagnostic::error("E-DOCUMENT", what, msg)
 }
 
 /// Every document of a build: the report, then the bulletins and summaries, of one month (and
@@ -182,17 +197,24 @@ pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numb
     let (jobs, held) = jobs(c, only, draft);
     let settings = |series: &str, period: &str| Settings { draft, ..numbering.settings(series, period) };
     // Each document is prepared on its own (figures, narrative, tables), so in parallel.
-    let prepared: Vec<Vec<Document>> = jobs
+    let prepared: Vec<(String, Result<Vec<Document>>)> = jobs
         .par_iter()
         .map(|job| match *job {
-            Job::Report => Ok(vec![validation_report(engine, c, boards)?]),
-            Job::Bulletin(p) => Ok(vec![bulletin(engine, c, p, settings(BULLETINS, &p.to_string()))?]),
-            Job::Summary(q, as_of) => Ok(vec![summary(engine, c, q, as_of, settings(SUMMARIES, &q.to_string()))?]),
-            Job::Year(year) => Ok(year_summary(engine, c, year, draft)?.into_iter().collect()),
-            Job::Plan => Ok(plan_report(engine, c, draft)?.into_iter().collect()),
+            Job::Report => ("数据校验报告".into(), validation_report(engine, c, boards).map(|d| vec![d])),
+            Job::Bulletin(p) => (bulletin_id(p), bulletin(engine, c, p, settings(BULLETINS, &p.to_string())).map(|d| vec![d])),
+            Job::Summary(q, as_of) => (summary_id(q), summary(engine, c, q, as_of, settings(SUMMARIES, &q.to_string())).map(|d| vec![d])),
+            Job::Year(year) => (year_id(year), year_summary(engine, c, year, draft).map(|d| d.into_iter().collect())),
+            Job::Plan => (plan_report_id(&c.plan), plan_report(engine, c, draft).map(|d| d.into_iter().collect())),
         })
-        .collect::<Result<_>>()?;
-    Ok(Made { documents: prepared.into_iter().flatten().collect(), held })
+        .collect();
+    let mut made = Made { documents: Vec::new(), held, failed: Vec::new() };
+    for (id, result) in prepared {
+        match result {
+            Ok(docs) => made.documents.extend(docs),
+            Err(e) => made.failed.push(failure(&id, &e)),
+        }
+    }
+    Ok(made)
 }
 
 /// A document (or the year's documents) to prepare.
@@ -228,6 +250,9 @@ fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Vec<String
     for december in months(&c.reports).into_iter().filter(|p| p.month == 12 && only.is_none_or(|o| o == *p)) {
         if !draft && c.blocked(december) {
             held.push(year_id(december.year));
+            if c.plan.years.last() == Some(&december.year) {
+                held.push(plan_report_id(&c.plan));
+            }
             continue;
         }
         jobs.push(Job::Year(december.year));

@@ -1,8 +1,17 @@
 //! Display formats shared by the narrative filters and the tables, so both always agree.
 
-/// `52.3%`, or `—` when there is no figure.
+/// `52.3%`, or `—` when there is no figure. A value shown beside a judgment may carry more
+/// decimals (`89.96%`, see `aggregate::ratio::pct_against`); they are kept.
 pub fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_string(), |v| format!("{v:.1}%"))
+    v.map_or_else(|| "—".to_string(), |v| format!("{}%", decimals(v)))
+}
+
+/// One decimal at least, and every further one the value carries (up to nine).
+fn decimals(v: f64) -> String {
+    let s = format!("{v:.9}");
+    let s = s.trim_end_matches('0');
+    let s = if s.ends_with('.') { format!("{s}0") } else { s.to_string() };
+    if s == "-0.0" { "0.0".to_string() } else { s }
 }
 
 /// A count of people, households or villages (negative only where a figure fell).
@@ -22,12 +31,13 @@ pub fn amount(v: f64) -> String {
     wan(v)
 }
 
-/// Percentage points, without sign: `11.4`.
+/// Percentage points, without sign: `11.4` (or `0.04` for a gap that one decimal would hide).
 pub fn points(v: f64) -> String {
-    format!("{:.1}", v.abs())
+    decimals(v.abs())
 }
 
-/// 超过时序进度11.4个百分点 / 低于时序进度6.8个百分点 / 与时序进度持平.
+/// 超过时序进度11.4个百分点 / 低于时序进度6.8个百分点 / 与时序进度持平. The gap is shown with
+/// as many decimals as its sign needs (`pp_diff`), so 持平 is said only of an exact zero.
 pub fn schedule(gap: Option<f64>) -> String {
     match gap {
         None => "无年度目标可比".to_string(),
@@ -94,6 +104,11 @@ mod tests {
         assert_eq!(schedule(Some(11.4)), "超过时序进度11.4个百分点");
         assert_eq!(schedule(Some(-6.8)), "低于时序进度6.8个百分点");
         assert_eq!(schedule(Some(0.0)), "与时序进度持平");
+        assert_eq!(schedule(Some(-0.04)), "低于时序进度0.04个百分点");
+        assert_eq!(pct(Some(89.96)), "89.96%");
+        assert_eq!(pct(Some(19.4)), "19.4%");
+        assert_eq!(pct(Some(-0.0)), "0.0%");
+        assert_eq!(pct(Some(100.0)), "100.0%");
         assert_eq!(date(2019, 3, 31), "2019年3月31日");
         assert_eq!(cn_num(1), "一");
         assert_eq!(cn_num(10), "十");

@@ -20,6 +20,7 @@ pub mod report;
 pub mod status;
 pub mod sample;
 pub mod submission;
+pub mod text;
 pub mod validate;
 
 #[cfg(feature = "render")]
@@ -134,14 +135,16 @@ impl Checked {
         Ok(Some(status::board(self, at, self.today(opts)?, false)))
     }
 
-    /// Whether an error in a piece (稿件) of `period` stops its bulletin.
+    /// Whether an error in a piece (稿件) of `period` stops its bulletin (a piece of no known
+    /// month stops nothing).
     pub fn pieces_blocked(&self, period: Period) -> bool {
-        self.files_with_errors().iter().any(|f| pieces::in_folder(f) && pieces::month_of(f).is_none_or(|p| p == period))
+        self.files_with_errors().iter().any(|f| pieces::in_folder(f) && pieces::month_of(f) == Some(period))
     }
 
     /// Whether an error stops the documents of `period` (built without `--draft`, published):
     /// an error in a workbook that feeds it (`aggregate::feeding`), in one that could not be
-    /// read and may be for it, or in the plan.
+    /// read and is for its township and year up to it, or in the plan. A workbook whose
+    /// township or month cannot be known holds back nothing but itself.
     pub fn blocked(&self, period: Period) -> bool {
         let mut errors = self.files_with_errors();
         errors.retain(|f| !pieces::in_folder(f));
@@ -150,12 +153,15 @@ impl Checked {
         }
         let feeding: std::collections::BTreeSet<&str> = aggregate::feeding(&self.reports, period).iter().map(|r| r.file.as_str()).collect();
         errors.iter().any(|file| {
-            let Some(id) = self.files.iter().find(|i| i.file == *file) else { return true };
+            let Some(id) = self.files.iter().find(|i| i.file == *file) else { return file == "plan.yaml" };
             if self.reports.iter().any(|r| r.file == *file) {
                 return feeding.contains(file.as_str());
             }
+            if id.township.is_none() {
+                return false;
+            }
             match id.period {
-                None => true,
+                None => false,
                 Some(p) if p.year == period.year => p <= period,
                 // An earlier year's file counts if it may be its township's last of that year.
                 Some(p) if p.year < period.year => !self.reports.iter().any(|r| {
@@ -206,17 +212,17 @@ pub fn templates(opts: &Options, period: Period, township: Option<&str>) -> Resu
 
 pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &render::Fonts) -> Result<Checked> {
     let config = inputs.settings.clone();
-    let plan_text = String::from_utf8_lossy(&inputs.plan.bytes);
-    let plan = Plan::parse(&plan_text).map_err(|msg| error::Error::Plan { path: inputs.plan.path.clone(), msg })?;
+    let plan = Plan::from_bytes(&inputs.plan.bytes).map_err(|msg| error::Error::Plan { path: inputs.plan.path.clone(), msg })?;
     let mut diagnostics = plan::check(&plan);
     diagnostics.extend(inputs.skipped.iter().cloned());
-    let loaded = load::parse_all(&inputs.workbooks, &plan);
+    let loaded = load::parse_all(&inputs.workbooks, &inputs.refused, &plan);
     diagnostics.extend(loaded.diagnostics);
     let files = loaded.files;
     let mut reports = loaded.reports;
-    diagnostics.extend(validate::validate(&plan, &mut reports));
+    diagnostics.extend(validate::validate(&plan, &config, &mut reports));
     let (pieces, notes) = pieces::read(&inputs.pieces, &plan);
     diagnostics.extend(notes);
+    diagnostics.extend(inputs.refused.iter().filter(|r| pieces::in_folder(&r.rel)).map(|r| r.diagnostic()));
     diagnostics.extend(pieces::without_bulletin(&pieces, &reports));
     #[cfg(feature = "render")]
     {

@@ -7,7 +7,7 @@ use walkdir::WalkDir;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::inputs::File;
+use crate::inputs::{File, Refused};
 use crate::pieces;
 use crate::plan::Plan;
 use crate::submission::{self, Identity, Report};
@@ -49,7 +49,8 @@ pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<D
     let mut found = Discovered::default();
     let canonical = |p: &Path| p.canonicalize().ok();
     let not_here: Vec<PathBuf> = out_dir.into_iter().chain(skip.iter().copied()).filter_map(canonical).collect();
-    let walker = WalkDir::new(data).sort_by_file_name().into_iter().filter_entry(|e| {
+    // Links are followed: a workbook linked into the folder is read like the file it points to.
+    let walker = WalkDir::new(data).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
         let hidden = e.depth() > 0 && (name.starts_with('.') || name.starts_with("~$"));
         let passed_over = e.file_type().is_dir()
@@ -57,10 +58,17 @@ pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<D
         !hidden && !passed_over
     });
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(data).to_path_buf();
-            Error::io("读取数据目录", &path, e.into())
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) if e.depth() == 0 => {
+                let path = e.path().unwrap_or(data).to_path_buf();
+                return Err(Error::io("读取数据文件夹", &path, e.into()));
+            }
+            Err(e) => {
+                found.notes.push(passed_over(data, &e));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -83,6 +91,23 @@ pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<D
     Ok(found)
 }
 
+/// A file or folder under the data folder that could not be looked at: a link whose target is
+/// gone (W-LINK), a folder link back to a parent (N-SKIPPED), or no permission (W-UNREADABLE).
+/// Never passed over without a word.
+fn passed_over(data: &Path, e: &walkdir::Error) -> Diagnostic {
+    let rel = e.path().map(|p| relative(data, p)).unwrap_or_default();
+    if e.loop_ancestor().is_some() {
+        return Diagnostic::note("N-SKIPPED", &rel, "这个文件夹链接指回它的上级文件夹，已跳过。");
+    }
+    let is_link = e.path().and_then(|p| p.symlink_metadata().ok()).is_some_and(|m| m.file_type().is_symlink());
+    if is_link {
+        let msg = "这是一个链接（快捷方式），但它指向的文件不存在，已跳过。请放入文件本身。";
+        return Diagnostic::warning("W-LINK", &rel, msg);
+    }
+    let reason = e.io_error().map_or_else(|| e.to_string(), crate::error::io_reason);
+    Diagnostic::warning("W-UNREADABLE", &rel, format!("无法读取（{reason}），已跳过。请检查文件夹的访问权限。"))
+}
+
 /// Whether `path` names a workbook format townships send (by extension, any case).
 pub fn is_spreadsheet(path: &Path) -> bool {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
@@ -95,15 +120,22 @@ pub fn relative(data: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-/// Reads every workbook (in parallel, results in path order); a file that cannot be read is
-/// a diagnostic, and the rest go on.
-pub fn parse_all(files: &[File], plan: &Plan) -> Loaded {
+/// Reads every workbook (in parallel, results in path order); a file that cannot be read, or
+/// was refused before reading (`refused`: too large, held open), is a diagnostic with what its
+/// path says it is, and the rest go on.
+pub fn parse_all(files: &[File], refused: &[Refused], plan: &Plan) -> Loaded {
     let parsed: Vec<_> = files.par_iter().map(|f| submission::read(&f.bytes, &f.rel, plan)).collect();
+    let unread = refused.iter().filter(|r| !pieces::in_folder(&r.rel)).map(|r| submission::Read {
+        report: None,
+        identity: Identity::from_path(&r.rel, plan),
+        diagnostics: vec![r.diagnostic()],
+    });
     let mut loaded = Loaded { files_read: files.len(), ..Loaded::default() };
-    for read in parsed {
+    for read in parsed.into_iter().chain(unread) {
         loaded.reports.extend(read.report);
         loaded.files.push(read.identity);
         loaded.diagnostics.extend(read.diagnostics);
     }
+    loaded.files.sort_by(|a, b| a.file.cmp(&b.file));
     loaded
 }

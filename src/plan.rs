@@ -129,19 +129,17 @@ pub fn same_village(a: &str, b: &str) -> bool {
 impl Plan {
     /// Reads and parses `plan.yaml`; a YAML or schema error names the line.
     pub fn load(path: &Path) -> Result<Plan> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("读取规划数据", path, e))?;
-        Plan::parse(&text).map_err(|msg| Error::Plan { path: path.to_path_buf(), msg })
+        let bytes = std::fs::read(path).map_err(|e| Error::io("读取规划数据", path, e))?;
+        Plan::from_bytes(&bytes).map_err(|msg| Error::Plan { path: path.to_path_buf(), msg })
+    }
+
+    /// `plan.yaml` as saved (UTF-8, or GBK from Notepad); the error is Chinese, at its line.
+    pub fn from_bytes(bytes: &[u8]) -> std::result::Result<Plan, String> {
+        crate::text::yaml(bytes)
     }
 
     pub fn parse(text: &str) -> std::result::Result<Plan, String> {
-        serde_yaml::from_str(text).map_err(|e| match e.location() {
-            Some(loc) => {
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                format!("第{}行第{}列：{msg}", loc.line(), loc.column())
-            }
-            None => e.to_string(),
-        })
+        Plan::from_bytes(text.as_bytes())
     }
 
     /// The year's 附件1 target, if the plan has one.

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::plan::{ListedAs, Plan};
 use crate::submission::normalize::edit_distance;
@@ -21,13 +22,15 @@ pub fn canonical_name<'a>(plan: &'a Plan, township: &str, v: &'a VillageRow) -> 
     plan.listed_village(township, &v.name).map_or(v.name.as_str(), |(n, _)| n)
 }
 
-/// Runs every cross-check; removes duplicate reports (both of them) from `reports`.
-pub fn validate(plan: &Plan, reports: &mut Vec<Report>) -> Vec<Diagnostic> {
+/// Runs every cross-check; removes duplicate reports (both of them) from `reports`. Villages
+/// the office confirmed (`config.yaml`) are not questioned as near-misses of listed ones.
+pub fn validate(plan: &Plan, config: &Config, reports: &mut Vec<Report>) -> Vec<Diagnostic> {
     let mut diags = remove_duplicates(reports);
     for r in reports.iter() {
-        check_villages(plan, r, &mut diags);
+        check_villages(plan, config, r, &mut diags);
     }
     check_months(plan, reports, &mut diags);
+    check_year_starts(plan, reports, &mut diags);
     diags
 }
 
@@ -58,17 +61,20 @@ fn at(d: Diagnostic, cell: &str) -> Diagnostic {
     d.at_cell(VILLAGES, cell.to_string())
 }
 
-fn check_villages(plan: &Plan, r: &Report, diags: &mut Vec<Diagnostic>) {
+fn check_villages(plan: &Plan, config: &Config, r: &Report, diags: &mut Vec<Diagnostic>) {
     let file = r.file.as_str();
     for (i, v) in r.villages.iter().enumerate() {
         let listed = plan.listed_village(&r.township, &v.name);
-        if listed.is_none() {
+        if listed.is_none() && !config.confirmed(&r.township, &v.name) {
             let near = plan
                 .listed_villages(&r.township)
                 .into_iter()
                 .find(|(n, _)| edit_distance(n, &v.name) == 1 && n.chars().count() == v.name.chars().count());
             if let Some((n, _)) = near {
-                let msg = format!("“{}”不在规划名单中。是否为“{n}”？如是，请改正村名。", v.name);
+                let msg = format!(
+                    "“{}”不在规划名单中。是否为“{n}”？如是，请改正村名；如确是另一个村，请在 config.yaml 的 confirmed_villages 中登记“{}: [{}]”，以后不再提示。",
+                    v.name, r.township, v.name
+                );
                 diags.push(at(Diagnostic::warning("W-VILLAGE-NEAR", file, msg), &v.cells.name));
             }
         }
@@ -127,6 +133,39 @@ fn check_months(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
                 if let Some(before) = prev.villages.iter().find(|o| canonical_name(plan, &prev.township, o) == name) {
                     compare_village(r, prev, v, before, diags);
                 }
+            }
+        }
+    }
+}
+
+/// A new year starts where the last one ended: every report of a year gives each village the
+/// 年初贫困人口 that its township's last report of the year before left as remaining poor.
+fn check_year_starts(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
+    let mut last_of_year: BTreeMap<(&str, u16), &Report> = BTreeMap::new();
+    for r in reports {
+        let last = last_of_year.entry((r.township.as_str(), r.period.year)).or_insert(r);
+        if r.period > last.period {
+            *last = r;
+        }
+    }
+    for r in reports {
+        let Some(prev) = last_of_year.get(&(r.township.as_str(), r.period.year - 1)) else { continue };
+        for v in &r.villages {
+            let name = canonical_name(plan, &r.township, v);
+            let Some(before) = prev.villages.iter().find(|o| canonical_name(plan, &prev.township, o) == name) else { continue };
+            if v.poor_at_start != before.remaining_poor() {
+                let msg = format!(
+                    "“{}”{}年年初贫困人口为 {}，但上年最后一次报送（{}，{}）的剩余贫困人口为 {}（{} − {}）。年初数应等于上年末剩余贫困人口，请核对。",
+                    v.name,
+                    r.period.year,
+                    v.poor_at_start,
+                    prev.period.chinese(),
+                    prev.file,
+                    before.remaining_poor(),
+                    before.poor_at_start,
+                    before.lifted_to_date
+                );
+                diags.push(at(Diagnostic::error("E-YEAR-START", &r.file, msg), &v.cells.poor_at_start));
             }
         }
     }

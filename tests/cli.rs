@@ -74,3 +74,32 @@ fn same_inputs_give_the_same_bytes_in_another_directory() {
         assert!(a.1 == b.1, "{} differs between builds", a.0);
     }
 }
+
+#[test]
+fn documents_held_by_an_error_in_the_plan_say_so() {
+    let d = TestData::new();
+    d.add(
+        "南村乡.xlsx",
+        &Book { township: "南村乡", month: "2018-03", villages: vec![V("关底村", "深度贫困村", 1000, 300, 0, 50, "否", "")], projects: vec![], indicators: vec![] },
+    );
+    // The yearly targets no longer add up to the base: an error in plan.yaml (P-SUM-PEOPLE).
+    let plan = d.data().join("plan.yaml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, text.replacen("poor_population: 5500", "poor_population: 5400", 1)).unwrap();
+    let out = jianbao(&d, &["build"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("规划数据 plan.yaml 有错误，未生成：2018-03/工作简报-2018年3月"), "{stdout}");
+    assert!(!stdout.contains("用到的报表有错误"), "{stdout}");
+}
+
+#[test]
+fn a_missing_data_folder_is_told_in_chinese_with_what_to_do() {
+    let d = TestData::new();
+    std::fs::remove_dir_all(d.data()).unwrap();
+    let out = jianbao(&d, &["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("找不到数据文件夹") && stderr.contains("jianbao init"), "{stderr}");
+    assert!(!stderr.contains("IO error") && !stderr.contains("No such file"), "{stderr}");
+}

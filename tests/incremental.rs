@@ -73,7 +73,7 @@ fn outputs_of_removed_data_are_reported_not_deleted() {
 }
 
 #[test]
-fn a_build_that_fails_between_documents_leaves_every_output_as_it_was() {
+fn a_document_that_fails_keeps_its_outputs_and_the_others_are_built() {
     let (_dir, opts) = copy_project();
     jianbao::build(&opts).unwrap();
     jianbao::archive::publish(&opts, &jianbao::archive::Request {
@@ -83,8 +83,9 @@ fn a_build_that_fails_between_documents_leaves_every_output_as_it_was() {
     })
     .unwrap();
     let before = tree(&opts.out);
-    // New data for June (its bulletin renders fine) and a summary template that fails: the
-    // failure comes after the bulletins are typeset and before anything is written.
+    // New data for June (its bulletin renders fine) and a summary template that fails: every
+    // summary fails and keeps its files as they were; the bulletins, the report and the archive
+    // are as they should be.
     let plan = Plan::load(&opts.data.join("plan.yaml")).unwrap();
     let mut county = sample::county(&plan, 2018);
     let t = county.iter_mut().find(|t| t.name == "坡头乡").unwrap();
@@ -92,9 +93,24 @@ fn a_build_that_fails_between_documents_leaves_every_output_as_it_was() {
     let p = "2018-06".parse().unwrap();
     std::fs::write(opts.data.join(sample::file_name("坡头乡", p)), sample::workbook(&plan, t, p)).unwrap();
     let summary = own_template(&opts, "summary.typ", |text| format!("{text}\n#panic(\"注入的故障\")\n"));
-    let err = jianbao::build(&opts).unwrap_err().to_string();
-    assert!(err.contains("注入的故障") && err.contains("summary.typ"), "{err}");
-    assert!(tree(&opts.out) == before, "outputs, build record and archive unchanged");
+    let built = jianbao::build(&opts).unwrap();
+    let failed: Vec<&jianbao::diag::Diagnostic> = built.diagnostics.iter().filter(|d| d.code == "E-DOCUMENT").collect();
+    assert!(!failed.is_empty(), "{:#?}", built.diagnostics);
+    for d in &failed {
+        assert!(d.file.contains("季度汇总") && d.message.contains("注入的故障") && d.message.contains("summary.typ"), "{d:?}");
+    }
+    assert!(built.has_errors());
+    let after: std::collections::BTreeMap<String, Vec<u8>> = tree(&opts.out).into_iter().collect();
+    for (path, bytes) in &before {
+        if path.contains("季度汇总") || path.starts_with("archive/") {
+            assert!(after.get(path) == Some(bytes), "{path} changed");
+        }
+    }
+    let june = "2018-06/工作简报-2018年6月.json";
+    assert!(before.iter().any(|(p, b)| p == june && Some(b) != after.get(june)), "the June bulletin is built with the new data");
+    assert!(after.contains_key("数据校验报告.pdf"));
+    // The failed documents are tried again on the next build, even with nothing changed.
+    assert!(!jianbao::build(&opts).unwrap().up_to_date);
     // A failure while writing (a folder where a file should go) changes nothing either.
     std::fs::remove_file(&summary).unwrap();
     std::fs::remove_file(opts.out.join("2018-Q2/季度汇总-2018年第二季度.json")).unwrap();

@@ -202,3 +202,198 @@ fn file_name_names_another_month() {
     assert!(run(&[("南村乡2018年3月报表.xlsx", clean().sheets())]).is_empty());
     assert!(run(&[("2018-04/南村乡.xlsx", clean().sheets())]).is_empty(), "a folder's month is not the file's");
 }
+
+/// The same workbook saved with the 1904 date system (Excel for Mac, some WPS settings).
+fn date_1904(xlsx: Vec<u8>) -> Vec<u8> {
+    rewrite(xlsx, "xl/workbook.xml", |xml| {
+        assert!(xml.contains("<workbookPr"), "{xml}");
+        xml.replacen("<workbookPr", r#"<workbookPr date1904="1""#, 1)
+    })
+}
+
+/// The workbook with one of its XML parts edited (what another program might have written).
+fn rewrite(xlsx: Vec<u8>, part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            bytes = edit(String::from_utf8(bytes).unwrap()).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_date_cover_month_is_read_in_the_workbooks_own_date_system() {
+    use jianbao::sample::xlsx::Value;
+    // 2018-03-01 is serial 43160 in the 1900 system and 43160 − 1462 = 41698 in the 1904 one.
+    let as_date = |serial: f64| with(|s| s[0].rows[1][1] = Value::DateSerial(serial));
+    let period = |bytes: Vec<u8>| {
+        let d = TestData::new();
+        d.write("南村乡.xlsx", &bytes);
+        let c = jianbao::check(&d.options()).unwrap();
+        assert!(!c.has_errors(), "{:#?}", c.diagnostics);
+        c.reports[0].period.to_string()
+    };
+    assert_eq!(period(xlsx::write(&as_date(43160.0)).unwrap()), "2018-03");
+    // Read as a 1900 serial, 41698 would be 2014-02-28.
+    assert_eq!(period(date_1904(xlsx::write(&as_date(41698.0)).unwrap())), "2018-03");
+    // With the month in the file name too: no contradiction.
+    let d = TestData::new();
+    d.write("南村乡2018年3月.xlsx", &date_1904(xlsx::write(&as_date(41698.0)).unwrap()));
+    assert!(!jianbao::check(&d.options()).unwrap().has_errors());
+}
+
+#[test]
+fn a_month_outside_the_plans_years_is_an_error_at_its_cell() {
+    let f = with(|s| s[0].rows[1][1] = t("2031年3月"));
+    expect(&[("南村乡.xlsx", f.clone())], "E-MONTH-RANGE", "南村乡.xlsx", Some("基本信息"), Some("B2"), "2018—2020年");
+    // It makes no 2031 documents, and no board for 2031.
+    let d = TestData::new();
+    d.write("南村乡.xlsx", &xlsx::write(&f).unwrap());
+    let c = jianbao::check(&d.options()).unwrap();
+    assert!(c.reports.is_empty());
+    assert!(jianbao::status::years(&c).is_empty());
+}
+
+#[test]
+fn text_longer_than_its_column_takes_is_an_error_at_its_cell() {
+    // A remark over Excel's own 32,767 characters (written by another program: Excel and our
+    // writer refuse it), and a project name of 101 characters.
+    let f = with(|s| {
+        s[1].rows[1][7] = t("待替换的备注");
+        s[2].rows[1][0] = t(&"项".repeat(101));
+    });
+    let long = "很长的备注".repeat(7000);
+    let bytes = rewrite(xlsx::write(&f).unwrap(), "xl/sharedStrings.xml", |xml| xml.replace("待替换的备注", &long));
+    let d = TestData::new();
+    d.write("南村乡.xlsx", &bytes);
+    let diags: Vec<Diagnostic> = jianbao::check(&d.options()).unwrap().diagnostics.into_iter().filter(|d| d.file != "plan.yaml").collect();
+    let cells: Vec<(&str, Option<&str>)> = diags.iter().filter(|d| d.code == "E-TEXT-LONG").map(|d| (d.sheet.as_deref().unwrap(), d.cell.as_deref())).collect();
+    assert_eq!(cells, [("村级进度", Some("H2")), ("项目资金", Some("A2"))], "{diags:#?}");
+    let remark = diags.iter().find(|d| d.cell.as_deref() == Some("H2")).unwrap();
+    assert!(remark.message.contains("35000个字，超过上限500个字"), "{}", remark.message);
+    // The project name is required: over-long is reported once, not also as blank.
+    assert!(!diags.iter().any(|d| d.code == "E-REQUIRED"), "{diags:#?}");
+    // A quoted value in a message is cut short.
+    let f = with(|s| s[1].rows[1][2] = t(&"约".repeat(90)));
+    let diags = run(&[("南村乡.xlsx", f)]);
+    let number = diags.iter().find(|d| d.code == "E-NUMBER").unwrap();
+    assert!(number.message.contains("…（共90字）") && number.message.chars().count() < 100, "{}", number.message);
+}
+
+#[test]
+fn a_new_year_starts_where_the_last_one_ended() {
+    // December 2018: 关底村 300 − 250 = 50 remaining, 石门村 40 − 40 = 0.
+    let mut dec = Book { month: "2018-12", ..clean() };
+    dec.villages[0] = V("关底村", "深度贫困村", 1000, 300, 10, 250, "否", "");
+    dec.villages[1] = V("石门村", "贫困村", 1500, 40, 0, 40, "是", "");
+    // January 2019 says 关底村 started the year with 60, and 石门村 with 0.
+    let mut jan = Book { month: "2019-01", ..clean() };
+    jan.villages[0] = V("关底村", "深度贫困村", 1000, 60, 1, 1, "否", "");
+    jan.villages[1] = V("石门村", "贫困村", 1500, 0, 0, 0, "是", "");
+    let diags = run(&[("12月.xlsx", dec.sheets()), ("1月.xlsx", jan.sheets())]);
+    let found: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == "E-YEAR-START").collect();
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!((found[0].file.as_str(), found[0].cell.as_deref()), ("1月.xlsx", Some("D2")));
+    assert!(found[0].message.contains("年初贫困人口为 60") && found[0].message.contains("剩余贫困人口为 50"), "{}", found[0].message);
+    // Started right, nothing is said.
+    jan.villages[0] = V("关底村", "深度贫困村", 1000, 50, 1, 1, "否", "");
+    assert!(!run(&[("12月.xlsx", dec.sheets()), ("1月.xlsx", jan.sheets())]).iter().any(|d| d.code == "E-YEAR-START"));
+}
+
+#[test]
+fn a_village_confirmed_by_the_office_is_not_questioned_again() {
+    // 关顶村 is one character from the listed 关底村, and a village of its own.
+    let f = with(|s| s[1].rows[1][0] = t("关顶村"));
+    let near = |d: &TestData| jianbao::check(&d.options()).unwrap().diagnostics.into_iter().filter(|x| x.code == "W-VILLAGE-NEAR").count();
+    let d = TestData::new();
+    d.write("南村乡.xlsx", &xlsx::write(&f).unwrap());
+    assert_eq!(near(&d), 1);
+    let config = d.data().join("config.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\nconfirmed_villages:\n  南村乡: [关顶村]\n")).unwrap();
+    assert_eq!(near(&d), 0);
+    // Only for that township.
+    std::fs::write(&config, format!("{text}\nconfirmed_villages:\n  段村乡: [关顶村]\n")).unwrap();
+    assert_eq!(near(&d), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_workbook_is_read_and_a_broken_link_is_reported() {
+    let d = TestData::new();
+    let elsewhere = d.dir.path().join("elsewhere.xlsx");
+    std::fs::write(&elsewhere, xlsx::write(&clean().sheets()).unwrap()).unwrap();
+    std::fs::create_dir_all(d.data().join("submissions")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, d.data().join("submissions/南村乡3月.xlsx")).unwrap();
+    std::os::unix::fs::symlink(d.dir.path().join("gone.xlsx"), d.data().join("submissions/段村乡3月.xlsx")).unwrap();
+    let c = jianbao::check(&d.options()).unwrap();
+    assert_eq!(c.reports.iter().map(|r| (r.township.as_str(), r.period.to_string())).collect::<Vec<_>>(), [("南村乡", "2018-03".to_string())]);
+    let link = c.diagnostics.iter().find(|x| x.code == "W-LINK").expect("the broken link is reported");
+    assert_eq!(link.file, "submissions/段村乡3月.xlsx");
+}
+
+#[test]
+fn plan_and_config_saved_by_notepad_in_gbk_are_read() {
+    let d = TestData::new();
+    d.write("南村乡.xlsx", &xlsx::write(&clean().sheets()).unwrap());
+    for f in ["plan.yaml", "config.yaml"] {
+        let p = d.data().join(f);
+        let text = std::fs::read_to_string(&p).unwrap();
+        let (gbk, _, lossy) = encoding_rs::GBK.encode(&text);
+        assert!(!lossy);
+        std::fs::write(&p, gbk).unwrap();
+    }
+    let c = jianbao::check(&d.options()).unwrap();
+    assert_eq!(c.plan.townships[0], "南村乡");
+    assert_eq!(c.reports.len(), 1);
+}
+
+#[test]
+fn mistakes_in_plan_and_config_are_told_in_chinese_at_their_line() {
+    let d = TestData::new();
+    let config = d.data().join("config.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let err = |text: String| {
+        std::fs::write(&config, text).unwrap();
+        jianbao::check(&d.options()).unwrap_err().to_string()
+    };
+    let e = err(format!("{text}\ncopys: 3\n"));
+    assert!(e.contains("不认识的项“copys”") && e.contains("copies"), "{e}");
+    let e = err(text.replacen("copies: 60", "copies: -5", 1));
+    assert!(e.contains("第8行") && e.contains("copies：“-5”不是这里要求的非负整数"), "{e}");
+    std::fs::write(&config, &text).unwrap();
+    let plan = d.data().join("plan.yaml");
+    let plan_text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, plan_text.replacen("poor_population: 5500", "poor_population: -5500", 1)).unwrap();
+    let e = jianbao::check(&d.options()).unwrap_err().to_string();
+    assert!(e.contains("“-5500”不是这里要求的非负整数"), "{e}");
+    let line = plan_text.lines().position(|l| l.contains("poor_population: 5500")).unwrap() + 1;
+    assert!(e.contains(&format!("第{line}行")), "{e}");
+    std::fs::write(&plan, plan_text.replacen("county:", "\tcounty:", 1)).unwrap();
+    assert!(jianbao::check(&d.options()).unwrap_err().to_string().contains("制表符"));
+    // A key written twice is reported where it is written the second time.
+    let lines: Vec<&str> = plan_text.lines().collect();
+    let county = lines.iter().position(|l| l.starts_with("county:")).unwrap();
+    let mut twice = lines.clone();
+    twice.push(lines[county]);
+    std::fs::write(&plan, twice.join("\n")).unwrap();
+    let e = jianbao::check(&d.options()).unwrap_err().to_string();
+    assert!(e.contains(&format!("第{}行", twice.len())) && e.contains("写了两次"), "{e}");
+    // No data folder, and an output that is a file.
+    std::fs::write(&plan, &plan_text).unwrap();
+    let missing = jianbao::Options { data: d.dir.path().join("没有这个文件夹"), ..d.options() };
+    let e = jianbao::check(&missing).unwrap_err().to_string();
+    assert!(e.contains("找不到数据文件夹") && e.contains("jianbao init"), "{e}");
+    std::fs::write(d.out(), "").unwrap();
+    let e = jianbao::check(&d.options()).unwrap_err().to_string();
+    assert!(e.contains("是一个文件，不是文件夹"), "{e}");
+}

@@ -1,7 +1,7 @@
 //! County indicator figures against the plan's targets and time progress, in exact integer
 //! arithmetic (hundredths of the unit).
 
-use super::ratio::{pct, wan};
+use super::ratio::{pct, pct_against, wan};
 use super::{IndicatorFigures, Seen, Sources};
 use crate::period::Period;
 use crate::plan::{Indicator, IndicatorKind, Plan};
@@ -39,7 +39,11 @@ fn indicator(plan: &Plan, seen: &Seen, now: &Sources, ind: &Indicator) -> Indica
         value: wan(value),
         target: target.map(|t| t.value),
         target_span: target.map(|t| if t.from == t.to { format!("{}年", t.from) } else { format!("{}—{}年", t.from, t.to) }),
-        completion_pct: target.and_then(|t| pct(value.into(), t.hundredths().into())),
+        // Shown beside 滞后/达到: never on the wrong side of the time progress it is judged by.
+        completion_pct: target.and_then(|t| match months {
+            Some((elapsed, total)) => pct_against(value.into(), t.hundredths().into(), elapsed, total),
+            None => pct(value.into(), t.hundredths().into()),
+        }),
         time_progress_pct: months.and_then(|(elapsed, total)| pct(elapsed, total)),
         behind_schedule: match (target, months) {
             (Some(t), Some((elapsed, total))) => i128::from(value) * total < elapsed * i128::from(t.hundredths()),

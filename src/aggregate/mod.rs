@@ -11,7 +11,7 @@ use crate::period::Period;
 use crate::plan::{IndicatorKind, ListedAs, Plan};
 use crate::submission::{Report, VillageType};
 use crate::validate::{canonical_name, village_type};
-use ratio::{pct, pp_diff, wan};
+use ratio::{pct, pct_against, pp_diff, wan};
 
 /// How a township's figures for the month were obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -302,21 +302,21 @@ fn county(plan: &Plan, ts: &[TownshipFigures], sources: &[(&str, Status, Option<
             pct(num.into(), den.into())
         },
         year_target: target.map(|t| t.poor_population),
-        completion_pct: target.and_then(|t| pct(lifted_to_date.into(), t.poor_population.into())),
+        completion_pct: target.and_then(|t| pct_against(lifted_to_date.into(), t.poor_population.into(), 1, 1)),
         time_progress_pct: pct(m, 12).unwrap_or(0.0),
         schedule_gap_pp: target.and_then(|t| pp_diff(lifted_to_date.into(), t.poor_population.into(), m, 12)),
         exited_total,
         exited_this_year,
         village_target: target.map(|t| t.poor_villages),
-        village_completion_pct: target.and_then(|t| pct(exited_this_year.into(), t.poor_villages.into())),
+        village_completion_pct: target.and_then(|t| pct_against(exited_this_year.into(), t.poor_villages.into(), 1, 1)),
         village_target_cumulative: cumulative_target,
-        village_cumulative_pct: cumulative_target.and_then(|t| pct(exited_total.into(), t.into())),
+        village_cumulative_pct: cumulative_target.and_then(|t| pct_against(exited_total.into(), t.into(), 1, 1)),
         planned_wan: wan(planned),
         disbursed_wan: wan(disbursed),
         disbursement_pct: pct(disbursed.into(), planned.into()),
         integrated_wan: wan(integrated),
         integrated_to_deep_wan: wan(to_deep),
-        integrated_to_deep_pct: pct(to_deep.into(), integrated.into()),
+        integrated_to_deep_pct: pct_against(to_deep.into(), integrated.into(), share.into(), 10_000),
         integrated_rule_pct: share as f64 / 100.0,
         integrated_rule_met: (integrated > 0).then(|| i128::from(to_deep) * 10_000 >= i128::from(integrated) * i128::from(share)),
         remaining_poor: poor_at_start - lifted_to_date,

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::ratio::{pct, wan};
+use super::ratio::{cmp_ratio, pct, wan};
 use super::{listed_villages, month, CountyFigures, IndicatorFigures, MonthFigures, Seen, Status, VillageFigures};
 use crate::diag::{Diagnostic, Severity};
 use crate::period::Period;
@@ -140,7 +140,7 @@ pub fn quarter(plan: &Plan, reports: &[Report], q: Quarter, as_of: Period, diags
         funds_by_category: funds(&srcs, |p| p.category.clone()),
         funds_by_source: funds(&srcs, |p| p.source.clone()),
         heavy_villages: listed_villages(plan, &srcs, &plan.heavy_villages_ordered()),
-        problems: problems(plan, &seen, q, now, &townships, &indicators, diags),
+        problems: problems(plan, &seen, q, now, &townships, diags),
         indicators,
         townships,
         county: now.county.clone(),
@@ -162,15 +162,18 @@ fn township_lines(now: &MonthFigures, before: Option<&MonthFigures>, two_before:
         .map(|(i, t)| {
             let quarter = diff(t.lifted_to_date, ytd(before, i));
             let previous = before.map(|_| diff(ytd(before, i), ytd(two_before, i)));
-            // Expected by now: M/12 of the township's own target when townships are ranked by
-            // 完成率; else its share of the county target, in proportion to its poor at the
-            // start of the year (the same for every township), times M/12.
+            // Expected by now, as an exact fraction: M/12 of the township's own target when
+            // townships are ranked by 完成率; else its share of the county target, in
+            // proportion to its poor at the start of the year (the same for every township),
+            // times M/12.
             let m = i128::from(as_of.month);
             let expected = if now.ranked_by == "完成率" {
-                pct(m, 12)
+                Some((m, 12))
             } else {
-                c.year_target.and_then(|ct| pct(i128::from(ct) * m, 12 * i128::from(c.poor_at_start)))
+                c.year_target.filter(|_| c.poor_at_start > 0).map(|ct| (i128::from(ct) * m, 12 * i128::from(c.poor_at_start)))
             };
+            let progress = t.progress.map(|(a, b)| (i128::from(a), i128::from(b)));
+            let behind = matches!((progress, expected), (Some((a, b)), Some((e, f))) if cmp_ratio(a, b, e, f).is_lt());
             TownshipQuarter {
                 name: t.name.clone(),
                 status: t.status,
@@ -179,8 +182,8 @@ fn township_lines(now: &MonthFigures, before: Option<&MonthFigures>, two_before:
                 change: previous.map(|p| quarter - p),
                 lifted_to_date: t.lifted_to_date,
                 progress_pct: t.progress_pct,
-                expected_pct: expected,
-                behind_schedule: matches!((t.progress_pct, expected), (Some(a), Some(e)) if a < e),
+                expected_pct: expected.and_then(|(e, f)| pct(e, f)),
+                behind_schedule: behind,
                 rank: t.rank,
             }
         })
@@ -219,6 +222,30 @@ fn funds(srcs: &[(&str, Status, Option<&Report>)], key: impl Fn(&crate::submissi
         .collect()
 }
 
+/// Each township's flow indicators whose quarter amount (hundredths) is negative: its year to
+/// date at the quarter's last month with a report below that at the previous quarter's end.
+/// Listed whatever the county's total for the indicator.
+fn falling_indicators<'p>(plan: &'p Plan, seen: &Seen, q: Quarter) -> Vec<(&'p str, &'p crate::plan::Indicator, i64)> {
+    let previous_end = q.q.checked_sub(1).filter(|&p| p > 0).and_then(|p| Period::new(q.year, 3 * p));
+    let to_date = |r: Option<&Report>, name: &str| r.and_then(|r| r.indicators.iter().find(|i| i.name == name)).map_or(0, |i| i.to_date);
+    let mut out = Vec::new();
+    for t in &plan.townships {
+        let (Status::Reported | Status::CarriedForward, Some(now)) = seen.source(t, seen.period) else { continue };
+        let before = match previous_end.map(|p| seen.source(t, p)) {
+            Some((Status::Unverified, _)) => continue,
+            Some((_, r)) => r,
+            None => None,
+        };
+        for ind in plan.indicators.iter().filter(|i| i.kind == IndicatorKind::Flow) {
+            let amount = to_date(Some(now), &ind.name) - to_date(before, &ind.name);
+            if amount < 0 {
+                out.push((t.as_str(), ind, amount));
+            }
+        }
+    }
+    out
+}
+
 /// 存在问题: behind time progress, falling year-to-date figures, questionable exits, unknown
 /// exits of the previous year, missing reports, open warnings.
 fn problems(
@@ -227,7 +254,6 @@ fn problems(
     q: Quarter,
     now: &MonthFigures,
     ts: &[TownshipQuarter],
-    indicators: &[IndicatorQuarter],
     diags: &[Diagnostic],
 ) -> Vec<String> {
     let mut out = Vec::new();
@@ -238,9 +264,9 @@ fn problems(
     for t in ts.iter().filter(|t| t.lifted_quarter < 0) {
         out.push(format!("{}本季度脱贫人数为{}人：本年累计脱贫比上季度末少，请核实报表。", t.name, t.lifted_quarter));
     }
-    for i in indicators.iter().filter(|i| i.quarter_amount.is_some_and(|a| a < 0.0)) {
-        let amount = crate::format::amount(i.quarter_amount.unwrap_or_default());
-        out.push(format!("专项指标“{}”本季度为{amount}{}：本年累计比上季度末少，请核实报表。", i.year_to_date.name, i.year_to_date.unit));
+    for (township, ind, amount) in falling_indicators(plan, seen, q) {
+        let amount = crate::format::amount(wan(amount));
+        out.push(format!("{township}专项指标“{}”本季度为{amount}{}：本年累计比上季度末少，请核实报表。", ind.name, ind.unit));
     }
     let in_quarter: Vec<&Report> = seen.of_year().filter(|r| Quarter::of(r.period) == q).collect();
     for r in &in_quarter {

@@ -7,17 +7,23 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::quarter::{quarter, FundLine, MonthPoint, Quarter};
-use super::ratio::pct;
+use super::ratio::{cmp_ratio, pct, pct_against};
 use super::{month, CountyFigures, IndicatorFigures, TownshipFigures, VillageFigures};
 use crate::diag::Diagnostic;
+use crate::format as fmt;
 use crate::period::Period;
 use crate::plan::Plan;
 use crate::submission::Report;
 
-/// Incidence at or above which a village is still "deep" (贫困发生率20%以上, the plan's 附件2).
-const DEEP_INCIDENCE_PCT: f64 = 20.0;
-/// Disbursement at year end below which a township's funds are slow (资金拨付率).
-pub const SLOW_DISBURSEMENT_PCT: f64 = 90.0;
+/// Incidence at or above which a village is still "deep" (贫困发生率20%以上, the plan's 附件2), percent.
+const DEEP_INCIDENCE_PCT: i128 = 20;
+/// Disbursement at year end below which a township's funds are slow (资金拨付率), percent.
+pub const SLOW_DISBURSEMENT_PCT: i128 = 90;
+
+/// Whether a village's exact incidence (remaining poor ÷ population) is at or above the line.
+fn still_deep(v: &VillageFigures) -> bool {
+    matches!((v.remaining_poor, v.population), (Some(r), Some(p)) if p > 0 && cmp_ratio(r.into(), p.into(), DEEP_INCIDENCE_PCT, 100).is_ge())
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct YearFigures {
@@ -69,7 +75,7 @@ fn problems(plan: &Plan, f: &YearFigures) -> (Vec<String>, Vec<String>) {
     let c = &f.county;
     if let (Some(target), Some(done)) = (c.year_target, c.completion_pct) {
         if c.lifted_to_date < target {
-            problems.push(format!("全年脱贫{}人，未完成年度目标{target}人（完成{done:.1}%），尚差{}人。", c.lifted_to_date, target - c.lifted_to_date));
+            problems.push(format!("全年脱贫{}人，未完成年度目标{target}人（完成{}），尚差{}人。", c.lifted_to_date, fmt::pct(Some(done)), target - c.lifted_to_date));
             next.push(format!("对未完成的{}人逐户分析原因，纳入下一年度优先帮扶。", target - c.lifted_to_date));
         }
     }
@@ -78,22 +84,35 @@ fn problems(plan: &Plan, f: &YearFigures) -> (Vec<String>, Vec<String>) {
     }
     let behind: Vec<&IndicatorFigures> = f.indicators.iter().filter(|i| i.behind_schedule).collect();
     if !behind.is_empty() {
-        let names: Vec<String> = behind.iter().map(|i| format!("{}（完成{:.1}%）", i.name, i.completion_pct.unwrap_or(0.0))).collect();
+        let names: Vec<String> = behind.iter().map(|i| format!("{}（完成{}）", i.name, fmt::pct(i.completion_pct))).collect();
         problems.push(format!("以下专项指标未达到进度要求：{}。", names.join("、")));
         next.push("滞后的专项指标逐项明确责任单位和完成时限，按月调度。".into());
     }
-    let deep: Vec<String> = f.deep_villages.iter().filter(|v| v.incidence_pct.is_some_and(|p| p >= DEEP_INCIDENCE_PCT)).map(|v| format!("{}{}（{:.1}%）", v.township, v.name, v.incidence_pct.unwrap_or(0.0))).collect();
+    let deep: Vec<String> = f
+        .deep_villages
+        .iter()
+        .filter(|v| still_deep(v))
+        .map(|v| {
+            let shown = v.remaining_poor.zip(v.population).and_then(|(r, p)| pct_against(r.into(), p.into(), DEEP_INCIDENCE_PCT, 100));
+            format!("{}{}（{}）", v.township, v.name, fmt::pct(shown))
+        })
+        .collect();
     if !deep.is_empty() {
-        problems.push(format!("{}个深度贫困村年末贫困发生率仍在20%以上：{}。", deep.len(), deep.join("、")));
-        next.push("贫困发生率仍在20%以上的深度贫困村，统筹整合资金继续优先投入，逐村制定脱贫措施。".into());
+        problems.push(format!("{}个深度贫困村年末贫困发生率仍在{DEEP_INCIDENCE_PCT}%以上：{}。", deep.len(), deep.join("、")));
+        next.push(format!("贫困发生率仍在{DEEP_INCIDENCE_PCT}%以上的深度贫困村，统筹整合资金继续优先投入，逐村制定脱贫措施。"));
     }
-    let slow: Vec<String> = f.townships.iter().filter(|t| t.disbursement_pct.is_some_and(|p| p < SLOW_DISBURSEMENT_PCT)).map(|t| format!("{}（{:.1}%）", t.name, t.disbursement_pct.unwrap_or(0.0))).collect();
+    let slow: Vec<String> = f
+        .townships
+        .iter()
+        .filter(|t| t.planned_cents > 0 && cmp_ratio(t.disbursed_cents.into(), t.planned_cents.into(), SLOW_DISBURSEMENT_PCT, 100).is_lt())
+        .map(|t| format!("{}（{}）", t.name, fmt::pct(pct_against(t.disbursed_cents.into(), t.planned_cents.into(), SLOW_DISBURSEMENT_PCT, 100))))
+        .collect();
     if !slow.is_empty() {
         problems.push(format!("部分乡镇资金拨付较慢，年末拨付率低于{SLOW_DISBURSEMENT_PCT}%：{}。", slow.join("、")));
         next.push("加快项目建设和资金拨付，年末未拨付资金逐项说明原因。".into());
     }
     if c.integrated_rule_met == Some(false) {
-        problems.push(format!("统筹整合资金投向深度贫困村的比例为{:.1}%，未达到规划{}%的要求。", c.integrated_to_deep_pct.unwrap_or(0.0), crate::format::wan(c.integrated_rule_pct)));
+        problems.push(format!("统筹整合资金投向深度贫困村的比例为{}，未达到规划{}%的要求。", fmt::pct(c.integrated_to_deep_pct), fmt::wan(c.integrated_rule_pct)));
     }
     if let Some(t) = plan.year_target(f.year + 1) {
         next.push(format!("{}年目标：脱贫{}人，出列贫困村{}个。", f.year + 1, t.poor_population, t.poor_villages));
@@ -179,7 +198,7 @@ pub fn plan(plan: &Plan, reports: &[Report], unverified: &BTreeSet<String>) -> O
         villages_pct: pct(exited_total.into(), base.poor_villages.into()),
         remaining_poor: final_month.county.remaining_poor,
         deep_exited: final_month.deep_villages.iter().filter(|v| v.exited).count(),
-        deep_above_20: final_month.deep_villages.iter().filter(|v| v.incidence_pct.is_some_and(|p| p >= DEEP_INCIDENCE_PCT)).count(),
+        deep_above_20: final_month.deep_villages.iter().filter(|v| still_deep(v)).count(),
         deep_villages: final_month.deep_villages.clone(),
         heavy_villages: heavy,
         years,

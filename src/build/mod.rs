@@ -99,16 +99,20 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         return Ok(up_to_date(cache, opts, inputs.overrides(), inputs.read_paths()));
     }
     let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
-    let Planned { engine, checked, made, mut boards } = plan_documents(opts, &inputs)?;
+    let Planned { engine, mut checked, made, mut boards } = plan_documents(opts, &inputs)?;
     let keyed = keyed(&engine, made.documents, opts)?;
-    let (staged, rendered) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
+    let (staged, rendered, mut failed) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
+    failed.extend(made.failed);
     if opts.period.is_none() {
-        mark_stale(&mut cache, &keyed, &made.held, opts);
+        let kept: Vec<String> = made.held.iter().cloned().chain(failed.iter().map(|d| d.file.clone())).collect();
+        mark_stale(&mut cache, &keyed, &kept, opts);
     }
     cache.stale.retain(|id| !keyed.iter().any(|(d, _)| d.id == *id));
-    cache.inputs = if system_fonts { String::new() } else { key };
+    // A build with a document that failed is never up to date: the next one tries it again.
+    cache.inputs = if system_fonts || !failed.is_empty() { String::new() } else { key };
     cache.files_read = checked.files_read;
     cache.held = made.held;
+    checked.diagnostics.extend(failed);
     cache.diagnostics = checked.diagnostics;
     Cache::remove(&opts.out)?;
     let written = staged.persist()?;
@@ -169,14 +173,15 @@ fn keyed(engine: &render::Engine, docs: Vec<Document>, opts: &Options) -> Result
 }
 
 /// Typesets the documents whose key or outputs changed (all with `force`), stages their
-/// files and records them in the cache; returns the staged files and the ids typeset.
+/// files and records them in the cache; returns the staged files, the ids typeset and an
+/// E-DOCUMENT diagnostic for each document that could not be typeset (the others are made).
 fn typeset_changed(
     engine: &render::Engine,
     keyed: &[(Document, String)],
     cache: &mut Cache,
     opts: &Options,
     progress: &dyn Progress,
-) -> Result<(Staged, Vec<String>)> {
+) -> Result<(Staged, Vec<String>, Vec<Diagnostic>)> {
     let todo: Vec<&(Document, String)> = keyed
         .iter()
         .filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out)))
@@ -190,10 +195,20 @@ fn typeset_changed(
     });
     progress.finish();
     let (made, staged) = made?;
+    let (mut rendered, mut failed) = (Vec::new(), Vec::new());
     for ((doc, key), outputs) in todo.iter().zip(made) {
-        cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs });
+        match outputs {
+            Ok(outputs) => {
+                cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs });
+                rendered.push(doc.id.clone());
+            }
+            Err(e) => {
+                cache.documents.remove(&doc.id);
+                failed.push(documents::failure(&doc.id, &e));
+            }
+        }
     }
-    Ok((staged, todo.iter().map(|(d, _)| d.id.clone()).collect()))
+    Ok((staged, rendered, failed))
 }
 
 fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>, read: Vec<PathBuf>) -> Built {

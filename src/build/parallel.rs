@@ -20,14 +20,14 @@ pub type Made = Vec<(String, u64)>;
 type Files = Vec<(String, Vec<u8>)>;
 
 /// Runs `make` on every item, the costliest first (by `cost`), on rayon's threads; stages each
-/// file it returns (relative to `out`) as it comes. Returns what each item made, in the items'
-/// order, and the staged files; the first failure stops the rest.
-pub fn make_all<T: Sync>(items: &[T], out: &Path, cost: impl Fn(&T) -> usize, make: impl Fn(&T) -> Result<Files> + Sync) -> Result<(Vec<Made>, Staged)> {
+/// file it returns (relative to `out`) as it comes. Returns what each item made, or why it
+/// could not be made, in the items' order, and the staged files. One item's failure does not
+/// stop the others; a failure to stage (the disk) stops everything.
+pub fn make_all<T: Sync>(items: &[T], out: &Path, cost: impl Fn(&T) -> usize, make: impl Fn(&T) -> Result<Files> + Sync) -> Result<(Vec<Result<Made>>, Staged)> {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
     let queue = Queue { order, next: AtomicUsize::new(0), done: AtomicUsize::new(0), stop: AtomicBool::new(false) };
-    let made: Mutex<Vec<Option<Made>>> = Mutex::new(vec![None; items.len()]);
-    let failure: Mutex<Option<Error>> = Mutex::new(None);
+    let made: Mutex<Vec<Option<Result<Made>>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     let staged = std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel::<(String, Vec<u8>)>();
         let writer = s.spawn(move || {
@@ -41,21 +41,18 @@ pub fn make_all<T: Sync>(items: &[T], out: &Path, cost: impl Fn(&T) -> usize, ma
         // build after build (watch mode, tests) instead of new threads' new ones.
         rayon::scope(|rs| {
             for _ in 0..rayon::current_num_threads() {
-                let (tx, queue, made, failure, make) = (tx.clone(), &queue, &made, &failure, &make);
+                let (tx, queue, made, make) = (tx.clone(), &queue, &made, &make);
                 rs.spawn(move |_| {
                     while let Some(i) = queue.take() {
                         match make(&items[i]) {
                             Ok(files) => {
-                                lock(made)[i] = Some(files.iter().map(|(r, b)| (r.clone(), b.len() as u64)).collect());
+                                lock(made)[i] = Some(Ok(files.iter().map(|(r, b)| (r.clone(), b.len() as u64)).collect()));
                                 // The writer only hangs up when it failed; its error is reported.
                                 if files.into_iter().any(|f| tx.send(f).is_err()) {
                                     queue.stop.store(true, Ordering::Relaxed);
                                 }
                             }
-                            Err(e) => {
-                                queue.stop.store(true, Ordering::Relaxed);
-                                lock(failure).get_or_insert(e);
-                            }
+                            Err(e) => lock(made)[i] = Some(Err(e)),
                         }
                         queue.finished();
                     }
@@ -65,9 +62,6 @@ pub fn make_all<T: Sync>(items: &[T], out: &Path, cost: impl Fn(&T) -> usize, ma
         drop(tx);
         writer.join().expect("the writer does not panic")
     });
-    if let Some(e) = failure.into_inner().expect("not poisoned") {
-        return Err(e);
-    }
     let staged = staged?;
     let made = made.into_inner().expect("not poisoned").into_iter().map(|m| m.expect("every item made")).collect();
     Ok((made, staged))
@@ -82,7 +76,7 @@ struct Queue {
 }
 
 impl Queue {
-    /// The next item to make, unless all are taken or one failed.
+    /// The next item to make, unless all are taken or staging failed.
     fn take(&self) -> Option<usize> {
         if self.stop.load(Ordering::Relaxed) {
             return None;

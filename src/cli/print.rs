@@ -26,7 +26,9 @@ pub fn built(b: &Built, took: Duration) {
         println!("注意：{id}.pdf 对应的报表已不在数据目录中，文件未删除，请确认是否仍需要。");
     }
     if !b.held.is_empty() {
-        println!("以下文件用到的报表有错误，未生成：{}。请按上面的清单改正报表后重新生成，或用 --draft 生成草稿。", b.held.join("、"));
+        let plan_wrong = b.diagnostics.iter().any(|d| d.file == "plan.yaml" && d.severity == Severity::Error);
+        let because = if plan_wrong { "规划数据 plan.yaml 有错误" } else { "以下文件用到的报表有错误" };
+        println!("{because}，未生成：{}。请按上面的清单改正后重新生成，或用 --draft 生成草稿。", b.held.join("、"));
     }
     let documents = if b.up_to_date {
         format!("{} 份均为最新，未重新生成（--force 可强制重新生成）", b.documents)

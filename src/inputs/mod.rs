@@ -33,6 +33,71 @@ pub struct File {
     pub stamp: Option<Stamp>,
 }
 
+/// A workbook or piece that was found but not read: too large by its size alone (nothing of
+/// it is read), or unreadable (held open by another program, no permission). It holds back
+/// nothing but itself: it is a diagnostic at its path, and the rest is built.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    pub rel: String,
+    pub path: PathBuf,
+    pub stamp: Option<Stamp>,
+    pub why: Why,
+}
+
+#[derive(Debug, Clone)]
+pub enum Why {
+    /// Its size and the limit for its kind, in bytes.
+    TooLarge { size: u64, limit: u64 },
+    /// What the system said when it was opened.
+    Unreadable(String),
+}
+
+impl Refused {
+    /// E-TOO-LARGE or E-READ at the file.
+    pub fn diagnostic(&self) -> Diagnostic {
+        match &self.why {
+            Why::TooLarge { size, limit } => {
+                let msg = format!(
+                    "文件大小{}，超过上限{}，未读取。乡镇报表通常只有几十KB，稿件通常不超过几MB，请检查是否放错了文件。",
+                    megabytes(*size),
+                    megabytes(*limit)
+                );
+                Diagnostic::error("E-TOO-LARGE", &self.rel, msg)
+            }
+            Why::Unreadable(e) => {
+                let msg = format!("无法读取此文件（{e}）。它可能正被 Excel、WPS 或其他程序打开，关闭后重新生成。");
+                Diagnostic::error("E-READ", &self.rel, msg)
+            }
+        }
+    }
+
+    /// What stands for its contents in the build key: its size and modification time, so that
+    /// replacing it makes the next build look again.
+    fn key(&self) -> String {
+        self.stamp.map_or_else(|| "unknown".into(), |s| format!("refused:{}:{}.{}", s.size, s.modified.0, s.modified.1))
+    }
+}
+
+/// `3.2 MB`, `20 MB`: a size as an office reads it.
+pub fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    if mb >= 10.0 || mb.fract() == 0.0 { format!("{mb:.0} MB") } else { format!("{mb:.1} MB") }
+}
+
+/// The largest file of each kind that is read at all (checked from its size before reading).
+pub mod limits {
+    /// A township workbook (the reader's own limit).
+    pub const WORKBOOK: u64 = crate::submission::grid::limits::FILE_BYTES as u64;
+    /// A piece (稿件): a .docx with a few photos; text is limited by characters after reading.
+    pub const PIECE: u64 = 20 * 1024 * 1024;
+    /// `plan.yaml`, `config.yaml`, a template.
+    pub const TEXT: u64 = 5 * 1024 * 1024;
+    /// A font (a CJK collection can be tens of MB).
+    pub const FONT: u64 = 200 * 1024 * 1024;
+    /// The archive's manifest.
+    pub const MANIFEST: u64 = 64 * 1024 * 1024;
+}
+
 /// A file of the inputs, read or not.
 pub trait Input {
     /// Relative to its folder, `/`-separated.
@@ -131,6 +196,8 @@ pub struct Inputs {
     pub workbooks: Vec<File>,
     /// Pieces (稿件) under the data folder's `稿件/`, sorted by path.
     pub pieces: Vec<File>,
+    /// Workbooks and pieces found but not read (too large, or unreadable).
+    pub refused: Vec<Refused>,
     /// Files under the data folder that were passed over (N-SKIPPED).
     pub skipped: Vec<Diagnostic>,
     /// Templates and fonts read from folders: the data folder's, then the options'.
@@ -265,8 +332,10 @@ impl Inputs {
     /// The SHA-256 of every input by the build key's names.
     pub fn hashes(&self) -> Vec<(&'static str, String, String)> {
         let sha = |f: &File| Some(f.sha256.clone());
-        key_parts(self.manifest.as_ref(), &self.plan, self.config.as_ref(), [&self.workbooks, &self.pieces], &self.templates, &self.fonts, sha)
-            .expect("every file read is hashed")
+        let mut parts = key_parts(self.manifest.as_ref(), &self.plan, self.config.as_ref(), [&self.workbooks, &self.pieces], &self.templates, &self.fonts, sha)
+            .expect("every file read is hashed");
+        parts.extend(refused_parts(&self.refused));
+        parts
     }
 }
 
@@ -302,6 +371,11 @@ fn key_parts<T: Input>(
     parts.into_iter().collect()
 }
 
+/// The refused files as a build key names them.
+fn refused_parts(refused: &[Refused]) -> impl Iterator<Item = (&'static str, String, String)> + '_ {
+    refused.iter().map(|r| ("refused", r.rel.clone(), r.key()))
+}
+
 /// The templates and fonts that are not built in, by origin: `模板（数据目录）：a.typ、b.typ`.
 fn overrides<T: Input>(templates: &[(Origin, T)], fonts: &[(Origin, T)]) -> Vec<String> {
     let mut out = Vec::new();
@@ -324,20 +398,26 @@ pub fn is_font(name: &str) -> bool {
 }
 
 impl Scan {
-    /// Reads and hashes every input found, in parallel.
+    /// Reads and hashes every input found, in parallel. A workbook or piece that cannot be
+    /// read is refused (a diagnostic); any other input that cannot be read stops the run.
     pub fn read(self) -> Result<Inputs> {
         let plan = [self.plan];
         let manifest: Vec<Listed> = self.manifest.into_iter().collect();
         let (((workbooks, pieces), plan), ((templates, fonts), manifest)) = rayon::join(
-            || rayon::join(|| rayon::join(|| read_files("读取报表", &self.workbooks), || read_files("读取稿件", &self.pieces)), || read_files("读取规划数据", &plan)),
+            || rayon::join(|| rayon::join(|| read_or_refuse(&self.workbooks), || read_or_refuse(&self.pieces)), || read_files("读取规划数据", &plan)),
             || rayon::join(|| rayon::join(|| read_layers("读取模板", &self.templates), || read_layers("读取字体", &self.fonts)), || read_files("读取归档清单", &manifest)),
         );
+        let ((workbooks, mut refused), (pieces, unread_pieces)) = (workbooks, pieces);
+        refused.extend(self.refused);
+        refused.extend(unread_pieces);
+        refused.sort_by(|a, b| a.rel.cmp(&b.rel));
         Ok(Inputs {
             plan: plan?.remove(0),
             config: self.config,
             settings: self.settings,
-            workbooks: workbooks?,
-            pieces: pieces?,
+            workbooks,
+            pieces,
+            refused,
             skipped: self.skipped,
             templates: templates?,
             fonts: fonts?,
@@ -354,6 +434,30 @@ fn read_one(doing: &'static str, l: &Listed) -> Result<File> {
 
 fn read_files(doing: &'static str, files: &[Listed]) -> Result<Vec<File>> {
     files.par_iter().map(|l| read_one(doing, l)).collect()
+}
+
+/// Reads workbooks or pieces; one that cannot be read is refused with what the system said.
+fn read_or_refuse(files: &[Listed]) -> (Vec<File>, Vec<Refused>) {
+    let read: Vec<std::result::Result<File, Refused>> = files
+        .par_iter()
+        .map(|l| {
+            read_one("读取", l).map_err(|e| {
+                let why = match e {
+                    Error::Io { source, .. } => Why::Unreadable(crate::error::io_reason(&source)),
+                    other => Why::Unreadable(other.to_string()),
+                };
+                Refused { rel: l.rel.clone(), path: l.path.clone(), stamp: l.stamp, why }
+            })
+        })
+        .collect();
+    let (mut ok, mut refused) = (Vec::new(), Vec::new());
+    for r in read {
+        match r {
+            Ok(f) => ok.push(f),
+            Err(r) => refused.push(r),
+        }
+    }
+    (ok, refused)
 }
 
 fn read_layers(doing: &'static str, files: &[(Origin, Listed)]) -> Result<Vec<(Origin, File)>> {

@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{read_files, File, Folders, Input, Origin};
+use super::{limits, read_files, File, Folders, Input, Origin, Refused, Why};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
@@ -130,6 +130,8 @@ pub struct Scan {
     pub(super) plan: Listed,
     pub(super) workbooks: Vec<Listed>,
     pub(super) pieces: Vec<Listed>,
+    /// Workbooks and pieces too large to read, by their size.
+    pub(super) refused: Vec<Refused>,
     pub(super) skipped: Vec<Diagnostic>,
     pub(super) templates: Vec<(Origin, Listed)>,
     pub(super) fonts: Vec<(Origin, Listed)>,
@@ -141,26 +143,36 @@ impl Scan {
     /// font folders given as options.
     pub fn new(data: &Path, out: &Path, templates: Option<&Path>, fonts: Option<&Path>) -> Result<Scan> {
         let at = SystemTime::now();
+        if !data.is_dir() {
+            return Err(Error::Usage { msg: missing_data_folder(data) });
+        }
+        if out.exists() && !out.is_dir() {
+            let msg = format!("输出位置“{}”是一个文件，不是文件夹。请用 --out 指定一个文件夹（不存在时会自动新建）。", out.display());
+            return Err(Error::Usage { msg });
+        }
         let config = match listed_if_there("读取配置文件", "config.yaml", data.join("config.yaml"))? {
-            Some(l) => Some(read_files("读取配置文件", &[l])?.remove(0)),
+            Some(l) => Some(read_files("读取配置文件", &[within(l, limits::TEXT)?])?.remove(0)),
             None => None,
         };
         let settings = config.as_ref().map_or(Ok(Config::default()), |f| Config::parse(&f.bytes, &f.path))?;
         let folders = Folders::of(data, &settings, templates, fonts);
         let skip: Vec<&Path> = folders.all().collect();
         let found = load::discover(data, Some(out), &skip)?;
-        let workbooks = found.workbooks.into_par_iter().map(|f| listed("读取报表", f.rel, f.path)).collect::<Result<_>>()?;
-        let pieces = found.pieces.into_par_iter().map(|f| listed("读取稿件", f.rel, f.path)).collect::<Result<_>>()?;
+        let (workbooks, mut refused) = sized(found.workbooks, limits::WORKBOOK);
+        let (pieces, too_large) = sized(found.pieces, limits::PIECE);
+        refused.extend(too_large);
+        let manifest = listed_if_there("读取归档清单", "archive/manifest.json", out.join("archive").join("manifest.json"))?;
         Ok(Scan {
             at,
-            plan: listed("读取规划数据", "plan.yaml".into(), data.join("plan.yaml"))?,
-            manifest: listed_if_there("读取归档清单", "archive/manifest.json", out.join("archive").join("manifest.json"))?,
-            templates: list_layers("读取模板", &folders.templates)?,
-            fonts: list_layers("读取字体", &folders.fonts)?,
+            plan: within(listed("读取规划数据", "plan.yaml".into(), data.join("plan.yaml"))?, limits::TEXT)?,
+            manifest: manifest.map(|m| within(m, limits::MANIFEST)).transpose()?,
+            templates: list_layers("读取模板", &folders.templates, limits::TEXT)?,
+            fonts: list_layers("读取字体", &folders.fonts, limits::FONT)?,
             config,
             settings,
             workbooks,
             pieces,
+            refused,
             skipped: found.notes,
         })
     }
@@ -169,7 +181,10 @@ impl Scan {
     /// `known` ones (nothing is read); none if any file is new or changed.
     pub fn known_hashes(&self, known: &Stamps) -> Option<Vec<(&'static str, String, String)>> {
         let sha = |l: &Listed| known.get(&l.path).filter(|k| l.stamp == Some(k.stamp)).map(|k| k.sha256.clone());
-        super::key_parts(self.manifest.as_ref(), &self.plan, self.config.as_ref(), [&self.workbooks, &self.pieces], &self.templates, &self.fonts, sha)
+        let mut parts =
+            super::key_parts(self.manifest.as_ref(), &self.plan, self.config.as_ref(), [&self.workbooks, &self.pieces], &self.templates, &self.fonts, sha)?;
+        parts.extend(super::refused_parts(&self.refused));
+        Some(parts)
     }
 
     /// The files whose contents were read so far (`config.yaml`).
@@ -180,6 +195,42 @@ impl Scan {
     /// The templates and fonts not built in, for the report of a build.
     pub fn overrides(&self) -> Vec<String> {
         super::overrides(&self.templates, &self.fonts)
+    }
+}
+
+/// The data folder named does not exist: what to do about it.
+fn missing_data_folder(data: &Path) -> String {
+    format!(
+        "找不到数据文件夹“{}”。请在程序所在位置新建 data 文件夹并放入 plan.yaml 和各乡镇报表，或用 jianbao init 新建一个，或用 --data 指定数据文件夹。",
+        data.display()
+    )
+}
+
+/// The files found, stamped; those larger than `limit` are refused from their size alone, and
+/// so is one that cannot be looked at (it vanished, or no permission).
+fn sized(found: Vec<load::Found>, limit: u64) -> (Vec<Listed>, Vec<Refused>) {
+    let stamped: Vec<(load::Found, std::io::Result<std::fs::Metadata>)> = found.into_par_iter().map(|f| { let m = std::fs::metadata(&f.path); (f, m) }).collect();
+    let (mut ok, mut refused) = (Vec::new(), Vec::new());
+    for (f, meta) in stamped {
+        match meta {
+            Ok(meta) if meta.len() > limit => {
+                refused.push(Refused { rel: f.rel, path: f.path, stamp: Stamp::of(&meta), why: Why::TooLarge { size: meta.len(), limit } });
+            }
+            Ok(meta) => ok.push(Listed { rel: f.rel, stamp: Stamp::of(&meta), path: f.path }),
+            Err(e) => refused.push(Refused { rel: f.rel, path: f.path, stamp: None, why: Why::Unreadable(crate::error::io_reason(&e)) }),
+        }
+    }
+    (ok, refused)
+}
+
+/// A file the run cannot do without (plan, config, template, font, manifest), refused with an
+/// error when it is larger than `limit`.
+fn within(l: Listed, limit: u64) -> Result<Listed> {
+    match l.stamp {
+        Some(s) if s.size > limit => Err(Error::Usage {
+            msg: format!("文件 {} 大小为{}，超过上限{}，未读取。请检查是否放错了文件。", l.path.display(), super::megabytes(s.size), super::megabytes(limit)),
+        }),
+        _ => Ok(l),
     }
 }
 
@@ -198,13 +249,15 @@ fn listed_if_there(doing: &'static str, rel: &str, path: PathBuf) -> Result<Opti
 }
 
 /// The files of each folder, with its origin; a data folder's folder may be absent.
-fn list_layers(doing: &'static str, folders: &[(Origin, PathBuf)]) -> Result<Vec<(Origin, Listed)>> {
+fn list_layers(doing: &'static str, folders: &[(Origin, PathBuf)], limit: u64) -> Result<Vec<(Origin, Listed)>> {
     let mut out = Vec::new();
     for (origin, dir) in folders {
         if *origin == Origin::DataFolder && !dir.is_dir() {
             continue;
         }
-        out.extend(list_dir(doing, dir)?.into_iter().map(|l| (*origin, l)));
+        for l in list_dir(doing, dir)? {
+            out.push((*origin, within(l, limit)?));
+        }
     }
     Ok(out)
 }

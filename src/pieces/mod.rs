@@ -20,6 +20,9 @@ use crate::plan::Plan;
 pub const FOLDER: &str = "稿件";
 /// A piece longer than this (characters of its body) gets a warning.
 pub const LONG: usize = 1500;
+/// Characters above which a piece is not set at all (E-PIECE-TOO-LONG): a whole book pasted
+/// into a news item would make a bulletin of thousands of pages.
+pub const TOO_LONG: usize = 10_000;
 /// A first paragraph longer than this is probably not a title.
 const LONG_TITLE: usize = 50;
 const READ: &[&str] = &["docx", "txt", "md"];
@@ -191,6 +194,12 @@ fn read_one(f: &File, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece>
         body,
         sha256: f.sha256.clone(),
     };
+    if piece.chars() > TOO_LONG {
+        let msg = format!("稿件正文有{}字，超过上限{TOO_LONG}字，未排印。请确认文件是否放错，或删节后重新放入。", piece.chars());
+        let severity = if piece.kind == Kind::LeftOut { crate::diag::Severity::Note } else { crate::diag::Severity::Error };
+        diags.push(Diagnostic::new(severity, "E-PIECE-TOO-LONG", &f.rel, msg));
+        return None;
+    }
     if piece.kind != Kind::LeftOut {
         diags.extend(warnings(&piece));
     }
@@ -239,7 +248,7 @@ fn paragraphs(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
         }
         return Some(doc.paragraphs);
     }
-    let Some(text) = decode(&f.bytes) else {
+    let Some(text) = crate::text::decode(&f.bytes) else {
         let msg = "稿件的文字编码无法识别。请用记事本打开，另存为“UTF-8”编码。";
         diags.push(Diagnostic::error("E-PIECE-ENCODING", &f.rel, msg));
         return None;
@@ -247,17 +256,6 @@ fn paragraphs(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
     Some(if ext == "md" { markdown(&text) } else { lines(&text) })
 }
 
-/// Text as Windows Notepad and others save it: UTF-8 or UTF-16 with a byte-order mark, UTF-8,
-/// or GB18030 (which includes GBK and GB2312, Notepad's “ANSI” on a Chinese PC).
-fn decode(bytes: &[u8]) -> Option<String> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc.decode_without_bom_handling_and_without_replacement(&bytes[bom..]).map(|s| s.into_owned());
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Some(s.to_string());
-    }
-    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).map(|s| s.into_owned())
-}
 
 /// A .txt piece: each non-empty line is a paragraph (indenting spaces are dropped).
 fn lines(text: &str) -> Vec<String> {

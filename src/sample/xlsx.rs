@@ -8,6 +8,8 @@ pub enum Value {
     Blank,
     Text(String),
     Number(f64),
+    /// A date cell: the serial number as stored, shown in a date format (`yyyy-mm-dd`).
+    DateSerial(f64),
 }
 
 impl From<&str> for Value {
@@ -60,6 +62,7 @@ pub fn write(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
     let created = ExcelDateTime::from_ymd(2018, 1, 1)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&created).set_author("jianbao 示例数据"));
     let header = Format::new().set_bold().set_text_wrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
     for s in sheets {
         let ws = book.add_worksheet();
         ws.set_name(&s.name)?;
@@ -76,6 +79,9 @@ pub fn write(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
                     }
                     Value::Number(n) => {
                         ws.write_number(r, c, *n)?;
+                    }
+                    Value::DateSerial(n) => {
+                        ws.write_number_with_format(r, c, *n, &date)?;
                     }
                 }
             }

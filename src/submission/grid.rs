@@ -13,8 +13,8 @@ pub enum Cell {
     Number(f64),
     Text(String),
     Bool(bool),
-    /// An Excel date serial.
-    Date(f64),
+    /// A date cell, as calamine read it: it knows its workbook's epoch (1900 or 1904).
+    Date(calamine::ExcelDateTime),
     /// An error value such as `#DIV/0!`.
     Error(String),
     /// A formula whose result was never saved (the file was not recalculated in Excel/WPS).
@@ -34,7 +34,11 @@ impl Cell {
     pub fn as_text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Number(n) | Cell::Date(n) => format_number(*n),
+            Cell::Number(n) => format_number(*n),
+            Cell::Date(d) => {
+                let (y, m, day, ..) = d.to_ymd_hms_milli();
+                format!("{y}-{m:02}-{day:02}")
+            }
             Cell::Text(t) => clean_text(t),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
             Cell::Error(e) => e.clone(),
@@ -58,6 +62,8 @@ pub struct Grid {
     /// Zero-based absolute (row, column) of `rows[0][0]`.
     pub origin: (u32, u32),
     pub rows: Vec<Vec<Cell>>,
+    /// The workbook counts dates from 1904 (Excel for Mac, some WPS settings).
+    pub is_1904: bool,
 }
 
 static EMPTY: Cell = Cell::Empty;
@@ -81,6 +87,20 @@ impl Grid {
         self.rows.iter().map(Vec::len).max().unwrap_or(0)
     }
 
+    /// Year, month and day of a date cell, or of a number that is a plausible date serial
+    /// (a date whose format was lost), counted from the workbook's own epoch by calamine.
+    pub fn date(&self, row: usize, col: usize) -> Option<(u16, u8, u8)> {
+        let dt = match self.cell(row, col) {
+            Cell::Date(d) if d.is_datetime() => *d,
+            Cell::Number(n) if (20_000.0..80_000.0).contains(n) => {
+                calamine::ExcelDateTime::new(*n, calamine::ExcelDateTimeType::DateTime, self.is_1904)
+            }
+            _ => return None,
+        };
+        let (y, m, d, ..) = dt.to_ymd_hms_milli();
+        Some((y, m, d))
+    }
+
     pub fn row_is_blank(&self, row: usize) -> bool {
         self.rows.get(row).is_none_or(|r| r.iter().all(Cell::is_blank))
     }
@@ -101,6 +121,8 @@ pub mod limits {
 /// An opened workbook: its sheets in file order, and sheets cut short by the limits.
 pub struct Workbook {
     pub sheets: Vec<Grid>,
+    /// Dates count from 1904 (every sheet's `Grid::is_1904`).
+    pub is_1904: bool,
     /// Sheets that exceeded `limits::ROWS`, `COLUMNS` or `CELLS`: (sheet, what).
     pub truncated: Vec<(String, String)>,
 }
@@ -138,17 +160,23 @@ fn open_within_limits(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Wor
     }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| OpenError::Unreadable(e.to_string()))?;
     let names = book.sheet_names().to_vec();
-    read_sheets(names, wanted, |name| read_range_sheet(&mut book, name))
+    let is_1904 = match &book {
+        calamine::Sheets::Xls(x) => x.has_1904_epoch(),
+        calamine::Sheets::Xlsx(x) => x.has_1904_epoch(),
+        _ => false,
+    };
+    read_sheets(names, is_1904, wanted, |name| read_range_sheet(&mut book, name))
 }
 
 /// Reads the wanted sheets with `read`; the others are kept by name only.
 fn read_sheets(
     names: Vec<String>,
+    is_1904: bool,
     wanted: &dyn Fn(&str) -> bool,
     mut read: impl FnMut(&str) -> Result<SparseGrid, OpenError>,
 ) -> Result<Workbook, OpenError> {
     check_sheet_count(names.len())?;
-    let mut out = Workbook { sheets: Vec::new(), truncated: Vec::new() };
+    let mut out = Workbook { sheets: Vec::new(), is_1904, truncated: Vec::new() };
     for name in names {
         let grid = if wanted(&name) { read(&name)? } else { SparseGrid::new(&name) };
         out.finish(grid);
@@ -212,7 +240,8 @@ fn check_zip(bytes: &[u8]) -> Result<(), OpenError> {
 
 fn open_xlsx(xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>, wanted: &dyn Fn(&str) -> bool) -> Result<Workbook, OpenError> {
     let names = xlsx.sheet_names().to_vec();
-    read_sheets(names, wanted, |name| {
+    let is_1904 = xlsx.has_1904_epoch();
+    read_sheets(names, is_1904, wanted, |name| {
         // Streamed cell by cell, so a far-away cell costs nothing before the limits stop it.
         let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| unreadable(name, e))?;
         let mut grid = SparseGrid::new(name);
@@ -278,7 +307,7 @@ impl Workbook {
         for (r, c, cell) in g.cells {
             rows[(r - r0) as usize][(c - c0) as usize] = cell;
         }
-        self.sheets.push(Grid { name: g.name, origin: (r0, c0), rows });
+        self.sheets.push(Grid { name: g.name, origin: (r0, c0), rows, is_1904: self.is_1904 });
     }
 }
 
@@ -289,7 +318,7 @@ fn cell_from_data(d: &Data) -> Cell {
         Data::Float(f) => Cell::Number(*f),
         Data::String(s) => Cell::Text(s.clone()),
         Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) => Cell::Date(dt.as_f64()),
+        Data::DateTime(dt) => Cell::Date(*dt),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Error(e.to_string()),
     }

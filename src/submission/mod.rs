@@ -156,14 +156,16 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// What the path says: a plan township named in it, and a month named in the file name or
-    /// in a folder named like `2019-03`.
-    fn from_path(file: &str, plan: &Plan) -> Identity {
+    /// What the path says: a plan township named in it, and a month of the plan's years named
+    /// in the file name or in a folder named like `2019-03`.
+    pub fn from_path(file: &str, plan: &Plan) -> Identity {
         let name = file.rsplit('/').next().unwrap_or(file);
         let township = plan.townships.iter().find(|t| name.contains(t.as_str())).cloned();
         let folder = file.rsplit('/').nth(1).and_then(|f| f.parse::<Period>().ok());
         let named = file_name::month_in_name(file).and_then(|m| Period::new(m.year.or(folder.map(|f| f.year))?, m.month));
-        Identity { file: file.into(), township, period: named.or(folder), from_path: true, ..Identity::default() }
+        // A month outside the plan's years is no month the plan knows (E-MONTH-RANGE on the cover).
+        let period = named.or(folder).filter(|p| plan.years.is_empty() || plan.years.contains(&p.year));
+        Identity { file: file.into(), township, period, from_path: true, ..Identity::default() }
     }
 }
 

@@ -89,26 +89,6 @@ pub fn parse_month_text(s: &str) -> Option<Period> {
     Period::new(y, m)
 }
 
-/// The Excel date serial (1900 system) as a period.
-pub fn period_from_excel_serial(serial: f64) -> Option<Period> {
-    let (y, m, _) = civil_from_excel_serial(serial)?;
-    Period::new(y, m)
-}
-
-/// Year, month and day of an Excel 1900-system serial date.
-pub fn civil_from_excel_serial(serial: f64) -> Option<(u16, u8, u8)> {
-    if !(1.0..2_958_466.0).contains(&serial) {
-        return None;
-    }
-    // Excel counts 1900-02-29, which did not exist; serials from 61 on are one day ahead.
-    let mut days = serial.floor() as i64;
-    if days >= 60 {
-        days -= 1;
-    }
-    // Days since 1970-01-01: serial 1 is 1900-01-01, which is 25567 days before the epoch.
-    Some(crate::period::civil(days - 25568))
-}
-
 /// Edit distance in characters (for 是否为“赵沟村”？ hints).
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -180,14 +160,6 @@ mod tests {
     }
 
     #[test]
-    fn excel_serial_dates() {
-        assert_eq!(civil_from_excel_serial(43525.0), Some((2019, 3, 1)));
-        assert_eq!(civil_from_excel_serial(43190.0), Some((2018, 3, 31)));
-        assert_eq!(civil_from_excel_serial(1.0), Some((1900, 1, 1)));
-        assert_eq!(civil_from_excel_serial(61.0), Some((1900, 3, 1)));
-    }
-
-    #[test]
     fn closest_names() {
         let c = ["赵沟村", "南岭村", "中朝村"];
         assert_eq!(closest("赵勾村", c, 1), Some("赵沟村"));
@@ -249,14 +221,6 @@ mod tests {
                 }
             }
 
-            #[test]
-            fn excel_serials_agree_with_periods(serial in 61.0f64..80000.0) {
-                let (y, m, d) = civil_from_excel_serial(serial).unwrap();
-                prop_assert!((1..=12).contains(&m) && d >= 1 && d <= Period::new(y, m).unwrap().last_day());
-                // The next day is the same day or the day after.
-                let (y2, m2, d2) = civil_from_excel_serial(serial + 1.0).unwrap();
-                prop_assert!((y2, m2, d2) > (y, m, d));
-            }
         }
     }
 }

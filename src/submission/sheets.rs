@@ -1,11 +1,11 @@
 //! The four sheets of the contract, each read into typed rows.
 
 use super::grid::{Cell, Grid};
-use super::normalize::{clean_text, closest, fold_width, header_key, parse_month_text, period_from_excel_serial};
+use super::normalize::{clean_text, closest, fold_width, header_key, parse_month_text};
 use super::file_name::{month_in_name, NamedMonth};
 use super::table::{Column, Table};
 use super::{Cover, IndicatorRow, ProjectRow, VillageCells, VillageRow, VillageType};
-use crate::diag::Diagnostic;
+use crate::diag::{quote, Diagnostic};
 use crate::period::Period;
 use crate::plan::Plan;
 
@@ -45,8 +45,8 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
             })
         })
     };
-    let text_at = |labels: &[&str]| find(labels).map(|(r, c)| g.cell(r, c).as_text()).filter(|t| !t.is_empty());
-    let typed_township = text_at(TOWNSHIP_LABELS);
+    let text_at = |labels: &[&str], diags: &mut Vec<Diagnostic>| find(labels).and_then(|(r, c)| cover_text(g, r, c, file, diags));
+    let typed_township = text_at(TOWNSHIP_LABELS, &mut Vec::new());
     let township = match find(TOWNSHIP_LABELS) {
         Some((r, c)) => resolve_township(g, r, c, file, plan, diags),
         None => {
@@ -56,7 +56,7 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
         }
     };
     let period = match find(MONTH_LABELS) {
-        Some((r, c)) => resolve_month(g, r, c, file, diags),
+        Some((r, c)) => resolve_month(g, r, c, file, diags).and_then(|p| within_plan(p, plan, file, g, (r, c), diags)),
         None => {
             let msg = "封面找不到“统计月份”一栏。请在“基本信息”表中填写：统计月份 | 2018-03。";
             diags.push(Diagnostic::error("E-MONTH", file, msg).at_sheet(&g.name));
@@ -64,12 +64,37 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
         }
     };
     let cover = Cover {
-        filled_by: text_at(&["填报人"]),
-        phone: text_at(&["联系电话"]),
-        approver: text_at(&["审核人", "分管领导"]),
-        filled_on: find(&["填报日期"]).map(|(r, c)| date_text(g.cell(r, c))).filter(|t| !t.is_empty()),
+        filled_by: text_at(&["填报人"], diags),
+        phone: text_at(&["联系电话"], diags),
+        approver: text_at(&["审核人", "分管领导"], diags),
+        filled_on: find(&["填报日期"]).map(|(r, c)| date_text(g, r, c)).filter(|t| !t.is_empty()),
     };
     CoverRead { township, typed_township, period, cover }
+}
+
+/// A cover field's text; longer than a cover field takes (`table::text_limit`), an error at
+/// its cell and not taken.
+fn cover_text(g: &Grid, r: usize, c: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
+    let text = g.cell(r, c).as_text();
+    let (chars, limit) = (text.chars().count(), super::table::text_limit(""));
+    if chars > limit {
+        let msg = format!("此栏有{chars}个字，超过上限{limit}个字。请检查是否粘贴了多余的内容。");
+        diags.push(Diagnostic::error("E-TEXT-LONG", file, msg).at_cell(&g.name, g.a1(r, c)));
+        return None;
+    }
+    (!text.is_empty()).then_some(text)
+}
+
+/// A month outside the plan's years (a slip such as 2031年3月 in a 2018—2020 plan) is an
+/// error at its cell: it would otherwise make documents for a year the plan does not have.
+fn within_plan(p: Period, plan: &Plan, file: &str, g: &Grid, (r, c): (usize, usize), diags: &mut Vec<Diagnostic>) -> Option<Period> {
+    let (Some(&first), Some(&last)) = (plan.years.first(), plan.years.last()) else { return Some(p) };
+    if plan.years.contains(&p.year) {
+        return Some(p);
+    }
+    let msg = format!("统计月份{}不在规划年度（{first}—{last}年）内。请核对统计月份是否填错。", p.chinese());
+    diags.push(Diagnostic::error("E-MONTH-RANGE", file, msg).at_cell(&g.name, g.a1(r, c)));
+    None
 }
 
 /// The first non-blank cell to the right of a label (a merged label spans several cells).
@@ -79,14 +104,11 @@ fn value_right_of(g: &Grid, r: usize, c: usize) -> (usize, usize) {
     (r, col)
 }
 
-fn date_text(c: &Cell) -> String {
-    match c {
-        Cell::Date(s) | Cell::Number(s) if *s > 20000.0 && *s < 80000.0 => {
-            super::normalize::civil_from_excel_serial(*s)
-                .map(|(y, m, d)| format!("{y}年{m}月{d}日"))
-                .unwrap_or_default()
-        }
-        other => other.as_text(),
+/// 填报日期 as a person reads it: a date (or a date serial) as 2018年3月31日, else the text.
+fn date_text(g: &Grid, r: usize, c: usize) -> String {
+    match g.date(r, c) {
+        Some((y, m, d)) => format!("{y}年{m}月{d}日"),
+        None => g.cell(r, c).as_text(),
     }
 }
 
@@ -103,7 +125,7 @@ fn resolve_township(g: &Grid, r: usize, c: usize, file: &str, plan: &Plan, diags
         let hint = closest(&typed, plan.townships.iter().map(String::as_str), 2)
             .map(|t| format!("是否为“{t}”？"))
             .unwrap_or_default();
-        let msg = format!("乡镇“{typed}”不是规划中的乡镇。{hint}应为以下之一：{}。", plan.townships.join("、"));
+        let msg = format!("乡镇“{}”不是规划中的乡镇。{hint}应为以下之一：{}。", quote(&typed), plan.townships.join("、"));
         diags.push(Diagnostic::error("E-TOWNSHIP", file, msg).at_cell(&g.name, at));
         return None;
     };
@@ -121,8 +143,7 @@ fn resolve_month(g: &Grid, r: usize, c: usize, file: &str, diags: &mut Vec<Diagn
     let at = || g.a1(r, c);
     let named = month_in_name(file);
     let period = match cell {
-        Cell::Date(s) => period_from_excel_serial(*s),
-        Cell::Number(n) if *n > 20000.0 && *n < 80000.0 => period_from_excel_serial(*n),
+        _ if g.date(r, c).is_some() => g.date(r, c).and_then(|(y, m, _)| Period::new(y, m)),
         Cell::Number(n) if n.fract() != 0.0 => {
             let (p, ds) = numeric_month(*n, named, file);
             diags.extend(ds.into_iter().map(|d| d.at_cell(&g.name, at())));
@@ -131,7 +152,7 @@ fn resolve_month(g: &Grid, r: usize, c: usize, file: &str, diags: &mut Vec<Diagn
         other => parse_month_text(&other.as_text()),
     };
     let Some(p) = period else {
-        let msg = format!("统计月份“{}”无法识别。请写成 2018-03、2018年3月 或 201803 这样的格式。", cell.as_text());
+        let msg = format!("统计月份“{}”无法识别。请写成 2018-03、2018年3月 或 201803 这样的格式。", quote(&cell.as_text()));
         diags.push(Diagnostic::error("E-MONTH", file, msg).at_cell(&g.name, at()));
         return None;
     };
@@ -211,7 +232,7 @@ pub fn read_villages(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<V
     let mut villages = Vec::new();
     let mut totals = Vec::new();
     for r in t.rows() {
-        let name = t.text(r, "村名").unwrap_or_default();
+        let name = t.text(r, "村名", &mut Vec::new()).unwrap_or_default();
         if TOTAL_MARKERS.contains(&header_key(&name).as_str()) {
             totals.push(r);
             continue;
@@ -235,7 +256,7 @@ fn read_village(t: &Table, r: usize, diags: &mut Vec<Diagnostic>) -> Option<Vill
     let lifted_to_date = t.required_count(r, "累计脱贫人数", diags);
     let exited = t.yes_no(r, "是否出列", diags);
     let ill_or_disabled = t.count(r, "因病因残致贫人数", diags);
-    let remark = t.text(r, "备注").unwrap_or_default();
+    let remark = t.text(r, "备注", diags).unwrap_or_default();
     if population == Some(0) {
         diags.push(t.diag(Diagnostic::error("E-RANGE", t.file, "“户籍人口”应大于 0。"), r, "户籍人口"));
     }
@@ -311,7 +332,7 @@ pub fn read_projects(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<P
             continue;
         }
         let category = t.choice(r, "项目类别", PROJECT_CATEGORIES, diags);
-        let village = t.text(r, "所在村");
+        let village = t.text(r, "所在村", diags);
         let source = t.choice(r, "资金来源", FUND_SOURCES, diags);
         let planned = if t.cell(r, "计划投资").is_blank() {
             diags.push(t.diag(Diagnostic::error("E-REQUIRED", file, "“计划投资”不能为空。请填写万元数，没有请填 0。"), r, "计划投资"));
@@ -371,7 +392,7 @@ pub fn read_indicators(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagno
         }) else {
             continue;
         };
-        let remark = t.text(r, "备注").unwrap_or_default();
+        let remark = t.text(r, "备注", diags).unwrap_or_default();
         out.push(IndicatorRow { name, row: t.grid.row_number(r), this_month, to_date, remark });
     }
     out

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::grid::{Cell, Grid};
 use super::normalize::{header_key, parse_number, parse_yes_no};
-use crate::diag::Diagnostic;
+use crate::diag::{quote, Diagnostic};
 
 /// A column the contract knows: its canonical name and accepted aliases.
 pub struct Column {
@@ -83,16 +83,25 @@ impl<'g> Table<'g> {
         matches!(self.cell(row, column), Cell::NoCache(_))
     }
 
-    /// Text of a cell; `None` when blank.
-    pub fn text(&self, row: usize, column: &str) -> Option<String> {
+    /// Text of a cell; `None` when blank. Text longer than its column allows (`text_limit`)
+    /// is an error at the cell and is not taken: a remark pasted full of text is not a remark.
+    pub fn text(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
         let t = self.cell(row, column).as_text();
+        let limit = text_limit(column);
+        let chars = t.chars().count();
+        if chars > limit {
+            let msg = format!("“{column}”有{chars}个字，超过上限{limit}个字。请检查是否粘贴了多余的内容，精简后重新报送。");
+            diags.push(self.err("E-TEXT-LONG", row, column, msg));
+            return None;
+        }
         (!t.is_empty()).then_some(t)
     }
 
     /// Required text; a blank cell is an error.
     pub fn required_text(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-        let t = self.text(row, column);
-        if t.is_none() && !self.no_cache(row, column) {
+        let before = diags.len();
+        let t = self.text(row, column, diags);
+        if t.is_none() && diags.len() == before && !self.no_cache(row, column) {
             diags.push(self.err("E-REQUIRED", row, column, format!("“{column}”不能为空。请填写{column}。")));
         }
         t
@@ -111,7 +120,7 @@ impl<'g> Table<'g> {
                         "E-NUMBER",
                         row,
                         column,
-                        format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", t.trim()),
+                        format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", quote(t.trim())),
                     ));
                 }
                 v
@@ -121,7 +130,7 @@ impl<'g> Table<'g> {
                     "E-NUMBER",
                     row,
                     column,
-                    format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", other.as_text()),
+                    format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", quote(&other.as_text())),
                 ));
                 None
             }
@@ -174,7 +183,7 @@ impl<'g> Table<'g> {
 
     /// 是/否 and its spellings; blank is 否.
     pub fn yes_no(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> bool {
-        let Some(t) = self.text(row, column) else { return false };
+        let Some(t) = self.text(row, column, diags) else { return false };
         parse_yes_no(&t).unwrap_or_else(|| {
             diags.push(self.err("E-YESNO", row, column, format!("“{column}”应填“是”或“否”，实际为“{t}”。")));
             false
@@ -183,7 +192,7 @@ impl<'g> Table<'g> {
 
     /// One of a fixed list of values; blank is `None`.
     pub fn choice(&self, row: usize, column: &str, allowed: &[&str], diags: &mut Vec<Diagnostic>) -> Option<String> {
-        let t = self.text(row, column)?;
+        let t = self.text(row, column, diags)?;
         if allowed.contains(&t.as_str()) {
             return Some(t);
         }
@@ -194,6 +203,18 @@ impl<'g> Table<'g> {
             format!("“{column}”为“{t}”，不在可选范围内。应为以下之一：{}。", allowed.join("、")),
         ));
         None
+    }
+}
+
+/// The longest text a column takes, in characters: names are short, a remark a paragraph.
+/// Anything longer is a slip (text pasted into the wrong cell) and is reported at its cell.
+pub fn text_limit(column: &str) -> usize {
+    match column {
+        "村名" | "所在村" => 30,
+        "指标名称" => 50,
+        "项目名称" => 100,
+        "备注" => 500,
+        _ => 100,
     }
 }
 
