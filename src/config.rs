@@ -75,11 +75,11 @@ impl FontConfig {
 }
 
 impl FontRoles {
-    /// `system`: whether installed fonts are in use (then the configured names that are
-    /// `available` come first).
-    pub fn new(config: &FontConfig, system: bool, available: impl Fn(&str) -> bool) -> FontRoles {
+    /// `system`: whether installed fonts are in use (then the configured names that `resolve`
+    /// finds come first, as the family they resolve to: any of a font's names, in any language).
+    pub fn new(config: &FontConfig, system: bool, resolve: impl Fn(&str) -> Option<String>) -> FontRoles {
         let list = |configured: &[String], bundled: &str| {
-            let mut v: Vec<String> = if system { configured.iter().filter(|f| available(f)).cloned().collect() } else { Vec::new() };
+            let mut v: Vec<String> = if system { configured.iter().filter_map(|f| resolve(f)).collect() } else { Vec::new() };
             v.push(bundled.to_string());
             v
         };

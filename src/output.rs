@@ -63,40 +63,191 @@ impl Batch {
     }
 }
 
-/// Files written to temporaries, ready to be renamed into place.
+/// Files written to temporaries, ready to be renamed into place, in groups (a document's
+/// files) that are replaced together or not at all.
 #[derive(Default)]
 pub struct Staged {
-    files: Vec<(PathBuf, NamedTempFile)>,
+    groups: Vec<(String, Vec<(PathBuf, NamedTempFile)>)>,
 }
 
+/// A group whose files could not be replaced (a target held open by a PDF viewer or Excel, on
+/// Windows): every target of the group is as it was.
+#[derive(Debug)]
+pub struct Locked {
+    pub group: String,
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl Locked {
+    /// What to tell the office, naming the file with this system's separators.
+    pub fn message(&self) -> String {
+        format!(
+            "无法替换 {}（{}），可能正被PDF阅读器或Excel打开。关闭后重新生成；这份文件的其他输出也保持原样。",
+            self.path.display(),
+            crate::error::io_reason(&self.error)
+        )
+    }
+}
+
+/// How long a target held for a moment (a viewer refreshing, antivirus scanning) is waited for.
+const RETRIES: u32 = 5;
+const RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(150);
+
 impl Staged {
-    /// Writes `bytes` to a synced temporary beside `path`.
-    pub fn add(&mut self, path: PathBuf, bytes: &[u8]) -> Result<()> {
+    /// Writes `bytes` to a synced temporary beside `path`, in the group of that name.
+    pub fn add_to(&mut self, group: &str, path: PathBuf, bytes: &[u8]) -> Result<()> {
         if path.is_dir() {
             let e = std::io::Error::other("目标位置是一个文件夹");
             return Err(Error::io("写入输出文件", &path, e));
         }
         let tmp = staged(&path, bytes)?;
-        self.files.push((path, tmp));
+        match self.groups.iter_mut().find(|(g, _)| g == group) {
+            Some((_, files)) => files.push((path, tmp)),
+            None => self.groups.push((group.to_string(), vec![(path, tmp)])),
+        }
         Ok(())
+    }
+
+    /// Writes `bytes` to a synced temporary beside `path` (one group for everything added so).
+    pub fn add(&mut self, path: PathBuf, bytes: &[u8]) -> Result<()> {
+        self.add_to("", path, bytes)
     }
 
     /// Adds the files staged in `other`.
     pub fn append(&mut self, other: Staged) {
-        self.files.extend(other.files);
+        self.groups.extend(other.groups);
     }
 
-    /// Renames every temporary onto its target (within a folder, which does not fail short of
-    /// the disk going away); returns the paths written.
-    pub fn persist(mut self) -> Result<Vec<PathBuf>> {
-        self.files.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut written = Vec::with_capacity(self.files.len());
-        for (path, tmp) in self.files {
-            tmp.persist(&path).map_err(|e| Error::io("写入输出文件", &path, e.error))?;
-            written.push(path);
+    /// Replaces every group's targets; a group that cannot be replaced whole is an error, and
+    /// the groups after it are not replaced. Returns the paths written.
+    pub fn persist(self) -> Result<Vec<PathBuf>> {
+        let (written, locked) = self.persist_each();
+        match locked.into_iter().next() {
+            Some(l) => Err(Error::io("写入输出文件", &l.path, l.error)),
+            None => Ok(written),
         }
-        Ok(written)
     }
+
+    /// Replaces each group's targets together, group by group: a group whose targets cannot
+    /// all be moved aside (after brief retries) keeps every old file and is returned as locked;
+    /// the other groups are replaced. Returns the paths written and the locked groups.
+    pub fn persist_each(mut self) -> (Vec<PathBuf>, Vec<Locked>) {
+        self.groups.sort_by(|a, b| a.0.cmp(&b.0));
+        let (mut written, mut locked) = (Vec::new(), Vec::new());
+        for (group, mut files) in self.groups {
+            files.sort_by(|a, b| a.0.cmp(&b.0));
+            match replace_group(files) {
+                Ok(paths) => written.extend(paths),
+                Err((path, error)) => locked.push(Locked { group, path, error }),
+            }
+        }
+        (written, locked)
+    }
+}
+
+/// Moves each existing target aside, then renames each temporary into place, then removes
+/// the old files. If a target cannot be moved aside, or a temporary cannot be put in place,
+/// everything done is undone and every target is as it was.
+fn replace_group(files: Vec<(PathBuf, NamedTempFile)>) -> std::result::Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
+    let mut aside: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let undo = |aside: &[(PathBuf, PathBuf)]| {
+        for (target, old) in aside.iter().rev() {
+            let _ = std::fs::rename(old, target);
+        }
+    };
+    for (target, _) in &files {
+        if target.exists() {
+            let old = aside_name(target);
+            if let Err(e) = retrying(|| rename(target, &old)) {
+                undo(&aside);
+                return Err((target.clone(), e));
+            }
+            aside.push((target.clone(), old));
+        }
+    }
+    let mut placed: Vec<PathBuf> = Vec::new();
+    for (target, tmp) in files {
+        if let Err(e) = retrying(|| rename(tmp.path(), &target)) {
+            placed.iter().for_each(|p| drop(std::fs::remove_file(p)));
+            undo(&aside);
+            return Err((target, e));
+        }
+        // The temporary is now the target: forget it without deleting.
+        let _ = tmp.into_temp_path().keep();
+        placed.push(target);
+    }
+    for (_, old) in &aside {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(placed)
+}
+
+/// A hidden name beside `target` for its old contents while the new ones go in.
+fn aside_name(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    target.with_file_name(format!(".jianbao-old-{}-{nonce}-{name}", std::process::id()))
+}
+
+fn retrying(mut op: impl FnMut() -> std::io::Result<()>) -> std::io::Result<()> {
+    let mut tries = 0;
+    loop {
+        match op() {
+            Ok(()) => return Ok(()),
+            Err(e) if tries + 1 < RETRIES && may_pass(&e) => {
+                tries += 1;
+                std::thread::sleep(RETRY_PAUSE);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Failures that a moment's wait may cure: a file held by another program.
+fn may_pass(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::PermissionDenied || matches!(e.raw_os_error(), Some(32 | 33)) && cfg!(windows)
+}
+
+/// `std::fs::rename`, unless a test has declared `from` or `to` locked (`faults`).
+fn rename(from: &Path, to: &Path) -> std::io::Result<()> {
+    if faults::is_locked(from) || faults::is_locked(to) {
+        return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "Access is denied. (os error 5)"));
+    }
+    std::fs::rename(from, to)
+}
+
+/// Fault injection for tests: files to treat as held open by another program, as a PDF
+/// viewer or Excel holds them on Windows (renaming them fails with "access denied"). Empty
+/// unless a test sets it; process-wide.
+#[doc(hidden)]
+pub mod faults {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static LOCKED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    /// Treats `path` as held open until `release`.
+    pub fn lock(path: &Path) {
+        LOCKED.lock().expect("not poisoned").push(path.to_path_buf());
+    }
+
+    pub fn release(path: &Path) {
+        LOCKED.lock().expect("not poisoned").retain(|p| p != path);
+    }
+
+    pub(super) fn is_locked(path: &Path) -> bool {
+        let locked = LOCKED.lock().expect("not poisoned");
+        !locked.is_empty() && locked.iter().any(|p| p == path)
+    }
+}
+
+/// `rel` (`/`-separated, as outputs are named) under `dir`, with this system's separators, so
+/// that messages name it as the office's file manager does.
+pub fn under(dir: &Path, rel: &str) -> PathBuf {
+    let mut p = dir.to_path_buf();
+    p.extend(rel.split('/').filter(|c| !c.is_empty()));
+    p
 }
 
 #[cfg(test)]
@@ -138,5 +289,34 @@ mod tests {
         assert_eq!(std::fs::read(&a).unwrap(), b"old");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 2, "no temporaries left: {names:?}");
+    }
+
+    #[test]
+    fn a_locked_target_keeps_its_whole_group_as_it_was_and_other_groups_go_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let (pdf, json, other) = (dir.path().join("a.pdf"), dir.path().join("a.json"), dir.path().join("b.pdf"));
+        for p in [&pdf, &json, &other] {
+            write_atomic(p, b"old").unwrap();
+        }
+        let mut staged = Staged::default();
+        staged.add_to("a", json.clone(), b"new").unwrap();
+        staged.add_to("a", pdf.clone(), b"new").unwrap();
+        staged.add_to("b", other.clone(), b"new").unwrap();
+        faults::lock(&pdf);
+        let (written, locked) = staged.persist_each();
+        faults::release(&pdf);
+        assert_eq!(written, [other.clone()]);
+        assert_eq!((locked.len(), locked[0].group.as_str(), &locked[0].path), (1, "a", &pdf));
+        assert!(locked[0].message().contains("可能正被PDF阅读器或Excel打开"), "{}", locked[0].message());
+        // a.json sorts before a.pdf and was moved aside first: it is back, unchanged.
+        assert_eq!((std::fs::read(&json).unwrap(), std::fs::read(&pdf).unwrap(), std::fs::read(&other).unwrap()), (b"old".to_vec(), b"old".to_vec(), b"new".to_vec()));
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 3, "no temporaries or old copies left: {names:?}");
+    }
+
+    #[test]
+    fn output_paths_use_this_systems_separators() {
+        let p = under(Path::new("out"), "2018/年度总结-2018年.json");
+        assert_eq!(p, Path::new("out").join("2018").join("年度总结-2018年.json"));
     }
 }

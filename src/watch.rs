@@ -51,9 +51,10 @@ pub fn watch(opts: &Options, timing: Timing, stop: &AtomicBool, progress: &dyn P
     for folder in roots.folders.iter().filter(|f| !f.starts_with(&roots.data) && f.is_dir()) {
         watcher.watch(folder, RecursiveMode::NonRecursive).map_err(|e| watch_error(folder, e))?;
     }
-    rebuild(opts, progress, on);
+    let mut locked = rebuild(opts, progress, on);
     on(Event::Ready);
     let mut pending = Pending::default();
+    let mut last_try = Instant::now();
     while !stop.load(Ordering::Relaxed) {
         match rx.recv_timeout(timing.poll) {
             // Reading files (as every build does) is not a change.
@@ -65,11 +66,19 @@ pub fn watch(opts: &Options, timing: Timing, stop: &AtomicBool, progress: &dyn P
         if let Some(paths) = pending.settled(timing.quiet, &roots) {
             let changed: Vec<String> = paths.iter().map(|p| roots.name(p)).collect();
             on(Event::Changed(&changed));
-            rebuild(opts, progress, on);
+            locked = rebuild(opts, progress, on);
+            last_try = Instant::now();
+        } else if locked && last_try.elapsed() >= RETRY_LOCKED {
+            // An output was held open (a PDF viewer, Excel): try again until it is released.
+            locked = rebuild(opts, progress, on);
+            last_try = Instant::now();
         }
     }
     Ok(())
 }
+
+/// How often watch mode tries again to replace an output held open by another program.
+const RETRY_LOCKED: Duration = Duration::from_secs(3);
 
 /// Changes waiting for things to settle.
 #[derive(Default)]
@@ -123,10 +132,17 @@ impl Pending {
     }
 }
 
-fn rebuild(opts: &Options, progress: &dyn Progress, on: &mut dyn FnMut(Event)) {
+/// Builds and tells; true when an output could not be replaced because it was held open.
+fn rebuild(opts: &Options, progress: &dyn Progress, on: &mut dyn FnMut(Event)) -> bool {
     match build_with(opts, progress) {
-        Ok(built) => on(Event::Built(&built)),
-        Err(e) => on(Event::Failed(&e)),
+        Ok(built) => {
+            on(Event::Built(&built));
+            built.diagnostics.iter().any(|d| d.code == "E-LOCKED")
+        }
+        Err(e) => {
+            on(Event::Failed(&e));
+            false
+        }
     }
 }
 

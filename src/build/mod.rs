@@ -34,6 +34,9 @@ pub struct Built {
     pub stale: Vec<String>,
     /// How the fonts were used (absent when up to date).
     pub fonts: Option<FontUse>,
+    /// What each role was set in and where the font comes from (`仿宋：FangSong（本机字体）`);
+    /// empty when up to date.
+    pub font_roles: Vec<String>,
     /// The templates and fonts that are not the built-in ones, and where they come from.
     pub overrides: Vec<String>,
     /// Documents not made because a workbook that feeds them has errors (not a draft).
@@ -101,8 +104,17 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
     let Planned { engine, mut checked, made, mut boards } = plan_documents(opts, &inputs)?;
     let keyed = keyed(&engine, made.documents, opts)?;
-    let (staged, rendered, mut failed) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
+    let (staged, mut rendered, mut failed) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
     failed.extend(made.failed);
+    Cache::remove(&opts.out)?;
+    // A document whose files cannot be replaced (held open on Windows) keeps its old files
+    // whole; the others go in. It is not recorded, so the next build (or watch) tries again.
+    let (written, locked) = staged.persist_each();
+    for l in &locked {
+        cache.documents.remove(&l.group);
+        rendered.retain(|id| *id != l.group);
+        failed.push(Diagnostic::error("E-LOCKED", &l.group, l.message()));
+    }
     if opts.period.is_none() {
         let kept: Vec<String> = made.held.iter().cloned().chain(failed.iter().map(|d| d.file.clone())).collect();
         mark_stale(&mut cache, &keyed, &kept, opts);
@@ -114,8 +126,6 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     cache.held = made.held;
     checked.diagnostics.extend(failed);
     cache.diagnostics = checked.diagnostics;
-    Cache::remove(&opts.out)?;
-    let written = staged.persist()?;
     cache.save(&opts.out)?;
     // Typst memoises across compilations; keep only recent entries so that repeated builds in
     // one process (tests, watch mode) stay bounded.
@@ -129,6 +139,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         up_to_date: false,
         stale: cache.stale,
         fonts: Some(engine.fonts().font_use()),
+        font_roles: engine.fonts().summary(),
         overrides: inputs.overrides(),
         held: cache.held,
         board: boards.pop(),
@@ -188,7 +199,7 @@ fn typeset_changed(
         .collect();
     progress.start(todo.len());
     let cost = |(d, _): &&(Document, String)| d.prepared.generated.iter().map(|(_, b)| b.len()).sum();
-    let made = parallel::make_all(&todo, &opts.out, cost, |(d, _)| {
+    let made = parallel::make_all(&todo, &opts.out, cost, |(d, _)| d.id.as_str(), |(d, _)| {
         let pdf = engine.render(&d.prepared, PdfKind::Plain)?;
         progress.done(&d.id);
         files(engine, d, pdf, opts)
@@ -223,6 +234,7 @@ fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>, read: Ve
         up_to_date: true,
         stale: cache.stale,
         fonts: None,
+        font_roles: Vec::new(),
         overrides,
         board: None,
         read,

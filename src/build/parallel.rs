@@ -20,20 +20,27 @@ pub type Made = Vec<(String, u64)>;
 type Files = Vec<(String, Vec<u8>)>;
 
 /// Runs `make` on every item, the costliest first (by `cost`), on rayon's threads; stages each
-/// file it returns (relative to `out`) as it comes. Returns what each item made, or why it
-/// could not be made, in the items' order, and the staged files. One item's failure does not
-/// stop the others; a failure to stage (the disk) stops everything.
-pub fn make_all<T: Sync>(items: &[T], out: &Path, cost: impl Fn(&T) -> usize, make: impl Fn(&T) -> Result<Files> + Sync) -> Result<(Vec<Result<Made>>, Staged)> {
+/// file it returns (relative to `out`) as it comes, grouped by the item's `name` (a group is
+/// replaced whole or not at all). Returns what each item made, or why it could not be made,
+/// in the items' order, and the staged files. One item's failure does not stop the others; a
+/// failure to stage (the disk) stops everything.
+pub fn make_all<T: Sync>(
+    items: &[T],
+    out: &Path,
+    cost: impl Fn(&T) -> usize,
+    name: impl Fn(&T) -> &str + Sync,
+    make: impl Fn(&T) -> Result<Files> + Sync,
+) -> Result<(Vec<Result<Made>>, Staged)> {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
     let queue = Queue { order, next: AtomicUsize::new(0), done: AtomicUsize::new(0), stop: AtomicBool::new(false) };
     let made: Mutex<Vec<Option<Result<Made>>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     let staged = std::thread::scope(|s| {
-        let (tx, rx) = mpsc::channel::<(String, Vec<u8>)>();
+        let (tx, rx) = mpsc::channel::<(String, String, Vec<u8>)>();
         let writer = s.spawn(move || {
             let mut staged = Staged::default();
-            for (rel, bytes) in rx {
-                staged.add(out.join(&rel), &bytes)?;
+            for (group, rel, bytes) in rx {
+                staged.add_to(&group, crate::output::under(out, &rel), &bytes)?;
             }
             Ok::<_, Error>(staged)
         });
@@ -41,14 +48,15 @@ pub fn make_all<T: Sync>(items: &[T], out: &Path, cost: impl Fn(&T) -> usize, ma
         // build after build (watch mode, tests) instead of new threads' new ones.
         rayon::scope(|rs| {
             for _ in 0..rayon::current_num_threads() {
-                let (tx, queue, made, make) = (tx.clone(), &queue, &made, &make);
+                let (tx, queue, made, make, name) = (tx.clone(), &queue, &made, &make, &name);
                 rs.spawn(move |_| {
                     while let Some(i) = queue.take() {
                         match make(&items[i]) {
                             Ok(files) => {
                                 lock(made)[i] = Some(Ok(files.iter().map(|(r, b)| (r.clone(), b.len() as u64)).collect()));
                                 // The writer only hangs up when it failed; its error is reported.
-                                if files.into_iter().any(|f| tx.send(f).is_err()) {
+                                let group = name(&items[i]);
+                                if files.into_iter().any(|(rel, bytes)| tx.send((group.to_string(), rel, bytes)).is_err()) {
                                     queue.stop.store(true, Ordering::Relaxed);
                                 }
                             }

@@ -2,6 +2,7 @@
 //! Exit codes: 0 done; 1 problems in the data or the archive, or a refused publication;
 //! 2 usage or system errors.
 
+mod console;
 mod print;
 mod progress;
 
@@ -163,6 +164,7 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     let c = cli.common;
+    let out = c.out.clone();
     let opts = Options {
         data: c.data,
         out: c.out,
@@ -213,14 +215,20 @@ fn main() -> ExitCode {
             false
         }),
     };
-    match result {
+    let out = std::path::absolute(&out).unwrap_or(out);
+    let code = match &result {
         Ok(false) => ExitCode::SUCCESS,
         Ok(true) => ExitCode::from(1),
         Err(e) => {
             eprintln!("错误：{e}");
             ExitCode::from(2)
         }
-    }
+    };
+    console::pause_if_double_clicked(&match result {
+        Ok(_) => format!("生成的文件在 {} 中。", out.display()),
+        Err(_) => "如果还没有数据文件夹：在 jianbao.exe 旁边新建 data 文件夹，放入 plan.yaml、config.yaml 和各乡镇报表；\n或在命令提示符中运行 jianbao init 数据 新建一个，再运行 jianbao --data 数据。".into(),
+    });
+    code
 }
 
 impl BuildArgs {

@@ -39,11 +39,15 @@ pub fn built(b: &Built, took: Duration) {
     println!("文件　{documents}");
     println!("错误　{} 个", count(&b.diagnostics, Severity::Error));
     println!("警告　{} 个", count(&b.diagnostics, Severity::Warning));
-    if b.overrides.is_empty() {
+    let built_in_fonts = b.font_roles.iter().all(|r| r.ends_with("（内置）"));
+    if b.overrides.is_empty() && built_in_fonts {
         println!("来源　模板和字体均为内置");
     }
     for o in &b.overrides {
         println!("来源　{o}，其余内置");
+    }
+    if !built_in_fonts {
+        println!("字体　{}", b.font_roles.join("；"));
     }
     println!("用时　{:.2} 秒", took.as_secs_f64());
     println!("────────────────────────────");

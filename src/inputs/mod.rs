@@ -488,6 +488,23 @@ mod tests {
     }
 
     #[test]
+    fn a_workbook_that_cannot_be_read_is_refused_not_fatal() {
+        // Excel holding a file exclusively makes reading it fail with a sharing violation on
+        // Windows; here the read fails because the path is a folder. Either way the file is
+        // refused with E-READ, and the readable one is read.
+        let dir = tempfile::tempdir().unwrap();
+        let (ok, held) = (dir.path().join("a.xlsx"), dir.path().join("b.xlsx"));
+        std::fs::write(&ok, b"bytes").unwrap();
+        std::fs::create_dir(&held).unwrap();
+        let listed = |rel: &str, path: &Path| Listed { rel: rel.into(), path: path.to_path_buf(), stamp: None };
+        let (read, refused) = read_or_refuse(&[listed("a.xlsx", &ok), listed("b.xlsx", &held)]);
+        assert_eq!(read.iter().map(|f| f.rel.as_str()).collect::<Vec<_>>(), ["a.xlsx"]);
+        let d = refused[0].diagnostic();
+        assert_eq!((d.code.as_str(), d.file.as_str()), ("E-READ", "b.xlsx"));
+        assert!(d.message.contains("关闭后重新生成"), "{}", d.message);
+    }
+
+    #[test]
     fn sm3_of_known_text() {
         // GB/T 32905-2016, appendix A.1: the digest of "abc".
         assert_eq!(sm3(b"abc"), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");

@@ -92,16 +92,19 @@ impl Fonts {
         STORES.fetch_add(1, Ordering::Relaxed);
         let mut store = FontStore::new();
         let mut files = Vec::new();
+        let mut aliases = Aliases::default();
         for font in fonts {
             let data = Bytes::new(font.bytes.clone()); // shares the bytes, never copies them
             for (index, info) in (0..).map_while(|i| FontInfo::new(&font.bytes, i).map(|info| (i, info))) {
+                aliases.add(family_names(&font.bytes, index), &info.family);
                 let loads = Arc::new(AtomicUsize::new(0));
                 files.push(LoadedFont { name: font.label(), path: font.path.clone(), data: Some(data.clone()), sha256: Some(font.sha256.clone()), loads: loads.clone() });
                 store.push((Face { data: data.clone(), index, loads }, info));
             }
         }
         if system {
-            for (path, info) in typst_kit::fonts::system() {
+            for (path, info, names) in installed() {
+                aliases.add(names, &info.family);
                 let loads = Arc::new(AtomicUsize::new(0));
                 let name = path.path.display().to_string();
                 files.push(LoadedFont { name, path: Some(path.path.clone()), data: None, sha256: None, loads: loads.clone() });
@@ -111,11 +114,31 @@ impl Fonts {
         if store.book().families().next().is_none() {
             return Err(Error::NoFonts);
         }
-        let available = |name: &str| store.book().contains_family(&name.to_lowercase());
-        let roles = FontRoles::new(config, system, available);
-        let mut missing: Vec<String> = if system { config.all().filter(|f| !available(f)).cloned().collect() } else { Vec::new() };
+        let resolve = |name: &str| aliases.resolve(store.book(), name);
+        let roles = FontRoles::new(config, system, resolve);
+        let mut missing: Vec<String> = if system { config.all().filter(|f| resolve(f).is_none()).cloned().collect() } else { Vec::new() };
         missing.dedup();
         Ok(Fonts { store, files, roles, missing })
+    }
+
+    /// What each role is set in, for the closing summary: `仿宋：FangSong（本机字体）`.
+    pub fn summary(&self) -> Vec<String> {
+        let book = self.store.book();
+        let roles = [("仿宋", &self.roles.fang), ("宋体", &self.roles.song), ("黑体", &self.roles.hei), ("楷体", &self.roles.kai), ("标题", &self.roles.title)];
+        roles
+            .iter()
+            .map(|(role, families)| {
+                let family = families.first().map(String::as_str).unwrap_or_default();
+                let file = self.files.iter().enumerate().find(|(i, _)| book.info(*i).is_some_and(|info| info.family.eq_ignore_ascii_case(family)));
+                let from = match file.map(|(_, f)| f) {
+                    Some(f) if f.data.is_none() => "本机字体".to_string(),
+                    Some(f) if f.name.starts_with("内置/") => "内置".to_string(),
+                    Some(f) => f.name.clone(),
+                    None => "内置".to_string(),
+                };
+                format!("{role}：{family}（{from}）")
+            })
+            .collect()
     }
 
     pub fn store(&self) -> &FontStore {
@@ -169,6 +192,54 @@ impl Fonts {
         files.sort_by(|a, b| a.name.cmp(&b.name));
         files.dedup_by(|a, b| a.name == b.name);
         files
+    }
+}
+
+/// Every family name a font gives itself (name IDs 1 and 16, in every language it can be read
+/// in): Windows' own 仿宋 is "FangSong" in English and "仿宋" in Chinese.
+fn family_names(data: &[u8], index: u32) -> Vec<String> {
+    let Ok(face) = ttf_parser::Face::parse(data, index) else { return Vec::new() };
+    let family = |id: u16| id == ttf_parser::name_id::FAMILY || id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY;
+    face.names().into_iter().filter(|n| family(n.name_id)).filter_map(|n| n.to_string()).collect()
+}
+
+/// The fonts installed on this computer, with every family name each one has (as
+/// `typst_kit::fonts::system` finds them, through fontdb, which reads the names in every language).
+fn installed() -> Vec<(FontPath, FontInfo, Vec<String>)> {
+    let mut db = fontdb::Database::new();
+    db.load_system_fonts();
+    db.faces()
+        .filter_map(|face| {
+            let path = match &face.source {
+                fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => path.clone(),
+                fontdb::Source::Binary(_) => return None,
+            };
+            let info = db.with_face_data(face.id, FontInfo::new)??;
+            let names = face.families.iter().map(|(name, _)| name.clone()).collect();
+            Some((FontPath { path, index: face.index }, info, names))
+        })
+        .collect()
+}
+
+/// Any family name of a font (lowercase) → the family typst knows it by.
+#[derive(Default)]
+struct Aliases(std::collections::HashMap<String, String>);
+
+impl Aliases {
+    fn add(&mut self, names: Vec<String>, family: &str) {
+        for n in names {
+            self.0.entry(n.to_lowercase()).or_insert_with(|| family.to_string());
+        }
+    }
+
+    /// The family typst sets a configured name in: the name itself if typst knows it, else the
+    /// family of the font that has it among its other names (any language).
+    fn resolve(&self, book: &typst::text::FontBook, name: &str) -> Option<String> {
+        let lower = name.to_lowercase();
+        if book.contains_family(&lower) {
+            return Some(name.to_string());
+        }
+        self.0.get(&lower).cloned()
     }
 }
 
