@@ -39,13 +39,39 @@ struct Table<'a> {
 
 /// The workbook bytes.
 pub fn month(f: &MonthFigures) -> Result<Vec<u8>> {
-    write(f).map_err(|e| Error::Template { name: "汇总表.xlsx".into(), msg: e.to_string() })
+    write(f).map_err(|e| Error::Template { name: "汇总表.xlsx".into(), msg: e.to_string() }).and_then(portable)
+}
+
+/// The same workbook with the same bytes on every machine: the zip writer records the system
+/// that made each entry (Unix on Linux, MS-DOS on Windows), so the package is written again
+/// with that field fixed (Unix), the entries' contents, names, order, times and permissions
+/// unchanged. Every workbook jianbao writes goes through here.
+pub fn portable(xlsx: Vec<u8>) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let err = |e: &dyn std::fmt::Display| Error::Template { name: "xlsx".into(), msg: e.to_string() };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).map_err(|e| err(&e))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| err(&e))?;
+        let name = entry.name().map_err(|e| err(&e))?.to_string();
+        let options = zip::write::SimpleFileOptions::default()
+            .system(zip::System::Unix)
+            .compression_method(entry.compression())
+            // What rust_xlsxwriter writes; read back from an MS-DOS entry it would differ.
+            .unix_permissions(0o600)
+            .last_modified_time(entry.last_modified().unwrap_or_default());
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).map_err(|e| err(&e))?;
+        out.start_file(name, options).map_err(|e| err(&e))?;
+        out.write_all(&bytes).map_err(|e| err(&e))?;
+    }
+    Ok(out.finish().map_err(|e| err(&e))?.into_inner())
 }
 
 /// `报送情况-<年>年.xlsx`: the board (one sheet, statuses as text on coloured cells) and the call
 /// list (contacts as text). Reproducible: the document date is the board's month's last day.
 pub fn board(b: &crate::status::Board) -> Result<Vec<u8>> {
-    write_board(b).map_err(|e| Error::Template { name: "报送情况.xlsx".into(), msg: e.to_string() })
+    write_board(b).map_err(|e| Error::Template { name: "报送情况.xlsx".into(), msg: e.to_string() }).and_then(portable)
 }
 
 /// The background of a status: green when done, yellow to look at, red to act on.
@@ -272,5 +298,45 @@ fn indicators(f: &MonthFigures) -> Table<'static> {
         title: format!("专项指标完成情况（截至{}）", f.period.chinese()),
         header: vec!["指标名称", "单位", "规划章节", "本年累计", "计入目标的完成值", "目标", "目标期间", "完成率", "时序进度", "落后于时序进度"],
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::portable;
+    use std::io::{Read, Write};
+
+    /// The same package as written on another system (the zip field "made by").
+    fn made_on(xlsx: &[u8], system: zip::System) -> Vec<u8> {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..zip.len() {
+            let mut e = zip.by_index(i).unwrap();
+            let name = e.name().unwrap().to_string();
+            let mut bytes = Vec::new();
+            e.read_to_end(&mut bytes).unwrap();
+            out.start_file(name, zip::write::SimpleFileOptions::default().system(system).unix_permissions(0o600)).unwrap();
+            out.write_all(&bytes).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_workbook_has_the_same_bytes_whichever_system_wrote_it() {
+        let sheet = crate::sample::xlsx::Sheet { name: "表".into(), rows: vec![vec!["村名".into(), 12.0.into()]], hidden_rows: vec![] };
+        let xlsx = crate::sample::xlsx::write(&[sheet]).unwrap();
+        let (unix, dos) = (made_on(&xlsx, zip::System::Unix), made_on(&xlsx, zip::System::Dos));
+        assert!(unix != dos, "the field differs as written");
+        assert!(portable(unix.clone()).unwrap() == portable(dos).unwrap(), "the same bytes after portable()");
+        // The contents are unchanged.
+        let mut a = zip::ZipArchive::new(std::io::Cursor::new(portable(unix).unwrap())).unwrap();
+        let mut b = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+        assert_eq!(a.len(), b.len());
+        for i in 0..a.len() {
+            let (mut x, mut y) = (Vec::new(), Vec::new());
+            a.by_index(i).unwrap().read_to_end(&mut x).unwrap();
+            b.by_index(i).unwrap().read_to_end(&mut y).unwrap();
+            assert_eq!(x, y);
+        }
     }
 }

@@ -158,11 +158,11 @@ fn program_inputs(engine: &Engine, templates: &[&str]) -> Result<Vec<Input>> {
 
 /// Stores an archived PDF (never over another) and appends its entry to the manifest.
 fn record(archive: &Path, mut manifest: Manifest, mut entry: Entry, pdf: &[u8]) -> Result<Outcome> {
-    store(&archive.join(&entry.file), pdf)?;
+    store(&crate::output::under(&archive, &entry.file), pdf)?;
     (entry.sha256, entry.sm3) = (sha256(pdf), crate::inputs::sm3(pdf));
     manifest.entries.push(entry.clone());
     manifest.save(archive)?;
-    let path = archive.join(&entry.file);
+    let path = crate::output::under(&archive, &entry.file);
     Ok(Outcome::Published { entry, path })
 }
 

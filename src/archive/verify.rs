@@ -32,7 +32,7 @@ pub fn verify(out: &Path) -> Result<Verified> {
     let manifest = Manifest::load(&archive)?;
     let mut v = Verified { listed: manifest.entries.len(), ..Verified::default() };
     for e in &manifest.entries {
-        match std::fs::read(archive.join(&e.file)) {
+        match std::fs::read(crate::output::under(&archive, &e.file)) {
             Ok(bytes) if sha256(&bytes) == e.sha256 && (e.sm3.is_empty() || sm3(&bytes) == e.sm3) => {
                 v.mismatched.extend(carried(e, &bytes)?.into_iter().map(|name| format!("{} › 附件 {name}", e.file)));
             }

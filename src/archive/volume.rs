@@ -30,7 +30,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
     let mut generated = vec![("/attachments.json".to_string(), b"[]".to_vec())];
     let mut docs = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        let pdf = std::fs::read(archive.join(&e.file)).map_err(|err| Error::io("读取归档文件", &archive.join(&e.file), err))?;
+        let pdf = std::fs::read(crate::output::under(&archive, &e.file)).map_err(|err| Error::io("读取归档文件", &crate::output::under(&archive, &e.file), err))?;
         if sha256(&pdf) != e.sha256 {
             return Err(Error::Archive { msg: format!("归档文件 {} 已被改动，不能装订。请运行 jianbao verify 检查归档。", e.file) });
         }
