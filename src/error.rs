@@ -42,7 +42,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     // Windows: ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33).
     if matches!(e.raw_os_error(), Some(32 | 33)) && cfg!(windows) {
-        return "文件正被其他程序占用，可能正被 Excel、WPS 或PDF阅读器打开".into();
+        return "文件正被其他程序占用".into();
     }
     match e.kind() {
         K::NotFound => "文件或文件夹不存在".into(),
