@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::period::Period;
-use crate::plan::{same_village, ListedAs, Plan};
+use crate::plan::{same_village, Plan};
 use crate::submission::{Report, VillageType, FUND_SOURCES, PROJECT_CATEGORIES, PROJECT_STATUSES, VILLAGE_TYPES};
 use crate::submission::{COVER, INDICATORS, PROJECTS, VILLAGES};
 
@@ -34,13 +34,7 @@ pub fn villages(plan: &Plan, township: &str, period: Period, reports: &[Report])
     let mut out: Vec<Village> = plan
         .listed_villages(township)
         .into_iter()
-        .map(|(name, listed)| {
-            let kind = match listed {
-                ListedAs::DeepPoverty => "深度贫困村",
-                ListedAs::HeavyTask => "非贫困村",
-            };
-            Village { name: name.to_string(), kind: Some(kind), population: None, poor_at_start: None, exited: false }
-        })
+        .map(|(name, listed)| Village { name: name.to_string(), kind: Some(listed.village_type().label()), population: None, poor_at_start: None, exited: false })
         .collect();
     for r in &earlier {
         for row in &r.villages {
@@ -52,7 +46,7 @@ pub fn villages(plan: &Plan, township: &str, period: Period, reports: &[Report])
                 }
             };
             let v = &mut out[i];
-            v.kind = v.kind.or(row.village_type.map(type_name));
+            v.kind = v.kind.or(row.village_type.map(VillageType::label));
             v.population = Some(row.population);
             // A new year starts from what was left at the end of the last one.
             v.poor_at_start = Some(if r.period.year == period.year { row.poor_at_start } else { row.remaining_poor() });
@@ -60,14 +54,6 @@ pub fn villages(plan: &Plan, township: &str, period: Period, reports: &[Report])
         }
     }
     out
-}
-
-fn type_name(t: VillageType) -> &'static str {
-    match t {
-        VillageType::深度贫困村 => "深度贫困村",
-        VillageType::贫困村 => "贫困村",
-        VillageType::非贫困村 => "非贫困村",
-    }
 }
 
 /// The blank workbook of `township` for `period`, as .xlsx bytes.

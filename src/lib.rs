@@ -148,28 +148,36 @@ impl Checked {
     pub fn blocked(&self, period: Period) -> bool {
         let mut errors = self.files_with_errors();
         errors.retain(|f| !pieces::in_folder(f));
-        if errors.is_empty() {
-            return false;
+        if errors.contains("plan.yaml") {
+            return true;
         }
-        let feeding: std::collections::BTreeSet<&str> = aggregate::feeding(&self.reports, period).iter().map(|r| r.file.as_str()).collect();
-        errors.iter().any(|file| {
-            let Some(id) = self.files.iter().find(|i| i.file == *file) else { return file == "plan.yaml" };
-            if self.reports.iter().any(|r| r.file == *file) {
-                return feeding.contains(file.as_str());
-            }
-            if id.township.is_none() {
-                return false;
-            }
-            match id.period {
-                None => false,
-                Some(p) if p.year == period.year => p <= period,
-                // An earlier year's file counts if it may be its township's last of that year.
-                Some(p) if p.year < period.year => !self.reports.iter().any(|r| {
-                    id.township.as_deref().is_some_and(|t| t == r.township) && r.period.year == p.year && r.period > p
-                }),
-                Some(_) => false,
-            }
-        })
+        // Every report, and every workbook that says its township and month but gave no
+        // report: what feeds the period is decided by the one rule (`aggregate::feeding`).
+        let unread = self.files.iter().filter(|id| !self.reports.iter().any(|r| r.file == id.file));
+        let claims: Vec<Claim> = self
+            .reports
+            .iter()
+            .map(|r| Claim { file: &r.file, township: &r.township, period: r.period })
+            .chain(unread.filter_map(|id| Some(Claim { file: &id.file, township: id.township.as_deref()?, period: id.period? })))
+            .collect();
+        aggregate::feeding(&claims, period).iter().any(|c| errors.contains(c.file))
+    }
+}
+
+/// A workbook's claim to be a township's report of a month (read or not).
+struct Claim<'a> {
+    file: &'a str,
+    township: &'a str,
+    period: Period,
+}
+
+impl aggregate::Dated for Claim<'_> {
+    fn township(&self) -> &str {
+        self.township
+    }
+
+    fn period(&self) -> Period {
+        self.period
     }
 }
 

@@ -52,7 +52,7 @@ pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<D
     // Links are followed: a workbook linked into the folder is read like the file it points to.
     let walker = WalkDir::new(data).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
-        let hidden = e.depth() > 0 && (name.starts_with('.') || name.starts_with("~$"));
+        let hidden = e.depth() > 0 && passed_over_by_name(&name);
         let passed_over = e.file_type().is_dir()
             && (name == "out" || canonical(e.path()).is_some_and(|p| not_here.contains(&p)));
         !hidden && !passed_over
@@ -106,6 +106,14 @@ fn passed_over(data: &Path, e: &walkdir::Error) -> Diagnostic {
     }
     let reason = e.io_error().map_or_else(|| e.to_string(), crate::error::io_reason);
     Diagnostic::warning("W-UNREADABLE", &rel, format!("无法读取（{reason}），已跳过。请检查文件夹的访问权限。"))
+}
+
+/// The one rule for files that are never inputs, by name: hidden files and folders (`.…`,
+/// including LibreOffice's `.~lock…#`), and the temporary and lock files Office and WPS leave
+/// beside an open document (`~$…`, `~WRL….tmp`). Discovery, the template and font folders and
+/// watch mode all ask here.
+pub fn passed_over_by_name(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('~')
 }
 
 /// Whether `path` names a workbook format townships send (by extension, any case).

@@ -121,6 +121,16 @@ pub enum ListedAs {
     HeavyTask,
 }
 
+impl ListedAs {
+    /// The type a village on this list has, whatever a workbook says.
+    pub fn village_type(self) -> crate::submission::VillageType {
+        match self {
+            ListedAs::DeepPoverty => crate::submission::VillageType::深度贫困村,
+            ListedAs::HeavyTask => crate::submission::VillageType::非贫困村,
+        }
+    }
+}
+
 /// Two spellings of a village name match when equal or when one lacks only a trailing 村.
 pub fn same_village(a: &str, b: &str) -> bool {
     a == b || a.strip_suffix('村') == Some(b) || b.strip_suffix('村') == Some(a)
@@ -154,6 +164,15 @@ impl Plan {
     /// The township whose name without its 乡/镇 is `short` (`南村` → `南村乡`).
     pub fn township_from_short(&self, short: &str) -> Option<&String> {
         self.townships.iter().find(|t| !short.is_empty() && t.strip_suffix(['乡', '镇']) == Some(short))
+    }
+
+    /// A village's type as the figures use it: the plan's lists win over what the township
+    /// typed; a village on no list and of no typed type is a 非贫困村. The one lookup.
+    pub fn village_type(&self, township: &str, name: &str, typed: Option<crate::submission::VillageType>) -> crate::submission::VillageType {
+        match self.listed_village(township, name) {
+            Some((_, listed)) => listed.village_type(),
+            None => typed.unwrap_or(crate::submission::VillageType::非贫困村),
+        }
     }
 
     /// The plan's spelling of a listed village of `township`, and which list it is on.

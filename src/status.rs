@@ -187,7 +187,10 @@ fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, at: Period, today
         [] if !in_plan => Cell::Empty,
         [] if p > at => Cell::NotDue,
         [] => {
-            let carried = c.reports.iter().filter(|r| r.township == township && r.period.year == p.year && r.period < p).map(|r| r.period).max();
+            let carried = match crate::aggregate::Seen::new(&c.reports, p, &Default::default()).source(township, p) {
+                (crate::aggregate::Status::CarriedForward, Some(r)) => Some(r.period),
+                _ => None,
+            };
             match (deadline(p, deadline_day), today) {
                 (Some(due), Some(today)) if today > due => Cell::Late { carried_from: carried },
                 _ => carried.map_or(Cell::Missing, |from| Cell::Carried { from }),

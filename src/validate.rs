@@ -4,17 +4,13 @@ use std::collections::BTreeMap;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::plan::{ListedAs, Plan};
+use crate::plan::Plan;
 use crate::submission::normalize::edit_distance;
 use crate::submission::{Report, VillageRow, VillageType, VILLAGES};
 
-/// Village type as the figures use it: the plan's lists win, then what the township typed.
+/// A reported village's type as the figures use it (`Plan::village_type`).
 pub fn village_type(plan: &Plan, township: &str, v: &VillageRow) -> VillageType {
-    match plan.listed_village(township, &v.name) {
-        Some((_, ListedAs::DeepPoverty)) => VillageType::深度贫困村,
-        Some((_, ListedAs::HeavyTask)) => VillageType::非贫困村,
-        None => v.village_type.unwrap_or(VillageType::非贫困村),
-    }
+    plan.village_type(township, &v.name, v.village_type)
 }
 
 /// The village's name as the plan spells it, or as typed.
@@ -81,7 +77,7 @@ fn check_villages(plan: &Plan, config: &Config, r: &Report, diags: &mut Vec<Diag
         let vtype = village_type(plan, &r.township, v);
         if let (Some(typed), Some(_)) = (v.village_type, listed) {
             if typed != vtype {
-                let msg = format!("“{}”填为{typed:?}，规划名单中为{vtype:?}。统计按规划名单处理。", v.name);
+                let msg = format!("“{}”填为{typed}，规划名单中为{vtype}。统计按规划名单处理。", v.name);
                 diags.push(at(Diagnostic::warning("W-VILLAGE-TYPE", file, msg), &v.cells.village_type));
             }
         }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::period::Period;
 use crate::plan::{IndicatorKind, ListedAs, Plan};
-use crate::submission::{Report, VillageType};
+use crate::submission::Report;
 use crate::validate::{canonical_name, village_type};
 use ratio::{pct, pct_against, pp_diff, wan};
 
@@ -323,16 +323,25 @@ fn county(plan: &Plan, ts: &[TownshipFigures], sources: &[(&str, Status, Option<
     }
 }
 
+/// Whether a project's funds are 统筹整合 (the plan's 70 % rule is about them).
+fn is_integrated(p: &crate::submission::ProjectRow) -> bool {
+    p.source.as_deref() == Some("统筹整合")
+}
+
+/// The deep-poverty village (the plan's spelling) a project is located in, if any.
+fn deep_village_of<'p>(plan: &'p Plan, township: &str, p: &crate::submission::ProjectRow) -> Option<&'p str> {
+    match p.village.as_deref().and_then(|v| plan.listed_village(township, v)) {
+        Some((village, ListedAs::DeepPoverty)) => Some(village),
+        _ => None,
+    }
+}
+
 /// The 统筹整合 projects located in deep-poverty villages, in township order.
 fn deep_projects(plan: &Plan, sources: &[(&str, Status, Option<&Report>)]) -> Vec<ProjectFigures> {
     let mut out = Vec::new();
     for (t, _, r) in sources {
         for p in r.map(|r| r.projects.as_slice()).unwrap_or_default() {
-            let at = p.village.as_deref().and_then(|v| plan.listed_village(t, v));
-            let Some((village, ListedAs::DeepPoverty)) = at else { continue };
-            if p.source.as_deref() != Some("统筹整合") {
-                continue;
-            }
+            let Some(village) = deep_village_of(plan, t, p).filter(|_| is_integrated(p)) else { continue };
             out.push(ProjectFigures {
                 township: t.to_string(),
                 name: p.name.clone(),
@@ -353,13 +362,9 @@ fn integrated_funds(plan: &Plan, sources: &[(&str, Status, Option<&Report>)]) ->
     let mut all = 0;
     let mut deep = 0;
     for (t, _, r) in sources {
-        for p in r.map(|r| r.projects.as_slice()).unwrap_or_default() {
-            if p.source.as_deref() != Some("统筹整合") {
-                continue;
-            }
+        for p in r.map(|r| r.projects.as_slice()).unwrap_or_default().iter().filter(|p| is_integrated(p)) {
             all += p.planned;
-            let at = p.village.as_deref().and_then(|v| plan.listed_village(t, v));
-            if matches!(at, Some((_, ListedAs::DeepPoverty))) {
+            if deep_village_of(plan, t, p).is_some() {
                 deep += p.planned;
             }
         }
@@ -383,7 +388,7 @@ fn listed_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)], lis
                 poor_at_start: row.map(|v| v.poor_at_start),
                 remaining_poor: row.map(|v| v.remaining_poor()),
                 incidence_pct: row.and_then(|v| pct(v.remaining_poor().into(), v.population.into())),
-                exited: row.is_some_and(|v| v.exited && village_type(plan, t, v) != VillageType::非贫困村),
+                exited: row.is_some_and(|v| v.exited && village_type(plan, t, v).is_poverty_village()),
                 remark: row.map(|v| v.remark.clone()).unwrap_or_default(),
             }
         })
@@ -395,4 +400,4 @@ pub mod quarter;
 pub mod seen;
 pub mod year;
 use indicators::indicators;
-pub use seen::{feeding, Seen, Sources};
+pub use seen::{feeding, Dated, Seen, Sources};

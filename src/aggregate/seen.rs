@@ -9,24 +9,42 @@ use crate::period::Period;
 use crate::plan::Plan;
 use crate::submission::Report;
 
+/// Something for a township and a month: a report, or a workbook that says which township and
+/// month it is for but could not be read (whether it would feed a period is the same rule).
+pub trait Dated {
+    fn township(&self) -> &str;
+    fn period(&self) -> Period;
+}
+
+impl Dated for Report {
+    fn township(&self) -> &str {
+        &self.township
+    }
+
+    fn period(&self) -> Period {
+        self.period
+    }
+}
+
 /// The reports the figures of `period` are made from: every report of its year up to and
 /// including it, and each township's last report of every earlier year (the year-start count
 /// of exited villages, and the running totals of multi-year targets). Never a later report.
-pub fn feeding(reports: &[Report], period: Period) -> Vec<&Report> {
-    let mut last_of_year: BTreeMap<(&str, u16), &Report> = BTreeMap::new();
+pub fn feeding<T: Dated>(reports: &[T], period: Period) -> Vec<&T> {
+    let mut last_of_year: BTreeMap<(&str, u16), &T> = BTreeMap::new();
     let mut out = Vec::new();
     for r in reports {
-        if r.period.year == period.year && r.period <= period {
+        let p = r.period();
+        if p.year == period.year && p <= period {
             out.push(r);
-        } else if r.period.year < period.year {
-            let last = last_of_year.entry((r.township.as_str(), r.period.year)).or_insert(r);
-            if r.period > last.period {
+        } else if p.year < period.year {
+            let last = last_of_year.entry((r.township(), p.year)).or_insert(r);
+            if p > last.period() {
                 *last = r;
             }
         }
     }
     out.extend(last_of_year.into_values());
-    out.sort_by(|a, b| (a.period, &a.township).cmp(&(b.period, &b.township)));
+    out.sort_by(|a, b| (a.period(), a.township()).cmp(&(b.period(), b.township())));
     out
 }
 

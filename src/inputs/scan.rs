@@ -268,7 +268,7 @@ pub fn list_dir(doing: &'static str, dir: &Path) -> Result<Vec<Listed>> {
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(doing, dir, e))? {
         let path = entry.map_err(|e| Error::io(doing, dir, e))?.path();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.is_file() && !name.starts_with('.') && !name.starts_with('~') {
+        if path.is_file() && !load::passed_over_by_name(&name) {
             found.push(listed(doing, name, path)?);
         }
     }

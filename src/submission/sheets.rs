@@ -15,7 +15,7 @@ pub const PROJECT_CATEGORIES: &[&str] = &[
 ];
 pub const FUND_SOURCES: &[&str] = &["中央", "省级", "市级", "县级专项", "统筹整合", "其他"];
 pub const PROJECT_STATUSES: &[&str] = &["未开工", "在建", "已完工"];
-pub const VILLAGE_TYPES: &[&str] = &["深度贫困村", "贫困村", "非贫困村"];
+pub const VILLAGE_TYPES: &[&str] = &VillageType::LABELS;
 /// Village cells that mark a total row rather than a village.
 pub const TOTAL_MARKERS: &[&str] = &["合计", "总计", "小计"];
 
@@ -249,7 +249,7 @@ pub fn read_villages(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<V
 
 fn read_village(t: &Table, r: usize, diags: &mut Vec<Diagnostic>) -> Option<VillageRow> {
     let name = t.required_text(r, "村名", diags);
-    let village_type = t.choice(r, "村类型", VILLAGE_TYPES, diags).and_then(|s| VillageType::parse(&s));
+    let village_type = t.choice(r, "村类型", VILLAGE_TYPES, diags).and_then(|s| s.parse().ok());
     let population = t.required_count(r, "户籍人口", diags);
     let poor_at_start = t.required_count(r, "年初贫困人口", diags);
     let lifted_this_month = t.count(r, "本月脱贫人数", diags).unwrap_or(0);
