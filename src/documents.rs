@@ -48,18 +48,16 @@ impl Settings {
     }
 }
 
-/// The series of numbered documents, each numbered within its year.
-pub const BULLETINS: &str = "工作简报";
-pub const SUMMARIES: &str = "季度汇总";
+pub use crate::series::Series;
 
 /// `2018-03/工作简报-2018年3月`
 pub fn bulletin_id(p: Period) -> String {
-    format!("{p}/{BULLETINS}-{}", p.chinese())
+    format!("{p}/{}-{}", Series::Bulletin.name(), p.chinese())
 }
 
 /// `2018-Q2/季度汇总-2018年第二季度`
 pub fn summary_id(q: Quarter) -> String {
-    format!("{q}/{SUMMARIES}-{}", q.chinese())
+    format!("{q}/{}-{}", Series::Summary.name(), q.chinese())
 }
 
 /// The validation report, as PDF and text, opening with the 报送情况 board of the latest year;
@@ -97,7 +95,7 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
     let prepared = bulletin::prepare(engine, &c.config, &figures, &pieces, &meta)?;
     let title = bulletin::title(&figures);
     let sent: Vec<_> = pieces.iter().map(|p| json!({"file": p.file, "section": p.kind.label(), "title": p.title, "source": p.source, "sha256": p.sha256})).collect();
-    let data = render::tables::merged(numbered(BULLETINS, &title, &meta, &figures), json!({ "pieces": sent }));
+    let data = render::tables::merged(numbered(Series::Bulletin, &title, &meta, &figures), json!({ "pieces": sent }));
     let id = bulletin_id(period);
     let mut doc = with_json(id, title, prepared, &data);
     doc.files.push((format!("{period}/汇总表-{}.xlsx", period.chinese()), crate::excel::month(&figures)?));
@@ -110,7 +108,7 @@ pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Setti
     let meta = s.meta(as_of);
     let prepared = render::summary::prepare(engine, &c.config, &figures, &meta)?;
     let title = render::summary::title(&figures);
-    let data = numbered(SUMMARIES, &title, &meta, &figures);
+    let data = numbered(Series::Summary, &title, &meta, &figures);
     Ok(with_json(summary_id(q), title, prepared, &data))
 }
 
@@ -156,9 +154,9 @@ fn unverified(c: &Checked, s: Settings) -> BTreeSet<String> {
 }
 
 /// The data behind a numbered document: its series, title, number, date, state and figures.
-fn numbered(series: &str, title: &str, meta: &Meta, figures: &impl serde::Serialize) -> serde_json::Value {
+fn numbered(series: Series, title: &str, meta: &Meta, figures: &impl serde::Serialize) -> serde_json::Value {
     json!({
-        "document": series,
+        "document": series.name(),
         "title": title,
         "issue": meta.number,
         "pending": meta.pending,
@@ -195,14 +193,14 @@ pub fn failure(what: &str, e: &crate::error::Error) -> crate::diag::Diagnostic {
 /// document fed by a workbook with errors is held back (see `Checked::blocked`).
 pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numbering: &Numbering, boards: &[Board]) -> Result<Made> {
     let (jobs, held) = jobs(c, only, draft);
-    let settings = |series: &str, period: &str| Settings { draft, ..numbering.settings(series, period) };
+    let settings = |series: Series, period: &str| Settings { draft, ..numbering.settings(series, period) };
     // Each document is prepared on its own (figures, narrative, tables), so in parallel.
     let prepared: Vec<(String, Result<Vec<Document>>)> = jobs
         .par_iter()
         .map(|job| match *job {
             Job::Report => ("数据校验报告".into(), validation_report(engine, c, boards).map(|d| vec![d])),
-            Job::Bulletin(p) => (bulletin_id(p), bulletin(engine, c, p, settings(BULLETINS, &p.to_string())).map(|d| vec![d])),
-            Job::Summary(q, as_of) => (summary_id(q), summary(engine, c, q, as_of, settings(SUMMARIES, &q.to_string())).map(|d| vec![d])),
+            Job::Bulletin(p) => (bulletin_id(p), bulletin(engine, c, p, settings(Series::Bulletin, &p.to_string())).map(|d| vec![d])),
+            Job::Summary(q, as_of) => (summary_id(q), summary(engine, c, q, as_of, settings(Series::Summary, &q.to_string())).map(|d| vec![d])),
             Job::Year(year) => (year_id(year), year_summary(engine, c, year, draft).map(|d| d.into_iter().collect())),
             Job::Plan => (plan_report_id(&c.plan), plan_report(engine, c, draft).map(|d| d.into_iter().collect())),
         })

@@ -17,6 +17,7 @@ pub mod plan;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod report;
+pub mod series;
 pub mod status;
 pub mod sample;
 pub mod submission;

@@ -121,13 +121,13 @@ impl Manifest {
     }
 
     /// The latest entry of a series for a period (a correction supersedes what it corrects).
-    pub fn latest(&self, series: &str, period: &str) -> Option<&Entry> {
-        self.entries.iter().filter(|e| e.series == series && e.period == period).max_by_key(|e| e.number)
+    pub fn latest(&self, series: crate::series::Series, period: &str) -> Option<&Entry> {
+        self.entries.iter().filter(|e| e.series == series.name() && e.period == period).max_by_key(|e| e.number)
     }
 
     /// The number the next document of a series gets in `year`.
-    pub fn next_number(&self, series: &str, year: u16) -> u32 {
-        self.entries.iter().filter(|e| e.series == series && e.year == year).map(|e| e.number).max().unwrap_or(0) + 1
+    pub fn next_number(&self, series: crate::series::Series, year: u16) -> u32 {
+        self.entries.iter().filter(|e| e.series == series.name() && e.year == year).map(|e| e.number).max().unwrap_or(0) + 1
     }
 }
 

@@ -15,6 +15,7 @@ use attach::{attach, Attachment};
 use std::path::{Path, PathBuf};
 
 use crate::aggregate::quarter::Quarter;
+use crate::series::Series;
 use crate::diag::Diagnostic;
 use crate::documents::{self, Document, Settings};
 use crate::error::{Error, Result};
@@ -38,15 +39,12 @@ pub enum Target {
     Volume(u16),
 }
 
-/// The series of a bound volume.
-pub const VOLUMES: &str = "合订本";
-
 impl Target {
-    fn series(self) -> &'static str {
+    fn series(self) -> Series {
         match self {
-            Target::Month(_) => documents::BULLETINS,
-            Target::Quarter(_) => documents::SUMMARIES,
-            Target::Volume(_) => VOLUMES,
+            Target::Month(_) => Series::Bulletin,
+            Target::Quarter(_) => Series::Summary,
+            Target::Volume(_) => Series::Volume,
         }
     }
 
@@ -315,16 +313,14 @@ impl Lock {
 /// and series: `2018/第03期-全县….pdf`, `2018/季度汇总第01期-….pdf`; hashes filled in when stored).
 fn new_entry(req: &Request, number: u32, corrects: Option<u32>, title: &str, date: Date, build: &str, inputs: Vec<Input>) -> Entry {
     let (series, year) = (req.target.series(), req.target.year());
-    let safe: String = title.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
-    let prefix = if series == documents::BULLETINS { "" } else { series };
     Entry {
-        series: series.into(),
+        series: series.name().into(),
         number,
         year,
         period: req.target.period(),
         title: title.into(),
         published: date.to_string(),
-        file: format!("{year}/{prefix}第{number:02}期-{safe}.pdf"),
+        file: series.archive_file(year, number, title),
         sha256: String::new(),
         sm3: String::new(),
         corrects,

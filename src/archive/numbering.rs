@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use super::manifest::{Entry, Input, Manifest};
-use crate::documents::{self, Settings, BULLETINS, SUMMARIES};
+use crate::documents::{self, Settings};
+use crate::series::Series;
 use crate::inputs::Inputs;
 use crate::period::Period;
 use crate::Checked;
@@ -15,7 +16,7 @@ use crate::Checked;
 /// The number, date and state of every numbered document of a build.
 #[derive(Debug, Default)]
 pub struct Numbering {
-    by_period: BTreeMap<(String, String), Settings>,
+    by_period: BTreeMap<(Series, String), Settings>,
 }
 
 impl Numbering {
@@ -24,7 +25,7 @@ impl Numbering {
         let mut n = Numbering::default();
         let months: Vec<(String, Period)> = documents::months(&c.reports).into_iter().map(|p| (p.to_string(), p)).collect();
         let quarters: Vec<(String, Period)> = documents::quarters(&c.reports).into_iter().map(|(q, as_of)| (q.to_string(), as_of)).collect();
-        for (series, periods) in [(BULLETINS, months), (SUMMARIES, quarters)] {
+        for (series, periods) in [(Series::Bulletin, months), (Series::Summary, quarters)] {
             let mut years: BTreeMap<u16, Vec<(String, Period)>> = BTreeMap::new();
             for (key, last) in periods {
                 years.entry(last.year).or_default().push((key, last));
@@ -36,7 +37,7 @@ impl Numbering {
         n
     }
 
-    fn number_year(&mut self, manifest: &Manifest, c: &Checked, inputs: &Inputs, series: &str, year: u16, periods: &[(String, Period)]) {
+    fn number_year(&mut self, manifest: &Manifest, c: &Checked, inputs: &Inputs, series: Series, year: u16, periods: &[(String, Period)]) {
         let mut next = manifest.next_number(series, year);
         for (key, last) in periods {
             let published = manifest.latest(series, key);
@@ -53,27 +54,27 @@ impl Numbering {
                     s
                 }
             };
-            self.by_period.insert((series.to_string(), key.clone()), settings);
+            self.by_period.insert((series, key.clone()), settings);
         }
     }
 
     /// The settings of a document of `series` for `period` (`2018-03`, `2018-Q1`).
-    pub fn settings(&self, series: &str, period: &str) -> Settings {
-        self.by_period.get(&(series.to_string(), period.to_string())).copied().unwrap_or_default()
+    pub fn settings(&self, series: Series, period: &str) -> Settings {
+        self.by_period.get(&(series, period.to_string())).copied().unwrap_or_default()
     }
 }
 
 /// The data a document of `series` standing at `last` is made from: its feeding workbooks,
 /// a bulletin's pieces, the plan and the configuration, with their hashes (the manifest's
 /// data kinds, `Input::is_data`).
-pub fn data_inputs(c: &Checked, inputs: &Inputs, series: &str, last: Period) -> Vec<Input> {
+pub fn data_inputs(c: &Checked, inputs: &Inputs, series: Series, last: Period) -> Vec<Input> {
     let mut used = Vec::new();
     for r in crate::aggregate::feeding(&c.reports, last) {
         if let Some(f) = inputs.workbook(&r.file) {
             used.push(Input { kind: "workbook".into(), path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
         }
     }
-    if series == BULLETINS {
+    if series == Series::Bulletin {
         for p in crate::pieces::of_month(&c.pieces, last) {
             used.push(Input { kind: "piece".into(), path: p.file.clone(), sha256: p.sha256.clone(), sm3: String::new() });
         }

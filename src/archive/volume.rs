@@ -8,7 +8,7 @@ use serde_json::json;
 use super::manifest::{Entry, Input, Manifest};
 use super::{against_previous, attachments, folder, new_entry, program, program_inputs, record, Outcome, Request, SOURCES};
 use crate::config::Config;
-use crate::documents::{BULLETINS, SUMMARIES};
+use crate::series::Series;
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, sm3};
 use crate::period::Date;
@@ -21,8 +21,8 @@ pub const MAIN: &str = "volume.typ";
 pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, date: Date, opts: &Options) -> Result<Outcome> {
     let archive = folder(&opts.out);
     let manifest = Manifest::load(&archive)?;
-    let mut entries: Vec<&Entry> = manifest.entries.iter().filter(|e| e.year == year && (e.series == BULLETINS || e.series == SUMMARIES)).collect();
-    entries.sort_by_key(|e| (e.series != BULLETINS, e.number));
+    let mut entries: Vec<&Entry> = manifest.entries.iter().filter(|e| e.year == year && Series::NUMBERED.iter().any(|s| e.series == s.name())).collect();
+    entries.sort_by_key(|e| (e.series != Series::Bulletin.name(), e.number));
     if entries.is_empty() {
         return Ok(Outcome::NoData);
     }
@@ -36,7 +36,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         }
         used.push(Input { kind: "document".into(), path: e.file.clone(), sha256: e.sha256.clone(), sm3: sm3(&pdf) });
         let dir = format!("/docs/{:02}", i + 1);
-        let main = if e.series == BULLETINS { "bulletin.typ" } else { "summary.typ" };
+        let main = if e.series == Series::Bulletin.name() { "bulletin.typ" } else { "summary.typ" };
         generated.push((format!("{dir}/{main}"), engine.template(main)?.as_bytes().to_vec()));
         generated.extend(sources(e, &pdf, &dir)?);
         docs.push(json!({ "main": format!("{dir}/{main}") }));
@@ -46,7 +46,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         Ok(corrects) => corrects,
         Err(outcome) => return Ok(outcome),
     };
-    let number = manifest.next_number(super::VOLUMES, year);
+    let number = manifest.next_number(Series::Volume, year);
     let title = format!("{year}年{}合订本", config.masthead);
     let volume = json!({
         "title": title,
@@ -54,7 +54,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         "masthead": config.masthead,
         "office": config.office,
         "date": crate::format::date(date.year, date.month, date.day),
-        "keywords": ["脱贫攻坚", "合订本", format!("{year}年"), config.office],
+        "keywords": ["脱贫攻坚", Series::Volume.name(), format!("{year}年"), config.office],
         "docs": docs,
     });
     generated.push(("/volume.json".to_string(), serde_json::to_vec_pretty(&volume).expect("serialisable")));
@@ -72,9 +72,8 @@ fn sources(e: &Entry, pdf: &[u8], dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
     let narrative = attached.get(&format!("{SOURCES}narrative.typ")).ok_or_else(missing)?;
     let mut data: serde_json::Value = serde_json::from_slice(data).map_err(|_| missing())?;
     // In the 目录 and the bookmarks: the series (for summaries), the number and the correction.
-    let series = if e.series == BULLETINS { "" } else { e.series.as_str() };
-    let corrects = e.corrects.map(|n| format!("（更正第{n}期）")).unwrap_or_default();
-    let issue = format!("{series}第{}期{corrects}", e.number);
+    let series = Series::from_name(&e.series).unwrap_or(Series::Bulletin);
+    let issue = series.issue_label(e.number, e.corrects);
     data["meta"]["volume"] = json!(true);
     data["meta"]["issue"] = json!(issue);
     data["meta"]["bookmark"] = json!(format!("{issue}　{}", e.title));

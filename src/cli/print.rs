@@ -57,8 +57,9 @@ pub fn built(b: &Built, took: Duration) {
 pub fn outcome(outcome: &Outcome) -> bool {
     match outcome {
         Outcome::Published { entry, path } => {
-            let corrects = entry.corrects.map(|n| format!("（更正第{n}期）")).unwrap_or_default();
-            println!("已签发 {}第{}期{corrects}：{}", entry.series, entry.number, path.display());
+            let label = jianbao::series::number_label(entry.number);
+            let corrects = entry.corrects.map(|n| format!("（更正{}）", jianbao::series::number_label(n))).unwrap_or_default();
+            println!("已签发 {}{label}{corrects}：{}", entry.series, path.display());
             false
         }
         Outcome::Unchanged { entry } => {

@@ -102,7 +102,7 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
     let view = json!({
         "draft": meta.draft,
         "meta": super::pdf_meta(&title(f), &format!("{}　{}　{}", config.masthead, f.period.chinese(), meta.issue()),
-            &config.office, &["脱贫攻坚", "工作简报", &f.period.chinese(), &config.office], &meta.issue()),
+            &config.office, &["脱贫攻坚", crate::series::Series::Bulletin.name(), &f.period.chinese(), &config.office], &meta.issue()),
         "corrects": meta.correction(),
         "title": title(f),
         "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()),

@@ -89,7 +89,7 @@ pub struct Meta {
 impl Meta {
     /// `第3期`, `第3期（待签发）`.
     pub fn issue(&self) -> String {
-        format!("第{}期{}", self.number, if self.pending { "（待签发）" } else { "" })
+        format!("{}{}", crate::series::number_label(self.number), if self.pending { "（待签发）" } else { "" })
     }
 
     /// `本期更正第1期，原第1期作废`, for a correction.

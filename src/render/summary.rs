@@ -76,7 +76,7 @@ fn view(config: &Config, f: &QuarterFigures, meta: &Meta) -> serde_json::Value {
     let view = json!({
         "draft": meta.draft,
         "meta": super::pdf_meta(&title(f), &format!("{}　季度汇总　{}　{}", config.masthead, f.quarter.chinese(), meta.issue()),
-            &config.office, &["脱贫攻坚", "季度汇总", &f.quarter.chinese(), &config.office], &meta.issue()),
+            &config.office, &["脱贫攻坚", crate::series::Series::Summary.name(), &f.quarter.chinese(), &config.office], &meta.issue()),
         "corrects": meta.correction(),
         "title": title(f),
         "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人）", f.quarter.chinese()),
