@@ -188,7 +188,7 @@ pub fn check(opts: &Options) -> Result<Checked> {
     let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
     #[cfg(feature = "render")]
     {
-        let fonts = build::fonts(opts, &inputs)?;
+        let fonts = render::Fonts::for_run(&inputs, opts.system_fonts)?;
         check_with(&inputs, &fonts)
     }
     #[cfg(not(feature = "render"))]

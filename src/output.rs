@@ -305,7 +305,7 @@ mod tests {
         faults::lock(&pdf);
         let (written, locked) = staged.persist_each();
         faults::release(&pdf);
-        assert_eq!(written, [other.clone()]);
+        assert_eq!(written, std::slice::from_ref(&other));
         assert_eq!((locked.len(), locked[0].group.as_str(), &locked[0].path), (1, "a", &pdf));
         assert!(locked[0].message().contains("可能正被PDF阅读器或Excel打开"), "{}", locked[0].message());
         // a.json sorts before a.pdf and was moved aside first: it is back, unchanged.

@@ -103,25 +103,11 @@ fn merged_title_cells_do_not_shift_references() {
 
 /// Rewrites a cell of an .xlsx so that it holds a formula with no cached value.
 fn strip_cached_value(bytes: &[u8], sheet_xml: &str, cell: &str, formula: &str) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut content = Vec::new();
-        f.read_to_end(&mut content).unwrap();
-        if name == sheet_xml {
-            let xml = String::from_utf8(content).unwrap();
-            let start = xml.find(&format!("<c r=\"{cell}\"")).expect("cell in sheet");
-            let end = start + xml[start..].find("</c>").unwrap() + 4;
-            let replaced = format!("{}<c r=\"{cell}\"><f>{formula}</f></c>{}", &xml[..start], &xml[end..]);
-            content = replaced.into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)).unwrap();
-        out.write_all(&content).unwrap();
-    }
-    out.finish().unwrap().into_inner()
+    common::rewrite(bytes.to_vec(), sheet_xml, |xml| {
+        let start = xml.find(&format!("<c r=\"{cell}\"")).expect("cell in sheet");
+        let end = start + xml[start..].find("</c>").unwrap() + 4;
+        format!("{}<c r=\"{cell}\"><f>{formula}</f></c>{}", &xml[..start], &xml[end..])
+    })
 }
 
 #[test]

@@ -205,30 +205,12 @@ fn file_name_names_another_month() {
 
 /// The same workbook saved with the 1904 date system (Excel for Mac, some WPS settings).
 fn date_1904(xlsx: Vec<u8>) -> Vec<u8> {
-    rewrite(xlsx, "xl/workbook.xml", |xml| {
+    common::rewrite(xlsx, "xl/workbook.xml", |xml| {
         assert!(xml.contains("<workbookPr"), "{xml}");
         xml.replacen("<workbookPr", r#"<workbookPr date1904="1""#, 1)
     })
 }
 
-/// The workbook with one of its XML parts edited (what another program might have written).
-fn rewrite(xlsx: Vec<u8>, part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
-    use std::io::{Read, Write};
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).unwrap();
-        if name == part {
-            bytes = edit(String::from_utf8(bytes).unwrap()).into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-        out.write_all(&bytes).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
 
 #[test]
 fn a_date_cover_month_is_read_in_the_workbooks_own_date_system() {
@@ -272,7 +254,7 @@ fn text_longer_than_its_column_takes_is_an_error_at_its_cell() {
         s[2].rows[1][0] = t(&"项".repeat(101));
     });
     let long = "很长的备注".repeat(7000);
-    let bytes = rewrite(xlsx::write(&f).unwrap(), "xl/sharedStrings.xml", |xml| xml.replace("待替换的备注", &long));
+    let bytes = common::rewrite(xlsx::write(&f).unwrap(), "xl/sharedStrings.xml", |xml| xml.replace("待替换的备注", &long));
     let d = TestData::new();
     d.write("南村乡.xlsx", &bytes);
     let diags: Vec<Diagnostic> = jianbao::check(&d.options()).unwrap().diagnostics.into_iter().filter(|d| d.file != "plan.yaml").collect();

@@ -50,14 +50,14 @@ fn decembers(data: &std::path::Path, years: &[u16]) -> (Vec<u64>, u64, u64) {
             let mut book = open_workbook_auto(e.unwrap().path()).unwrap();
             let sheet = book.worksheet_range("村级进度").unwrap();
             let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
-            let header = rows.iter().position(|r| r.first().is_some_and(|c| c.to_string() == "村名")).unwrap();
-            let col = |h: &str| rows[header].iter().position(|c| c.to_string() == h).unwrap();
-            for r in rows[header + 1..].iter().filter(|r| r[0].to_string() != "合计" && !r[0].to_string().is_empty()) {
+            let header = rows.iter().position(|r| r.first().is_some_and(|c| *c == "村名")).unwrap();
+            let col = |h: &str| rows[header].iter().position(|c| *c == h).unwrap();
+            for r in rows[header + 1..].iter().filter(|r| r[0] != "合计" && !r[0].to_string().is_empty()) {
                 let num = |h: &str| r[col(h)].to_string().parse::<f64>().unwrap() as u64;
                 total += num("累计脱贫人数");
                 if i + 1 == years.len() {
                     remaining += num("年初贫困人口") - num("累计脱贫人数");
-                    exited += u64::from(r[col("是否出列")].to_string() == "是" && r[col("村类型")].to_string() != "非贫困村");
+                    exited += u64::from(r[col("是否出列")] == "是" && r[col("村类型")] != "非贫困村");
                 }
             }
         }
@@ -182,6 +182,6 @@ fn a_bound_volume_has_a_contents_page_continuous_numbers_and_is_verified() {
     plan.sm3 = plan.sm3.replacen(&plan.sm3[..1], if &plan.sm3[..1] == "0" { "1" } else { "0" }, 1);
     manifest.save(&folder).unwrap();
     let v = archive::verify(&opts.out).unwrap();
-    assert_eq!(v.altered, [entry.file.clone()]);
+    assert_eq!(v.altered, std::slice::from_ref(&entry.file));
     assert_eq!(v.mismatched, [format!("{} › 附件 plan.yaml", manifest.entries[0].file)]);
 }

@@ -111,7 +111,7 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
         (None, Some(s)) => s.parse().map_err(|e| Error::Archive { msg: format!("config.yaml 中的 publish_date 有误：{e}") })?,
         (None, None) => return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() }),
     };
-    let engine = crate::build::engine(opts, &inputs)?;
+    let engine = crate::render::Engine::for_run(&inputs, opts.system_fonts)?;
     if let Target::Volume(year) = req.target {
         let outcome = volume::bind(&engine, &inputs.settings, year, req, date, opts)?;
         drop(lock);
@@ -128,14 +128,14 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
 
 /// Against what was published before for the same target: nothing new (`Unchanged`), refused
 /// (other inputs, not a correction), or go ahead, with the number it corrects.
-fn against_previous(manifest: &Manifest, req: &Request, used: &[Input], program: &manifest::Program) -> std::result::Result<Option<u32>, Outcome> {
+fn against_previous(manifest: &Manifest, req: &Request, used: &[Input], program: &manifest::Program) -> std::result::Result<Option<u32>, Box<Outcome>> {
     let Some(prev) = manifest.latest(req.target.series(), &req.target.period()).cloned() else { return Ok(None) };
     let changes = manifest::changes(&prev, used, program);
     if changes.is_empty() {
-        return Err(Outcome::Unchanged { entry: prev });
+        return Err(Box::new(Outcome::Unchanged { entry: prev }));
     }
     if !req.correction {
-        return Err(Outcome::Refused { entry: prev, changes });
+        return Err(Box::new(Outcome::Refused { entry: prev, changes }));
     }
     Ok(Some(prev.number))
 }
@@ -156,11 +156,11 @@ fn program_inputs(engine: &Engine, templates: &[&str]) -> Result<Vec<Input>> {
 
 /// Stores an archived PDF (never over another) and appends its entry to the manifest.
 fn record(archive: &Path, mut manifest: Manifest, mut entry: Entry, pdf: &[u8]) -> Result<Outcome> {
-    store(&crate::output::under(&archive, &entry.file), pdf)?;
+    store(&crate::output::under(archive, &entry.file), pdf)?;
     (entry.sha256, entry.sm3) = (sha256(pdf), crate::inputs::sm3(pdf));
     manifest.entries.push(entry.clone());
     manifest.save(archive)?;
-    let path = crate::output::under(&archive, &entry.file);
+    let path = crate::output::under(archive, &entry.file);
     Ok(Outcome::Published { entry, path })
 }
 
@@ -195,7 +195,7 @@ impl Publishing<'_> {
         let manifest = Manifest::load(&folder(&self.opts.out))?;
         match against_previous(&manifest, self.req, &used, &program(&self.opts.program)) {
             Ok(corrects) => self.issue(last, used, corrects, manifest),
-            Err(outcome) => Ok(outcome),
+            Err(outcome) => Ok(*outcome),
         }
     }
 

@@ -44,7 +44,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
     used.sort();
     let corrects = match against_previous(&manifest, req, &used, &program(&opts.program)) {
         Ok(corrects) => corrects,
-        Err(outcome) => return Ok(outcome),
+        Err(outcome) => return Ok(*outcome),
     };
     let number = manifest.next_number(Series::Volume, year);
     let title = format!("{year}年{}合订本", config.masthead);

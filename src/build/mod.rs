@@ -53,17 +53,6 @@ impl Built {
     }
 }
 
-/// The fonts of a run: the office's and the built-in ones, plus installed ones if asked for.
-pub(crate) fn fonts(opts: &Options, inputs: &Inputs) -> Result<render::Fonts> {
-    let config = &inputs.settings;
-    render::Fonts::new(&inputs.fonts(), &config.fonts, opts.system_fonts || config.fonts.system)
-}
-
-/// The typesetting engine for a run: its fonts and templates.
-pub(crate) fn engine(opts: &Options, inputs: &Inputs) -> Result<render::Engine> {
-    Ok(render::Engine::new(fonts(opts, inputs)?, inputs.templates()))
-}
-
 /// Told how typesetting goes, for a progress display. Called from several threads.
 pub trait Progress: Sync {
     /// `total` documents are about to be typeset.
@@ -158,7 +147,7 @@ pub struct Planned {
 
 /// The documents a build with these inputs makes (numbered from the archive), ready to typeset.
 pub fn plan_documents(opts: &Options, inputs: &Inputs) -> Result<Planned> {
-    let engine = engine(opts, inputs)?;
+    let engine = render::Engine::for_run(inputs, opts.system_fonts)?;
     let checked = check_with(inputs, engine.fonts())?;
     let numbering = numbering(inputs, &checked)?;
     let today = checked.today(opts)?;

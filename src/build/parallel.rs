@@ -94,7 +94,7 @@ impl Queue {
 
     /// One item is done: every `TRIM_EVERY` items, typst's memo cache is trimmed.
     fn finished(&self) {
-        if (self.done.fetch_add(1, Ordering::Relaxed) + 1) % TRIM_EVERY == 0 {
+        if (self.done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(TRIM_EVERY) {
             comemo::evict(2);
         }
     }

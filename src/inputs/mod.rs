@@ -438,7 +438,7 @@ fn read_files(doing: &'static str, files: &[Listed]) -> Result<Vec<File>> {
 
 /// Reads workbooks or pieces; one that cannot be read is refused with what the system said.
 fn read_or_refuse(files: &[Listed]) -> (Vec<File>, Vec<Refused>) {
-    let read: Vec<std::result::Result<File, Refused>> = files
+    let read: Vec<std::result::Result<File, Box<Refused>>> = files
         .par_iter()
         .map(|l| {
             read_one("读取", l).map_err(|e| {
@@ -446,7 +446,7 @@ fn read_or_refuse(files: &[Listed]) -> (Vec<File>, Vec<Refused>) {
                     Error::Io { source, .. } => Why::Unreadable(crate::error::io_reason(&source)),
                     other => Why::Unreadable(other.to_string()),
                 };
-                Refused { rel: l.rel.clone(), path: l.path.clone(), stamp: l.stamp, why }
+                Box::new(Refused { rel: l.rel.clone(), path: l.path.clone(), stamp: l.stamp, why })
             })
         })
         .collect();
@@ -454,7 +454,7 @@ fn read_or_refuse(files: &[Listed]) -> (Vec<File>, Vec<Refused>) {
     for r in read {
         match r {
             Ok(f) => ok.push(f),
-            Err(r) => refused.push(r),
+            Err(r) => refused.push(*r),
         }
     }
     (ok, refused)

@@ -136,11 +136,11 @@ struct Place {
     rest: String,
 }
 
-fn place(rel: &str) -> Result<Place, Diagnostic> {
+fn place(rel: &str) -> Result<Place, Box<Diagnostic>> {
     let parts: Vec<&str> = rel.split('/').collect();
     let misplaced = || {
         let msg = format!("稿件应放在“{FOLDER}/年-月/”文件夹中（如 {FOLDER}/2018-03/），可再分“{PRACTICE}/”“{LEFT_OUT}/”子文件夹；此文件未采用。");
-        Diagnostic::warning("W-PIECE-PLACE", rel, msg)
+        Box::new(Diagnostic::warning("W-PIECE-PLACE", rel, msg))
     };
     let period: Period = parts.get(1).and_then(|m| m.parse().ok()).ok_or_else(misplaced)?;
     let folder_kind = match parts.len() {
@@ -161,7 +161,7 @@ fn place(rel: &str) -> Result<Place, Diagnostic> {
 }
 
 fn read_one(f: &File, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece> {
-    let place = place(&f.rel).map_err(|d| diags.push(d)).ok()?;
+    let place = place(&f.rel).map_err(|d| diags.push(*d)).ok()?;
     let mut found = Vec::new();
     let paragraphs = paragraphs(f, &mut found);
     // A piece left out stops nothing: what is wrong with it is only noted.

@@ -85,6 +85,13 @@ pub struct Fonts {
 }
 
 impl Fonts {
+    /// The fonts of a run: the office's and the built-in ones, plus the installed ones if the
+    /// options (`--system-fonts`) or `config.yaml` ask for them.
+    pub fn for_run(inputs: &crate::inputs::Inputs, system_fonts: bool) -> Result<Fonts> {
+        let config = &inputs.settings;
+        Fonts::new(&inputs.fonts(), &config.fonts, system_fonts || config.fonts.system)
+    }
+
     /// `fonts` in search order (the office's, then the built-in ones); with `system`, the
     /// installed fonts too, and the configured office fonts come first in each role, the
     /// bundled ones after them as the fallback.

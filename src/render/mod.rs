@@ -132,6 +132,12 @@ impl Engine {
         Ok(Engine::new(fonts, templates))
     }
 
+    /// The engine of a run: its fonts (`Fonts::for_run`) and its templates (the office's over
+    /// the built-in ones).
+    pub fn for_run(inputs: &crate::inputs::Inputs, system_fonts: bool) -> Result<Engine> {
+        Ok(Engine::new(Fonts::for_run(inputs, system_fonts)?, inputs.templates()))
+    }
+
     /// The engine over fonts already loaded and the templates by name.
     pub fn new(fonts: Fonts, templates: BTreeMap<String, Asset>) -> Engine {
         let parsed = templates
