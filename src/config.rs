@@ -4,6 +4,13 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::period::Date;
+
+/// A date in `config.yaml`, read once when the file is read (its error at its line).
+fn date<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Date>, D::Error> {
+    let text: Option<String> = Option::deserialize(d)?;
+    text.map(|s| s.parse().map_err(serde::de::Error::custom)).transpose()
+}
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -19,7 +26,8 @@ pub struct Config {
     /// Installed fonts to use by name, per role, when system fonts are enabled.
     pub fonts: FontConfig,
     /// 签发日期 for `publish` when no `--date` is given, `YYYY-MM-DD`.
-    pub publish_date: Option<String>,
+    #[serde(deserialize_with = "date")]
+    pub publish_date: Option<Date>,
     /// The office's own templates, relative to the data folder (default `templates`).
     pub template_folder: Option<String>,
     /// The office's own fonts, relative to the data folder (default `fonts`).
@@ -28,8 +36,8 @@ pub struct Config {
     #[serde(alias = "报送截止日")]
     pub deadline_day: Option<u8>,
     /// The date 逾期 is judged on in the documents (`YYYY-MM-DD`); `--today` wins.
-    #[serde(alias = "今日")]
-    pub today: Option<String>,
+    #[serde(alias = "今日", deserialize_with = "date")]
+    pub today: Option<Date>,
     /// Villages confirmed as genuine although their names resemble a listed one (白石村 beside
     /// 白云村), by township: W-VILLAGE-NEAR is not raised for them.
     #[serde(alias = "确认村名")]

@@ -122,11 +122,7 @@ impl Checked {
 
     /// The date 逾期 is judged on: `--today`, else `today` in `config.yaml`.
     pub fn today(&self, opts: &Options) -> Result<Option<period::Date>> {
-        match (opts.today, &self.config.today) {
-            (Some(d), _) => Ok(Some(d)),
-            (None, Some(s)) => s.parse().map(Some).map_err(|e| error::Error::Usage { msg: format!("config.yaml 中的 today 有误：{e}") }),
-            (None, None) => Ok(None),
-        }
+        Ok(opts.today.or(self.config.today))
     }
 
     /// The 报送情况 board of the year of `at` (default: the latest month with a workbook),

@@ -48,17 +48,37 @@ impl Serialize for Period {
     }
 }
 
+/// What may stand between year and month: `2019-03`, `2019.3`, `2019/3`, `2019_3`. A file name
+/// cannot hold `/`; otherwise the spellings are the same everywhere.
+pub const SEPARATORS: [char; 4] = ['-', '.', '/', '_'];
+
+/// A month as offices write it, the one set of spellings (docs/报表格式.md) for the cover, a
+/// folder's name, `--period` and `config.yaml`: `2019-03`, `2019-3`, `2019.3`, `2019/3`,
+/// `2019_3`, `2019年3月`, `2019年3月份`, `201903`; full-width digits and spaces are fine.
+pub fn parse_month(text: &str) -> Option<Period> {
+    let t: String = crate::text::fold_width(text).chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_end_matches('份');
+    let (y, m) = if let Some(rest) = t.strip_suffix('月') {
+        rest.split_once('年')?
+    } else if let Some(pair) = t.split_once(SEPARATORS) {
+        pair
+    } else if t.len() == 6 && t.chars().all(|c| c.is_ascii_digit()) {
+        t.split_at(4)
+    } else {
+        return None;
+    };
+    if y.len() != 4 || m.is_empty() || m.len() > 2 {
+        return None;
+    }
+    Period::new(y.parse().ok()?, m.parse().ok()?)
+}
+
 impl FromStr for Period {
     type Err = String;
 
-    /// Parses the command-line form `YYYY-MM`.
+    /// Any spelling of `parse_month`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || format!("月份应写作 YYYY-MM，例如 2018-03，实际为 \"{s}\"");
-        let (y, m) = s.split_once('-').ok_or_else(err)?;
-        if y.len() != 4 || m.len() != 2 {
-            return Err(err());
-        }
-        Period::new(y.parse().map_err(|_| err())?, m.parse().map_err(|_| err())?).ok_or_else(err)
+        parse_month(s).ok_or_else(|| format!("月份应写作 2018-03（也可写 2018年3月、2018.3、201803），实际为 \"{s}\""))
     }
 }
 
@@ -135,8 +155,13 @@ mod tests {
         let p: Period = "2018-03".parse().unwrap();
         assert_eq!(p.to_string(), "2018-03");
         assert_eq!(p.chinese(), "2018年3月");
-        assert!("2018-3".parse::<Period>().is_err());
+        assert_eq!("2018-3".parse::<Period>(), Ok(p));
+        for s in ["2018年3月", "2018.3", "2018/3", "2018_3", "201803", "２０１８－０３"] {
+            assert_eq!(s.parse::<Period>(), Ok(p), "{s}");
+        }
         assert!("2018-13".parse::<Period>().is_err());
+        assert!("18-3".parse::<Period>().is_err());
+        assert!("2018-03-15".parse::<Period>().is_err());
     }
 
     #[test]

@@ -3,6 +3,17 @@
 
 use serde::de::DeserializeOwned;
 
+/// Folds full-width ASCII forms (Ａ１，) to half-width and the ideographic space to a space.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
 /// Text as Windows Notepad and others save it: UTF-8 or UTF-16 with a byte-order mark, UTF-8,
 /// or GB18030 (which includes GBK and GB2312, Notepad's “ANSI” on a Chinese PC). `None` when
 /// it is none of these.
@@ -48,6 +59,13 @@ fn yaml_error(e: &serde_yaml::Error, text: &str) -> String {
 /// duplicate key is reported at the start of its mapping).
 fn explain(raw: &str, text: &str) -> (String, Option<usize>) {
     let quoted = |s: &str| s.split('`').nth(1).map(str::to_string);
+    // Our own messages (a date in config.yaml, say) are Chinese already; serde places them at
+    // the start of their mapping, so the line is found by the value they quote.
+    if !raw.is_ascii() && !raw.contains('`') {
+        let value = raw.split('"').nth(1).filter(|v| !v.is_empty());
+        let line = value.and_then(|v| text.lines().position(|l| l.contains(v))).map(|i| i + 1);
+        return (raw.to_string(), line);
+    }
     if let Some(rest) = raw.strip_prefix("unknown field ") {
         let field = quoted(rest).unwrap_or_default();
         let known: Vec<&str> = rest.split('`').skip(3).step_by(2).collect();

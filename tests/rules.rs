@@ -379,3 +379,29 @@ fn mistakes_in_plan_and_config_are_told_in_chinese_at_their_line() {
     let e = jianbao::check(&d.options()).unwrap_err().to_string();
     assert!(e.contains("是一个文件，不是文件夹"), "{e}");
 }
+
+#[test]
+fn a_month_is_spelled_the_same_way_on_the_cover_in_file_names_and_folders() {
+    for cover in ["2018_3", "2018/3", "2018-3", "2018年3月份", "２０１８．３"] {
+        let f = with(|s| s[0].rows[1][1] = t(cover));
+        assert!(run(&[("南村乡2018_03.xlsx", f)]).is_empty(), "{cover}");
+    }
+    // A file name that names another month by the same spellings is caught.
+    expect(&[("南村乡2018_04.xlsx", clean().sheets())], "E-FILE-MONTH", "南村乡2018_04.xlsx", Some("基本信息"), Some("B2"), "2018年4月");
+    // The command line and folder names take them too.
+    assert_eq!("2018年3月".parse::<jianbao::period::Period>().unwrap().to_string(), "2018-03");
+}
+
+#[test]
+fn a_date_in_config_is_read_once_and_a_wrong_one_is_told_at_its_line() {
+    let d = TestData::new();
+    let config = d.data().join("config.yaml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\ntoday: 2018-02-30\n")).unwrap();
+    let e = jianbao::check(&d.options()).unwrap_err().to_string();
+    let line = text.lines().count() + 2;
+    assert!(e.contains(&format!("第{line}行")) && e.contains("2018-02-30"), "{e}");
+    std::fs::write(&config, format!("{text}\ntoday: 2018-04-08\n")).unwrap();
+    let c = jianbao::check(&d.options()).unwrap();
+    assert_eq!(c.today(&d.options()).unwrap().map(|d| d.to_string()).as_deref(), Some("2018-04-08"));
+}

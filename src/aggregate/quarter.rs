@@ -30,7 +30,7 @@ impl Quarter {
 
     /// `2018年第一季度`
     pub fn chinese(self) -> String {
-        let n = ["一", "二", "三", "四"][usize::from(self.q - 1)];
+        let n = crate::format::cn_num(u32::from(self.q));
         format!("{}年第{n}季度", self.year)
     }
 }

@@ -106,10 +106,8 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
     // Locked before the data is read: what is published is what was read under the lock.
     let lock = Lock::take(&folder(&opts.out))?;
     let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
-    let date = match (req.date, &inputs.settings.publish_date) {
-        (Some(d), _) => d,
-        (None, Some(s)) => s.parse().map_err(|e| Error::Archive { msg: format!("config.yaml 中的 publish_date 有误：{e}") })?,
-        (None, None) => return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() }),
+    let Some(date) = req.date.or(inputs.settings.publish_date) else {
+        return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() });
     };
     let engine = crate::render::Engine::for_run(&inputs, opts.system_fonts)?;
     if let Target::Volume(year) = req.target {

@@ -142,7 +142,7 @@ fn place(rel: &str) -> Result<Place, Box<Diagnostic>> {
         let msg = format!("稿件应放在“{FOLDER}/年-月/”文件夹中（如 {FOLDER}/2018-03/），可再分“{PRACTICE}/”“{LEFT_OUT}/”子文件夹；此文件未采用。");
         Box::new(Diagnostic::warning("W-PIECE-PLACE", rel, msg))
     };
-    let period: Period = parts.get(1).and_then(|m| m.parse().ok()).ok_or_else(misplaced)?;
+    let period: Period = month_of(rel).ok_or_else(misplaced)?;
     let folder_kind = match parts.len() {
         3 => None,
         4 if parts[2] == LEFT_OUT => Some(Kind::LeftOut),

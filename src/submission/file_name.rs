@@ -92,19 +92,14 @@ fn with_yue(chars: &[char]) -> Vec<NamedMonth> {
     out
 }
 
-/// The Chinese numeral month that `before` ends with: 一 … 九, 十, 十一, 十二.
+/// The Chinese numeral month that `before` ends with: 一 … 九, 十, 十一, 十二 (the longest
+/// numeral of `format::cn_num` it ends with).
 fn chinese_month(before: &[char]) -> Option<u8> {
-    const DIGITS: &str = "一二三四五六七八九";
-    let digit = |c: char| DIGITS.chars().position(|d| d == c).map(|p| p as u8 + 1);
-    match before {
-        [.., c] if *c == '十' => Some(10),
-        [.., prev, c] if *prev == '十' => digit(*c).map(|d| 10 + d).filter(|m| *m <= 12),
-        [.., c] => digit(*c),
-        [] => None,
-    }
+    let text: String = before.iter().collect();
+    (1..=12u8).rev().filter(|m| text.ends_with(&crate::format::cn_num(u32::from(*m)))).max_by_key(|m| crate::format::cn_num(u32::from(*m)).chars().count())
 }
 
-/// `2018-03`, `2018.3`, `2018_03` and `201803`.
+/// `2018-03`, `2018.3`, `2018_03` and `201803` (the separators of `period::SEPARATORS`).
 fn numeric(chars: &[char]) -> Vec<NamedMonth> {
     let runs = digit_runs(chars);
     let mut out = Vec::new();
@@ -116,7 +111,7 @@ fn numeric(chars: &[char]) -> Vec<NamedMonth> {
             }
         }
         let Some(&(c, d)) = runs.get(k + 1) else { continue };
-        let joined = c == b + 1 && matches!(chars[b], '-' | '.' | '_');
+        let joined = c == b + 1 && crate::period::SEPARATORS.contains(&chars[b]);
         if joined && b - a == 4 && d - c <= 2 && chars.get(d) != Some(&'月') {
             if let (Some(year), Some(m)) = (number(chars, (a, b)).and_then(plausible_year), number(chars, (c, d)).and_then(month)) {
                 out.push(NamedMonth { year: Some(year), month: m });

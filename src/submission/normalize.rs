@@ -1,17 +1,7 @@
 //! Normalisation of hand-typed spreadsheet text: widths, headers, numbers, yes/no, months.
 
-use crate::period::Period;
 
-/// Folds full-width ASCII forms (Ａ１，) to half-width and the ideographic space to a space.
-pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
+pub use crate::text::fold_width;
 
 /// Text value as the reader keeps it: width-folded spaces trimmed, content otherwise as typed.
 pub fn clean_text(s: &str) -> String {
@@ -71,23 +61,8 @@ pub fn parse_yes_no(s: &str) -> Option<bool> {
     }
 }
 
-/// A reporting month typed as `2019-03`, `2019.3`, `2019年3月`, `2019/3` or `201903`.
-pub fn parse_month_text(s: &str) -> Option<Period> {
-    let t: String = fold_width(s).chars().filter(|c| !c.is_whitespace()).collect();
-    let t = t.trim_end_matches('份');
-    let (y, m) = if let Some(rest) = t.strip_suffix('月') {
-        rest.split_once('年')?
-    } else if let Some(pair) = t.split_once(['-', '.', '/']) {
-        pair
-    } else if t.len() == 6 && t.chars().all(|c| c.is_ascii_digit()) {
-        t.split_at(4)
-    } else {
-        return None;
-    };
-    let y: u16 = y.parse().ok()?;
-    let m: u8 = m.parse().ok()?;
-    Period::new(y, m)
-}
+/// A reporting month as typed: the one set of spellings (`period::parse_month`).
+pub use crate::period::parse_month as parse_month_text;
 
 /// Edit distance in characters (for 是否为“赵沟村”？ hints).
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -118,6 +93,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>, ma
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::period::Period;
 
     #[test]
     fn headers_fold_to_one_key() {
