@@ -108,6 +108,32 @@ impl Date {
     pub fn tuple(self) -> (u16, u8, u8) {
         (self.year, self.month, self.day)
     }
+
+    /// Today on this computer's clock (UTC+8, the time zone of every county office). Never
+    /// printed in a document: only for judging 逾期 without `--today`, and for refusing a
+    /// 签发日期 in the future.
+    pub fn from_clock() -> Date {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) + 8 * 3600;
+        let (year, month, day) = civil((secs / 86_400) as i64);
+        Date { year, month, day }
+    }
+
+    /// The day after.
+    pub fn next(self) -> Date {
+        let month = Period { year: self.year, month: self.month };
+        if self.day < month.last_day() {
+            Date { day: self.day + 1, ..self }
+        } else if self.month < 12 {
+            Date { year: self.year, month: self.month + 1, day: 1 }
+        } else {
+            Date { year: self.year + 1, month: 1, day: 1 }
+        }
+    }
+
+    /// The last day of `p`.
+    pub fn last_of(p: Period) -> Date {
+        Date { year: p.year, month: p.month, day: p.last_day() }
+    }
 }
 
 impl FromStr for Date {

@@ -52,7 +52,8 @@ fn exit_codes_separate_data_errors_from_usage_errors() {
     assert!(stdout.contains("错误 E-NUMBER  南村乡.xlsx › 村级进度 › F2"), "{stdout}");
     assert!(stdout.contains("共读取 1 个文件：错误 1 个"), "{stdout}");
     assert_eq!(jianbao(&d, &["build"]).status.code(), Some(1));
-    assert_eq!(jianbao(&d, &["--period", "2018-3"]).status.code(), Some(2));
+    assert_eq!(jianbao(&d, &["--period", "2018-13"]).status.code(), Some(2));
+    assert_eq!(jianbao(&d, &["--period", "2018年3月"]).status.code(), Some(1), "any spelling of a month");
     std::fs::write(d.data().join("plan.yaml"), "county: [").unwrap();
     let broken = jianbao(&d, &["check"]);
     assert_eq!(broken.status.code(), Some(2));

@@ -3,6 +3,7 @@
 //! every archived file against the manifest.
 
 mod attach;
+mod dates;
 pub mod manifest;
 pub mod numbering;
 mod verify;
@@ -87,6 +88,10 @@ pub enum Outcome {
     DataErrors,
     /// No workbook for that period.
     NoData,
+    /// The 签发日期 breaks a rule (`dates`): nothing written.
+    BadDate { msg: String },
+    /// Another publication holds the archive: nothing read or written.
+    Busy,
 }
 
 #[derive(Debug)]
@@ -104,7 +109,10 @@ pub fn folder(out: &Path) -> PathBuf {
 /// Publishes one bulletin, summary or bound volume (see `Outcome`).
 pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
     // Locked before the data is read: what is published is what was read under the lock.
-    let lock = Lock::take(&folder(&opts.out))?;
+    let Some(lock) = Lock::take(&folder(&opts.out))? else {
+        return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome: Outcome::Busy });
+    };
+    remove_leftovers(&folder(&opts.out));
     let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
     let Some(date) = req.date.or(inputs.settings.publish_date) else {
         return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() });
@@ -201,6 +209,9 @@ impl Publishing<'_> {
     /// and appends it to the manifest.
     fn issue(&self, last: Period, used: Vec<Input>, corrects: Option<u32>, manifest: Manifest) -> Result<Outcome> {
         let (req, c) = (self.req, self.checked);
+        if let Some(msg) = dates::refused(&manifest, req.target, self.date, corrects, Date::from_clock()) {
+            return Ok(Outcome::BadDate { msg });
+        }
         let number = manifest.next_number(req.target.series(), req.target.year());
         let s = Settings { number, date: Some(self.date.tuple()), corrects, ..Settings::default() };
         let doc = match req.target {
@@ -288,6 +299,16 @@ pub const SOURCES: &str = "排版/";
 /// The lock file in the archive folder; it stays there, and only the lock on it matters.
 pub const LOCK: &str = ".publishing";
 
+/// Temporary files an interrupted publication left in the archive (`.jianbao-…`): removed by
+/// the next publication, under the lock, so nobody else is writing them.
+fn remove_leftovers(archive: &Path) {
+    for e in walkdir::WalkDir::new(archive).max_depth(2).into_iter().filter_map(|e| e.ok()) {
+        if e.file_type().is_file() && e.file_name().to_string_lossy().starts_with(".jianbao-") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Held while a publication reads the data and appends to the manifest, so that two
 /// publications at once (two clerks, one shared folder) cannot take the same number. It is an
 /// advisory lock of the operating system on `.publishing`: it ends with the process, however
@@ -295,13 +316,14 @@ pub const LOCK: &str = ".publishing";
 struct Lock(#[allow(dead_code)] std::fs::File);
 
 impl Lock {
-    fn take(archive: &Path) -> Result<Lock> {
+    /// The lock; none while another publication holds it.
+    fn take(archive: &Path) -> Result<Option<Lock>> {
         std::fs::create_dir_all(archive).map_err(|e| Error::io("创建归档目录", archive, e))?;
         let path = archive.join(LOCK);
         let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(|e| Error::io("锁定归档目录", &path, e))?;
         match file.try_lock() {
-            Ok(()) => Ok(Lock(file)),
-            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Archive { msg: "另一次签发正在进行，请等它结束后再签发。".into() }),
+            Ok(()) => Ok(Some(Lock(file))),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => Err(Error::io("锁定归档目录", &path, e)),
         }
     }

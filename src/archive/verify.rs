@@ -18,19 +18,43 @@ pub struct Verified {
     /// Files carried by an archived document that differ from the manifest's record of them
     /// (or are missing from it): `2018/第01期-….pdf › 附件 plan.yaml`.
     pub mismatched: Vec<String>,
+    /// There is no archive: no folder, or no manifest in it (never "完好").
+    pub no_archive: bool,
+    /// Temporary files left by an interrupted publication (`.jianbao-…`).
+    pub leftovers: Vec<String>,
+    /// Numbers missing in a series of a year: `2018年工作简报第2期`.
+    pub gaps: Vec<String>,
 }
 
 impl Verified {
     pub fn is_clean(&self) -> bool {
-        self.missing.is_empty() && self.altered.is_empty() && self.unlisted.is_empty() && self.mismatched.is_empty()
+        !self.no_archive
+            && [&self.missing, &self.altered, &self.unlisted, &self.mismatched, &self.leftovers, &self.gaps].iter().all(|l| l.is_empty())
     }
+}
+
+/// Each series is numbered 1, 2, 3 … within a year: a number that is not there (an entry
+/// deleted with its PDF) is a gap.
+fn gaps(manifest: &Manifest) -> Vec<String> {
+    let mut numbers: std::collections::BTreeMap<(u16, &str), Vec<u32>> = Default::default();
+    for e in &manifest.entries {
+        numbers.entry((e.year, e.series.as_str())).or_default().push(e.number);
+    }
+    let mut out = Vec::new();
+    for ((year, series), mut ns) in numbers {
+        ns.sort_unstable();
+        let max = ns.last().copied().unwrap_or(0);
+        out.extend((1..=max).filter(|n| ns.binary_search(n).is_err()).map(|n| format!("{year}年{series}第{n}期")));
+    }
+    out
 }
 
 /// Checks every archived file against the manifest: missing, altered and unlisted files.
 pub fn verify(out: &Path) -> Result<Verified> {
     let archive = folder(out);
     let manifest = Manifest::load(&archive)?;
-    let mut v = Verified { listed: manifest.entries.len(), ..Verified::default() };
+    let no_archive = !Manifest::path(&archive).is_file();
+    let mut v = Verified { listed: manifest.entries.len(), no_archive, gaps: gaps(&manifest), ..Verified::default() };
     for e in &manifest.entries {
         match std::fs::read(crate::output::under(&archive, &e.file)) {
             Ok(bytes) if sha256(&bytes) == e.sha256 && (e.sm3.is_empty() || sm3(&bytes) == e.sm3) => {
@@ -44,8 +68,10 @@ pub fn verify(out: &Path) -> Result<Verified> {
         for entry in walkdir::WalkDir::new(&archive).sort_by_file_name() {
             let entry = entry.map_err(|e| Error::io("读取归档目录", &archive, e.into()))?;
             let rel = crate::load::relative(&archive, entry.path());
-            let own = rel == "manifest.json" || rel == LOCK || entry.file_name().to_string_lossy().starts_with(".jianbao-");
-            if entry.file_type().is_file() && !own && !manifest.entries.iter().any(|e| e.file == rel) {
+            let leftover = entry.file_name().to_string_lossy().starts_with(".jianbao-");
+            if entry.file_type().is_file() && leftover {
+                v.leftovers.push(rel);
+            } else if entry.file_type().is_file() && rel != "manifest.json" && rel != LOCK && !manifest.entries.iter().any(|e| e.file == rel) {
                 v.unlisted.push(rel);
             }
         }

@@ -46,6 +46,9 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         Ok(corrects) => corrects,
         Err(outcome) => return Ok(*outcome),
     };
+    if let Some(msg) = super::dates::refused(&manifest, req.target, date, corrects, Date::from_clock()) {
+        return Ok(Outcome::BadDate { msg });
+    }
     let number = manifest.next_number(Series::Volume, year);
     let title = format!("{year}年{}合订本", config.masthead);
     let volume = json!({

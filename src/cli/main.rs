@@ -261,7 +261,7 @@ fn run_status(opts: &Options, year: Option<u16>, format: Format) -> jianbao::err
     };
     let (today, clock) = match c.today(opts)? {
         Some(d) => (Some(d), false),
-        None => (Some(clock_date()), true),
+        None => (Some(Date::from_clock()), true),
     };
     let board = jianbao::status::board(&c, at, today, clock);
     match format {
@@ -271,12 +271,6 @@ fn run_status(opts: &Options, year: Option<u16>, format: Format) -> jianbao::err
     Ok(false)
 }
 
-/// Today on this computer's clock (UTC+8, the time zone of every county office).
-fn clock_date() -> Date {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) + 8 * 3600;
-    let (year, month, day) = jianbao::period::civil((secs / 86_400) as i64);
-    Date { year, month, day }
-}
 
 fn run_watch(opts: &Options) -> jianbao::error::Result<bool> {
     let stop = &STOP;

@@ -82,20 +82,43 @@ pub fn outcome(outcome: &Outcome) -> bool {
             println!("数据目录中没有该期间的报表，无法签发。");
             true
         }
+        Outcome::BadDate { msg } => {
+            println!("未签发：{msg}");
+            true
+        }
+        Outcome::Busy => {
+            println!("另一次签发正在进行（可能是另一位同事在同一文件夹中签发），请等它结束后再签发。");
+            true
+        }
     }
 }
 
 /// The archive check; true when something is wrong (exit 1).
 pub fn verified(v: &archive::Verified) -> bool {
-    for (label, list) in [("缺失", &v.missing), ("被改动", &v.altered), ("未登记", &v.unlisted), ("附件与清单不符", &v.mismatched)] {
+    for (label, list) in [("缺失", &v.missing), ("被改动", &v.altered), ("未登记", &v.unlisted), ("附件与清单不符", &v.mismatched), ("残留的临时文件", &v.leftovers)] {
         for f in list {
             println!("{label}：archive/{f}");
         }
     }
+    for g in &v.gaps {
+        println!("期号缺失：清单中没有 {g}（可能连同文件一起被删除）");
+    }
+    if v.no_archive {
+        println!("没有归档：输出文件夹中没有 archive/manifest.json。请确认 --out 指向签发时的输出文件夹。");
+        return true;
+    }
     if v.is_clean() {
         println!("归档完好：清单登记 {} 份，文件全部存在且未被改动。", v.listed);
     } else {
-        println!("归档有问题：缺失 {} 份，被改动 {} 份，未登记 {} 份，附件与清单不符 {} 处。", v.missing.len(), v.altered.len(), v.unlisted.len(), v.mismatched.len());
+        println!(
+            "归档有问题：缺失 {} 份，被改动 {} 份，未登记 {} 份，附件与清单不符 {} 处，残留临时文件 {} 个，期号缺失 {} 处。",
+            v.missing.len(),
+            v.altered.len(),
+            v.unlisted.len(),
+            v.mismatched.len(),
+            v.leftovers.len(),
+            v.gaps.len()
+        );
     }
     !v.is_clean()
 }

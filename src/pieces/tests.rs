@@ -26,7 +26,9 @@ fn the_folder_places_orders_and_marks_a_piece() {
     assert_eq!(p.kind, Kind::LeftOut);
     let p = place("稿件/2018-03/经验做法/不采用-x.md").unwrap_or_else(|_| panic!());
     assert_eq!(p.kind, Kind::LeftOut, "不采用 wins over 经验做法");
-    for bad in ["稿件/x.txt", "稿件/2018年3月/x.txt", "稿件/2018-03/其他/x.txt", "稿件/2018-13/x.txt"] {
+    // A month folder is spelled as a month is anywhere (period::parse_month).
+    assert_eq!(place("稿件/2018年3月/x.txt").map(|p| p.period).ok(), Period::new(2018, 3));
+    for bad in ["稿件/x.txt", "稿件/三月/x.txt", "稿件/2018-03/其他/x.txt", "稿件/2018-13/x.txt"] {
         assert_eq!(place(bad).err().map(|d| d.code), Some("W-PIECE-PLACE".into()), "{bad}");
     }
     assert_eq!(month_of("稿件/2019-01/不采用/x.docx"), Period::new(2019, 1));

@@ -1,0 +1,44 @@
+//! Which 签发日期 a publication may have: after the period it reports on ends, never in the
+//! future, never before an issue of the same series and year already signed (numbers and
+//! dates rise together), and a correction never before the issue it corrects. Backfilling past
+//! years in order stays possible: each year's series has its own numbers.
+
+use super::manifest::Manifest;
+use super::Target;
+use crate::period::{Date, Period};
+
+/// The last day of what `target` reports on.
+fn period_end(target: Target) -> Option<Date> {
+    let last = match target {
+        Target::Month(p) => p,
+        Target::Quarter(q) => Period::new(q.year, 3 * q.q)?,
+        Target::Volume(y) => Period::new(y, 12)?,
+    };
+    Some(Date::last_of(last))
+}
+
+/// Why `date` cannot be the 签发日期 of this publication (in Chinese), if it cannot.
+pub fn refused(manifest: &Manifest, target: Target, date: Date, corrects: Option<u32>, today: Date) -> Option<String> {
+    let series = target.series();
+    if let Some(end) = period_end(target).filter(|end| date <= *end) {
+        return Some(format!("签发日期 {date} 不在所报期间结束（{end}）之后。文件应在期间结束后签发，请改用 {end} 以后的日期。"));
+    }
+    if date > today.next() {
+        return Some(format!("签发日期 {date} 晚于今天（本机日期 {today}）。请用实际签发的日期。"));
+    }
+    let same_year = manifest.entries.iter().filter(|e| e.series == series.name() && e.year == target.year());
+    if let Some(corrected) = corrects.and_then(|n| manifest.entries.iter().find(|e| e.series == series.name() && e.year == target.year() && e.number == n)) {
+        if corrected.published.as_str() > date.to_string().as_str() {
+            return Some(format!("更正期的签发日期 {date} 早于被更正的第{}期的签发日期 {}。", corrected.number, corrected.published));
+        }
+    }
+    let latest = same_year.max_by(|a, b| a.published.cmp(&b.published))?;
+    (latest.published.as_str() > date.to_string().as_str()).then(|| {
+        format!(
+            "签发日期 {date} 早于本年{}已签发的第{}期（{}）。同一系列中期号越大，签发日期不能越早。",
+            series.name(),
+            latest.number,
+            latest.published
+        )
+    })
+}

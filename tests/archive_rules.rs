@@ -1,0 +1,74 @@
+//! The archive's rules on dates and what `verify` must not call 完好 (issue 26, first part):
+//! a 签发日期 before the period ends, in the future, or earlier than an issue already signed
+//! is refused; a busy archive is a refusal, not a system error; a missing archive, a leftover
+//! temporary file and a gap in a series' numbers are findings.
+
+mod common;
+
+use common::copy_project;
+use jianbao::archive::{self, Outcome, Request, Target};
+
+fn publish(opts: &jianbao::Options, period: &str, date: &str) -> Outcome {
+    let req = Request { target: Target::Month(period.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false };
+    archive::publish(opts, &req).unwrap().outcome
+}
+
+fn refused_for(outcome: Outcome, says: &str) {
+    match outcome {
+        Outcome::BadDate { msg } => assert!(msg.contains(says), "{msg}"),
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
+#[test]
+fn a_date_must_follow_the_period_lie_in_the_past_and_rise_with_the_numbers() {
+    let (_dir, opts) = copy_project();
+    // The 15th of the month reported on, and a day before it began.
+    refused_for(publish(&opts, "2018-03", "2018-03-15"), "不在所报期间结束（2018-03-31）之后");
+    refused_for(publish(&opts, "2018-03", "2018-02-01"), "不在所报期间结束");
+    refused_for(publish(&opts, "2018-03", "2099-01-05"), "晚于今天");
+    assert!(!archive::folder(&opts.out).join("manifest.json").exists(), "nothing was archived");
+    assert!(matches!(publish(&opts, "2018-03", "2018-04-05"), Outcome::Published { .. }));
+    assert!(matches!(publish(&opts, "2018-06", "2018-07-02"), Outcome::Published { .. }));
+    // May after June: it would be 第3期, dated before 第2期.
+    refused_for(publish(&opts, "2018-05", "2018-06-03"), "早于本年工作简报已签发的第2期（2018-07-02）");
+    assert!(matches!(publish(&opts, "2018-05", "2018-07-02"), Outcome::Published { .. }));
+    // Another year has its own numbers: backfilling 2019 after 2018 in order is fine.
+    assert!(matches!(publish(&opts, "2019-01", "2019-02-01"), Outcome::Published { .. }));
+    assert!(archive::verify(&opts.out).unwrap().is_clean());
+}
+
+#[test]
+fn verify_finds_a_missing_archive_leftovers_and_gaps() {
+    let (_dir, opts) = copy_project();
+    // No archive at all, or an --out that does not exist: not 完好.
+    let v = archive::verify(&opts.out).unwrap();
+    assert!(v.no_archive && !v.is_clean());
+    let elsewhere = jianbao::Options { out: opts.out.join("不存在"), ..opts.clone() };
+    assert!(!archive::verify(&elsewhere.out).unwrap().is_clean());
+
+    for (p, d) in [("2018-01", "2018-02-05"), ("2018-02", "2018-03-05"), ("2018-03", "2018-04-05")] {
+        assert!(matches!(publish(&opts, p, d), Outcome::Published { .. }));
+    }
+    let folder = archive::folder(&opts.out);
+    assert!(archive::verify(&opts.out).unwrap().is_clean());
+    // A temporary file left by a publication that was killed.
+    let leftover = folder.join("2018").join(".jianbao-a1b2c3");
+    std::fs::write(&leftover, b"half a PDF").unwrap();
+    let v = archive::verify(&opts.out).unwrap();
+    assert_eq!((v.leftovers.clone(), v.is_clean()), (vec!["2018/.jianbao-a1b2c3".to_string()], false));
+    // The next publication removes it.
+    assert!(matches!(publish(&opts, "2018-04", "2018-05-05"), Outcome::Published { .. }));
+    assert!(!leftover.exists());
+    // An entry deleted together with its PDF: a gap in the numbers.
+    let manifest_path = folder.join("manifest.json");
+    let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    let entries = manifest["entries"].as_array_mut().unwrap();
+    let second = entries.iter().position(|e| e["number"] == 2).unwrap();
+    let file = entries.remove(second)["file"].as_str().unwrap().to_string();
+    std::fs::remove_file(folder.join(&file)).unwrap();
+    std::fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    let v = archive::verify(&opts.out).unwrap();
+    assert_eq!(v.gaps, ["2018年工作简报第2期"]);
+    assert!(!v.is_clean());
+}
