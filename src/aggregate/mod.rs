@@ -275,7 +275,7 @@ fn rank(townships: &mut [TownshipFigures]) {
     let keys: Vec<Option<(u32, u32)>> = townships.iter().map(|t| t.progress.filter(|_| t.status.has_figures())).collect();
     for (i, t) in townships.iter_mut().enumerate() {
         if let Some((a, b)) = keys[i] {
-            let better = keys.iter().flatten().filter(|(c, d)| ratio::cmp((*c).into(), (*d).into(), a.into(), b.into()).is_gt()).count();
+            let better = keys.iter().flatten().filter(|(c, d)| ratio::cmp_ratio((*c).into(), (*d).into(), a.into(), b.into()).is_gt()).count();
             t.rank = Some(better as u32 + 1);
         }
     }

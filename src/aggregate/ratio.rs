@@ -39,7 +39,7 @@ pub fn pct_against(num: i128, den: i128, a: i128, b: i128) -> Option<f64> {
     }
     let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
     let (a, b) = if b < 0 { (-a, -b) } else { (a, b) };
-    let exact = (num * b).cmp(&(a * den));
+    let exact = cmp_ratio(num, den, a, b);
     for d in 1..=9u32 {
         let scale = 10i128.pow(d + 2);
         let mut r = tenths(num * scale, den)? as i128;
@@ -56,14 +56,10 @@ pub fn pct_against(num: i128, den: i128, a: i128, b: i128) -> Option<f64> {
     None
 }
 
-/// The exact order of `num/den` against `a/b` (denominators positive).
+/// The exact order of `num/den` against `a/b` (denominators positive): the one comparison
+/// every judgment and ranking makes.
 pub fn cmp_ratio(num: i128, den: i128, a: i128, b: i128) -> Ordering {
     (num * b).cmp(&(a * den))
-}
-
-/// Compares a/b with c/d exactly (denominators positive).
-pub fn cmp(a: u64, b: u64, c: u64, d: u64) -> Ordering {
-    (u128::from(a) * u128::from(d)).cmp(&(u128::from(c) * u128::from(b)))
 }
 
 /// Hundredths of 万元 as 万元.

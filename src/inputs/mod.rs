@@ -438,26 +438,17 @@ fn read_files(doing: &'static str, files: &[Listed]) -> Result<Vec<File>> {
 
 /// Reads workbooks or pieces; one that cannot be read is refused with what the system said.
 fn read_or_refuse(files: &[Listed]) -> (Vec<File>, Vec<Refused>) {
-    let read: Vec<std::result::Result<File, Box<Refused>>> = files
-        .par_iter()
-        .map(|l| {
-            read_one("读取", l).map_err(|e| {
-                let why = match e {
-                    Error::Io { source, .. } => Why::Unreadable(crate::error::io_reason(&source)),
-                    other => Why::Unreadable(other.to_string()),
-                };
-                Box::new(Refused { rel: l.rel.clone(), path: l.path.clone(), stamp: l.stamp, why })
-            })
-        })
-        .collect();
-    let (mut ok, mut refused) = (Vec::new(), Vec::new());
-    for r in read {
-        match r {
-            Ok(f) => ok.push(f),
-            Err(r) => refused.push(*r),
+    use rayon::iter::Either;
+    files.par_iter().partition_map(|l| match read_one("读取", l) {
+        Ok(f) => Either::Left(f),
+        Err(e) => {
+            let why = Why::Unreadable(match e {
+                Error::Io { source, .. } => crate::error::io_reason(&source),
+                other => other.to_string(),
+            });
+            Either::Right(Refused { rel: l.rel.clone(), path: l.path.clone(), stamp: l.stamp, why })
         }
-    }
-    (ok, refused)
+    })
 }
 
 fn read_layers(doing: &'static str, files: &[(Origin, Listed)]) -> Result<Vec<(Origin, File)>> {
