@@ -6,12 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::aggregate::{self, quarter::Quarter};
 use crate::error::Result;
 use crate::period::Period;
-use crate::archive::numbering::Numbering;
 use crate::render::{self, bulletin, Engine, Meta, Prepared};
 use crate::status::Board;
 use crate::submission::Report;
@@ -94,8 +93,8 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
     let pieces = crate::pieces::of_month(&c.pieces, period);
     let prepared = bulletin::prepare(engine, &c.config, &figures, &pieces, &meta)?;
     let title = bulletin::title(&figures);
-    let sent: Vec<_> = pieces.iter().map(|p| json!({"file": p.file, "section": p.kind.label(), "title": p.title, "source": p.source, "sha256": p.sha256})).collect();
-    let data = render::tables::merged(numbered(Series::Bulletin, &title, &meta, &figures), json!({ "pieces": sent }));
+    let sent = pieces.iter().map(|p| SentPiece { file: &p.file, section: p.kind.label(), title: &p.title, source: p.source.as_deref(), sha256: &p.sha256 }).collect();
+    let data = FiguresFile { pieces: Some(sent), ..FiguresFile::numbered(Series::Bulletin, &title, &meta, &figures) };
     let id = bulletin_id(period);
     let mut doc = with_json(id, title, prepared, &data);
     doc.files.push((format!("{period}/汇总表-{}.xlsx", period.chinese()), crate::excel::month(&figures)?));
@@ -108,7 +107,7 @@ pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Setti
     let meta = s.meta(as_of);
     let prepared = render::summary::prepare(engine, &c.config, &figures, &meta)?;
     let title = render::summary::title(&figures);
-    let data = numbered(Series::Summary, &title, &meta, &figures);
+    let data = FiguresFile::numbered(Series::Summary, &title, &meta, &figures);
     Ok(with_json(summary_id(q), title, prepared, &data))
 }
 
@@ -123,7 +122,7 @@ pub fn year_summary(engine: &Engine, c: &Checked, year: u16, draft: bool) -> Res
     let Some(f) = aggregate::year::year(&c.plan, &c.reports, year, &c.diagnostics, &unverified(c, s)) else { return Ok(None) };
     let prepared = render::yearly::prepare_year(engine, &c.config, &f, draft)?;
     let title = render::yearly::year_title(&f);
-    let data = json!({ "document": "年度总结", "title": title, "date": render::format::date(year, 12, 31), "draft": draft, "figures": f });
+    let data = FiguresFile::new("年度总结", &title, render::format::date(year, 12, 31), draft, &f);
     Ok(Some(with_json(year_id(year), title, prepared, &data)))
 }
 
@@ -134,7 +133,7 @@ pub fn plan_report(engine: &Engine, c: &Checked, draft: bool) -> Result<Option<D
     let prepared = render::yearly::prepare_plan(engine, &c.config, &c.plan, &f, draft)?;
     let title = render::yearly::plan_title(&c.plan);
     let id = plan_report_id(&c.plan);
-    let data = json!({ "document": "三年行动计划完成情况", "title": title, "date": render::format::date(f.last_year, 12, 31), "draft": draft, "figures": f });
+    let data = FiguresFile::new("三年行动计划完成情况", &title, render::format::date(f.last_year, 12, 31), draft, &f);
     Ok(Some(with_json(id, title, prepared, &data)))
 }
 
@@ -153,22 +152,52 @@ fn unverified(c: &Checked, s: Settings) -> BTreeSet<String> {
     }
 }
 
-/// The data behind a numbered document: its series, title, number, date, state and figures.
-fn numbered(series: Series, title: &str, meta: &Meta, figures: &impl serde::Serialize) -> serde_json::Value {
-    json!({
-        "document": series.name(),
-        "title": title,
-        "issue": meta.number,
-        "pending": meta.pending,
-        "date": meta.date_cn(),
-        "draft": meta.draft,
-        "corrects": meta.corrects,
-        "figures": figures,
-    })
+/// The figures behind a document (`<id>.json` beside its PDF): what it is, its title, date
+/// and state, for a numbered document its number, and its figures.
+#[derive(Serialize)]
+struct FiguresFile<'a, F: Serialize> {
+    document: &'a str,
+    title: &'a str,
+    #[serde(flatten)]
+    number: Option<Number>,
+    date: String,
+    draft: bool,
+    figures: &'a F,
+    /// A bulletin's pieces, with the hash of each file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pieces: Option<Vec<SentPiece<'a>>>,
 }
 
-fn with_json(id: String, title: String, prepared: Prepared, data: &serde_json::Value) -> Document {
-    let json = serde_json::to_vec_pretty(data).expect("serialisable");
+/// A numbered document's number, whether it is still to be signed, and what it corrects.
+#[derive(Serialize)]
+struct Number {
+    issue: u32,
+    pending: bool,
+    corrects: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct SentPiece<'a> {
+    file: &'a str,
+    section: &'a str,
+    title: &'a str,
+    source: Option<&'a str>,
+    sha256: &'a str,
+}
+
+impl<'a, F: Serialize> FiguresFile<'a, F> {
+    fn new(document: &'a str, title: &'a str, date: String, draft: bool, figures: &'a F) -> Self {
+        FiguresFile { document, title, number: None, date, draft, figures, pieces: None }
+    }
+
+    fn numbered(series: Series, title: &'a str, meta: &Meta, figures: &'a F) -> Self {
+        let number = Some(Number { issue: meta.number, pending: meta.pending, corrects: meta.corrects });
+        FiguresFile { number, ..FiguresFile::new(series.name(), title, meta.date_cn(), meta.draft, figures) }
+    }
+}
+
+fn with_json(id: String, title: String, prepared: Prepared, data: &impl Serialize) -> Document {
+    let json = render::tables::to_data_json(data);
     Document { files: vec![(format!("{id}.json"), json)], id, title, prepared }
 }
 
@@ -180,6 +209,24 @@ pub struct Made {
     /// Documents that could not be prepared (a broken office template, an output the writer
     /// refuses): each named in an E-DOCUMENT diagnostic; every other document is still made.
     pub failed: Vec<crate::diag::Diagnostic>,
+}
+
+/// The number, date and state of every numbered document of a build, by series and period
+/// (`2018-03`, `2018-Q1`); `archive::numbering` works them out from the archive.
+#[derive(Debug, Default)]
+pub struct Numbering {
+    by_period: BTreeMap<(Series, String), Settings>,
+}
+
+impl Numbering {
+    pub fn set(&mut self, series: Series, period: &str, settings: Settings) {
+        self.by_period.insert((series, period.to_string()), settings);
+    }
+
+    /// The settings of a document of `series` for `period`.
+    pub fn settings(&self, series: Series, period: &str) -> Settings {
+        self.by_period.get(&(series, period.to_string())).copied().unwrap_or_default()
+    }
 }
 
 /// E-DOCUMENT: one document could not be made, and why; the others are made as usual.

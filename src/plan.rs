@@ -123,10 +123,10 @@ pub enum ListedAs {
 
 impl ListedAs {
     /// The type a village on this list has, whatever a workbook says.
-    pub fn village_type(self) -> crate::submission::VillageType {
+    pub fn village_type(self) -> VillageType {
         match self {
-            ListedAs::DeepPoverty => crate::submission::VillageType::深度贫困村,
-            ListedAs::HeavyTask => crate::submission::VillageType::非贫困村,
+            ListedAs::DeepPoverty => VillageType::深度贫困村,
+            ListedAs::HeavyTask => VillageType::非贫困村,
         }
     }
 }
@@ -168,10 +168,10 @@ impl Plan {
 
     /// A village's type as the figures use it: the plan's lists win over what the township
     /// typed; a village on no list and of no typed type is a 非贫困村. The one lookup.
-    pub fn village_type(&self, township: &str, name: &str, typed: Option<crate::submission::VillageType>) -> crate::submission::VillageType {
+    pub fn village_type(&self, township: &str, name: &str, typed: Option<VillageType>) -> VillageType {
         match self.listed_village(township, name) {
             Some((_, listed)) => listed.village_type(),
-            None => typed.unwrap_or(crate::submission::VillageType::非贫困村),
+            None => typed.unwrap_or(VillageType::非贫困村),
         }
     }
 
@@ -269,3 +269,40 @@ impl Indicator {
 #[path = "plan_check.rs"]
 mod check;
 pub use check::check;
+
+/// A village's type: the one place it is turned into text and back (`Display`, `FromStr`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum VillageType {
+    深度贫困村,
+    贫困村,
+    非贫困村,
+}
+
+impl VillageType {
+    pub const ALL: [VillageType; 3] = [Self::深度贫困村, Self::贫困村, Self::非贫困村];
+    /// The labels as typed in a workbook, in `ALL`'s order.
+    pub const LABELS: [&'static str; 3] = ["深度贫困村", "贫困村", "非贫困村"];
+
+    pub fn label(self) -> &'static str {
+        Self::LABELS[self as usize]
+    }
+
+    /// 深度贫困村 and 贫困村: the villages that can exit (出列).
+    pub fn is_poverty_village(self) -> bool {
+        self != Self::非贫困村
+    }
+}
+
+impl std::fmt::Display for VillageType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl std::str::FromStr for VillageType {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Self::ALL.into_iter().find(|t| t.label() == s).ok_or(())
+    }
+}

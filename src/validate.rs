@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::plan::Plan;
-use crate::submission::normalize::edit_distance;
 use crate::submission::{Report, VillageRow, VillageType, VILLAGES};
 
 /// A reported village's type as the figures use it (`Plan::village_type`).
@@ -65,7 +64,7 @@ fn check_villages(plan: &Plan, config: &Config, r: &Report, diags: &mut Vec<Diag
             let near = plan
                 .listed_villages(&r.township)
                 .into_iter()
-                .find(|(n, _)| edit_distance(n, &v.name) == 1 && n.chars().count() == v.name.chars().count());
+                .find(|(n, _)| strsim::hamming(n, &v.name) == Ok(1));
             if let Some((n, _)) = near {
                 let msg = format!(
                     "“{}”不在规划名单中。是否为“{n}”？如是，请改正村名；如确是另一个村，请在 config.yaml 的 confirmed_villages 中登记“{}: [{}]”，以后不再提示。",

@@ -1,6 +1,6 @@
 //! Watch mode: build, then rebuild whenever a workbook, the plan, the configuration or a
 //! template appears, changes or goes away. Changes are debounced, lock files and
-//! hidden files ignored (`load::passed_over_by_name`), and a file is only read once its size has stopped
+//! hidden files ignored (`crate::inputs::discover::passed_over_by_name`), and a file is only read once its size has stopped
 //! changing (a township's file may still be being copied in). Each build evicts typst's memo
 //! cache, so memory stays flat however long it runs.
 
@@ -175,7 +175,7 @@ impl Roots {
     /// template or font folder; not a lock file, a hidden file or an output.
     fn relevant(&self, path: &Path) -> bool {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if crate::load::passed_over_by_name(&name) || self.out.as_ref().is_some_and(|o| path.starts_with(o)) {
+        if crate::inputs::discover::passed_over_by_name(&name) || self.out.as_ref().is_some_and(|o| path.starts_with(o)) {
             return false;
         }
         if self.folders.iter().any(|f| path.starts_with(f)) {
@@ -189,14 +189,14 @@ impl Roots {
         if path.is_dir() || (!path.exists() && path.extension().is_none()) {
             return true;
         }
-        let rel_text = crate::load::relative(&self.data, path);
+        let rel_text = crate::inputs::discover::relative(&self.data, path);
         let piece = crate::pieces::in_folder(&rel_text) && crate::pieces::is_piece(&rel_text);
-        piece || crate::load::is_spreadsheet(path) || rel == Path::new("plan.yaml") || rel == Path::new("config.yaml")
+        piece || crate::inputs::discover::is_spreadsheet(path) || rel == Path::new("plan.yaml") || rel == Path::new("config.yaml")
     }
 
     fn name(&self, path: &Path) -> String {
         match path.strip_prefix(&self.data) {
-            Ok(_) => crate::load::relative(&self.data, path),
+            Ok(_) => crate::inputs::discover::relative(&self.data, path),
             Err(_) => path.display().to_string(),
         }
     }

@@ -11,6 +11,16 @@ fn checked(d: &TestData) -> jianbao::Checked {
     jianbao::check(&d.options()).unwrap()
 }
 
+/// The year summary's prose as the built-in template words it (markup escapes removed).
+fn year_text(f: &aggregate::year::YearFigures) -> String {
+    jianbao::render::yearly::year_narrative(&jianbao::render::Engine::built_in().unwrap(), f).unwrap().replace('\\', "")
+}
+
+/// The quarterly summary's prose as the built-in template words it.
+fn quarter_text(q: &aggregate::quarter::QuarterFigures) -> String {
+    jianbao::render::summary::narrative(&jianbao::render::Engine::built_in().unwrap(), q).unwrap().replace('\\', "")
+}
+
 /// December 2018 of two townships: 南村乡's deep village 关底村 at 499/2500 = 19.96 % and its
 /// funds at 337.35/375 = 89.96 %; 段村乡's deep village 南岭村 at exactly 240/1200 = 20 %.
 fn december() -> TestData {
@@ -43,7 +53,10 @@ fn the_year_summary_lists_by_exact_thresholds_and_shows_values_that_agree() {
     let d = december();
     let c = checked(&d);
     let f = aggregate::year::year(&c.plan, &c.reports, 2018, &c.diagnostics, &Default::default()).unwrap();
-    let problems = f.problems.join("\n");
+    let names = |l: &[aggregate::year::Named]| l.iter().map(|n| (n.name.clone(), n.pct)).collect::<Vec<_>>();
+    assert_eq!(names(&f.findings.still_deep), [("南岭村".to_string(), Some(20.0))]);
+    assert_eq!(names(&f.findings.slow), [("南村乡".to_string(), Some(89.96))]);
+    let problems = year_text(&f);
     // 499/2500 = 19.96 % is below 20 %: not listed (it rounds to 20.0 %, which was listed).
     // 240/1200 = 20 % exactly is at the line: listed.
     assert!(problems.contains("1个深度贫困村年末贫困发生率仍在20%以上：段村乡南岭村（20.0%）。"), "{problems}");
@@ -85,7 +98,9 @@ fn a_township_just_behind_time_progress_is_listed_in_the_quarter() {
     let nancun = q.townships.iter().find(|t| t.name == "南村乡").unwrap();
     assert_eq!((nancun.progress_pct, nancun.expected_pct, nancun.behind_schedule), (Some(17.8), Some(17.8), true));
     assert!(!q.townships.iter().find(|t| t.name == "段村乡").unwrap().behind_schedule);
-    assert!(q.problems.iter().any(|p| p == "南村乡减贫进度低于时序进度，需加快推进。"), "{:?}", q.problems);
+    assert_eq!(q.findings.behind, ["南村乡"]);
+    let text = quarter_text(&q);
+    assert!(text.contains("（一）南村乡减贫进度低于时序进度，需加快推进。"), "{text}");
 }
 
 #[test]
@@ -130,7 +145,11 @@ fn a_completion_just_short_of_the_target_is_never_shown_as_100_percent() {
     let c = checked(&d);
     let f = aggregate::year::year(&c.plan, &c.reports, 2018, &c.diagnostics, &Default::default()).unwrap();
     assert_eq!(f.county.completion_pct, Some(99.98));
-    assert!(f.problems.iter().any(|p| p == "全年脱贫5499人，未完成年度目标5500人（完成99.98%），尚差1人。"), "{:?}", f.problems);
+    let short = f.findings.people_short.as_ref().unwrap();
+    assert_eq!((short.target, short.done, short.completion_pct), (5500, 5499, Some(99.98)));
+    let text = year_text(&f);
+    assert!(text.contains("（一）全年脱贫5499人，未完成年度目标5500人（完成99.98%），尚差1人。"), "{text}");
+    assert!(text.contains("对未完成的1人逐户分析原因"), "{text}");
 }
 
 #[test]
@@ -153,6 +172,8 @@ fn a_townships_falling_indicator_is_listed_whatever_the_county_total() {
     let q = aggregate::quarter::quarter(&c.plan, &c.reports, Quarter { year: 2018, q: 2 }, "2018-06".parse().unwrap(), &c.diagnostics, &Default::default());
     let training = q.indicators.iter().find(|i| i.year_to_date.name == "贫困劳动力培训人数").unwrap();
     assert_eq!(training.quarter_amount, Some(62.0));
-    let listed: Vec<&String> = q.problems.iter().filter(|p| p.contains("贫困劳动力培训人数")).collect();
-    assert_eq!(listed, ["南村乡专项指标“贫困劳动力培训人数”本季度为-2人：本年累计比上季度末少，请核实报表。"], "{:?}", q.problems);
+    let listed: Vec<(&str, &str, f64)> = q.findings.indicators_fell.iter().map(|i| (i.township.as_str(), i.name.as_str(), i.amount)).collect();
+    assert_eq!(listed, [("南村乡", "贫困劳动力培训人数", -2.0)]);
+    let text = quarter_text(&q);
+    assert!(text.contains("南村乡专项指标“贫困劳动力培训人数”本季度为-2人：本年累计比上季度末少，请核实报表。"), "{text}");
 }

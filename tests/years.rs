@@ -204,7 +204,7 @@ fn a_falling_year_to_date_gives_a_negative_quarter_shown_and_reported() {
     assert_eq!((q2.townships[0].lifted_quarter, q2.townships[1].lifted_quarter), (10, -15));
     assert_eq!(q2.lifted_quarter, -5, "the county is the sum of its townships, negative included");
     assert_eq!(q2.county.lifted_to_date, 95);
-    assert!(q2.problems.iter().any(|p| p.contains("段村乡本季度脱贫人数为-15人")), "{:?}", q2.problems);
+    assert_eq!(q2.findings.lifted_fell.iter().map(|t| (t.township.as_str(), t.lifted_quarter)).collect::<Vec<_>>(), [("段村乡", -15)]);
     // The summary shows it as it is.
     let mut opts = d.options();
     opts.period = "2019-04".parse().ok();
@@ -212,6 +212,7 @@ fn a_falling_year_to_date_gives_a_negative_quarter_shown_and_reported() {
     let text = pdf_text(&d.out().join("2019-Q2/季度汇总-2019年第二季度.pdf"));
     assert!(text.contains("全县合计-5"), "{text}");
     assert!(text.contains("段村乡-15"), "{text}");
+    assert!(text.contains("段村乡本季度脱贫人数为-15人：本年累计脱贫比上季度末少"), "{text}");
 }
 
 #[test]

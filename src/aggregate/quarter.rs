@@ -110,7 +110,8 @@ pub struct QuarterFigures {
     pub funds_by_category: Vec<FundLine>,
     pub funds_by_source: Vec<FundLine>,
     pub heavy_villages: Vec<VillageFigures>,
-    pub problems: Vec<String>,
+    /// What 存在问题 is made of; the sentences are in `summary-narrative.typ.j2`.
+    pub findings: QuarterFindings,
     /// 减贫进度 or 完成率: what the townships' progress figure and ranking are.
     pub ranked_by: &'static str,
 }
@@ -140,7 +141,7 @@ pub fn quarter(plan: &Plan, reports: &[Report], q: Quarter, as_of: Period, diags
         funds_by_category: funds(&srcs, |p| p.category.clone()),
         funds_by_source: funds(&srcs, |p| p.source.clone()),
         heavy_villages: listed_villages(plan, &srcs, &plan.heavy_villages_ordered()),
-        problems: problems(plan, &seen, q, now, &townships, diags),
+        findings: findings(plan, &seen, q, now, &townships, diags),
         indicators,
         townships,
         county: now.county.clone(),
@@ -246,66 +247,93 @@ fn falling_indicators<'p>(plan: &'p Plan, seen: &Seen, q: Quarter) -> Vec<(&'p s
     out
 }
 
+/// The facts behind 存在问题 (no prose: the office's template words them).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QuarterFindings {
+    /// Townships behind time progress.
+    pub behind: Vec<String>,
+    /// Townships whose year-to-date number of people lifted fell: the quarter's (negative) number.
+    pub lifted_fell: Vec<LiftedFell>,
+    /// Indicators whose year-to-date amount fell in a township.
+    pub indicators_fell: Vec<IndicatorFell>,
+    /// Villages reported exited whose incidence is still at or above 2 %.
+    pub doubtful_exits: Vec<DoubtfulExit>,
+    /// Townships without a report of the previous year (exits counted from this year's 是).
+    pub exits_unknown: Vec<String>,
+    /// Months of the quarter so far, each with the townships that have not reported it.
+    pub late: Vec<Late>,
+    /// Warnings still open in the workbooks of the quarter.
+    pub open_warnings: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LiftedFell {
+    pub township: String,
+    pub lifted_quarter: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorFell {
+    pub township: String,
+    pub name: String,
+    pub unit: String,
+    /// The quarter's amount (negative).
+    pub amount: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DoubtfulExit {
+    pub township: String,
+    pub village: String,
+    pub period: Period,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Late {
+    pub period: Period,
+    pub townships: Vec<String>,
+}
+
 /// 存在问题: behind time progress, falling year-to-date figures, questionable exits, unknown
 /// exits of the previous year, missing reports, open warnings.
-fn problems(
-    plan: &Plan,
-    seen: &Seen,
-    q: Quarter,
-    now: &MonthFigures,
-    ts: &[TownshipQuarter],
-    diags: &[Diagnostic],
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let behind: Vec<&str> = ts.iter().filter(|t| t.behind_schedule).map(|t| t.name.as_str()).collect();
-    if !behind.is_empty() {
-        out.push(format!("{}减贫进度低于时序进度，需加快推进。", behind.join("、")));
-    }
-    for t in ts.iter().filter(|t| t.lifted_quarter < 0) {
-        out.push(format!("{}本季度脱贫人数为{}人：本年累计脱贫比上季度末少，请核实报表。", t.name, t.lifted_quarter));
-    }
-    for (township, ind, amount) in falling_indicators(plan, seen, q) {
-        let amount = crate::format::amount(wan(amount));
-        out.push(format!("{township}专项指标“{}”本季度为{amount}{}：本年累计比上季度末少，请核实报表。", ind.name, ind.unit));
-    }
+fn findings(plan: &Plan, seen: &Seen, q: Quarter, now: &MonthFigures, ts: &[TownshipQuarter], diags: &[Diagnostic]) -> QuarterFindings {
     let in_quarter: Vec<&Report> = seen.of_year().filter(|r| Quarter::of(r.period) == q).collect();
-    for r in &in_quarter {
-        for v in &r.villages {
-            let poverty_village = village_type(plan, &r.township, v).is_poverty_village();
-            if v.exited && poverty_village && incidence_at_least_2pct(v) {
-                out.push(format!(
-                    "{}{}（{}）已报出列，但贫困发生率仍不低于2%，需核实出列条件。",
-                    r.township,
-                    v.name,
-                    r.period.chinese()
-                ));
-            }
-        }
-    }
-    if !now.exits_unknown.is_empty() {
-        out.push(format!(
-            "{}没有{}年的报表（上年数据缺失），本年出列村数按本年报表中填“是”的村计算，可能包含以前年度已出列的村。",
-            now.exits_unknown.join("、"),
-            q.year - 1
-        ));
-    }
-    let year: Vec<&Report> = seen.of_year().collect();
-    for p in q.months().filter(|p| *p <= seen.period) {
-        let missing: Vec<&str> = plan
-            .townships
-            .iter()
-            .filter(|t| year.iter().any(|r| r.period > p && r.township == **t) || year.iter().any(|r| r.period == p))
-            .filter(|t| !year.iter().any(|r| r.period == p && r.township == **t))
-            .map(String::as_str)
-            .collect();
-        if !missing.is_empty() {
-            out.push(format!("{}{}未按时报送。", p.chinese(), missing.join("、")));
-        }
-    }
     let files: BTreeSet<&str> = in_quarter.iter().map(|r| r.file.as_str()).collect();
-    let open = diags.iter().filter(|d| d.severity == Severity::Warning && files.contains(d.file.as_str())).count();
-    if open > 0 {
-        out.push(format!("本季度报表尚有{open}条数据警告未处理，详见数据校验报告。"));
+    QuarterFindings {
+        behind: ts.iter().filter(|t| t.behind_schedule).map(|t| t.name.clone()).collect(),
+        lifted_fell: ts.iter().filter(|t| t.lifted_quarter < 0).map(|t| LiftedFell { township: t.name.clone(), lifted_quarter: t.lifted_quarter }).collect(),
+        indicators_fell: falling_indicators(plan, seen, q)
+            .into_iter()
+            .map(|(township, ind, amount)| IndicatorFell { township: township.into(), name: ind.name.clone(), unit: ind.unit.clone(), amount: wan(amount) })
+            .collect(),
+        doubtful_exits: in_quarter
+            .iter()
+            .flat_map(|r| r.villages.iter().map(move |v| (r, v)))
+            .filter(|(r, v)| v.exited && village_type(plan, &r.township, v).is_poverty_village() && incidence_at_least_2pct(v))
+            .map(|(r, v)| DoubtfulExit { township: r.township.clone(), village: v.name.clone(), period: r.period })
+            .collect(),
+        exits_unknown: now.exits_unknown.clone(),
+        late: late(plan, seen, q),
+        open_warnings: diags.iter().filter(|d| d.severity == Severity::Warning && files.contains(d.file.as_str())).count(),
     }
-    out
+}
+
+/// The months of `q` up to the period seen with the townships that have not reported them
+/// (a month counts once any township has reported it or a later month).
+fn late(plan: &Plan, seen: &Seen, q: Quarter) -> Vec<Late> {
+    let year: Vec<&Report> = seen.of_year().collect();
+    q.months()
+        .filter(|p| *p <= seen.period)
+        .map(|p| Late {
+            period: p,
+            townships: plan
+                .townships
+                .iter()
+                .filter(|t| year.iter().any(|r| r.period > p && r.township == **t) || year.iter().any(|r| r.period == p))
+                .filter(|t| !year.iter().any(|r| r.period == p && r.township == **t))
+                .cloned()
+                .collect(),
+        })
+        .filter(|l| !l.townships.is_empty())
+        .collect()
 }

@@ -10,7 +10,6 @@ use super::quarter::{quarter, FundLine, MonthPoint, Quarter};
 use super::ratio::{cmp_ratio, pct, pct_against};
 use super::{month, CountyFigures, IndicatorFigures, TownshipFigures, VillageFigures};
 use crate::diag::Diagnostic;
-use crate::format as fmt;
 use crate::period::Period;
 use crate::plan::Plan;
 use crate::submission::Report;
@@ -39,9 +38,8 @@ pub struct YearFigures {
     pub indicators: Vec<IndicatorFigures>,
     pub funds_by_category: Vec<FundLine>,
     pub funds_by_source: Vec<FundLine>,
-    /// 存在问题 and 下一步工作, from the figures.
-    pub problems: Vec<String>,
-    pub next_steps: Vec<String>,
+    /// What 存在问题 and 下一步工作 are made of; the sentences are in `year-narrative.typ.j2`.
+    pub findings: YearFindings,
 }
 
 /// The figures of `year`, as its December bulletin and fourth-quarter summary show them.
@@ -61,63 +59,92 @@ pub fn year(plan: &Plan, reports: &[Report], year: u16, diags: &[Diagnostic], un
         indicators: m.indicators,
         funds_by_category: q.funds_by_category,
         funds_by_source: q.funds_by_source,
-        problems: Vec::new(),
-        next_steps: Vec::new(),
+        findings: YearFindings::default(),
     };
-    (f.problems, f.next_steps) = problems(plan, &f);
+    f.findings = findings(plan, &f);
     Some(f)
 }
 
-/// 存在问题 and 下一步工作: targets missed, indicators behind, villages still above 20 %,
-/// slow disbursement, the 70 % rule; and the next year's targets.
-fn problems(plan: &Plan, f: &YearFigures) -> (Vec<String>, Vec<String>) {
-    let (mut problems, mut next) = (Vec::new(), Vec::new());
+/// The facts behind 存在问题 and 下一步工作 (no prose: the office's template words them).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct YearFindings {
+    /// The year's target for people, when it was missed.
+    pub people_short: Option<Short>,
+    /// The year's target for villages, when it was missed.
+    pub villages_short: Option<Short>,
+    /// Indicators behind time progress: name and completion.
+    pub indicators_behind: Vec<Named>,
+    /// The line (percent) at or above which a deep-poverty village is still deep.
+    pub deep_line_pct: i128,
+    /// Deep-poverty villages still at or above the line: township, name, incidence.
+    pub still_deep: Vec<Named>,
+    /// The disbursement line (percent) below which a township's funds are slow.
+    pub slow_line_pct: i128,
+    /// Townships below the disbursement line, with their rate.
+    pub slow: Vec<Named>,
+    /// The share of integrated funds in deep-poverty villages is below the plan's rule.
+    pub integrated_short: bool,
+    /// The next year's targets, when the plan has them.
+    pub next_targets: Option<NextTargets>,
+}
+
+/// A target missed: the target, what was done, and (people) the completion.
+#[derive(Debug, Clone, Serialize)]
+pub struct Short {
+    pub target: i64,
+    pub done: i64,
+    pub completion_pct: Option<f64>,
+}
+
+/// A name (with its township, for villages) and the figure shown beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    pub township: Option<String>,
+    pub name: String,
+    pub pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NextTargets {
+    pub year: u16,
+    pub people: u32,
+    pub villages: u32,
+}
+
+/// 存在问题 and 下一步工作: targets missed, indicators behind, villages still above the deep
+/// line, slow disbursement, the integrated-funds rule; and the next year's targets.
+fn findings(plan: &Plan, f: &YearFigures) -> YearFindings {
     let c = &f.county;
-    if let (Some(target), Some(done)) = (c.year_target, c.completion_pct) {
-        if c.lifted_to_date < target {
-            problems.push(format!("全年脱贫{}人，未完成年度目标{target}人（完成{}），尚差{}人。", c.lifted_to_date, fmt::pct(Some(done)), target - c.lifted_to_date));
-            next.push(format!("对未完成的{}人逐户分析原因，纳入下一年度优先帮扶。", target - c.lifted_to_date));
-        }
+    let slow_pct = |t: &TownshipFigures| pct_against(t.disbursed_cents.into(), t.planned_cents.into(), SLOW_DISBURSEMENT_PCT, 100);
+    YearFindings {
+        people_short: c.year_target.filter(|t| c.completion_pct.is_some() && c.lifted_to_date < *t).map(|t| Short {
+            target: t.into(),
+            done: c.lifted_to_date.into(),
+            completion_pct: c.completion_pct,
+        }),
+        villages_short: c.village_target.filter(|t| c.exited_this_year < i64::from(*t)).map(|t| Short { target: t.into(), done: c.exited_this_year, completion_pct: None }),
+        indicators_behind: f.indicators.iter().filter(|i| i.behind_schedule).map(|i| Named { township: None, name: i.name.clone(), pct: i.completion_pct }).collect(),
+        deep_line_pct: DEEP_INCIDENCE_PCT,
+        still_deep: f
+            .deep_villages
+            .iter()
+            .filter(|v| still_deep(v))
+            .map(|v| Named {
+                township: Some(v.township.clone()),
+                name: v.name.clone(),
+                pct: v.remaining_poor.zip(v.population).and_then(|(r, p)| pct_against(r.into(), p.into(), DEEP_INCIDENCE_PCT, 100)),
+            })
+            .collect(),
+        slow_line_pct: SLOW_DISBURSEMENT_PCT,
+        slow: f
+            .townships
+            .iter()
+            .filter(|t| t.planned_cents > 0 && cmp_ratio(t.disbursed_cents.into(), t.planned_cents.into(), SLOW_DISBURSEMENT_PCT, 100).is_lt())
+            .map(|t| Named { township: None, name: t.name.clone(), pct: slow_pct(t) })
+            .collect(),
+        integrated_short: c.integrated_rule_met == Some(false),
+        next_targets: plan.year_target(f.year + 1).map(|t| NextTargets { year: f.year + 1, people: t.poor_population, villages: t.poor_villages }),
     }
-    if let Some(target) = c.village_target.filter(|t| c.exited_this_year < i64::from(*t)) {
-        problems.push(format!("全年出列贫困村{}个，未完成年度目标{target}个。", c.exited_this_year));
-    }
-    let behind: Vec<&IndicatorFigures> = f.indicators.iter().filter(|i| i.behind_schedule).collect();
-    if !behind.is_empty() {
-        let names: Vec<String> = behind.iter().map(|i| format!("{}（完成{}）", i.name, fmt::pct(i.completion_pct))).collect();
-        problems.push(format!("以下专项指标未达到进度要求：{}。", names.join("、")));
-        next.push("滞后的专项指标逐项明确责任单位和完成时限，按月调度。".into());
-    }
-    let deep: Vec<String> = f
-        .deep_villages
-        .iter()
-        .filter(|v| still_deep(v))
-        .map(|v| {
-            let shown = v.remaining_poor.zip(v.population).and_then(|(r, p)| pct_against(r.into(), p.into(), DEEP_INCIDENCE_PCT, 100));
-            format!("{}{}（{}）", v.township, v.name, fmt::pct(shown))
-        })
-        .collect();
-    if !deep.is_empty() {
-        problems.push(format!("{}个深度贫困村年末贫困发生率仍在{DEEP_INCIDENCE_PCT}%以上：{}。", deep.len(), deep.join("、")));
-        next.push(format!("贫困发生率仍在{DEEP_INCIDENCE_PCT}%以上的深度贫困村，统筹整合资金继续优先投入，逐村制定脱贫措施。"));
-    }
-    let slow: Vec<String> = f
-        .townships
-        .iter()
-        .filter(|t| t.planned_cents > 0 && cmp_ratio(t.disbursed_cents.into(), t.planned_cents.into(), SLOW_DISBURSEMENT_PCT, 100).is_lt())
-        .map(|t| format!("{}（{}）", t.name, fmt::pct(pct_against(t.disbursed_cents.into(), t.planned_cents.into(), SLOW_DISBURSEMENT_PCT, 100))))
-        .collect();
-    if !slow.is_empty() {
-        problems.push(format!("部分乡镇资金拨付较慢，年末拨付率低于{SLOW_DISBURSEMENT_PCT}%：{}。", slow.join("、")));
-        next.push("加快项目建设和资金拨付，年末未拨付资金逐项说明原因。".into());
-    }
-    if c.integrated_rule_met == Some(false) {
-        problems.push(format!("统筹整合资金投向深度贫困村的比例为{}，未达到规划{}%的要求。", fmt::pct(c.integrated_to_deep_pct), fmt::wan(c.integrated_rule_pct)));
-    }
-    if let Some(t) = plan.year_target(f.year + 1) {
-        next.push(format!("{}年目标：脱贫{}人，出列贫困村{}个。", f.year + 1, t.poor_population, t.poor_villages));
-    }
-    (problems, next)
 }
 
 /// One year of the plan against its targets.

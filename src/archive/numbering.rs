@@ -7,22 +7,16 @@
 use std::collections::BTreeMap;
 
 use super::manifest::{Entry, Input, Manifest};
-use crate::documents::{self, Settings};
+use crate::documents::{self, Numbering, Settings};
 use crate::series::Series;
 use crate::inputs::Inputs;
 use crate::period::Period;
 use crate::Checked;
 
-/// The number, date and state of every numbered document of a build.
-#[derive(Debug, Default)]
-pub struct Numbering {
-    by_period: BTreeMap<(Series, String), Settings>,
-}
-
-impl Numbering {
-    /// From the archive's manifest and the data as it is now.
-    pub fn new(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Numbering {
-        let mut n = Numbering::default();
+/// The number, date and state of every numbered document of a build, from the archive's
+/// manifest and the data as it is now.
+pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Numbering {
+    let mut n = Numbering::default();
         let months: Vec<(String, Period)> = documents::months(&c.reports).into_iter().map(|p| (p.to_string(), p)).collect();
         let quarters: Vec<(String, Period)> = documents::quarters(&c.reports).into_iter().map(|(q, as_of)| (q.to_string(), as_of)).collect();
         for (series, periods) in [(Series::Bulletin, months), (Series::Summary, quarters)] {
@@ -31,13 +25,13 @@ impl Numbering {
                 years.entry(last.year).or_default().push((key, last));
             }
             for (year, periods) in years {
-                n.number_year(manifest, c, inputs, series, year, &periods);
+                number_year(&mut n, manifest, c, inputs, series, year, &periods);
             }
         }
         n
-    }
+}
 
-    fn number_year(&mut self, manifest: &Manifest, c: &Checked, inputs: &Inputs, series: Series, year: u16, periods: &[(String, Period)]) {
+fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inputs, series: Series, year: u16, periods: &[(String, Period)]) {
         let mut next = manifest.next_number(series, year);
         for (key, last) in periods {
             let published = manifest.latest(series, key);
@@ -54,14 +48,8 @@ impl Numbering {
                     s
                 }
             };
-            self.by_period.insert((series, key.clone()), settings);
+            n.set(series, key, settings);
         }
-    }
-
-    /// The settings of a document of `series` for `period` (`2018-03`, `2018-Q1`).
-    pub fn settings(&self, series: Series, period: &str) -> Settings {
-        self.by_period.get(&(series, period.to_string())).copied().unwrap_or_default()
-    }
 }
 
 /// The data a document of `series` standing at `last` is made from: its feeding workbooks,

@@ -67,7 +67,7 @@ pub fn verify(out: &Path) -> Result<Verified> {
     if archive.is_dir() {
         for entry in walkdir::WalkDir::new(&archive).sort_by_file_name() {
             let entry = entry.map_err(|e| Error::io("读取归档目录", &archive, e.into()))?;
-            let rel = crate::load::relative(&archive, entry.path());
+            let rel = crate::inputs::discover::relative(&archive, entry.path());
             let leftover = entry.file_name().to_string_lossy().starts_with(".jianbao-");
             if entry.file_type().is_file() && leftover {
                 v.leftovers.push(rel);

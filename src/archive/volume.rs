@@ -3,7 +3,7 @@
 //! from the typst sources each archived copy carries (so their text is the published text),
 //! page numbers running through the volume, and a bookmark for each document.
 
-use serde_json::json;
+use serde::Serialize;
 
 use super::manifest::{Entry, Input, Manifest};
 use super::{against_previous, attachments, folder, new_entry, program, program_inputs, record, Outcome, Request, SOURCES};
@@ -12,10 +12,29 @@ use crate::series::Series;
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, sm3};
 use crate::period::Date;
+use crate::render::tables::PdfMeta;
 use crate::render::{Engine, PdfKind, Prepared};
 use crate::Options;
 
 pub const MAIN: &str = "volume.typ";
+
+/// The volume's own data (`/volume.json`): its cover and 版记, and the documents bound in it.
+#[derive(Serialize)]
+struct View<'a> {
+    title: &'a str,
+    year: String,
+    masthead: &'a str,
+    office: &'a str,
+    date: String,
+    keywords: [&'a str; 4],
+    docs: Vec<Doc>,
+}
+
+/// A bound document: its main file.
+#[derive(Serialize)]
+struct Doc {
+    main: String,
+}
 
 /// Binds the archived documents of `year` (see the module).
 pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, date: Date, opts: &Options) -> Result<Outcome> {
@@ -39,7 +58,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         let main = if e.series == Series::Bulletin.name() { "bulletin.typ" } else { "summary.typ" };
         generated.push((format!("{dir}/{main}"), engine.template(main)?.as_bytes().to_vec()));
         generated.extend(sources(e, &pdf, &dir)?);
-        docs.push(json!({ "main": format!("{dir}/{main}") }));
+        docs.push(Doc { main: format!("{dir}/{main}") });
     }
     used.sort();
     let corrects = match against_previous(&manifest, req, &used, &program(&opts.program)) {
@@ -51,16 +70,17 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
     }
     let number = manifest.next_number(Series::Volume, year);
     let title = format!("{year}年{}合订本", config.masthead);
-    let volume = json!({
-        "title": title,
-        "year": format!("{year}年"),
-        "masthead": config.masthead,
-        "office": config.office,
-        "date": crate::format::date(date.year, date.month, date.day),
-        "keywords": ["脱贫攻坚", Series::Volume.name(), format!("{year}年"), config.office],
-        "docs": docs,
-    });
-    generated.push(("/volume.json".to_string(), serde_json::to_vec_pretty(&volume).expect("serialisable")));
+    let year_label = format!("{year}年");
+    let volume = View {
+        title: &title,
+        year: year_label.clone(),
+        masthead: &config.masthead,
+        office: &config.office,
+        date: crate::format::date(date.year, date.month, date.day),
+        keywords: ["脱贫攻坚", Series::Volume.name(), &year_label, &config.office],
+        docs,
+    };
+    generated.push(("/volume.json".to_string(), crate::render::tables::to_data_json(&volume)));
     let prepared = Prepared::new(format!("{year} 合订本"), MAIN, &["gongwen.typ", MAIN], generated, date.tuple());
     let pdf = engine.render(&prepared, PdfKind::Archival)?;
     record(&archive, manifest, new_entry(req, number, corrects, &title, date, &opts.program, used), &pdf)
@@ -73,12 +93,14 @@ fn sources(e: &Entry, pdf: &[u8], dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
     let missing = || Error::Archive { msg: format!("归档文件 {} 没有附带排版数据（{SOURCES}），无法装订。", e.file) };
     let data = attached.get(&format!("{SOURCES}data.json")).ok_or_else(missing)?;
     let narrative = attached.get(&format!("{SOURCES}narrative.typ")).ok_or_else(missing)?;
-    let mut data: serde_json::Value = serde_json::from_slice(data).map_err(|_| missing())?;
-    // In the 目录 and the bookmarks: the series (for summaries), the number and the correction.
+    // The archived data, as it was (whichever version wrote it), with its metadata told where
+    // it is: in the 目录 and the bookmarks, the series (for summaries), number and correction.
+    let mut data: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(data).map_err(|_| missing())?;
+    let mut meta: PdfMeta = data.get("meta").cloned().and_then(|m| serde_json::from_value(m).ok()).ok_or_else(missing)?;
     let series = Series::from_name(&e.series).unwrap_or(Series::Bulletin);
-    let issue = series.issue_label(e.number, e.corrects);
-    data["meta"]["volume"] = json!(true);
-    data["meta"]["issue"] = json!(issue);
-    data["meta"]["bookmark"] = json!(format!("{issue}　{}", e.title));
-    Ok(vec![(format!("{dir}/data.json"), serde_json::to_vec_pretty(&data).expect("serialisable")), (format!("{dir}/narrative.typ"), narrative.clone())])
+    meta.issue = series.issue_label(e.number, e.corrects);
+    meta.bookmark = Some(format!("{}　{}", meta.issue, e.title));
+    meta.volume = true;
+    data.insert("meta".into(), serde_json::to_value(meta).expect("serialisable"));
+    Ok(vec![(format!("{dir}/data.json"), crate::render::tables::to_data_json(&data)), (format!("{dir}/narrative.typ"), narrative.clone())])
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 
 use crate::archive::manifest::Manifest;
-use crate::archive::numbering::Numbering;
+use crate::documents::Numbering;
 use crate::cache::{Cache, Entry};
 use crate::diag::{has_errors, Diagnostic};
 use crate::documents::{self, Document};
@@ -163,7 +163,7 @@ fn numbering(inputs: &Inputs, checked: &crate::Checked) -> Result<Numbering> {
         Some(f) => Manifest::parse(&f.bytes, &f.path)?,
         None => Manifest::default(),
     };
-    Ok(Numbering::new(&manifest, checked, inputs))
+    Ok(crate::archive::numbering::numbering(&manifest, checked, inputs))
 }
 
 /// Each document with the key of everything that makes its outputs.

@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
+pub mod discover;
 mod scan;
 pub use scan::{Known, Listed, Scan, Stamp, Stamps};
 

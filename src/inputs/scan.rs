@@ -19,7 +19,7 @@ use super::{limits, read_files, File, Folders, Input, Origin, Refused, Why};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::load;
+use super::discover;
 
 /// How old a stamp must be to be recorded (FAT file systems count time in 2 s steps).
 const SETTLED: Duration = Duration::from_secs(2);
@@ -157,7 +157,7 @@ impl Scan {
         let settings = config.as_ref().map_or(Ok(Config::default()), |f| Config::parse(&f.bytes, &f.path))?;
         let folders = Folders::of(data, &settings, templates, fonts);
         let skip: Vec<&Path> = folders.all().collect();
-        let found = load::discover(data, Some(out), &skip)?;
+        let found = discover::discover(data, Some(out), &skip)?;
         let (workbooks, mut refused) = sized(found.workbooks, limits::WORKBOOK);
         let (pieces, too_large) = sized(found.pieces, limits::PIECE);
         refused.extend(too_large);
@@ -208,8 +208,8 @@ fn missing_data_folder(data: &Path) -> String {
 
 /// The files found, stamped; those larger than `limit` are refused from their size alone, and
 /// so is one that cannot be looked at (it vanished, or no permission).
-fn sized(found: Vec<load::Found>, limit: u64) -> (Vec<Listed>, Vec<Refused>) {
-    let stamped: Vec<(load::Found, std::io::Result<std::fs::Metadata>)> = found.into_par_iter().map(|f| { let m = std::fs::metadata(&f.path); (f, m) }).collect();
+fn sized(found: Vec<discover::Found>, limit: u64) -> (Vec<Listed>, Vec<Refused>) {
+    let stamped: Vec<(discover::Found, std::io::Result<std::fs::Metadata>)> = found.into_par_iter().map(|f| { let m = std::fs::metadata(&f.path); (f, m) }).collect();
     let (mut ok, mut refused) = (Vec::new(), Vec::new());
     for (f, meta) in stamped {
         match meta {
@@ -268,7 +268,7 @@ pub fn list_dir(doing: &'static str, dir: &Path) -> Result<Vec<Listed>> {
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(doing, dir, e))? {
         let path = entry.map_err(|e| Error::io(doing, dir, e))?.path();
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if path.is_file() && !load::passed_over_by_name(&name) {
+        if path.is_file() && !discover::passed_over_by_name(&name) {
             found.push(listed(doing, name, path)?);
         }
     }

@@ -16,8 +16,8 @@ use crate::inputs::File;
 use crate::period::Period;
 use crate::plan::Plan;
 
-/// The folder of the pieces, under the data folder.
-pub const FOLDER: &str = "稿件";
+pub use crate::inputs::discover::{in_pieces_folder as in_folder, is_piece, PIECES_FOLDER as FOLDER};
+use crate::inputs::discover::{extension, LEGACY_PIECE_EXTENSIONS as LEGACY};
 /// A piece longer than this (characters of its body) gets a warning.
 pub const LONG: usize = 1500;
 /// Characters above which a piece is not set at all (E-PIECE-TOO-LONG): a whole book pasted
@@ -25,9 +25,6 @@ pub const LONG: usize = 1500;
 pub const TOO_LONG: usize = 10_000;
 /// A first paragraph longer than this is probably not a title.
 const LONG_TITLE: usize = 50;
-const READ: &[&str] = &["docx", "txt", "md"];
-/// Word and WPS formats that are not read: the office is asked to save them as .docx.
-const LEGACY: &[&str] = &["doc", "wps", "docm", "rtf", "dot", "dotx", "wpt"];
 const LEFT_OUT: &str = "不采用";
 const PRACTICE: &str = "经验做法";
 
@@ -81,18 +78,6 @@ impl Piece {
     pub fn chars(&self) -> usize {
         self.body.iter().map(|p| p.chars().count()).sum()
     }
-}
-
-/// Whether a path relative to the data folder is in the pieces' folder.
-pub fn in_folder(rel: &str) -> bool {
-    rel.split_once('/').is_some_and(|(first, _)| first == FOLDER)
-}
-
-/// Whether a file in the pieces' folder is a piece (read, or refused with a diagnostic), by
-/// its extension; any other file there is passed over with a note.
-pub fn is_piece(rel: &str) -> bool {
-    let ext = extension(rel);
-    READ.contains(&ext.as_str()) || LEGACY.contains(&ext.as_str())
 }
 
 /// The month of a piece's folder, if it is in one: errors in a piece stop only that month.
@@ -339,9 +324,6 @@ fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
-fn extension(rel: &str) -> String {
-    file_name(rel).rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default()
-}
 
 #[cfg(test)]
 mod tests;

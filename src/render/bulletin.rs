@@ -1,11 +1,12 @@
 //! The monthly bulletin (工作简报): its view of the figures, its narrative, its PDF.
 
 use minijinja::context;
-use serde_json::json;
+use serde::Serialize;
 
-use super::format::{count, pct};
-use super::{markup, tables, Engine, Meta, Prepared};
-use crate::aggregate::{MonthFigures, Status, TownshipFigures};
+use super::format::{pct, wan};
+use super::tables::{self, Frame, PdfMeta, Point, Table};
+use super::{markup, Engine, Meta, Prepared};
+use crate::aggregate::{IndicatorFigures, MonthFigures, Status, TownshipFigures};
 use crate::config::Config;
 use crate::error::Result;
 use crate::pieces::{Kind, Piece};
@@ -22,10 +23,7 @@ pub fn title(f: &MonthFigures) -> String {
 
 /// The bulletin's sources, ready to typeset.
 pub fn prepare(engine: &Engine, config: &Config, figures: &MonthFigures, pieces: &[&Piece], meta: &Meta) -> Result<Prepared> {
-    let mut view = view(config, figures, meta);
-    view["news"] = pieces_view(pieces, Kind::News);
-    view["practice"] = pieces_view(pieces, Kind::Practice);
-    let data = serde_json::to_vec_pretty(&view).expect("serialisable");
+    let data = tables::to_data_json(&view(config, figures, pieces, meta));
     let narrative = narrative(engine, figures)?;
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
     Ok(Prepared::new(format!("{} 工作简报", figures.period), MAIN, TEMPLATES, generated, meta.date))
@@ -40,12 +38,7 @@ pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
     };
     let names = |ts: &[&TownshipFigures]| ts.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
     let n = (ranked.len() / 4).clamp(1, 3).min(ranked.len() / 2);
-    let behind: Vec<_> = f
-        .indicators
-        .iter()
-        .filter(|i| i.behind_schedule)
-        .map(|i| json!({"name": i.name, "unit": i.unit, "span": i.target_span, "target": i.target, "value": i.value, "completion_pct": i.completion_pct}))
-        .collect();
+    let behind: Vec<Behind> = f.indicators.iter().filter(|i| i.behind_schedule).map(Behind::from).collect();
     let carried: Vec<String> = f
         .townships
         .iter()
@@ -67,12 +60,88 @@ pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
     markup::render_template(&engine.template(NARRATIVE)?, NARRATIVE, ctx)
 }
 
-/// Everything the Typst template shows, as display strings.
-fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
+/// An indicator behind time progress, as the narrative template names its fields.
+#[derive(Serialize)]
+struct Behind<'a> {
+    name: &'a str,
+    unit: &'a str,
+    span: Option<&'a str>,
+    target: Option<f64>,
+    value: f64,
+    completion_pct: Option<f64>,
+}
+
+impl<'a> From<&'a IndicatorFigures> for Behind<'a> {
+    fn from(i: &'a IndicatorFigures) -> Behind<'a> {
+        Behind { name: &i.name, unit: &i.unit, span: i.target_span.as_deref(), target: i.target, value: i.value, completion_pct: i.completion_pct }
+    }
+}
+
+/// Everything the Typst template shows, as display strings (`/data.json`).
+#[derive(Serialize)]
+struct View<'a> {
+    draft: bool,
+    meta: PdfMeta,
+    corrects: Option<String>,
+    title: String,
+    #[serde(flatten)]
+    township: Table,
+    township_notes: Vec<String>,
+    #[serde(flatten)]
+    village: Table,
+    village_focus_rows: Vec<usize>,
+    village_note: &'static str,
+    #[serde(flatten)]
+    project: Table,
+    chart_caption: String,
+    chart: Vec<Point<Option<f64>>>,
+    chart_marker: Option<f64>,
+    chart_marker_label: String,
+    news: Vec<PieceView<'a>>,
+    practice: Vec<PieceView<'a>>,
+    #[serde(flatten)]
+    frame: Frame<'a>,
+}
+
+/// A piece as the template sets it: title, paragraphs, source. Its text is data, set literally.
+#[derive(Serialize)]
+struct PieceView<'a> {
+    title: &'a str,
+    body: &'a [String],
+    source: Option<&'a str>,
+}
+
+fn view<'a>(config: &'a Config, f: &MonthFigures, pieces: &[&'a Piece], meta: &Meta) -> View<'a> {
     let c = &f.county;
-    let township_rows: Vec<Vec<String>> = f.townships.iter().map(|t| tables::township(t, true)).collect();
-    let notes: Vec<String> = f
-        .townships
+    let section = |kind: Kind| -> Vec<PieceView<'a>> {
+        pieces.iter().filter(|p| p.kind == kind).map(|p| PieceView { title: &p.title, body: &p.body, source: p.source.as_deref() }).collect()
+    };
+    let subject = format!("{}　{}　{}", config.masthead, f.period.chinese(), meta.issue());
+    let keywords = ["脱贫攻坚", crate::series::Series::Bulletin.name(), &f.period.chinese(), &config.office];
+    View {
+        draft: meta.draft,
+        meta: PdfMeta::new(&title(f), subject, &config.office, &keywords, &meta.issue()),
+        corrects: meta.correction(),
+        title: title(f),
+        township: tables::townships(format!("表1　各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()), &f.townships, c, f.ranked_by, true),
+        township_notes: township_notes(f),
+        village: deep_villages(f),
+        village_focus_rows: f.deep_villages.iter().enumerate().filter(|(_, v)| v.focus).map(|(i, _)| i).collect(),
+        village_note: "注：★为贫困发生率高于30%、开展“解剖麻雀”式分析的4个深度贫困村（规划二(一)1）。贫困发生率＝剩余贫困人口÷户籍人口。",
+        project: projects(f),
+        chart_caption: format!("图1　各乡镇{}（截至{}）", f.ranked_by, f.period.chinese()),
+        chart: f.townships.iter().map(|t| Point { name: Some(t.name.clone()), label: pct(t.progress_pct), value: t.progress_pct, target: None }).collect(),
+        chart_marker: c.progress_pct,
+        chart_marker_label: format!("红色虚线为全县平均{}{}", f.ranked_by, pct(c.progress_pct)),
+        news: section(Kind::News),
+        practice: section(Kind::Practice),
+        frame: Frame::new(config, meta.issue(), meta.date_cn()),
+    }
+}
+
+/// The notes under table 1: townships carried forward, missing or unverified, and exits unknown.
+fn township_notes(f: &MonthFigures) -> Vec<String> {
+    f.townships
         .iter()
         .filter_map(|t| match t.status {
             Status::CarriedForward => Some(format!("注：{}本月未报送，沿用{}月数据。", t.name, t.carried_from?.month)),
@@ -83,56 +152,32 @@ fn view(config: &Config, f: &MonthFigures, meta: &Meta) -> serde_json::Value {
         .chain(f.exits_unknown.iter().map(|t| {
             format!("注：{t}没有{}年的报表（上年数据缺失），本年出列村数按本年报表中填“是”的村计算。", f.period.year - 1)
         }))
-        .collect();
-    // The deep-poverty villages: the four of 解剖麻雀 marked ★, and the township's 备注.
-    let villages: Vec<Vec<String>> = f
-        .deep_villages
-        .iter()
-        .map(|v| {
-            let mut row = tables::village(v, true);
-            if v.focus {
-                row[1].push('★');
-            }
-            row.push(v.remark.clone());
-            row
-        })
-        .collect();
-    let county_progress = c.progress_pct;
-    let focus_rows: Vec<usize> = f.deep_villages.iter().enumerate().filter(|(_, v)| v.focus).map(|(i, _)| i).collect();
-    let view = json!({
-        "draft": meta.draft,
-        "meta": super::pdf_meta(&title(f), &format!("{}　{}　{}", config.masthead, f.period.chinese(), meta.issue()),
-            &config.office, &["脱贫攻坚", crate::series::Series::Bulletin.name(), &f.period.chinese(), &config.office], &meta.issue()),
-        "corrects": meta.correction(),
-        "title": title(f),
-        "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()),
-        "township_header": ["乡镇", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "本年出列", "累计出列", "资金拨付率", "排名"],
-        "township_rows": township_rows,
-        "township_total": ["全县合计", count(c.poor_at_start), count(c.lifted_this_month), count(c.lifted_to_date),
-            pct(county_progress),
-            count(c.exited_this_year), count(c.exited_total), pct(c.disbursement_pct), "—"],
-        "township_notes": notes,
-        "village_caption": "表2　深度贫困村脱贫进展（单位：人）",
-        "village_header": ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率", "已出列", "备注"],
-        "village_rows": villages,
-        "village_focus_rows": focus_rows,
-        "village_note": "注：★为贫困发生率高于30%、开展“解剖麻雀”式分析的4个深度贫困村（规划二(一)1）。贫困发生率＝剩余贫困人口÷户籍人口。",
-        "project_caption": "表3　统筹整合资金投向深度贫困村的项目（单位：万元）",
-        "project_header": ["乡镇", "项目名称", "所在村", "计划投资", "累计拨付", "拨付率", "状态"],
-        "project_rows": f.deep_projects.iter().map(|p| vec![
-            p.township.clone(), p.name.clone(), p.village.clone(), super::format::wan(p.planned_wan),
-            super::format::wan(p.disbursed_wan), pct(p.disbursement_pct), p.status.clone().unwrap_or_else(|| "—".into()),
-        ]).collect::<Vec<_>>(),
-        "chart_caption": format!("图1　各乡镇{}（截至{}）", f.ranked_by, f.period.chinese()),
-        "chart": f.townships.iter().map(|t| json!({"name": t.name, "value": t.progress_pct, "label": pct(t.progress_pct)})).collect::<Vec<_>>(),
-        "chart_marker": county_progress,
-        "chart_marker_label": format!("红色虚线为全县平均{}{}", f.ranked_by, pct(county_progress)),
-    });
-    tables::merged(view, tables::frame(config, &meta.issue(), &meta.date_cn()))
+        .collect()
 }
 
-/// The pieces of one section as the template sets them: title, paragraphs, source. Their
-/// text is data, set literally.
-fn pieces_view(pieces: &[&Piece], kind: Kind) -> serde_json::Value {
-    pieces.iter().filter(|p| p.kind == kind).map(|p| json!({"title": p.title, "body": p.body, "source": p.source})).collect()
+/// The deep-poverty villages: the focus villages (解剖麻雀) marked ★, and the township's 备注.
+fn deep_villages(f: &MonthFigures) -> Table {
+    let mut t = tables::villages("village", "表2　深度贫困村脱贫进展（单位：人）".into(), &f.deep_villages, true);
+    t.header.push("备注".into());
+    for (row, v) in t.rows.iter_mut().zip(&f.deep_villages) {
+        if v.focus {
+            row[1].push('★');
+        }
+        row.push(v.remark.clone());
+    }
+    t
+}
+
+/// The projects of integrated funds in deep-poverty villages.
+fn projects(f: &MonthFigures) -> Table {
+    let rows = f
+        .deep_projects
+        .iter()
+        .map(|p| {
+            let status = p.status.clone().unwrap_or_else(|| "—".into());
+            vec![p.township.clone(), p.name.clone(), p.village.clone(), wan(p.planned_wan), wan(p.disbursed_wan), pct(p.disbursement_pct), status]
+        })
+        .collect();
+    let header = ["乡镇", "项目名称", "所在村", "计划投资", "累计拨付", "拨付率", "状态"];
+    Table::new("project", "表3　统筹整合资金投向深度贫困村的项目（单位：万元）", &header, rows)
 }

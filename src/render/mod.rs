@@ -102,12 +102,6 @@ impl Meta {
     }
 }
 
-/// The PDF metadata of a document: title, subject, author (the office) and keywords; and its
-/// number (`第3期`, for a bound volume's 目录).
-pub fn pdf_meta(title: &str, subject: &str, author: &str, keywords: &[&str], issue: &str) -> serde_json::Value {
-    serde_json::json!({ "title": title, "subject": subject, "author": author, "keywords": keywords, "issue": issue })
-}
-
 /// PDF flavour: ordinary, or PDF/A for the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PdfKind {

@@ -1,8 +1,9 @@
 //! The validation report (数据校验报告) as a PDF: every diagnostic grouped by file, with
 //! sheet and cell, so that staff can phone each township with a precise list.
 
-use serde_json::json;
+use serde::Serialize;
 
+use super::tables::{to_data_json, PdfMeta};
 use super::{coverage, Engine, Prepared};
 use crate::status::Board;
 use crate::Checked;
@@ -10,6 +11,45 @@ use crate::Checked;
 pub const MAIN: &str = "report.typ";
 /// The Typst templates the report is compiled from.
 pub const TEMPLATES: &[&str] = &["gongwen.typ", "report.typ"];
+
+/// The report's view (`/data.json`).
+#[derive(Serialize)]
+struct View {
+    meta: PdfMeta,
+    title: &'static str,
+    span: String,
+    summary: String,
+    board: Option<BoardView>,
+    empty: bool,
+    pieces: Vec<Vec<String>>,
+    groups: Vec<Group>,
+}
+
+/// The problems of one file: sheet and cell, severity, code, message.
+#[derive(Serialize)]
+struct Group {
+    file: String,
+    rows: Vec<Vec<String>>,
+}
+
+/// The board as the report prints it: a table to tick off, and the call list.
+#[derive(Serialize)]
+struct BoardView {
+    caption: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    legend: String,
+    pieces: String,
+    calls_title: String,
+    calls: Vec<Call>,
+}
+
+/// A township to phone, and what to tell it.
+#[derive(Serialize)]
+struct Call {
+    title: String,
+    problems: Vec<String>,
+}
 
 /// The report's sources: the 报送情况 board first (when there is data), then every problem.
 pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared {
@@ -25,7 +65,7 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
             })
             .collect()
     };
-    let groups: Vec<serde_json::Value> = crate::report::grouped(diags)
+    let groups: Vec<Group> = crate::report::grouped(diags)
         .into_iter()
         .map(|(file, list)| {
             let rows: Vec<Vec<String>> = list
@@ -35,7 +75,7 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
                     vec![d.severity.label().to_string(), d.code.clone(), printable(&place), printable(&d.message)]
                 })
                 .collect();
-            json!({ "file": printable(file), "rows": rows })
+            Group { file: printable(file), rows }
         })
         .collect();
     let pieces: Vec<Vec<String>> = c
@@ -47,23 +87,23 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
         })
         .collect();
     let span = periods.map(|(a, b)| if a == b { a.chinese() } else { format!("{}—{}", a.chinese(), b.chinese()) });
-    let data = json!({
-        "meta": super::pdf_meta("数据校验报告", &span.clone().map(|s| format!("报表数据校验报告（{s}）")).unwrap_or("报表数据校验报告".into()), office, &["脱贫攻坚", "数据校验报告"], ""),
-        "title": "数据校验报告",
-        "span": span.map(|s| format!("数据期间：{s}")).unwrap_or_default(),
-        "summary": crate::report::summary(diags, c.files_read),
-        "board": board.map(|b| board_view(b, &printable)),
-        "empty": diags.is_empty(),
-        "pieces": pieces,
-        "groups": groups,
-    });
-    let generated = vec![("/data.json".to_string(), serde_json::to_vec_pretty(&data).expect("serialisable"))];
+    let subject = span.clone().map(|s| format!("报表数据校验报告（{s}）")).unwrap_or("报表数据校验报告".into());
+    let data = View {
+        meta: PdfMeta::new("数据校验报告", subject, office, &["脱贫攻坚", "数据校验报告"], ""),
+        title: "数据校验报告",
+        span: span.map(|s| format!("数据期间：{s}")).unwrap_or_default(),
+        summary: crate::report::summary(diags, c.files_read),
+        board: board.map(|b| board_view(b, &printable)),
+        empty: diags.is_empty(),
+        pieces,
+        groups,
+    };
+    let generated = vec![("/data.json".to_string(), to_data_json(&data))];
     let date = periods.map_or((2018, 1, 1), |(_, b)| (b.year, b.month, b.last_day()));
     Prepared::new("数据校验报告", MAIN, TEMPLATES, generated, date)
 }
 
-/// The board as the report prints it: a table to tick off, and the call list.
-fn board_view(b: &Board, printable: &dyn Fn(&str) -> String) -> serde_json::Value {
+fn board_view(b: &Board, printable: &dyn Fn(&str) -> String) -> BoardView {
     let months = usize::from(b.month);
     let header: Vec<String> = std::iter::once("乡镇".to_string()).chain((1..=months).map(|m| format!("{m}月"))).chain(["核实".to_string()]).collect();
     let rows: Vec<Vec<String>> = b
@@ -77,26 +117,26 @@ fn board_view(b: &Board, printable: &dyn Fn(&str) -> String) -> serde_json::Valu
                 .collect()
         })
         .collect();
-    let calls: Vec<serde_json::Value> = b
+    let calls: Vec<Call> = b
         .calls
         .iter()
         .map(|c| {
             let contact = [c.contact.as_deref().map(|x| format!("联系人：{x}")), c.phone.as_deref().map(|x| format!("电话：{x}"))];
             let contact: Vec<String> = contact.into_iter().flatten().collect();
-            json!({
-                "title": printable(&format!("{}（{}）　{}", c.township, c.status, if contact.is_empty() { "无联系人记录".into() } else { contact.join("　") })),
+            Call {
+                title: printable(&format!("{}（{}）　{}", c.township, c.status, if contact.is_empty() { "无联系人记录".into() } else { contact.join("　") })),
                 // The PDF fonts have no ›: the place is separated by spaces, as in the tables below.
-                "problems": c.problems.iter().map(|p| printable(&p.replace(" › ", "　"))).collect::<Vec<_>>(),
-            })
+                problems: c.problems.iter().map(|p| printable(&p.replace(" › ", "　"))).collect(),
+            }
         })
         .collect();
-    json!({
-        "caption": format!("{}年各乡镇报送情况（截至{}月）", b.year, b.month),
-        "header": header,
-        "rows": rows,
-        "legend": crate::status::legend(b),
-        "pieces": printable(&crate::status::pieces_line(b)),
-        "calls_title": format!("{}年{}月需要联系的乡镇", b.year, b.month),
-        "calls": calls,
-    })
+    BoardView {
+        caption: format!("{}年各乡镇报送情况（截至{}月）", b.year, b.month),
+        header,
+        rows,
+        legend: crate::status::legend(b),
+        pieces: printable(&crate::status::pieces_line(b)),
+        calls_title: format!("{}年{}月需要联系的乡镇", b.year, b.month),
+        calls,
+    }
 }

@@ -2,10 +2,10 @@
 
 use minijinja::context;
 use minijinja::value::Serde;
-use serde_json::json;
+use serde::Serialize;
 
 use super::format::{count, pct};
-use super::tables;
+use super::tables::{self, FundTables, Frame, PdfMeta, Point, Table};
 use super::{markup, Engine, Meta, Prepared};
 use crate::aggregate::quarter::QuarterFigures;
 use crate::aggregate::Status;
@@ -23,7 +23,7 @@ pub fn title(f: &QuarterFigures) -> String {
 
 /// The summary's sources.
 pub fn prepare(engine: &Engine, config: &Config, f: &QuarterFigures, meta: &Meta) -> Result<Prepared> {
-    let data = serde_json::to_vec_pretty(&view(config, f, meta)).expect("serialisable");
+    let data = tables::to_data_json(&view(config, f, meta));
     let narrative = narrative(engine, f)?;
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
     Ok(Prepared::new(format!("{} 季度汇总", f.quarter), MAIN, TEMPLATES, generated, meta.date))
@@ -49,8 +49,51 @@ fn signed(v: Option<i64>) -> String {
     }
 }
 
-fn view(config: &Config, f: &QuarterFigures, meta: &Meta) -> serde_json::Value {
-    let towns: Vec<Vec<String>> = f
+/// Everything the Typst template shows, as display strings (`/data.json`).
+#[derive(Serialize)]
+struct View<'a> {
+    draft: bool,
+    meta: PdfMeta,
+    corrects: Option<String>,
+    title: String,
+    #[serde(flatten)]
+    township: Table,
+    #[serde(flatten)]
+    indicator: Table,
+    indicator_note: String,
+    #[serde(flatten)]
+    heavy: Table,
+    trend_caption: String,
+    trend: Vec<Point<u32>>,
+    #[serde(flatten)]
+    funds: FundTables,
+    #[serde(flatten)]
+    frame: Frame<'a>,
+}
+
+fn view<'a>(config: &'a Config, f: &QuarterFigures, meta: &Meta) -> View<'a> {
+    let subject = format!("{}　季度汇总　{}　{}", config.masthead, f.quarter.chinese(), meta.issue());
+    let keywords = ["脱贫攻坚", crate::series::Series::Summary.name(), &f.quarter.chinese(), &config.office];
+    let heavy = tables::villages("heavy", "表5　脱贫攻坚任务较重的非贫困村进展（附件3，单位：人）".into(), &f.heavy_villages, false);
+    View {
+        draft: meta.draft,
+        meta: PdfMeta::new(&title(f), subject, &config.office, &keywords, &meta.issue()),
+        corrects: meta.correction(),
+        title: title(f),
+        township: townships(f),
+        indicator: tables::indicators("表2　专项指标完成情况", f.indicators.iter().map(|i| (&i.year_to_date, Some(i.quarter_amount))), true),
+        indicator_note: tables::indicator_note(f.indicators.iter().map(|i| &i.year_to_date)),
+        heavy,
+        trend_caption: format!("图1　{}年各月脱贫人数（截至{}）", f.quarter.year, f.as_of.chinese()),
+        trend: tables::trend(&f.trend),
+        funds: tables::fund_tables(&f.funds_by_category, &f.funds_by_source, &f.county, 3),
+        frame: Frame::new(config, meta.issue(), meta.date_cn()),
+    }
+}
+
+/// The townships' quarter against the previous one, with the county total.
+fn townships(f: &QuarterFigures) -> Table {
+    let rows = f
         .townships
         .iter()
         .map(|t| {
@@ -59,42 +102,14 @@ fn view(config: &Config, f: &QuarterFigures, meta: &Meta) -> serde_json::Value {
                 Status::Unverified => return super::format::placeholder_row(&t.name, "数据待核", 7),
                 Status::Reported | Status::CarriedForward => {}
             }
-            vec![
-                t.name.clone(),
-                count(t.lifted_quarter),
-                t.lifted_previous_quarter.map_or("—".into(), count),
-                signed(t.change),
-                count(t.lifted_to_date),
-                pct(t.progress_pct),
-                t.rank.map_or("—".into(), |r| r.to_string()),
-            ]
+            let previous = t.lifted_previous_quarter.map_or("—".into(), count);
+            let rank = t.rank.map_or("—".into(), |r| r.to_string());
+            vec![t.name.clone(), count(t.lifted_quarter), previous, signed(t.change), count(t.lifted_to_date), pct(t.progress_pct), rank]
         })
         .collect();
-    let indicators: Vec<Vec<String>> = f.indicators.iter().map(|i| tables::indicator(&i.year_to_date, Some(i.quarter_amount))).collect();
-    let heavy: Vec<Vec<String>> = f.heavy_villages.iter().map(|v| tables::village(v, false)).collect();
-    let c = &f.county;
-    let view = json!({
-        "draft": meta.draft,
-        "meta": super::pdf_meta(&title(f), &format!("{}　季度汇总　{}　{}", config.masthead, f.quarter.chinese(), meta.issue()),
-            &config.office, &["脱贫攻坚", crate::series::Series::Summary.name(), &f.quarter.chinese(), &config.office], &meta.issue()),
-        "corrects": meta.correction(),
-        "title": title(f),
-        "township_caption": format!("表1　各乡镇{}脱贫进展（单位：人）", f.quarter.chinese()),
-        "township_header": ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", f.ranked_by, "排名"],
-        "township_rows": towns,
-        "township_total": ["全县合计", count(f.lifted_quarter), f.lifted_previous_quarter.map_or("—".into(), count),
-            signed(f.lifted_previous_quarter.map(|p| f.lifted_quarter - p)), count(c.lifted_to_date),
-            pct(c.progress_pct), "—"],
-        "indicator_caption": "表2　专项指标完成情况",
-        "indicator_header": ["指标", "单位", "本季度", "本年累计", "目标", "完成率", "时序进度", "状态"],
-        "indicator_rows": indicators,
-        "indicator_note": tables::indicator_note(f.indicators.iter().map(|i| &i.year_to_date)),
-        "heavy_caption": "表5　脱贫攻坚任务较重的非贫困村进展（附件3，单位：人）",
-        "heavy_header": ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率"],
-        "heavy_rows": heavy,
-        "trend_caption": format!("图1　{}年各月脱贫人数（截至{}）", f.quarter.year, f.as_of.chinese()),
-        "trend": tables::trend(&f.trend),
-    });
-    let view = tables::merged(view, tables::fund_tables(&f.funds_by_category, &f.funds_by_source, &f.county, 3));
-    tables::merged(view, tables::frame(config, &meta.issue(), &meta.date_cn()))
+    let header = ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", f.ranked_by, "排名"];
+    let change = signed(f.lifted_previous_quarter.map(|p| f.lifted_quarter - p));
+    let total = vec!["全县合计".into(), count(f.lifted_quarter), f.lifted_previous_quarter.map_or("—".into(), count), change];
+    let total = [total, vec![count(f.county.lifted_to_date), pct(f.county.progress_pct), "—".into()]].concat();
+    Table::new("township", format!("表1　各乡镇{}脱贫进展（单位：人）", f.quarter.chinese()), &header, rows).with_total(total)
 }

@@ -1,37 +1,140 @@
-//! Table rows and masthead fields the documents share: one way to show a village, a fund
-//! line, an indicator, the 版记 and the masthead, whichever document shows it.
+//! The parts the documents' views share, typed: a table (its header kept beside its rows),
+//! the fund tables, the masthead and 版记 frame, the PDF metadata, chart points; and one way
+//! to show a village, a township, a fund line and an indicator, whichever document shows it.
+//!
+//! A view is serialised through `serde_json::Value` (`to_data_json`), so `/data.json` lists its
+//! keys in order: the same bytes as the archived documents' data, whose keys the templates
+//! (the office's own too) and bound volumes read.
 
-use serde_json::json;
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::format::{amount, count, pct, wan};
 use crate::aggregate::quarter::{FundLine, MonthPoint};
 use crate::aggregate::{CountyFigures, IndicatorFigures, Status, TownshipFigures, VillageFigures};
-use crate::config::Config;
+use crate::config::{Config, Distribution};
 
-/// The masthead and 版记 fields of a document (`masthead`, `issue`, `office`, `date`,
-/// `distribution`, `copies`), merged into its view.
-pub fn frame(config: &Config, issue: &str, date: &str) -> serde_json::Value {
-    json!({
-        "masthead": config.masthead,
-        "issue": issue,
-        "office": config.office,
-        "date": date,
-        "distribution": config.distribution.iter().map(|d| json!({"label": d.label, "text": d.text})).collect::<Vec<_>>(),
-        "copies": (config.copies > 0).then(|| config.copies.to_string()),
-    })
+/// A view as `/data.json`: keys sorted (see the module).
+pub fn to_data_json(view: &impl Serialize) -> Vec<u8> {
+    let value = serde_json::to_value(view).expect("serialisable");
+    serde_json::to_vec_pretty(&value).expect("serialisable")
 }
 
-/// `view` with `fields` added.
-pub fn merged(mut view: serde_json::Value, fields: serde_json::Value) -> serde_json::Value {
-    if let (Some(v), serde_json::Value::Object(f)) = (view.as_object_mut(), fields) {
-        v.extend(f);
+/// A table of display strings under its name: `<name>_caption`, `<name>_header`,
+/// `<name>_rows` and, when it has one, `<name>_total` (flattened into its view).
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: &'static str,
+    pub caption: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub total: Option<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(name: &'static str, caption: impl Into<String>, header: &[&str], rows: Vec<Vec<String>>) -> Table {
+        Table { name, caption: caption.into(), header: header.iter().map(|h| h.to_string()).collect(), rows, total: None }
     }
-    view
+
+    pub fn with_total(mut self, total: Vec<String>) -> Table {
+        self.total = Some(total);
+        self
+    }
 }
 
-/// A listed village: township, name, population, poor at the start of the year, remaining,
-/// incidence; with `exited`, also whether it has exited.
-pub fn village(v: &VillageFigures, exited: bool) -> Vec<String> {
+impl Serialize for Table {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry(&format!("{}_caption", self.name), &self.caption)?;
+        map.serialize_entry(&format!("{}_header", self.name), &self.header)?;
+        map.serialize_entry(&format!("{}_rows", self.name), &self.rows)?;
+        if let Some(total) = &self.total {
+            map.serialize_entry(&format!("{}_total", self.name), total)?;
+        }
+        map.end()
+    }
+}
+
+/// The masthead and 版记 fields of a document, flattened into its view.
+#[derive(Debug, Clone, Serialize)]
+pub struct Frame<'a> {
+    pub masthead: &'a str,
+    pub issue: String,
+    pub office: &'a str,
+    pub date: String,
+    pub distribution: &'a [Distribution],
+    /// 共印N份, when the office prints a number.
+    pub copies: Option<String>,
+}
+
+impl Frame<'_> {
+    pub fn new(config: &Config, issue: impl Into<String>, date: String) -> Frame<'_> {
+        Frame {
+            masthead: &config.masthead,
+            issue: issue.into(),
+            office: &config.office,
+            date,
+            distribution: &config.distribution,
+            copies: (config.copies > 0).then(|| config.copies.to_string()),
+        }
+    }
+}
+
+/// The PDF metadata of a document (`meta`): title, subject, author (the office), keywords and
+/// its number (`第3期`, for a bound volume's 目录); in a bound volume, also `volume` and the
+/// document's bookmark.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PdfMeta {
+    pub title: String,
+    pub subject: String,
+    pub author: String,
+    pub keywords: Vec<String>,
+    pub issue: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub volume: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bookmark: Option<String>,
+}
+
+impl PdfMeta {
+    pub fn new(title: &str, subject: String, author: &str, keywords: &[&str], issue: &str) -> PdfMeta {
+        PdfMeta {
+            title: title.into(),
+            subject,
+            author: author.into(),
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+            issue: issue.into(),
+            ..PdfMeta::default()
+        }
+    }
+}
+
+/// A point of a chart: its label and value (a count, or a percentage); for a bar, its
+/// township; for a pair chart, its target.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point<V> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub label: String,
+    pub value: V,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<u32>,
+}
+
+/// The month-by-month chart of people lifted out.
+pub fn trend(points: &[MonthPoint]) -> Vec<Point<u32>> {
+    points.iter().map(|m| Point { name: None, label: format!("{}月", m.period.month), value: m.lifted_this_month, target: None }).collect()
+}
+
+/// The listed villages: township, name, population, poor at the start of the year, remaining,
+/// incidence; with `exited`, also whether each has exited.
+pub fn villages(name: &'static str, caption: String, vs: &[VillageFigures], exited: bool) -> Table {
+    let header = ["乡镇", "村名", "户籍人口", "年初贫困人口", "剩余贫困人口", "贫困发生率", "已出列"];
+    let header = if exited { &header[..] } else { &header[..6] };
+    Table::new(name, caption, header, vs.iter().map(|v| village(v, exited)).collect())
+}
+
+fn village(v: &VillageFigures, exited: bool) -> Vec<String> {
     let mut row = vec![
         v.township.clone(),
         v.name.clone(),
@@ -46,10 +149,22 @@ pub fn village(v: &VillageFigures, exited: bool) -> Vec<String> {
     row
 }
 
-/// A township's year so far: name, poor at the start of the year, [lifted this month,] lifted
-/// this year, completion, exits this year and in all, disbursement, rank; a township without
-/// figures shows 未报送 or 数据待核 across the row.
-pub fn township(t: &TownshipFigures, this_month: bool) -> Vec<String> {
+/// The townships' year so far, with the county total: name, poor at the start of the year,
+/// [lifted this month,] lifted this year, progress (`ranked_by`), exits this year and in all,
+/// disbursement, rank. A township without figures shows 未报送 or 数据待核 across the row.
+pub fn townships(caption: String, ts: &[TownshipFigures], c: &CountyFigures, ranked_by: &str, this_month: bool) -> Table {
+    let lifted = if this_month { "本年累计脱贫" } else { "全年脱贫" };
+    let mut header = vec!["乡镇", "年初贫困人口", "本月脱贫", lifted, ranked_by, "本年出列", "累计出列", "资金拨付率", "排名"];
+    let mut total = vec!["全县合计".into(), count(c.poor_at_start), count(c.lifted_this_month), count(c.lifted_to_date), pct(c.progress_pct)];
+    total.extend([count(c.exited_this_year), count(c.exited_total), pct(c.disbursement_pct), "—".into()]);
+    if !this_month {
+        header.remove(2);
+        total.remove(2);
+    }
+    Table::new("township", caption, &header, ts.iter().map(|t| township(t, this_month)).collect()).with_total(total)
+}
+
+fn township(t: &TownshipFigures, this_month: bool) -> Vec<String> {
     let columns = if this_month { 9 } else { 8 };
     match t.status {
         Status::Missing => return super::format::placeholder_row(&t.name, "未报送", columns),
@@ -71,27 +186,44 @@ pub fn township(t: &TownshipFigures, this_month: bool) -> Vec<String> {
     row
 }
 
-/// The two fund tables (by category, by source) numbered 表`first` and 表`first + 1`, with
-/// the county total under each.
-pub fn fund_tables(by_category: &[FundLine], by_source: &[FundLine], c: &CountyFigures, first: u8) -> serde_json::Value {
-    json!({
-        "category_caption": format!("表{first}　扶贫项目资金（按项目类别，单位：万元）"),
-        "source_caption": format!("表{}　扶贫项目资金（按资金来源，单位：万元）", first + 1),
-        "fund_header": ["类别", "计划投资", "累计拨付", "拨付率"],
-        "category_rows": funds(by_category),
-        "source_rows": funds(by_source),
-        "fund_total": ["合计", wan(c.planned_wan), wan(c.disbursed_wan), pct(c.disbursement_pct)],
-    })
+/// The two fund tables (by category, by source), one header and the county total under each.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundTables {
+    category_caption: String,
+    source_caption: String,
+    fund_header: [&'static str; 4],
+    category_rows: Vec<Vec<String>>,
+    source_rows: Vec<Vec<String>>,
+    fund_total: Vec<String>,
 }
 
-/// A fund line: category or source, planned, disbursed, rate.
-fn funds(lines: &[FundLine]) -> Vec<Vec<String>> {
-    lines.iter().map(|l| vec![l.name.clone(), wan(l.planned_wan), wan(l.disbursed_wan), pct(l.disbursement_pct)]).collect()
+/// The fund tables numbered 表`first` and 表`first + 1`.
+pub fn fund_tables(by_category: &[FundLine], by_source: &[FundLine], c: &CountyFigures, first: u8) -> FundTables {
+    let funds = |lines: &[FundLine]| -> Vec<Vec<String>> {
+        lines.iter().map(|l| vec![l.name.clone(), wan(l.planned_wan), wan(l.disbursed_wan), pct(l.disbursement_pct)]).collect()
+    };
+    FundTables {
+        category_caption: format!("表{first}　扶贫项目资金（按项目类别，单位：万元）"),
+        source_caption: format!("表{}　扶贫项目资金（按资金来源，单位：万元）", first + 1),
+        fund_header: ["类别", "计划投资", "累计拨付", "拨付率"],
+        category_rows: funds(by_category),
+        source_rows: funds(by_source),
+        fund_total: vec!["合计".into(), wan(c.planned_wan), wan(c.disbursed_wan), pct(c.disbursement_pct)],
+    }
 }
 
-/// An indicator: name, unit, [quarter amount,] year to date, target (`*` for a multi-year
-/// one), completion, time progress, status.
-pub fn indicator(y: &IndicatorFigures, quarter_amount: Option<Option<f64>>) -> Vec<String> {
+/// The indicators: name, unit, [quarter amount,] year to date, target (`*` for a multi-year
+/// one), completion, time progress, status. `quarter` gives each its quarter amount.
+pub fn indicators<'a>(caption: &str, items: impl Iterator<Item = (&'a IndicatorFigures, Option<Option<f64>>)>, quarter: bool) -> Table {
+    let header: &[&str] = if quarter {
+        &["指标", "单位", "本季度", "本年累计", "目标", "完成率", "时序进度", "状态"]
+    } else {
+        &["指标", "单位", "全年", "目标", "完成率", "时序进度", "状态"]
+    };
+    Table::new("indicator", caption, header, items.map(|(y, q)| indicator(y, q)).collect())
+}
+
+fn indicator(y: &IndicatorFigures, quarter_amount: Option<Option<f64>>) -> Vec<String> {
     let status = match (y.target, y.behind_schedule) {
         (None, _) => "无目标",
         (Some(_), true) => "滞后",
@@ -124,9 +256,4 @@ pub fn indicator_note<'a>(indicators: impl Iterator<Item = &'a IndicatorFigures>
             format!("注：*{}的目标为{span}合计，完成率按{span}累计完成{}{}计算。", y.name, amount(y.value), y.unit)
         })
         .collect()
-}
-
-/// The month-by-month chart of people lifted out.
-pub fn trend(points: &[MonthPoint]) -> Vec<serde_json::Value> {
-    points.iter().map(|m| json!({"label": format!("{}月", m.period.month), "value": m.lifted_this_month})).collect()
 }

@@ -44,42 +44,7 @@ pub struct Cover {
     pub filled_on: Option<String>,
 }
 
-/// A village's type: the one place it is turned into text and back (`Display`, `FromStr`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum VillageType {
-    深度贫困村,
-    贫困村,
-    非贫困村,
-}
-
-impl VillageType {
-    pub const ALL: [VillageType; 3] = [Self::深度贫困村, Self::贫困村, Self::非贫困村];
-    /// The labels as typed in a workbook, in `ALL`'s order.
-    pub const LABELS: [&'static str; 3] = ["深度贫困村", "贫困村", "非贫困村"];
-
-    pub fn label(self) -> &'static str {
-        Self::LABELS[self as usize]
-    }
-
-    /// 深度贫困村 and 贫困村: the villages that can exit (出列).
-    pub fn is_poverty_village(self) -> bool {
-        self != Self::非贫困村
-    }
-}
-
-impl std::fmt::Display for VillageType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-impl std::str::FromStr for VillageType {
-    type Err = ();
-
-    fn from_str(s: &str) -> Result<Self, ()> {
-        Self::ALL.into_iter().find(|t| t.label() == s).ok_or(())
-    }
-}
+pub use crate::plan::VillageType;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VillageRow {

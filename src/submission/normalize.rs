@@ -64,27 +64,11 @@ pub fn parse_yes_no(s: &str) -> Option<bool> {
 /// A reporting month as typed: the one set of spellings (`period::parse_month`).
 pub use crate::period::parse_month as parse_month_text;
 
-/// Edit distance in characters (for 是否为“赵沟村”？ hints).
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// The closest candidate within `max` edits, if one is unambiguous enough to suggest.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (edit_distance(name, c), c))
+        .map(|c| (strsim::levenshtein(name, c), c))
         .filter(|(d, _)| *d <= max)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)

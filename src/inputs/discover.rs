@@ -1,0 +1,140 @@
+//! What each file under the data folder is, by its name alone, and finding them: workbooks
+//! (by extension), pieces (稿件, by folder and extension), the folder's own files, and the
+//! files never read. Every other module asks here.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+
+const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+/// The data folder's own files, which are not submissions.
+const OWN_FILES: &[&str] = &["plan.yaml", "config.yaml", "README.md"];
+/// The folder of the pieces, under the data folder.
+pub const PIECES_FOLDER: &str = "稿件";
+/// Pieces read: Word's .docx, plain text and Markdown.
+pub const PIECE_EXTENSIONS: &[&str] = &["docx", "txt", "md"];
+/// Word and WPS formats that are not read: the office is asked to save them as .docx.
+pub const LEGACY_PIECE_EXTENSIONS: &[&str] = &["doc", "wps", "docm", "rtf", "dot", "dotx", "wpt"];
+
+/// A workbook found under the data folder.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Relative to the data folder, `/`-separated.
+    pub rel: String,
+}
+
+/// What is under the data folder: workbooks and pieces (稿件), each sorted by path, and notes
+/// on the files passed over.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub workbooks: Vec<Found>,
+    pub pieces: Vec<Found>,
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Lists the workbooks and pieces under `data`; notes other files it passes over. The
+/// output folder and the `skip` folders (the office's templates and fonts) are not looked into.
+pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<Discovered> {
+    let mut found = Discovered::default();
+    let canonical = |p: &Path| p.canonicalize().ok();
+    let not_here: Vec<PathBuf> = out_dir.into_iter().chain(skip.iter().copied()).filter_map(canonical).collect();
+    // Links are followed: a workbook linked into the folder is read like the file it points to.
+    let walker = WalkDir::new(data).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        let hidden = e.depth() > 0 && passed_over_by_name(&name);
+        let passed_over = e.file_type().is_dir()
+            && (name == "out" || canonical(e.path()).is_some_and(|p| not_here.contains(&p)));
+        !hidden && !passed_over
+    });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) if e.depth() == 0 => {
+                let path = e.path().unwrap_or(data).to_path_buf();
+                return Err(Error::io("读取数据文件夹", &path, e.into()));
+            }
+            Err(e) => {
+                found.notes.push(passed_over(data, &e));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(data, entry.path());
+        let file = Found { path: entry.path().to_path_buf(), rel: rel.clone() };
+        if in_pieces_folder(&rel) {
+            if is_piece(&rel) {
+                found.pieces.push(file);
+            } else {
+                let msg = "不是稿件文件，已跳过。稿件应为 .docx、.txt 或 .md 文件（图片不排入简报）。";
+                found.notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
+            }
+        } else if is_spreadsheet(entry.path()) {
+            found.workbooks.push(file);
+        } else if !(entry.depth() == 1 && OWN_FILES.contains(&rel.as_str())) {
+            let msg = "不是电子表格文件，已跳过。乡镇报表应为 .xlsx、.xlsm、.xls 或 .ods 文件。";
+            found.notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
+        }
+    }
+    Ok(found)
+}
+
+/// A file or folder under the data folder that could not be looked at: a link whose target is
+/// gone (W-LINK), a folder link back to a parent (N-SKIPPED), or no permission (W-UNREADABLE).
+/// Never passed over without a word.
+fn passed_over(data: &Path, e: &walkdir::Error) -> Diagnostic {
+    let rel = e.path().map(|p| relative(data, p)).unwrap_or_default();
+    if e.loop_ancestor().is_some() {
+        return Diagnostic::note("N-SKIPPED", &rel, "这个文件夹链接指回它的上级文件夹，已跳过。");
+    }
+    let is_link = e.path().and_then(|p| p.symlink_metadata().ok()).is_some_and(|m| m.file_type().is_symlink());
+    if is_link {
+        let msg = "这是一个链接（快捷方式），但它指向的文件不存在，已跳过。请放入文件本身。";
+        return Diagnostic::warning("W-LINK", &rel, msg);
+    }
+    let reason = e.io_error().map_or_else(|| e.to_string(), crate::error::io_reason);
+    Diagnostic::warning("W-UNREADABLE", &rel, format!("无法读取（{reason}），已跳过。请检查文件夹的访问权限。"))
+}
+
+/// The one rule for files that are never inputs, by name: hidden files and folders (`.…`,
+/// including LibreOffice's `.~lock…#`), and the temporary and lock files Office and WPS leave
+/// beside an open document (`~$…`, `~WRL….tmp`). Discovery, the template and font folders and
+/// watch mode all ask here.
+pub fn passed_over_by_name(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('~')
+}
+
+/// Whether `path` names a workbook format townships send (by extension, any case).
+pub fn is_spreadsheet(path: &Path) -> bool {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    SPREADSHEET_EXTENSIONS.contains(&ext.as_str())
+}
+
+/// `a/b/c.xlsx` relative to the data folder, with forward slashes on every platform.
+pub fn relative(data: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(data).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Whether a path relative to the data folder is in the pieces' folder.
+pub fn in_pieces_folder(rel: &str) -> bool {
+    rel.split_once('/').is_some_and(|(first, _)| first == PIECES_FOLDER)
+}
+
+/// Whether a file in the pieces' folder is a piece (read, or refused with a diagnostic), by
+/// its extension; any other file there is passed over with a note.
+pub fn is_piece(rel: &str) -> bool {
+    let ext = extension(rel);
+    PIECE_EXTENSIONS.contains(&ext.as_str()) || LEGACY_PIECE_EXTENSIONS.contains(&ext.as_str())
+}
+
+/// A file's extension, in lower case.
+pub fn extension(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default()
+}
