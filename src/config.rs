@@ -17,7 +17,8 @@ fn date<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Da
 pub struct Config {
     /// Red masthead title (报头).
     pub masthead: String,
-    /// Editing office, printed under the masthead.
+    /// Editing office, printed under the masthead and in the 版记; left out, the plan's
+    /// county's office (`Config::for_plan`).
     pub office: String,
     /// 版记 distribution lines: 报 (superiors), 送 (peers), 发 (townships and departments).
     pub distribution: Vec<Distribution>,
@@ -42,6 +43,10 @@ pub struct Config {
     /// 白云村), by township: W-VILLAGE-NEAR is not raised for them.
     #[serde(alias = "确认村名")]
     pub confirmed_villages: std::collections::BTreeMap<String, Vec<String>>,
+    /// The office's disbursement line: a township whose year-end 资金拨付率 is below this
+    /// percentage is named in the year summary (90 by default).
+    #[serde(alias = "拨付率提醒线")]
+    pub slow_disbursement_pct: f64,
 }
 
 impl Config {
@@ -122,7 +127,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             masthead: "脱贫攻坚工作简报".into(),
-            office: "渑池县脱贫攻坚领导小组办公室".into(),
+            office: String::new(),
             distribution: Vec::new(),
             copies: 0,
             fonts: FontConfig::default(),
@@ -132,11 +137,21 @@ impl Default for Config {
             deadline_day: None,
             today: None,
             confirmed_villages: Default::default(),
+            slow_disbursement_pct: 90.0,
         }
     }
 }
 
 impl Config {
+    /// The configuration for `plan`: an office left out is the plan's county's
+    /// 脱贫攻坚领导小组办公室 (never another county's).
+    pub fn for_plan(mut self, plan: &crate::plan::Plan) -> Config {
+        if self.office.trim().is_empty() {
+            self.office = format!("{}脱贫攻坚领导小组办公室", plan.county);
+        }
+        self
+    }
+
     /// Reads `config.yaml`; a missing file means the defaults.
     pub fn load(path: &Path) -> Result<Config> {
         match std::fs::read(path) {

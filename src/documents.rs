@@ -91,7 +91,7 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
     let figures = aggregate::month(&c.plan, &c.reports, period, &unverified(c, s));
     let meta = s.meta(period);
     let pieces = crate::pieces::of_month(&c.pieces, period);
-    let prepared = bulletin::prepare(engine, &c.config, &figures, &pieces, &meta)?;
+    let prepared = bulletin::prepare(engine, &c.config, &c.plan, &figures, &pieces, &meta)?;
     let title = bulletin::title(&figures);
     let sent = pieces.iter().map(|p| SentPiece { file: &p.file, section: p.kind.label(), title: &p.title, source: p.source.as_deref(), sha256: &p.sha256 }).collect();
     let data = FiguresFile { pieces: Some(sent), ..FiguresFile::numbered(Series::Bulletin, &title, &meta, &figures) };
@@ -105,7 +105,7 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
 pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Settings) -> Result<Document> {
     let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics, &unverified(c, s));
     let meta = s.meta(as_of);
-    let prepared = render::summary::prepare(engine, &c.config, &figures, &meta)?;
+    let prepared = render::summary::prepare(engine, &c.config, &c.plan, &figures, &meta)?;
     let title = render::summary::title(&figures);
     let data = FiguresFile::numbered(Series::Summary, &title, &meta, &figures);
     Ok(with_json(summary_id(q), title, prepared, &data))
@@ -119,28 +119,29 @@ pub fn year_id(year: u16) -> String {
 /// The summary of `year` (年度总结), when it has a December report.
 pub fn year_summary(engine: &Engine, c: &Checked, year: u16, draft: bool) -> Result<Option<Document>> {
     let s = Settings { draft, ..Settings::default() };
-    let Some(f) = aggregate::year::year(&c.plan, &c.reports, year, &c.diagnostics, &unverified(c, s)) else { return Ok(None) };
-    let prepared = render::yearly::prepare_year(engine, &c.config, &f, draft)?;
+    let Some(f) = aggregate::year::year(&c.plan, &c.reports, year, &c.diagnostics, &unverified(c, s), c.config.slow_disbursement_pct) else { return Ok(None) };
+    let prepared = render::yearly::prepare_year(engine, &c.config, &c.plan, &f, draft)?;
     let title = render::yearly::year_title(&f);
     let data = FiguresFile::new("年度总结", &title, render::format::date(year, 12, 31), draft, &f);
     Ok(Some(with_json(year_id(year), title, prepared, &data)))
 }
 
-/// The plan's final accounting (三年行动计划完成情况), once its last December has a report.
+/// The plan's final accounting (`三年行动计划完成情况`), once its last December has a report.
 pub fn plan_report(engine: &Engine, c: &Checked, draft: bool) -> Result<Option<Document>> {
     let s = Settings { draft, ..Settings::default() };
     let Some(f) = aggregate::year::plan(&c.plan, &c.reports, &unverified(c, s)) else { return Ok(None) };
     let prepared = render::yearly::prepare_plan(engine, &c.config, &c.plan, &f, draft)?;
     let title = render::yearly::plan_title(&c.plan);
     let id = plan_report_id(&c.plan);
-    let data = FiguresFile::new("三年行动计划完成情况", &title, render::format::date(f.last_year, 12, 31), draft, &f);
+    let document = render::yearly::plan_document(&c.plan);
+    let data = FiguresFile::new(&document, &title, render::format::date(f.last_year, 12, 31), draft, &f);
     Ok(Some(with_json(id, title, prepared, &data)))
 }
 
-/// `三年行动计划完成情况-2018-2020年`
+/// `三年行动计划完成情况-2018-2020年`, named from the plan (`Plan::short_title`).
 pub fn plan_report_id(plan: &crate::plan::Plan) -> String {
     let (first, last) = (plan.years.first().copied().unwrap_or_default(), plan.years.last().copied().unwrap_or_default());
-    format!("三年行动计划完成情况-{first}-{last}年")
+    format!("{}完成情况-{first}-{last}年", plan.short_title())
 }
 
 /// Files whose townships are 数据待核: in a draft, those with errors (an official build has none).

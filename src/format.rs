@@ -19,7 +19,13 @@ pub fn count(v: impl Into<i64>) -> String {
     v.into().to_string()
 }
 
-/// 万元 with up to two decimals: `1234.5`, `80`, `0.25`.
+/// 万元 in a table column: always two decimals (`1234.50`, `80.00`), so a column lines up.
+pub fn wan_column(v: f64) -> String {
+    let s = format!("{v:.2}");
+    if s == "-0.00" { "0.00".to_string() } else { s }
+}
+
+/// 万元 in running text, with up to two decimals: `1234.5`, `80`, `0.25`.
 pub fn wan(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');

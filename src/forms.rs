@@ -57,13 +57,14 @@ pub fn villages(plan: &Plan, township: &str, period: Period, reports: &[Report])
 }
 
 /// The blank workbook of `township` for `period`, as .xlsx bytes.
-pub fn workbook(plan: &Plan, township: &str, period: Period, reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
+/// `office` is named as the workbook's sender.
+pub fn workbook(plan: &Plan, office: &str, township: &str, period: Period, reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(period.year, period.month, 1)?;
     let title = format!("{township}{}脱贫攻坚月报", period.chinese());
     book.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title(&title));
     let f = Formats::new();
-    instructions(book.add_worksheet(), &f, plan, township, period)?;
+    instructions(book.add_worksheet(), &f, plan, office, township, period)?;
     cover(book.add_worksheet(), &f, &title, township, period)?;
     village_sheet(book.add_worksheet(), &f, township, &villages(plan, township, period, reports))?;
     let last = reports.iter().filter(|r| r.township == township && r.period.year == period.year && r.period < period).max_by_key(|r| r.period);
@@ -105,20 +106,22 @@ fn protect(ws: &mut Worksheet) {
     ws.protect_with_options(&options);
 }
 
-fn instructions(ws: &mut Worksheet, f: &Formats, plan: &Plan, township: &str, period: Period) -> Result<(), XlsxError> {
+fn instructions(ws: &mut Worksheet, f: &Formats, plan: &Plan, office: &str, township: &str, period: Period) -> Result<(), XlsxError> {
     ws.set_name("填表说明")?;
     ws.set_column_width(0, 100)?;
+    // The examples are the township's own: its first listed village, its own file name.
+    let village = plan.listed_villages(township).first().map_or("某某村", |(v, _)| v).to_string();
     let mut lines = vec![
         format!("{township}{}脱贫攻坚月报 填表说明", period.chinese()),
         String::new(),
-        "本表由县脱贫攻坚领导小组办公室下发，请勿修改工作表名称和表头；蓝色表头行已锁定，数据区可直接填写、插入或删除行。".into(),
+        format!("本表由{office}下发，请勿修改工作表名称和表头；蓝色表头行已锁定，数据区可直接填写、插入或删除行。"),
         "数字请填写阿拉伯数字（如 50），不要带单位或文字（如“约50”“50人”）；没有的填 0 或留空。".into(),
-        "完整的填写规则和程序的核对规则见 jianbao 的《报表格式》说明（docs/报表格式.md），数字的计算方法见《计算口径》（docs/计算口径.md），可向县扶贫办索取。".into(),
+        format!("完整的填写规则和程序的核对规则见 jianbao 的《报表格式》说明（docs/报表格式.md），数字的计算方法见《计算口径》（docs/计算口径.md），可向{office}索取。"),
         String::new(),
         format!("【{COVER}】乡镇和统计月份已填好，请填写填报人、联系电话、审核人和填报日期。"),
         String::new(),
         format!("【{VILLAGES}】每个行政村一行。已列出规划名单中的村和本乡镇以前报过的村，户籍人口、年初贫困人口已按上月数据填好，如有变化请改正。"),
-        "  村名：行政村全称，如“关底村”。".into(),
+        format!("  村名：行政村全称，如“{village}”。"),
         "  村类型：下拉选择 深度贫困村 / 贫困村 / 非贫困村。".into(),
         "  户籍人口（人）：全村户籍人口。".into(),
         "  年初贫困人口（人）：本年1月1日的建档立卡贫困人口，全年不变。".into(),
@@ -138,7 +141,7 @@ fn instructions(ws: &mut Worksheet, f: &Formats, plan: &Plan, township: &str, pe
         lines.push(format!("  {}（{}）", ind.name, ind.unit));
     }
     lines.push(String::new());
-    lines.push("填好后请直接保存为 .xlsx 文件报送，文件名建议为“乡镇名+年月+报表”，例如“南村乡2018年7月报表.xlsx”。".into());
+    lines.push(format!("填好后请直接保存为 .xlsx 文件报送，文件名建议为“乡镇名+年月+报表”，例如“{township}{}报表.xlsx”。", period.chinese()));
     for (r, line) in lines.iter().enumerate() {
         let format = if r == 0 { &f.title } else { &f.locked };
         ws.write_string_with_format(r as u32, 0, line, format)?;

@@ -16,7 +16,7 @@ pub const NARRATIVES: &[(&str, &str)] = &[
     ("bulletin-narrative.typ.j2", "工作简报"),
     ("summary-narrative.typ.j2", "季度汇总"),
     ("year-narrative.typ.j2", "年度总结"),
-    ("plan-narrative.typ.j2", "三年行动计划完成情况"),
+    ("plan-narrative.typ.j2", "规划完成情况"),
 ];
 
 /// An editable copy of a built-in narrative template, with a note at the top.
@@ -29,9 +29,51 @@ fn narrative_copy(name: &str, document: &str) -> Option<String> {
     ))
 }
 
-/// Creates the working folder `dir`; returns what it wrote.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = vec![(dir.join("plan.yaml"), PLAN.to_string()), (dir.join("config.yaml"), CONFIG.to_string())];
+/// What the skeletons are filled with: the county's name and the plan's years.
+#[derive(Debug, Clone)]
+pub struct Start {
+    pub county: String,
+    pub first: u16,
+    pub last: u16,
+}
+
+impl Start {
+    /// `某某县`, and a three-year plan from this year: placeholders for the office to replace.
+    pub fn placeholder() -> Start {
+        let year = crate::period::Date::from_clock().year;
+        Start { county: "某某县".into(), first: year, last: year + 2 }
+    }
+
+    /// A skeleton with the county and years filled in; the yearly targets share out the
+    /// skeleton's base (1000 people, 3 villages) so that the file is valid as it stands.
+    fn fill(&self, skeleton: &str) -> String {
+        let years: Vec<u16> = (self.first..=self.last).collect();
+        let n = years.len() as u32;
+        let targets: Vec<String> = years
+            .iter()
+            .enumerate()
+            .map(|(i, y)| {
+                let people = 1000 / n + u32::from(i as u32 + 1 == n) * (1000 % n);
+                format!("    - {{ year: {y}, poor_population: {people}, poor_villages: {} }}", u32::from((i as u32) < 3))
+            })
+            .collect();
+        skeleton
+            .replace("{county}", &self.county)
+            .replace("{n}", &crate::format::cn_num(n))
+            .replace("{first}", &self.first.to_string())
+            .replace("{last}", &self.last.to_string())
+            .replace("{years}", &years.iter().map(u16::to_string).collect::<Vec<_>>().join(", "))
+            .replace("{base_year}", &(self.first - 1).to_string())
+            .replace("{targets}", &targets.join("\n"))
+    }
+}
+
+/// Creates the working folder `dir` for `start`; returns what it wrote.
+pub fn init(dir: &Path, start: &Start) -> Result<Vec<PathBuf>> {
+    if start.last < start.first || start.last - start.first > 9 || start.first < 2000 {
+        return Err(Error::Usage { msg: format!("规划年份 {}-{} 不合理：应写作 起始年-结束年，如 2021-2025。", start.first, start.last) });
+    }
+    let mut files = vec![(dir.join("plan.yaml"), start.fill(PLAN)), (dir.join("config.yaml"), start.fill(CONFIG))];
     for (name, document) in NARRATIVES {
         files.extend(narrative_copy(name, document).map(|text| (dir.join("templates").join(name), text)));
     }

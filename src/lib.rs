@@ -208,7 +208,7 @@ pub fn templates(opts: &Options, period: Period, township: Option<&str>) -> Resu
     };
     let mut batch = output::Batch::default();
     for t in towns {
-        let bytes = forms::workbook(plan, t, period, &checked.reports)
+        let bytes = forms::workbook(plan, &checked.config.office, t, period, &checked.reports)
             .map_err(|e| error::Error::Template { name: "空白报表".into(), msg: e.to_string() })
             .and_then(excel::portable)?;
         batch.add(opts.out.join("templates").join(period.to_string()).join(format!("{t}.xlsx")), bytes);
@@ -217,8 +217,8 @@ pub fn templates(opts: &Options, period: Period, township: Option<&str>) -> Resu
 }
 
 pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &render::Fonts) -> Result<Checked> {
-    let config = inputs.settings.clone();
     let plan = Plan::from_bytes(&inputs.plan.bytes).map_err(|msg| error::Error::Plan { path: inputs.plan.path.clone(), msg })?;
+    let config = inputs.settings.clone().for_plan(&plan);
     let mut diagnostics = plan::check(&plan);
     diagnostics.extend(inputs.skipped.iter().cloned());
     let loaded = load::parse_all(&inputs.workbooks, &inputs.refused, &plan);

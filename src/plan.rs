@@ -10,6 +10,9 @@ use std::path::Path;
 pub struct Plan {
     pub county: String,
     pub title: String,
+    /// What the documents call the plan (`三年行动计划`); by default from its number of years.
+    #[serde(default)]
+    pub short_title: Option<String>,
     pub years: Vec<u16>,
     pub townships: Vec<String>,
     pub rolling_plan: RollingPlan,
@@ -17,9 +20,14 @@ pub struct Plan {
     pub heavy_task_villages: VillageList,
     pub funding: Funding,
     pub indicators: Vec<Indicator>,
-    pub facts: Facts,
+    #[serde(default)]
+    pub facts: Option<Facts>,
     #[serde(default)]
     pub township_targets: Vec<TownshipTarget>,
+    /// Villages that had exited (出列) before the plan's first year, by township: their 是 is
+    /// never counted as an exit of the plan.
+    #[serde(default)]
+    pub exited_before_plan: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -56,6 +64,13 @@ pub struct VillageList {
     pub focus_section: Option<String>,
     #[serde(default)]
     pub focus: Vec<String>,
+    /// What makes a village a focus village, as the plan says it (the note behind ★).
+    #[serde(default)]
+    pub focus_criterion: Option<String>,
+    /// The incidence, in percent, at or above which a village of the list is still named in
+    /// the year summary (贫困发生率20%以上).
+    #[serde(default)]
+    pub incidence_line_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -94,13 +109,22 @@ pub struct IndicatorTarget {
     pub value: f64,
 }
 
+/// Other facts the plan states. (Files written before these keys were named by the base year
+/// and the plan's end keep working: `…_end_2017` and `industry_2020_mu` are read as aliases.)
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Facts {
-    pub section: String,
-    pub incidence_end_2017: f64,
-    pub illness_disability_share_end_2017: f64,
-    pub industry_2020_mu: BTreeMap<String, u32>,
+    #[serde(default)]
+    pub section: Option<String>,
+    /// 贫困发生率 at the end of the base year (a fraction).
+    #[serde(default, alias = "incidence_end_2017")]
+    pub incidence_at_base: Option<f64>,
+    /// The share of the poor whose poverty comes from illness or disability at the base.
+    #[serde(default, alias = "illness_disability_share_end_2017")]
+    pub illness_disability_share_at_base: Option<f64>,
+    /// Industry areas (亩) the plan aims at by its last year, by crop.
+    #[serde(default, alias = "industry_2020_mu")]
+    pub industry_mu_at_end: BTreeMap<String, u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -115,9 +139,9 @@ pub struct TownshipTarget {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ListedAs {
-    /// 附件2 深度贫困村
+    /// 深度贫困村 (the bundled plan's 附件2)
     DeepPoverty,
-    /// 附件3 脱贫攻坚任务较重的非贫困村
+    /// 脱贫攻坚任务较重的非贫困村 (the bundled plan's 附件3)
     HeavyTask,
 }
 
@@ -152,7 +176,17 @@ impl Plan {
         Plan::from_bytes(text.as_bytes())
     }
 
-    /// The year's 附件1 target, if the plan has one.
+    /// What the documents call the plan: `short_title`, else `N年行动计划` from its years.
+    pub fn short_title(&self) -> String {
+        self.short_title.clone().unwrap_or_else(|| format!("{}年行动计划", crate::format::cn_num(self.years.len() as u32)))
+    }
+
+    /// Whether a village of `township` had exited before the plan's first year.
+    pub fn exited_before_plan(&self, township: &str, name: &str) -> bool {
+        self.exited_before_plan.get(township).is_some_and(|vs| vs.iter().any(|v| same_village(v, name)))
+    }
+
+    /// The year's target of the rolling plan, if the plan has one.
     pub fn year_target(&self, year: u16) -> Option<YearTarget> {
         self.rolling_plan.targets.iter().find(|t| t.year == year).copied()
     }
@@ -205,12 +239,12 @@ impl Plan {
         out
     }
 
-    /// The 附件2 villages in the plan's township order.
+    /// The deep-poverty villages in the plan's township order.
     pub fn deep_villages_ordered(&self) -> Vec<(&str, &str)> {
         self.ordered(&self.deep_poverty_villages)
     }
 
-    /// The 附件3 villages in the plan's township order.
+    /// The heavy-task villages in the plan's township order.
     pub fn heavy_villages_ordered(&self) -> Vec<(&str, &str)> {
         self.ordered(&self.heavy_task_villages)
     }

@@ -12,8 +12,8 @@ fn checked(d: &TestData) -> jianbao::Checked {
 }
 
 /// The year summary's prose as the built-in template words it (markup escapes removed).
-fn year_text(f: &aggregate::year::YearFigures) -> String {
-    jianbao::render::yearly::year_narrative(&jianbao::render::Engine::built_in().unwrap(), f).unwrap().replace('\\', "")
+fn year_text(plan: &jianbao::plan::Plan, f: &aggregate::year::YearFigures) -> String {
+    jianbao::render::yearly::year_narrative(&jianbao::render::Engine::built_in().unwrap(), plan, f).unwrap().replace('\\', "")
 }
 
 /// The quarterly summary's prose as the built-in template words it.
@@ -52,11 +52,11 @@ fn december() -> TestData {
 fn the_year_summary_lists_by_exact_thresholds_and_shows_values_that_agree() {
     let d = december();
     let c = checked(&d);
-    let f = aggregate::year::year(&c.plan, &c.reports, 2018, &c.diagnostics, &Default::default()).unwrap();
+    let f = aggregate::year::year(&c.plan, &c.reports, 2018, &c.diagnostics, &Default::default(), 90.0).unwrap();
     let names = |l: &[aggregate::year::Named]| l.iter().map(|n| (n.name.clone(), n.pct)).collect::<Vec<_>>();
     assert_eq!(names(&f.findings.still_deep), [("南岭村".to_string(), Some(20.0))]);
     assert_eq!(names(&f.findings.slow), [("南村乡".to_string(), Some(89.96))]);
-    let problems = year_text(&f);
+    let problems = year_text(&c.plan, &f);
     // 499/2500 = 19.96 % is below 20 %: not listed (it rounds to 20.0 %, which was listed).
     // 240/1200 = 20 % exactly is at the line: listed.
     assert!(problems.contains("1个深度贫困村年末贫困发生率仍在20%以上：段村乡南岭村（20.0%）。"), "{problems}");
@@ -143,11 +143,11 @@ fn a_completion_just_short_of_the_target_is_never_shown_as_100_percent() {
         &Book { township: "南村乡", month: "2018-12", villages: vec![V("关底村", "深度贫困村", 9000, 6000, 3, 5499, "否", "")], projects: vec![], indicators: vec![] },
     );
     let c = checked(&d);
-    let f = aggregate::year::year(&c.plan, &c.reports, 2018, &c.diagnostics, &Default::default()).unwrap();
+    let f = aggregate::year::year(&c.plan, &c.reports, 2018, &c.diagnostics, &Default::default(), 90.0).unwrap();
     assert_eq!(f.county.completion_pct, Some(99.98));
     let short = f.findings.people_short.as_ref().unwrap();
     assert_eq!((short.target, short.done, short.completion_pct), (5500, 5499, Some(99.98)));
-    let text = year_text(&f);
+    let text = year_text(&c.plan, &f);
     assert!(text.contains("（一）全年脱贫5499人，未完成年度目标5500人（完成99.98%），尚差1人。"), "{text}");
     assert!(text.contains("对未完成的1人逐户分析原因"), "{text}");
 }

@@ -149,7 +149,7 @@ fn ctrl_c_ends_watch_cleanly() {
 fn init_creates_a_data_folder_that_checks_clean_and_is_never_overwritten() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("某某县 数据");
-    let written = jianbao::init::init(&dir).unwrap();
+    let written = jianbao::init::init(&dir, &jianbao::init::Start::placeholder()).unwrap();
     let templates = dir.join("templates");
     assert_eq!(
         written,
@@ -172,8 +172,35 @@ fn init_creates_a_data_folder_that_checks_clean_and_is_never_overwritten() {
     let checked = jianbao::check(&opts).unwrap();
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
     std::fs::write(dir.join("plan.yaml"), "county: 已改写").unwrap();
-    assert!(jianbao::init::init(&dir).is_err());
+    assert!(jianbao::init::init(&dir, &jianbao::init::Start::placeholder()).is_err());
     assert_eq!(std::fs::read_to_string(dir.join("plan.yaml")).unwrap(), "county: 已改写");
+}
+
+#[test]
+fn init_fills_the_skeletons_with_the_county_and_its_years() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("青石县数据");
+    let start = jianbao::init::Start { county: "青石县".into(), first: 2021, last: 2025 };
+    jianbao::init::init(&dir, &start).unwrap();
+    let plan = jianbao::plan::Plan::load(&dir.join("plan.yaml")).unwrap();
+    assert_eq!((plan.county.as_str(), plan.years.as_slice()), ("青石县", &[2021, 2022, 2023, 2024, 2025][..]));
+    assert_eq!(plan.rolling_plan.base_year, 2020);
+    assert_eq!(plan.short_title(), "五年行动计划");
+    // 1000 people over five years: 200 each; villages 1, 1, 1, 0, 0 (the skeleton's base of 3).
+    let targets: Vec<(u16, u32, u32)> = plan.rolling_plan.targets.iter().map(|t| (t.year, t.poor_population, t.poor_villages)).collect();
+    assert_eq!(targets, [(2021, 200, 1), (2022, 200, 1), (2023, 200, 1), (2024, 200, 0), (2025, 200, 0)]);
+    let config = std::fs::read_to_string(dir.join("config.yaml")).unwrap();
+    assert!(config.contains("office: 青石县脱贫攻坚领导小组办公室"), "{config}");
+    let opts = Options { data: dir.clone(), out: root.path().join("out"), ..Options::in_dir(&repo()) };
+    let checked = jianbao::check(&opts).unwrap();
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    // Nothing of another plan's years in what init wrote.
+    for f in ["plan.yaml", "config.yaml", "templates/plan-narrative.typ.j2"] {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        for other in ["2018", "2019", "2020年", "三年"] {
+            assert!(!text.contains(other), "{f} says {other}");
+        }
+    }
 }
 
 fn cell_f64(d: Option<&Data>) -> Option<f64> {

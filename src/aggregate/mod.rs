@@ -218,9 +218,15 @@ fn ranking(plan: &Plan, year: u16) -> RankedBy {
     if all { RankedBy::Completion } else { RankedBy::Progress }
 }
 
+/// Whether a village's 是 counts as an exit of the plan: a poverty village that had not
+/// exited before the plan's first year.
+pub fn counts_as_exit(plan: &Plan, township: &str, v: &crate::submission::VillageRow) -> bool {
+    v.exited && village_type(plan, township, v).is_poverty_village() && !plan.exited_before_plan(township, &v.name)
+}
+
 /// Poverty villages a report marks as exited (累计出列村数).
 fn exited(plan: &Plan, township: &str, r: &Report) -> u32 {
-    r.villages.iter().filter(|v| v.exited && village_type(plan, township, v).is_poverty_village()).count() as u32
+    r.villages.iter().filter(|v| counts_as_exit(plan, township, v)).count() as u32
 }
 
 /// A township's 累计出列村数 at the end of the year before `year`: none in the plan's first

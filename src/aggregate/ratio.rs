@@ -56,6 +56,12 @@ pub fn pct_against(num: i128, den: i128, a: i128, b: i128) -> Option<f64> {
     None
 }
 
+/// A percentage line as written in `plan.yaml` or `config.yaml` (`20`, `92.5`) as the exact
+/// ratio the judgments compare with: hundredths of a percent over 10000.
+pub fn pct_line(pct: f64) -> (i128, i128) {
+    ((pct * 100.0).round() as i128, 10_000)
+}
+
 /// The exact order of `num/den` against `a/b` (denominators positive): the one comparison
 /// every judgment and ranking makes.
 pub fn cmp_ratio(num: i128, den: i128, a: i128, b: i128) -> Ordering {

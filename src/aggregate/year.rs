@@ -1,4 +1,4 @@
-//! The year's figures (年度总结) and the plan's final accounting (三年行动计划完成情况). Both
+//! The year's figures (年度总结) and the plan's final accounting (规划完成情况). Both
 //! are made of the month and quarter figures the bulletins and summaries show, at each year's
 //! December: nothing is computed here its own way.
 
@@ -7,21 +7,17 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::quarter::{quarter, FundLine, MonthPoint, Quarter};
-use super::ratio::{cmp_ratio, pct, pct_against};
+use super::ratio::{cmp_ratio, pct, pct_against, pct_line};
 use super::{month, CountyFigures, IndicatorFigures, TownshipFigures, VillageFigures};
 use crate::diag::Diagnostic;
 use crate::period::Period;
 use crate::plan::Plan;
 use crate::submission::Report;
 
-/// Incidence at or above which a village is still "deep" (贫困发生率20%以上, the plan's 附件2), percent.
-const DEEP_INCIDENCE_PCT: i128 = 20;
-/// Disbursement at year end below which a township's funds are slow (资金拨付率), percent.
-pub const SLOW_DISBURSEMENT_PCT: i128 = 90;
-
-/// Whether a village's exact incidence (remaining poor ÷ population) is at or above the line.
-fn still_deep(v: &VillageFigures) -> bool {
-    matches!((v.remaining_poor, v.population), (Some(r), Some(p)) if p > 0 && cmp_ratio(r.into(), p.into(), DEEP_INCIDENCE_PCT, 100).is_ge())
+/// Whether a village's exact incidence (remaining poor ÷ population) is at or above `line`
+/// (a percentage as the exact ratio `pct_line` makes of it).
+fn still_deep(v: &VillageFigures, (a, b): (i128, i128)) -> bool {
+    matches!((v.remaining_poor, v.population), (Some(r), Some(p)) if p > 0 && cmp_ratio(r.into(), p.into(), a, b).is_ge())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,7 +39,8 @@ pub struct YearFigures {
 }
 
 /// The figures of `year`, as its December bulletin and fourth-quarter summary show them.
-pub fn year(plan: &Plan, reports: &[Report], year: u16, diags: &[Diagnostic], unverified: &BTreeSet<String>) -> Option<YearFigures> {
+/// `slow_pct` is the office's disbursement line (`config.yaml`, 90 by default).
+pub fn year(plan: &Plan, reports: &[Report], year: u16, diags: &[Diagnostic], unverified: &BTreeSet<String>, slow_pct: f64) -> Option<YearFigures> {
     let december = Period::new(year, 12)?;
     let m = month(plan, reports, december, unverified);
     let q = quarter(plan, reports, Quarter { year, q: 4 }, december, diags, unverified);
@@ -61,7 +58,7 @@ pub fn year(plan: &Plan, reports: &[Report], year: u16, diags: &[Diagnostic], un
         funds_by_source: q.funds_by_source,
         findings: YearFindings::default(),
     };
-    f.findings = findings(plan, &f);
+    f.findings = findings(plan, &f, slow_pct);
     Some(f)
 }
 
@@ -74,12 +71,13 @@ pub struct YearFindings {
     pub villages_short: Option<Short>,
     /// Indicators behind time progress: name and completion.
     pub indicators_behind: Vec<Named>,
-    /// The line (percent) at or above which a deep-poverty village is still deep.
-    pub deep_line_pct: i128,
+    /// The line (percent) at or above which a deep-poverty village is still named, if the
+    /// plan gives one.
+    pub deep_line_pct: Option<f64>,
     /// Deep-poverty villages still at or above the line: township, name, incidence.
     pub still_deep: Vec<Named>,
     /// The disbursement line (percent) below which a township's funds are slow.
-    pub slow_line_pct: i128,
+    pub slow_line_pct: f64,
     /// Townships below the disbursement line, with their rate.
     pub slow: Vec<Named>,
     /// The share of integrated funds in deep-poverty villages is below the plan's rule.
@@ -113,9 +111,11 @@ pub struct NextTargets {
 
 /// 存在问题 and 下一步工作: targets missed, indicators behind, villages still above the deep
 /// line, slow disbursement, the integrated-funds rule; and the next year's targets.
-fn findings(plan: &Plan, f: &YearFigures) -> YearFindings {
+fn findings(plan: &Plan, f: &YearFigures, slow_line: f64) -> YearFindings {
     let c = &f.county;
-    let slow_pct = |t: &TownshipFigures| pct_against(t.disbursed_cents.into(), t.planned_cents.into(), SLOW_DISBURSEMENT_PCT, 100);
+    let deep_line = plan.deep_poverty_villages.incidence_line_pct;
+    let (deep, slow) = (deep_line.map(pct_line), pct_line(slow_line));
+    let slow_pct = |t: &TownshipFigures| pct_against(t.disbursed_cents.into(), t.planned_cents.into(), slow.0, slow.1);
     YearFindings {
         people_short: c.year_target.filter(|t| c.completion_pct.is_some() && c.lifted_to_date < *t).map(|t| Short {
             target: t.into(),
@@ -124,22 +124,19 @@ fn findings(plan: &Plan, f: &YearFigures) -> YearFindings {
         }),
         villages_short: c.village_target.filter(|t| c.exited_this_year < i64::from(*t)).map(|t| Short { target: t.into(), done: c.exited_this_year, completion_pct: None }),
         indicators_behind: f.indicators.iter().filter(|i| i.behind_schedule).map(|i| Named { township: None, name: i.name.clone(), pct: i.completion_pct }).collect(),
-        deep_line_pct: DEEP_INCIDENCE_PCT,
-        still_deep: f
-            .deep_villages
-            .iter()
-            .filter(|v| still_deep(v))
-            .map(|v| Named {
-                township: Some(v.township.clone()),
-                name: v.name.clone(),
-                pct: v.remaining_poor.zip(v.population).and_then(|(r, p)| pct_against(r.into(), p.into(), DEEP_INCIDENCE_PCT, 100)),
+        deep_line_pct: deep_line,
+        still_deep: deep
+            .map(|line| {
+                let shown = |v: &VillageFigures| v.remaining_poor.zip(v.population).and_then(|(r, p)| pct_against(r.into(), p.into(), line.0, line.1));
+                let deep = f.deep_villages.iter().filter(|v| still_deep(v, line));
+                deep.map(|v| Named { township: Some(v.township.clone()), name: v.name.clone(), pct: shown(v) }).collect()
             })
-            .collect(),
-        slow_line_pct: SLOW_DISBURSEMENT_PCT,
+            .unwrap_or_default(),
+        slow_line_pct: slow_line,
         slow: f
             .townships
             .iter()
-            .filter(|t| t.planned_cents > 0 && cmp_ratio(t.disbursed_cents.into(), t.planned_cents.into(), SLOW_DISBURSEMENT_PCT, 100).is_lt())
+            .filter(|t| t.planned_cents > 0 && cmp_ratio(t.disbursed_cents.into(), t.planned_cents.into(), slow.0, slow.1).is_lt())
             .map(|t| Named { township: None, name: t.name.clone(), pct: slow_pct(t) })
             .collect(),
         integrated_short: c.integrated_rule_met == Some(false),
@@ -176,10 +173,12 @@ pub struct PlanFigures {
     pub exited_total: u32,
     pub villages_pct: Option<f64>,
     pub remaining_poor: u32,
-    /// The deep-poverty villages (附件2) and the heavy-task villages (附件3) at the end.
+    /// The deep-poverty villages and the heavy-task villages at the end.
     pub deep_villages: Vec<VillageFigures>,
     pub deep_exited: usize,
-    pub deep_above_20: usize,
+    /// The deep-poverty villages still at or above the plan's incidence line, if it gives one.
+    pub deep_line_pct: Option<f64>,
+    pub deep_above_line: Option<usize>,
     pub heavy_villages: Vec<VillageFigures>,
 }
 
@@ -225,7 +224,8 @@ pub fn plan(plan: &Plan, reports: &[Report], unverified: &BTreeSet<String>) -> O
         villages_pct: pct(exited_total.into(), base.poor_villages.into()),
         remaining_poor: final_month.county.remaining_poor,
         deep_exited: final_month.deep_villages.iter().filter(|v| v.exited).count(),
-        deep_above_20: final_month.deep_villages.iter().filter(|v| still_deep(v)).count(),
+        deep_line_pct: plan.deep_poverty_villages.incidence_line_pct,
+        deep_above_line: plan.deep_poverty_villages.incidence_line_pct.map(|l| final_month.deep_villages.iter().filter(|v| still_deep(v, pct_line(l))).count()),
         deep_villages: final_month.deep_villages.clone(),
         heavy_villages: heavy,
         years,

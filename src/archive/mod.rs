@@ -119,7 +119,8 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
     };
     let engine = crate::render::Engine::for_run(&inputs, opts.system_fonts)?;
     if let Target::Volume(year) = req.target {
-        let outcome = volume::bind(&engine, &inputs.settings, year, req, date, opts)?;
+        let plan = crate::plan::Plan::from_bytes(&inputs.plan.bytes).map_err(|msg| Error::Plan { path: inputs.plan.path.clone(), msg })?;
+        let outcome = volume::bind(&engine, &inputs.settings.clone().for_plan(&plan), year, req, date, opts)?;
         drop(lock);
         comemo::evict(4);
         return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome });

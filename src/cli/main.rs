@@ -131,11 +131,17 @@ enum Command {
         build: BuildArgs,
     },
     /// 为另一个县新建数据目录：带说明的 plan.yaml 样板、config.yaml 和空的 submissions 文件夹
-    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao init <目录>", after_help = "示例：\n  jianbao init 某某县数据")]
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao init <目录> [--county 县名] [--years 起始年-结束年]", after_help = "示例：\n  jianbao init 某某县数据\n  jianbao init 青石县数据 --county 青石县 --years 2021-2025")]
     Init {
         /// 要新建的数据目录
         #[arg(value_name = "目录")]
         dir: PathBuf,
+        /// 县名，填入样板（不写时为“某某县”，之后在 plan.yaml 中改写）
+        #[arg(long, value_name = "县名")]
+        county: Option<String>,
+        /// 规划年份，如 2021-2025（不写时为今年起三年）
+        #[arg(long, value_name = "起始年-结束年", value_parser = years)]
+        years: Option<(u16, u16)>,
     },
 }
 
@@ -209,11 +215,12 @@ fn main() -> ExitCode {
             None => Err(jianbao::error::Error::Usage { msg: "请用 --period YYYY-MM 指定空白报表的月份，例如 --period 2018-07".into() }),
         },
         Command::Watch { build } => run_watch(&build.apply(opts)),
-        Command::Init { dir } => jianbao::init::init(&dir).map(|written| {
-            written.iter().for_each(|w| println!("已创建 {}", w.display()));
-            println!("请按本县规划改写 plan.yaml 和 config.yaml，然后把报表放进 submissions/、当月稿件放进 稿件/年-月/，运行 jianbao --data {}", dir.display());
-            false
-        }),
+        Command::Init { dir, county, years } => {
+            let mut start = jianbao::init::Start::placeholder();
+            start.county = county.unwrap_or(start.county);
+            (start.first, start.last) = years.unwrap_or((start.first, start.last));
+            init(&dir, &start)
+        }
     };
     let out = std::path::absolute(&out).unwrap_or(out);
     let code = match &result {
@@ -321,4 +328,20 @@ fn usage_error(e: clap::Error) -> ExitCode {
     };
     eprintln!("用法错误：{msg}\n用 jianbao --help 查看用法。");
     ExitCode::from(2)
+}
+
+/// `jianbao init`: the folder, and what to do next.
+fn init(dir: &std::path::Path, start: &jianbao::init::Start) -> jianbao::error::Result<bool> {
+    jianbao::init::init(dir, start).map(|written| {
+        written.iter().for_each(|w| println!("已创建 {}", w.display()));
+        println!("请按本县规划改写 plan.yaml 和 config.yaml，然后把报表放进 submissions/、当月稿件放进 稿件/年-月/，运行 jianbao --data {}", dir.display());
+        false
+    })
+}
+
+/// `--years 2021-2025` (or `2021—2025`).
+fn years(s: &str) -> Result<(u16, u16), String> {
+    let err = || format!("规划年份应写作 起始年-结束年，如 2021-2025，实际为“{s}”");
+    let (a, b) = s.split_once(['-', '—', '–', '~']).ok_or_else(err)?;
+    Ok((a.trim().parse().map_err(|_| err())?, b.trim().parse().map_err(|_| err())?))
 }

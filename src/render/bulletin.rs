@@ -3,13 +3,14 @@
 use minijinja::context;
 use serde::Serialize;
 
-use super::format::{pct, wan};
+use super::format::{pct, wan_column};
 use super::tables::{self, Frame, PdfMeta, Point, Table};
 use super::{markup, Engine, Meta, Prepared};
 use crate::aggregate::{IndicatorFigures, MonthFigures, Status, TownshipFigures};
 use crate::config::Config;
 use crate::error::Result;
 use crate::pieces::{Kind, Piece};
+use crate::plan::Plan;
 
 pub const MAIN: &str = "bulletin.typ";
 /// The Typst templates a bulletin is compiled from.
@@ -22,8 +23,8 @@ pub fn title(f: &MonthFigures) -> String {
 }
 
 /// The bulletin's sources, ready to typeset.
-pub fn prepare(engine: &Engine, config: &Config, figures: &MonthFigures, pieces: &[&Piece], meta: &Meta) -> Result<Prepared> {
-    let data = tables::to_data_json(&view(config, figures, pieces, meta));
+pub fn prepare(engine: &Engine, config: &Config, plan: &Plan, figures: &MonthFigures, pieces: &[&Piece], meta: &Meta) -> Result<Prepared> {
+    let data = tables::to_data_json(&view(config, plan, figures, pieces, meta));
     let narrative = narrative(engine, figures)?;
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
     Ok(Prepared::new(format!("{} 工作简报", figures.period), MAIN, TEMPLATES, generated, meta.date))
@@ -90,7 +91,7 @@ struct View<'a> {
     #[serde(flatten)]
     village: Table,
     village_focus_rows: Vec<usize>,
-    village_note: &'static str,
+    village_note: String,
     #[serde(flatten)]
     project: Table,
     chart_caption: String,
@@ -111,7 +112,7 @@ struct PieceView<'a> {
     source: Option<&'a str>,
 }
 
-fn view<'a>(config: &'a Config, f: &MonthFigures, pieces: &[&'a Piece], meta: &Meta) -> View<'a> {
+fn view<'a>(config: &'a Config, plan: &Plan, f: &MonthFigures, pieces: &[&'a Piece], meta: &Meta) -> View<'a> {
     let c = &f.county;
     let section = |kind: Kind| -> Vec<PieceView<'a>> {
         pieces.iter().filter(|p| p.kind == kind).map(|p| PieceView { title: &p.title, body: &p.body, source: p.source.as_deref() }).collect()
@@ -127,7 +128,7 @@ fn view<'a>(config: &'a Config, f: &MonthFigures, pieces: &[&'a Piece], meta: &M
         township_notes: township_notes(f),
         village: deep_villages(f),
         village_focus_rows: f.deep_villages.iter().enumerate().filter(|(_, v)| v.focus).map(|(i, _)| i).collect(),
-        village_note: "注：★为贫困发生率高于30%、开展“解剖麻雀”式分析的4个深度贫困村（规划二(一)1）。贫困发生率＝剩余贫困人口÷户籍人口。",
+        village_note: village_note(plan),
         project: projects(f),
         chart_caption: format!("图1　各乡镇{}（截至{}）", f.ranked_by, f.period.chinese()),
         chart: f.townships.iter().map(|t| Point { name: Some(t.name.clone()), label: pct(t.progress_pct), value: t.progress_pct, target: None }).collect(),
@@ -155,7 +156,18 @@ fn township_notes(f: &MonthFigures) -> Vec<String> {
         .collect()
 }
 
-/// The deep-poverty villages: the focus villages (解剖麻雀) marked ★, and the township's 备注.
+/// The note under table 2: what ★ marks, as the plan says it, and how incidence is computed.
+fn village_note(plan: &Plan) -> String {
+    let list = &plan.deep_poverty_villages;
+    let star = (!list.focus.is_empty()).then(|| {
+        let what = list.focus_criterion.as_deref().map_or_else(|| "规划确定的".to_string(), |c| format!("{c}的"));
+        let section = list.focus_section.as_deref().map(|s| format!("（规划{s}）")).unwrap_or_default();
+        format!("★为{what}{}个深度贫困村{section}。", list.focus.len())
+    });
+    format!("注：{}贫困发生率＝剩余贫困人口÷户籍人口。", star.unwrap_or_default())
+}
+
+/// The deep-poverty villages: the plan's focus villages marked ★, and the township's 备注.
 fn deep_villages(f: &MonthFigures) -> Table {
     let mut t = tables::villages("village", "表2　深度贫困村脱贫进展（单位：人）".into(), &f.deep_villages, true);
     t.header.push("备注".into());
@@ -175,7 +187,7 @@ fn projects(f: &MonthFigures) -> Table {
         .iter()
         .map(|p| {
             let status = p.status.clone().unwrap_or_else(|| "—".into());
-            vec![p.township.clone(), p.name.clone(), p.village.clone(), wan(p.planned_wan), wan(p.disbursed_wan), pct(p.disbursement_pct), status]
+            vec![p.township.clone(), p.name.clone(), p.village.clone(), wan_column(p.planned_wan), wan_column(p.disbursed_wan), pct(p.disbursement_pct), status]
         })
         .collect();
     let header = ["乡镇", "项目名称", "所在村", "计划投资", "累计拨付", "拨付率", "状态"];

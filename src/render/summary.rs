@@ -11,6 +11,7 @@ use crate::aggregate::quarter::QuarterFigures;
 use crate::aggregate::Status;
 use crate::config::Config;
 use crate::error::Result;
+use crate::plan::Plan;
 
 pub const MAIN: &str = "summary.typ";
 /// The Typst templates a summary is compiled from.
@@ -22,8 +23,8 @@ pub fn title(f: &QuarterFigures) -> String {
 }
 
 /// The summary's sources.
-pub fn prepare(engine: &Engine, config: &Config, f: &QuarterFigures, meta: &Meta) -> Result<Prepared> {
-    let data = tables::to_data_json(&view(config, f, meta));
+pub fn prepare(engine: &Engine, config: &Config, plan: &Plan, f: &QuarterFigures, meta: &Meta) -> Result<Prepared> {
+    let data = tables::to_data_json(&view(config, plan, f, meta));
     let narrative = narrative(engine, f)?;
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
     Ok(Prepared::new(format!("{} 季度汇总", f.quarter), MAIN, TEMPLATES, generated, meta.date))
@@ -71,10 +72,11 @@ struct View<'a> {
     frame: Frame<'a>,
 }
 
-fn view<'a>(config: &'a Config, f: &QuarterFigures, meta: &Meta) -> View<'a> {
+fn view<'a>(config: &'a Config, plan: &Plan, f: &QuarterFigures, meta: &Meta) -> View<'a> {
     let subject = format!("{}　季度汇总　{}　{}", config.masthead, f.quarter.chinese(), meta.issue());
     let keywords = ["脱贫攻坚", crate::series::Series::Summary.name(), &f.quarter.chinese(), &config.office];
-    let heavy = tables::villages("heavy", "表5　脱贫攻坚任务较重的非贫困村进展（附件3，单位：人）".into(), &f.heavy_villages, false);
+    let caption = format!("表5　脱贫攻坚任务较重的非贫困村进展（{}，单位：人）", plan.heavy_task_villages.section);
+    let heavy = tables::villages("heavy", caption, &f.heavy_villages, false);
     View {
         draft: meta.draft,
         meta: PdfMeta::new(&title(f), subject, &config.office, &keywords, &meta.issue()),

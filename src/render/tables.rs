@@ -9,7 +9,7 @@
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use super::format::{amount, count, pct, wan};
+use super::format::{amount, count, pct, wan_column};
 use crate::aggregate::quarter::{FundLine, MonthPoint};
 use crate::aggregate::{CountyFigures, IndicatorFigures, Status, TownshipFigures, VillageFigures};
 use crate::config::{Config, Distribution};
@@ -200,7 +200,7 @@ pub struct FundTables {
 /// The fund tables numbered 表`first` and 表`first + 1`.
 pub fn fund_tables(by_category: &[FundLine], by_source: &[FundLine], c: &CountyFigures, first: u8) -> FundTables {
     let funds = |lines: &[FundLine]| -> Vec<Vec<String>> {
-        lines.iter().map(|l| vec![l.name.clone(), wan(l.planned_wan), wan(l.disbursed_wan), pct(l.disbursement_pct)]).collect()
+        lines.iter().map(|l| vec![l.name.clone(), wan_column(l.planned_wan), wan_column(l.disbursed_wan), pct(l.disbursement_pct)]).collect()
     };
     FundTables {
         category_caption: format!("表{first}　扶贫项目资金（按项目类别，单位：万元）"),
@@ -208,7 +208,7 @@ pub fn fund_tables(by_category: &[FundLine], by_source: &[FundLine], c: &CountyF
         fund_header: ["类别", "计划投资", "累计拨付", "拨付率"],
         category_rows: funds(by_category),
         source_rows: funds(by_source),
-        fund_total: vec!["合计".into(), wan(c.planned_wan), wan(c.disbursed_wan), pct(c.disbursement_pct)],
+        fund_total: vec!["合计".into(), wan_column(c.planned_wan), wan_column(c.disbursed_wan), pct(c.disbursement_pct)],
     }
 }
 

@@ -1,5 +1,5 @@
 //! The year's documents: 年度总结 (one per year with a December report) and
-//! 三年行动计划完成情况 (the plan's final accounting): views, narratives, sources.
+//! the plan's final accounting (`三年行动计划完成情况`, named from the plan): views, narratives, sources.
 
 use minijinja::context;
 use minijinja::value::Serde;
@@ -30,17 +30,23 @@ pub fn plan_title(plan: &Plan) -> String {
     format!("《{}》完成情况", plan.title)
 }
 
+/// What the plan report is called in file names, messages and its figures file:
+/// `三年行动计划完成情况` (from `Plan::short_title`).
+pub fn plan_document(plan: &Plan) -> String {
+    format!("{}完成情况", plan.short_title())
+}
+
 /// The year summary's sources; its date is the year's last day.
-pub fn prepare_year(engine: &Engine, config: &Config, f: &YearFigures, draft: bool) -> Result<Prepared> {
-    let narrative = year_narrative(engine, f)?;
-    let data = tables::to_data_json(&year_view(config, f, draft));
+pub fn prepare_year(engine: &Engine, config: &Config, plan: &Plan, f: &YearFigures, draft: bool) -> Result<Prepared> {
+    let narrative = year_narrative(engine, plan, f)?;
+    let data = tables::to_data_json(&year_view(config, plan, f, draft));
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
     Ok(Prepared::new(format!("{} 年度总结", f.year), YEAR_MAIN, YEAR_TEMPLATES, generated, (f.year, 12, 31)))
 }
 
 /// The year summary's prose, from the office-editable template.
-pub fn year_narrative(engine: &Engine, f: &YearFigures) -> Result<String> {
-    let ctx = context! { year => f.year, f => Serde(f) };
+pub fn year_narrative(engine: &Engine, plan: &Plan, f: &YearFigures) -> Result<String> {
+    let ctx = context! { year => f.year, f => Serde(f), deep_section => &plan.deep_poverty_villages.section, heavy_section => &plan.heavy_task_villages.section };
     markup::render_template(&engine.template(YEAR_NARRATIVE)?, YEAR_NARRATIVE, ctx)
 }
 
@@ -65,7 +71,7 @@ struct YearView<'a> {
     frame: Frame<'a>,
 }
 
-fn year_view<'a>(config: &'a Config, f: &YearFigures, draft: bool) -> YearView<'a> {
+fn year_view<'a>(config: &'a Config, plan: &Plan, f: &YearFigures, draft: bool) -> YearView<'a> {
     let c = &f.county;
     let year = format!("{}年", f.year);
     YearView {
@@ -75,7 +81,7 @@ fn year_view<'a>(config: &'a Config, f: &YearFigures, draft: bool) -> YearView<'
         trend_caption: format!("图1　{}年各月脱贫人数", f.year),
         trend: tables::trend(&f.trend),
         township: tables::townships(format!("表1　各乡镇{}年脱贫攻坚进展（单位：人、个）", f.year), &f.townships, c, f.ranked_by, false),
-        village: tables::villages("village", format!("表2　深度贫困村{}年末情况（附件2，单位：人）", f.year), &f.deep_villages, true),
+        village: tables::villages("village", format!("表2　深度贫困村{}年末情况（{}，单位：人）", f.year, plan.deep_poverty_villages.section), &f.deep_villages, true),
         indicator: tables::indicators("表3　专项指标全年完成情况", f.indicators.iter().map(|i| (i, None)), false),
         indicator_note: tables::indicator_note(f.indicators.iter()),
         funds: tables::fund_tables(&f.funds_by_category, &f.funds_by_source, c, 4),
@@ -85,11 +91,17 @@ fn year_view<'a>(config: &'a Config, f: &YearFigures, draft: bool) -> YearView<'
 
 /// The plan report's sources; its date is the last day of the plan.
 pub fn prepare_plan(engine: &Engine, config: &Config, plan: &Plan, f: &PlanFigures, draft: bool) -> Result<Prepared> {
-    let ctx = context! { f => Serde(f), base_year => plan.rolling_plan.base_year, county => &plan.county };
+    let ctx = context! {
+        f => Serde(f),
+        base_year => plan.rolling_plan.base_year,
+        county => &plan.county,
+        deep_section => &plan.deep_poverty_villages.section,
+        heavy_section => &plan.heavy_task_villages.section,
+    };
     let narrative = markup::render_template(&engine.template(PLAN_NARRATIVE)?, PLAN_NARRATIVE, ctx)?;
     let data = tables::to_data_json(&plan_view(config, plan, f, draft));
     let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
-    Ok(Prepared::new("三年行动计划完成情况", PLAN_MAIN, PLAN_TEMPLATES, generated, (f.last_year, 12, 31)))
+    Ok(Prepared::new(plan_document(plan), PLAN_MAIN, PLAN_TEMPLATES, generated, (f.last_year, 12, 31)))
 }
 
 /// The plan report's view (`/data.json`).
@@ -115,13 +127,13 @@ fn plan_view<'a>(config: &'a Config, plan: &Plan, f: &PlanFigures, draft: bool) 
     let chart = f.years.iter().map(|y| Point { name: None, label: format!("{}年", y.year), value: y.lifted, target: Some(y.target_people.unwrap_or(0)) });
     PlanView {
         draft,
-        meta: PdfMeta::new(&plan_title(plan), format!("{}　{span}完成情况", config.masthead), &config.office, &["脱贫攻坚", "三年行动计划", &span, &config.office], ""),
+        meta: PdfMeta::new(&plan_title(plan), format!("{}　{span}完成情况", config.masthead), &config.office, &["脱贫攻坚", &plan.short_title(), &span, &config.office], ""),
         title: plan_title(plan),
         chart_caption: format!("图1　{span}各年脱贫人数与目标（单位：人）"),
         chart: chart.collect(),
         year: plan_years(f, &span),
-        village: tables::villages("village", format!("表2　深度贫困村{}年末情况（附件2，单位：人）", f.last_year), &f.deep_villages, true),
-        heavy: tables::villages("heavy", format!("表3　脱贫攻坚任务较重的非贫困村{}年末情况（附件3，单位：人）", f.last_year), &f.heavy_villages, false),
+        village: tables::villages("village", format!("表2　深度贫困村{}年末情况（{}，单位：人）", f.last_year, plan.deep_poverty_villages.section), &f.deep_villages, true),
+        heavy: tables::villages("heavy", format!("表3　脱贫攻坚任务较重的非贫困村{}年末情况（{}，单位：人）", f.last_year, plan.heavy_task_villages.section), &f.heavy_villages, false),
         frame: Frame::new(config, span.clone(), super::format::date(f.last_year, 12, 31)),
     }
 }

@@ -50,7 +50,8 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
     let township = match find(TOWNSHIP_LABELS) {
         Some((r, c)) => resolve_township(g, r, c, file, plan, diags),
         None => {
-            let msg = "封面找不到“乡镇”一栏。请在“基本信息”表中填写：乡镇 | 南村乡。";
+            let example = plan.townships.first().map_or("某某乡", String::as_str);
+            let msg = format!("封面找不到“乡镇”一栏。请在“基本信息”表中填写：乡镇 | {example}。");
             diags.push(Diagnostic::error("E-TOWNSHIP", file, msg).at_sheet(&g.name));
             None
         }
