@@ -96,7 +96,7 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
     let sent = pieces.iter().map(|p| SentPiece { file: &p.file, section: p.kind.label(), title: &p.title, source: p.source.as_deref(), sha256: &p.sha256 }).collect();
     let data = FiguresFile { pieces: Some(sent), ..FiguresFile::numbered(Series::Bulletin, &title, &meta, &figures) };
     let id = bulletin_id(period);
-    let mut doc = with_json(id, title, prepared, &data);
+    let mut doc = with_json(id, &title, prepared, &data);
     doc.files.push((format!("{period}/汇总表-{}.xlsx", period.chinese()), crate::excel::month(&figures)?));
     Ok(doc)
 }
@@ -108,7 +108,7 @@ pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Setti
     let prepared = render::summary::prepare(engine, &c.config, &c.plan, &figures, &meta)?;
     let title = render::summary::title(&figures);
     let data = FiguresFile::numbered(Series::Summary, &title, &meta, &figures);
-    Ok(with_json(summary_id(q), title, prepared, &data))
+    Ok(with_json(summary_id(q), &title, prepared, &data))
 }
 
 /// `2018/年度总结-2018年`
@@ -123,7 +123,7 @@ pub fn year_summary(engine: &Engine, c: &Checked, year: u16, draft: bool) -> Res
     let prepared = render::yearly::prepare_year(engine, &c.config, &c.plan, &f, draft)?;
     let title = render::yearly::year_title(&f);
     let data = FiguresFile::new("年度总结", &title, render::format::date(year, 12, 31), draft, &f);
-    Ok(Some(with_json(year_id(year), title, prepared, &data)))
+    Ok(Some(with_json(year_id(year), &title, prepared, &data)))
 }
 
 /// The plan's final accounting (`三年行动计划完成情况`), once its last December has a report.
@@ -135,7 +135,7 @@ pub fn plan_report(engine: &Engine, c: &Checked, draft: bool) -> Result<Option<D
     let id = plan_report_id(&c.plan);
     let document = render::yearly::plan_document(&c.plan);
     let data = FiguresFile::new(&document, &title, render::format::date(f.last_year, 12, 31), draft, &f);
-    Ok(Some(with_json(id, title, prepared, &data)))
+    Ok(Some(with_json(id, &title, prepared, &data)))
 }
 
 /// `三年行动计划完成情况-2018-2020年`, named from the plan (`Plan::short_title`).
@@ -197,9 +197,9 @@ impl<'a, F: Serialize> FiguresFile<'a, F> {
     }
 }
 
-fn with_json(id: String, title: String, prepared: Prepared, data: &impl Serialize) -> Document {
+fn with_json(id: String, title: &str, prepared: Prepared, data: &impl Serialize) -> Document {
     let json = render::tables::to_data_json(data);
-    Document { files: vec![(format!("{id}.json"), json)], id, title, prepared }
+    Document { files: vec![(format!("{id}.json"), json)], id, title: title.to_string(), prepared }
 }
 
 /// The documents of a build, and those held back by errors in the workbooks that feed them.

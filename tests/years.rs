@@ -246,7 +246,7 @@ fn built_figures(out: &std::path::Path) -> Vec<(String, serde_json::Value)> {
         .filter(|e| e.path().extension().is_some_and(|x| x == "json") && !e.path().starts_with(out.join(".jianbao")))
         .map(|e| {
             let json: serde_json::Value = serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
-            (jianbao::load::relative(out, e.path()), json["figures"].clone())
+            (jianbao::inputs::discover::relative(out, e.path()), json["figures"].clone())
         })
         .collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));

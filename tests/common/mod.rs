@@ -83,7 +83,7 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file() && !e.path().ends_with(".jianbao/stamps.json"))
-        .map(|e| (jianbao::load::relative(dir, e.path()), std::fs::read(e.path()).unwrap()))
+        .map(|e| (jianbao::inputs::discover::relative(dir, e.path()), std::fs::read(e.path()).unwrap()))
         .collect();
     files.sort();
     files
