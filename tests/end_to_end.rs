@@ -171,6 +171,16 @@ fn bulletins_are_a4_with_embedded_fonts_and_no_missing_glyphs() {
     }
 }
 
+/// Every string in a JSON value, recursively.
+fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
 #[test]
 fn summaries_list_every_heavy_village_indicator_and_problem() {
     let out = tempfile::tempdir().unwrap();
@@ -186,10 +196,16 @@ fn summaries_list_every_heavy_village_indicator_and_problem() {
         for i in &plan.indicators {
             assert!(text.contains(&i.name), "{q}: {}", i.name);
         }
-        let problems = json["figures"]["problems"].as_array().unwrap();
-        assert!(!problems.is_empty());
-        for p in problems {
-            assert!(text.contains(p.as_str().unwrap()), "{q}: problem {p}");
+        // Every name the findings hold (townships, villages, indicators) is worded in 存在问题.
+        let findings = &json["figures"]["findings"];
+        let mut names = Vec::new();
+        strings(findings, &mut names);
+        assert!(!names.is_empty(), "{q}: {findings}");
+        let problems = &text[text.find("存在问题").unwrap()..];
+        assert!(problems.contains("（一）"), "{q}");
+        for n in names {
+            let n = n.parse::<jianbao::period::Period>().map_or(n, |p| p.chinese());
+            assert!(problems.contains(&n), "{q}: {n} not in {problems}");
         }
     }
 }

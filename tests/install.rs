@@ -85,7 +85,7 @@ fn a_narrative_template_in_the_data_folder_overrides_the_built_in_one() {
 #[test]
 fn an_init_folder_checks_clean_and_builds() {
     let root = tempfile::tempdir().unwrap();
-    let init = run_in(root.path(), &["init", "某县数据"]);
+    let init = run_in(root.path(), &["init", "某县数据", "--county", "某县", "--years", "2021-2023"]);
     assert_eq!(init.status.code(), Some(0));
     let data = root.path().join("某县数据");
     for f in ["plan.yaml", "config.yaml", "templates/bulletin-narrative.typ.j2", "templates/summary-narrative.typ.j2"] {
@@ -98,11 +98,13 @@ fn an_init_folder_checks_clean_and_builds() {
     assert_eq!(check.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("错误 0 个"), "{stdout}");
     // A workbook of the skeleton's first township makes a bulletin with the office's copy.
-    let book = Book { township: "甲乡", month: "2018-01", villages: vec![V("一村", "贫困村", 1000, 100, 5, 5, "否", "")], projects: vec![], indicators: vec![] };
-    std::fs::write(data.join("submissions/甲乡2018年1月.xlsx"), jianbao::sample::xlsx::write(&book.sheets()).unwrap()).unwrap();
+    let book = Book { township: "甲乡", month: "2021-01", villages: vec![V("一村", "贫困村", 1000, 100, 5, 5, "否", "")], projects: vec![], indicators: vec![] };
+    std::fs::write(data.join("submissions/甲乡2021年1月.xlsx"), jianbao::sample::xlsx::write(&book.sheets()).unwrap()).unwrap();
     let build = run_in(root.path(), &["--data", "某县数据"]);
     assert_eq!(build.status.code(), Some(0), "{}", String::from_utf8_lossy(&build.stdout));
-    assert!(pdf_text(&root.path().join("out/2018-01/工作简报-2018年1月.pdf")).contains("全县2018年1月脱贫攻坚工作进展情况"));
+    let text = pdf_text(&root.path().join("out/2021-01/工作简报-2021年1月.pdf"));
+    assert!(text.contains("全县2021年1月脱贫攻坚工作进展情况"), "{text}");
+    assert!(text.contains("某县脱贫攻坚领导小组办公室"), "the office from init's config: {text}");
     // init never replaces anything.
     assert_eq!(run_in(root.path(), &["init", "某县数据"]).status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(data.join("templates/bulletin-narrative.typ.j2")).unwrap(), copy);
