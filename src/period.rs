@@ -78,7 +78,7 @@ impl FromStr for Period {
 
     /// Any spelling of `parse_month`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_month(s).ok_or_else(|| format!("月份应写作 2018-03（也可写 2018年3月、2018.3、201803），实际为 \"{s}\""))
+        parse_month(s).ok_or_else(|| format!("月份应写作 年-月，如 YYYY-MM（也可写 YYYY年M月、YYYY.M、YYYYMM），实际为 \"{s}\""))
     }
 }
 
@@ -140,7 +140,7 @@ impl FromStr for Date {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || format!("日期应写作 YYYY-MM-DD，例如 2018-04-05，实际为 \"{s}\"");
+        let err = || format!("日期应写作 YYYY-MM-DD（年-月-日），实际为 \"{s}\"");
         let mut parts = s.splitn(3, '-');
         let (y, m, d) = (parts.next().ok_or_else(err)?, parts.next().ok_or_else(err)?, parts.next().ok_or_else(err)?);
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {

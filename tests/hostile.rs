@@ -52,6 +52,19 @@ fn without_page_numbers(s: &str) -> String {
     out
 }
 
+/// The text without the continuation captions (续表N…（单位：…）) of tables.
+fn without_continuations(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(at) = rest.find("续表") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('）').map_or(rest.len(), |e| at + e + '）'.len_utf8());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn squash(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
@@ -70,9 +83,10 @@ fn hostile_remark_and_project_name_print_literally() {
     let (plain, plain_json, plain_pages) = build("普通备注", "普通项目");
     assert_eq!(pages, plain_pages);
     let normalised = text.replace(&squash(HOSTILE_REMARK), "普通备注").replace(&squash(HOSTILE_PROJECT), "普通项目");
-    // Page numbers and repeated table headers move when a longer value wraps; the rest is identical.
+    // Page numbers and repeated table headers (with their 续表 captions) move when a longer
+    // value wraps; the rest is identical.
     let header = "乡镇村名户籍人口年初贫困人口剩余贫困人口贫困发生率已出列备注";
-    let layout_free = |s: &str| without_page_numbers(s).replace(header, "");
+    let layout_free = |s: &str| without_continuations(&without_page_numbers(s).replace(header, ""));
     assert_eq!(layout_free(&normalised), layout_free(&plain));
     let mut plain_json = plain_json;
     plain_json["figures"]["deep_villages"][0]["remark"] = HOSTILE_REMARK.into();

@@ -40,7 +40,7 @@ impl std::str::FromStr for Quarter {
 
     /// Parses the command-line form `YYYY-Qn`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || format!("季度应写作 YYYY-Qn，例如 2018-Q2，实际为 \"{s}\"");
+        let err = || format!("季度应写作 YYYY-Qn（年-第n季度，如某年第二季度写 YYYY-Q2），实际为 \"{s}\"");
         let (y, q) = s.split_once(['-']).ok_or_else(err)?;
         let q = q.strip_prefix(['Q', 'q']).ok_or_else(err)?;
         let (year, q): (u16, u8) = (y.parse().map_err(|_| err())?, q.parse().map_err(|_| err())?);

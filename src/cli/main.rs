@@ -212,7 +212,7 @@ fn main() -> ExitCode {
                 written.iter().for_each(|w| println!("已写入 {}", w.display()));
                 false
             }),
-            None => Err(jianbao::error::Error::Usage { msg: "请用 --period YYYY-MM 指定空白报表的月份，例如 --period 2018-07".into() }),
+            None => Err(jianbao::error::Error::Usage { msg: "请用 --period YYYY-MM 指定空白报表的月份（年-月）".into() }),
         },
         Command::Watch { build } => run_watch(&build.apply(opts)),
         Command::Init { dir, county, years } => {

@@ -124,7 +124,7 @@ struct Place {
 fn place(rel: &str) -> Result<Place, Box<Diagnostic>> {
     let parts: Vec<&str> = rel.split('/').collect();
     let misplaced = || {
-        let msg = format!("稿件应放在“{FOLDER}/年-月/”文件夹中（如 {FOLDER}/2018-03/），可再分“{PRACTICE}/”“{LEFT_OUT}/”子文件夹；此文件未采用。");
+        let msg = format!("稿件应放在“{FOLDER}/年-月/”文件夹中（如 {FOLDER}/YYYY-MM/，即年-月），可再分“{PRACTICE}/”“{LEFT_OUT}/”子文件夹；此文件未采用。");
         Box::new(Diagnostic::warning("W-PIECE-PLACE", rel, msg))
     };
     let period: Period = month_of(rel).ok_or_else(misplaced)?;
@@ -202,7 +202,7 @@ fn warnings(p: &Piece) -> Vec<Diagnostic> {
         out.push(w("W-PIECE-TITLE", format!("第一段当作标题，但有{}字，请确认稿件第一段是标题。", p.title.chars().count())));
     }
     if p.source.is_none() {
-        out.push(w("W-PIECE-SOURCE", "稿件没有注明来源。请在稿件中加一行“来源：××乡”，或在文件名中写明（如 01-南村乡-标题.docx）。".into()));
+        out.push(w("W-PIECE-SOURCE", "稿件没有注明来源。请在稿件中加一行“来源：××乡”，或在文件名中写明（如 01-××乡-标题.docx）。".into()));
     }
     if p.chars() > LONG {
         out.push(w("W-PIECE-LONG", format!("稿件正文有{}字，超过{LONG}字，请精简（程序不会删节）。", p.chars())));

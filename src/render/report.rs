@@ -99,7 +99,9 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
         groups,
     };
     let generated = vec![("/data.json".to_string(), to_data_json(&data))];
-    let date = periods.map_or((2018, 1, 1), |(_, b)| (b.year, b.month, b.last_day()));
+    // Without reports, the plan's first day.
+    let first = c.plan.years.first().copied().unwrap_or(2000);
+    let date = periods.map_or((first, 1, 1), |(_, b)| (b.year, b.month, b.last_day()));
     Prepared::new("数据校验报告", MAIN, TEMPLATES, generated, date)
 }
 

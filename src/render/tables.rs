@@ -33,7 +33,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(name: &'static str, caption: impl Into<String>, header: &[&str], rows: Vec<Vec<String>>) -> Table {
-        Table { name, caption: caption.into(), header: header.iter().map(|h| h.to_string()).collect(), rows, total: None }
+        Table { name, caption: caption.into(), header: header.iter().map(|h| words(h)).collect(), rows, total: None }
     }
 
     pub fn with_total(mut self, total: Vec<String>) -> Table {
@@ -53,6 +53,28 @@ impl Serialize for Table {
         }
         map.end()
     }
+}
+
+/// The words a table header may break between, longest first: a header is set so that a line
+/// breaks only between words (户籍|人口, never 户籍人/口).
+const HEADER_WORDS: &[&str] = &[
+    "本季度", "上季度", "拨付率", "发生率", "完成率", "已出列", "所在村", "年初", "贫困", "人口", "本月", "本年", "累计", "脱贫",
+    "减贫", "进度", "出列", "资金", "户籍", "剩余", "计划", "投资", "拨付", "项目", "名称", "时序", "全年", "目标", "人数", "村数",
+    "年末", "增减", "排名", "备注", "状态", "指标", "单位", "乡镇", "村名", "类别", "年度",
+];
+
+/// A header with U+200B after each of its words (`gongwen.typ` breaks lines only there; a
+/// header with none, as archived documents have, breaks as ordinary text); a character of no
+/// known word is a word of its own.
+pub fn words(header: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut rest = header;
+    while let Some(c) = rest.chars().next() {
+        let word = HEADER_WORDS.iter().find(|w| rest.starts_with(**w)).copied().unwrap_or(&rest[..c.len_utf8()]);
+        out.push(word);
+        rest = &rest[word.len()..];
+    }
+    out.iter().map(|w| format!("{w}\u{200B}")).collect()
 }
 
 /// The masthead and 版记 fields of a document, flattened into its view.
@@ -191,7 +213,7 @@ fn township(t: &TownshipFigures, this_month: bool) -> Vec<String> {
 pub struct FundTables {
     category_caption: String,
     source_caption: String,
-    fund_header: [&'static str; 4],
+    fund_header: Vec<String>,
     category_rows: Vec<Vec<String>>,
     source_rows: Vec<Vec<String>>,
     fund_total: Vec<String>,
@@ -205,7 +227,7 @@ pub fn fund_tables(by_category: &[FundLine], by_source: &[FundLine], c: &CountyF
     FundTables {
         category_caption: format!("表{first}　扶贫项目资金（按项目类别，单位：万元）"),
         source_caption: format!("表{}　扶贫项目资金（按资金来源，单位：万元）", first + 1),
-        fund_header: ["类别", "计划投资", "累计拨付", "拨付率"],
+        fund_header: ["类别", "计划投资", "累计拨付", "拨付率"].into_iter().map(words).collect(),
         category_rows: funds(by_category),
         source_rows: funds(by_source),
         fund_total: vec!["合计".into(), wan_column(c.planned_wan), wan_column(c.disbursed_wan), pct(c.disbursement_pct)],
@@ -256,4 +278,22 @@ pub fn indicator_note<'a>(indicators: impl Iterator<Item = &'a IndicatorFigures>
             format!("注：*{}的目标为{span}合计，完成率按{span}累计完成{}{}计算。", y.name, amount(y.value), y.unit)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    #[test]
+    fn headers_break_only_between_words() {
+        let shown = |h: &str| words(h).replace('\u{200B}', "|");
+        assert_eq!(shown("户籍人口"), "户籍|人口|");
+        assert_eq!(shown("年初贫困人口"), "年初|贫困|人口|");
+        assert_eq!(shown("资金拨付率"), "资金|拨付率|");
+        assert_eq!(shown("贫困发生率"), "贫困|发生率|");
+        assert_eq!(shown("已出列"), "已出列|");
+        assert_eq!(shown("本季度脱贫"), "本季度|脱贫|");
+        // Unknown characters are words of their own.
+        assert_eq!(shown("乡镇甲"), "乡镇|甲|");
+    }
 }

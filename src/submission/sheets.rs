@@ -59,7 +59,8 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
     let period = match find(MONTH_LABELS) {
         Some((r, c)) => resolve_month(g, r, c, file, diags).and_then(|p| within_plan(p, plan, file, g, (r, c), diags)),
         None => {
-            let msg = "封面找不到“统计月份”一栏。请在“基本信息”表中填写：统计月份 | 2018-03。";
+            let example = plan.years.first().map_or("YYYY".to_string(), u16::to_string);
+            let msg = format!("封面找不到“统计月份”一栏。请在“基本信息”表中填写：统计月份 | {example}-03。");
             diags.push(Diagnostic::error("E-MONTH", file, msg).at_sheet(&g.name));
             None
         }
