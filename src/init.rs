@@ -10,6 +10,8 @@ use crate::output;
 
 const PLAN: &str = include_str!("skeleton/plan.yaml");
 const CONFIG: &str = include_str!("skeleton/config.yaml");
+/// The skeleton plan's base population, shared out over its years.
+const BASE_PEOPLE: u32 = 900;
 
 /// The narrative templates an office edits, with what each one writes.
 pub const NARRATIVES: &[(&str, &str)] = &[
@@ -45,7 +47,7 @@ impl Start {
     }
 
     /// A skeleton with the county and years filled in; the yearly targets share out the
-    /// skeleton's base (1000 people, 3 villages) so that the file is valid as it stands.
+    /// skeleton's base (`BASE_PEOPLE` people, 3 villages) so that the file is valid as it stands.
     fn fill(&self, skeleton: &str) -> String {
         let years: Vec<u16> = (self.first..=self.last).collect();
         let n = years.len() as u32;
@@ -53,7 +55,7 @@ impl Start {
             .iter()
             .enumerate()
             .map(|(i, y)| {
-                let people = 1000 / n + u32::from(i as u32 + 1 == n) * (1000 % n);
+                let people = BASE_PEOPLE / n + u32::from(i as u32 + 1 == n) * (BASE_PEOPLE % n);
                 format!("    - {{ year: {y}, poor_population: {people}, poor_villages: {} }}", u32::from((i as u32) < 3))
             })
             .collect();
@@ -65,6 +67,7 @@ impl Start {
             .replace("{years}", &years.iter().map(u16::to_string).collect::<Vec<_>>().join(", "))
             .replace("{base_year}", &(self.first - 1).to_string())
             .replace("{targets}", &targets.join("\n"))
+            .replace("{base_people}", &BASE_PEOPLE.to_string())
     }
 }
 

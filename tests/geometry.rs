@@ -184,3 +184,22 @@ fn masthead_title_and_end_matter_follow_the_standard() {
     let bottom = end[end.len() - 1];
     assert!((bottom.0 - (297.0 - 35.0) * MM).abs() < 1.0 * MM, "last line on the bottom edge: {:.2} mm", bottom.0 / MM);
 }
+
+#[test]
+fn a_masthead_of_8_11_or_14_characters_stands_on_one_line_inside_the_type_area() {
+    for name in ["脱贫攻坚工作简报", "巩固脱贫攻坚成果工作简报", "巩固拓展脱贫攻坚成果工作简报"] {
+        let body = format!("#masthead(title: \"{name}\", issue: \"第1期\", office: \"某县办公室\", date: \"2021年3月31日\")");
+        let pages = layout(&body);
+        let big: Vec<&Run> = pages[0].iter().filter(|r| r.size > 22.0).collect();
+        let text: String = big.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(text, name, "the whole name in the masthead's size");
+        assert!(big.iter().all(|r| (r.y - big[0].y).abs() < 0.01), "{name}: one line, baselines {:?}", big.iter().map(|r| r.y).collect::<Vec<_>>());
+        let left = big.iter().map(|r| r.x).fold(f64::MAX, f64::min);
+        let right = big.iter().map(|r| r.x + r.width).fold(f64::MIN, f64::max);
+        assert!(left >= 28.0 * MM - 0.01 && right <= (28.0 + 156.0) * MM + 0.01, "{name}: {:.1}–{:.1} mm", left / MM, right / MM);
+        let size = big[0].size;
+        // 42 pt while it fits (8 characters do); smaller, never below 三号 (16 pt), when longer.
+        let chars = name.chars().count();
+        assert!(if chars <= 8 { size == 42.0 } else { size < 42.0 && size >= 16.0 }, "{name}: {size} pt");
+    }
+}

@@ -186,9 +186,9 @@ fn init_fills_the_skeletons_with_the_county_and_its_years() {
     assert_eq!((plan.county.as_str(), plan.years.as_slice()), ("青石县", &[2021, 2022, 2023, 2024, 2025][..]));
     assert_eq!(plan.rolling_plan.base_year, 2020);
     assert_eq!(plan.short_title(), "五年行动计划");
-    // 1000 people over five years: 200 each; villages 1, 1, 1, 0, 0 (the skeleton's base of 3).
+    // 900 people over five years: 180 each; villages 1, 1, 1, 0, 0 (the skeleton's base of 3).
     let targets: Vec<(u16, u32, u32)> = plan.rolling_plan.targets.iter().map(|t| (t.year, t.poor_population, t.poor_villages)).collect();
-    assert_eq!(targets, [(2021, 200, 1), (2022, 200, 1), (2023, 200, 1), (2024, 200, 0), (2025, 200, 0)]);
+    assert_eq!(targets, [(2021, 180, 1), (2022, 180, 1), (2023, 180, 1), (2024, 180, 0), (2025, 180, 0)]);
     let config = std::fs::read_to_string(dir.join("config.yaml")).unwrap();
     assert!(config.contains("office: 青石县脱贫攻坚领导小组办公室"), "{config}");
     let opts = Options { data: dir.clone(), out: root.path().join("out"), ..Options::in_dir(&repo()) };

@@ -170,7 +170,7 @@ fn village_note(plan: &Plan) -> String {
 /// The deep-poverty villages: the plan's focus villages marked ★, and the township's 备注.
 fn deep_villages(f: &MonthFigures) -> Table {
     let mut t = tables::villages("village", "表2　深度贫困村脱贫进展（单位：人）".into(), &f.deep_villages, true);
-    t.header.push("备注".into());
+    t.header.push(tables::words("备注"));
     for (row, v) in t.rows.iter_mut().zip(&f.deep_villages) {
         if v.focus {
             row[1].push('★');

@@ -57,10 +57,9 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
         }
     };
     let period = match find(MONTH_LABELS) {
-        Some((r, c)) => resolve_month(g, r, c, file, diags).and_then(|p| within_plan(p, plan, file, g, (r, c), diags)),
+        Some((r, c)) => resolve_month(g, (r, c), file, example_year(plan), diags).and_then(|p| within_plan(p, plan, file, g, (r, c), diags)),
         None => {
-            let example = plan.years.first().map_or("YYYY".to_string(), u16::to_string);
-            let msg = format!("封面找不到“统计月份”一栏。请在“基本信息”表中填写：统计月份 | {example}-03。");
+            let msg = format!("封面找不到“统计月份”一栏。请在“基本信息”表中填写：统计月份 | {}-03。", example_year(plan));
             diags.push(Diagnostic::error("E-MONTH", file, msg).at_sheet(&g.name));
             None
         }
@@ -140,22 +139,32 @@ fn resolve_township(g: &Grid, r: usize, c: usize, file: &str, plan: &Plan, diags
     Some(name)
 }
 
-fn resolve_month(g: &Grid, r: usize, c: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Option<Period> {
+/// The year a message's example month is in: the plan's first.
+fn example_year(plan: &Plan) -> u16 {
+    plan.years.first().copied().unwrap_or(2000)
+}
+
+/// A month that cannot be read, with the spellings that can.
+fn unreadable_month(file: &str, typed: &str, year: u16) -> Diagnostic {
+    let msg = format!("统计月份“{typed}”无法识别。请写成 {year}-03、{year}年3月 或 {year}03 这样的格式。");
+    Diagnostic::error("E-MONTH", file, msg)
+}
+
+fn resolve_month(g: &Grid, (r, c): (usize, usize), file: &str, year: u16, diags: &mut Vec<Diagnostic>) -> Option<Period> {
     let cell = g.cell(r, c);
     let at = || g.a1(r, c);
     let named = month_in_name(file);
     let period = match cell {
         _ if g.date(r, c).is_some() => g.date(r, c).and_then(|(y, m, _)| Period::new(y, m)),
         Cell::Number(n) if n.fract() != 0.0 => {
-            let (p, ds) = numeric_month(*n, named, file);
+            let (p, ds) = numeric_month(*n, named, file, year);
             diags.extend(ds.into_iter().map(|d| d.at_cell(&g.name, at())));
             return p;
         }
         other => parse_month_text(&other.as_text()),
     };
     let Some(p) = period else {
-        let msg = format!("统计月份“{}”无法识别。请写成 2018-03、2018年3月 或 201803 这样的格式。", quote(&cell.as_text()));
-        diags.push(Diagnostic::error("E-MONTH", file, msg).at_cell(&g.name, at()));
+        diags.push(unreadable_month(file, &quote(&cell.as_text()), year).at_cell(&g.name, at()));
         return None;
     };
     match named {
@@ -169,7 +178,7 @@ fn resolve_month(g: &Grid, r: usize, c: usize, file: &str, diags: &mut Vec<Diagn
 
 /// A month typed as a number (`2018.1` in a General cell). Excel keeps `2018.10` as 2018.1,
 /// so `.1` may be January or October: the file name decides (with a note), or it is an error.
-fn numeric_month(n: f64, named: Option<NamedMonth>, file: &str) -> (Option<Period>, Option<Diagnostic>) {
+fn numeric_month(n: f64, named: Option<NamedMonth>, file: &str, example: u16) -> (Option<Period>, Option<Diagnostic>) {
     let typed = super::grid::format_number(n);
     let (year, digits) = typed.split_once('.').unwrap_or((&typed, ""));
     let year: Option<u16> = year.parse().ok();
@@ -180,10 +189,7 @@ fn numeric_month(n: f64, named: Option<NamedMonth>, file: &str) -> (Option<Perio
     .into_iter()
     .filter_map(|m| Period::new(year?, m))
     .collect();
-    let unreadable = || {
-        let msg = format!("统计月份“{typed}”无法识别。请写成 2018-03、2018年3月 或 201803 这样的格式。");
-        Diagnostic::error("E-MONTH", file, msg)
-    };
+    let unreadable = || unreadable_month(file, &typed, example);
     let Some(&first) = candidates.first() else { return (None, Some(unreadable())) };
     let ambiguous = candidates.len() > 1;
     match named {
