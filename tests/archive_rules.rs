@@ -72,3 +72,72 @@ fn verify_finds_a_missing_archive_leftovers_and_gaps() {
     assert_eq!(v.gaps, ["2018年工作简报第2期"]);
     assert!(!v.is_clean());
 }
+
+/// The archive's manifest as JSON, edited by `edit`, written back.
+fn edit_manifest(opts: &jianbao::Options, edit: impl FnOnce(&mut Vec<serde_json::Value>)) {
+    let path = archive::folder(&opts.out).join("manifest.json");
+    let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(manifest["entries"].as_array_mut().unwrap());
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+}
+
+#[test]
+fn verify_finds_an_edited_removed_or_reordered_entry_through_the_chain_and_the_pdfs() {
+    let (_dir, opts) = copy_project();
+    for (p, d) in [("2018-01", "2018-02-05"), ("2018-02", "2018-03-05"), ("2018-03", "2018-04-05")] {
+        assert!(matches!(publish(&opts, p, d), Outcome::Published { .. }));
+    }
+    assert!(archive::verify(&opts.out).unwrap().is_clean());
+    let manifest_path = archive::folder(&opts.out).join("manifest.json");
+    let original = std::fs::read(&manifest_path).unwrap();
+    let restore = || std::fs::write(&manifest_path, &original).unwrap();
+    let first_file = {
+        let m: serde_json::Value = serde_json::from_slice(&original).unwrap();
+        m["entries"][0]["file"].as_str().unwrap().to_string()
+    };
+
+    // 期号 1 → 7 and the 签发日期 of the first entry: its PDF says otherwise, and the second
+    // entry no longer links to it.
+    edit_manifest(&opts, |e| {
+        e[0]["number"] = 7.into();
+        e[0]["published"] = "2018-02-06".into();
+    });
+    let v = archive::verify(&opts.out).unwrap();
+    assert_eq!(
+        v.edited,
+        [format!("{first_file} 的 期号（清单 7，文件中 1）"), format!("{first_file} 的 签发日期（清单 2018-02-06，文件中 2018-02-05）")]
+    );
+    assert_eq!(v.unlinked.len(), 1, "{:?}", v.unlinked);
+    assert!(v.unlinked[0].starts_with("第2条 "), "{:?}", v.unlinked);
+    assert!(!v.is_clean());
+    restore();
+
+    // An input taken out of the last entry's list (no entry follows it: its PDF tells).
+    edit_manifest(&opts, |e| {
+        e[2]["inputs"].as_array_mut().unwrap().remove(0);
+    });
+    let v = archive::verify(&opts.out).unwrap();
+    assert_eq!(v.edited.len(), 1, "{:?}", v.edited);
+    assert!(v.edited[0].contains("所用文件"), "{:?}", v.edited);
+    restore();
+
+    // The second and third entries swapped; then the second removed (its PDF kept aside).
+    edit_manifest(&opts, |e| e.swap(1, 2));
+    let v = archive::verify(&opts.out).unwrap();
+    assert!(!v.unlinked.is_empty() && v.edited.is_empty() && v.gaps.is_empty(), "{v:?}");
+    restore();
+    edit_manifest(&opts, |e| {
+        e.remove(1);
+    });
+    let v = archive::verify(&opts.out).unwrap();
+    assert!(v.unlinked[0].starts_with("第2条 "), "{:?}", v.unlinked);
+    restore();
+    assert!(archive::verify(&opts.out).unwrap().is_clean());
+
+    // On the command line: named in Chinese, exit 1.
+    edit_manifest(&opts, |e| e[1]["title"] = "改过的标题".into());
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao")).arg("verify").arg("--out").arg(&opts.out).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("登记被改动") && stdout.contains("标题（清单 改过的标题") && stdout.contains("登记不衔接：清单第3条"), "{stdout}");
+}

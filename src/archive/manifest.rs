@@ -41,6 +41,30 @@ pub struct Entry {
     #[serde(deserialize_with = "program_or_version")]
     pub jianbao: Program,
     pub inputs: Vec<Input>,
+    /// The link to the entry before it in the manifest (absent from entries written before the
+    /// chain): the SHA-256 and SM3 of that entry's canonical form, empty for the first entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Link>,
+}
+
+/// The digests of an entry's canonical form (its compact JSON, fields in declaration order).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub sha256: String,
+    pub sm3: String,
+}
+
+impl Entry {
+    /// What the next entry records as its `previous`.
+    pub fn link(&self) -> Link {
+        let canonical = serde_json::to_vec(self).expect("serialisable");
+        Link { sha256: crate::inputs::sha256(&canonical), sm3: crate::inputs::sm3(&canonical) }
+    }
+
+    /// The entry as its own PDF carries it: everything but the digests of that PDF.
+    pub fn carried(&self) -> Entry {
+        Entry { sha256: String::new(), sm3: String::new(), ..self.clone() }
+    }
 }
 
 /// The program that made a document: its version and its build id (a hash of its sources,
@@ -125,6 +149,11 @@ impl Manifest {
         self.entries.iter().filter(|e| e.series == series.name() && e.period == period).max_by_key(|e| e.number)
     }
 
+    /// The link a new entry records: to the last entry, or the empty link of a chain's start.
+    pub fn next_link(&self) -> Link {
+        self.entries.last().map_or_else(Link::default, Entry::link)
+    }
+
     /// The number the next document of a series gets in `year`.
     pub fn next_number(&self, series: crate::series::Series, year: u16) -> u32 {
         self.entries.iter().filter(|e| e.series == series.name() && e.year == year).map(|e| e.number).max().unwrap_or(0) + 1
@@ -175,6 +204,7 @@ mod tests {
             corrects: None,
             jianbao: Program { version: "0.1.0".into(), build: "a".into() },
             inputs: vec![input("a.xlsx", "1"), input("b.xlsx", "2")],
+            previous: None,
         };
         let now = [input("a.xlsx", "9"), input("c.xlsx", "3")];
         let program = |v: &str, b: &str| Program { version: v.into(), build: b.into() };

@@ -220,10 +220,12 @@ impl Publishing<'_> {
             Target::Quarter(q) => documents::summary(self.engine, c, q, last, s)?,
             Target::Volume(_) => unreachable!("bound volumes are made in archive::volume"),
         };
+        let entry = new_entry(req, &manifest, corrects, &doc.title, self.date, &self.opts.program, used);
         let mut prepared = doc.prepared.clone();
-        attach(&mut prepared, &self.attachments(&doc, &used));
+        let mut files = self.attachments(&doc, &entry.inputs);
+        files.push(entry_attachment(&entry));
+        attach(&mut prepared, &files);
         let pdf = self.engine.render(&prepared, PdfKind::Archival)?;
-        let entry = new_entry(req, number, corrects, &doc.title, self.date, &self.opts.program, used);
         record(&folder(&self.opts.out), manifest, entry, &pdf)
     }
 
@@ -332,8 +334,9 @@ impl Lock {
 
 /// The manifest entry of a new archived document (its file name, numbered within its year
 /// and series: `2018/第03期-全县….pdf`, `2018/季度汇总第01期-….pdf`; hashes filled in when stored).
-fn new_entry(req: &Request, number: u32, corrects: Option<u32>, title: &str, date: Date, build: &str, inputs: Vec<Input>) -> Entry {
+fn new_entry(req: &Request, manifest: &Manifest, corrects: Option<u32>, title: &str, date: Date, build: &str, inputs: Vec<Input>) -> Entry {
     let (series, year) = (req.target.series(), req.target.year());
+    let number = manifest.next_number(series, year);
     Entry {
         series: series.name().into(),
         number,
@@ -347,7 +350,17 @@ fn new_entry(req: &Request, number: u32, corrects: Option<u32>, title: &str, dat
         corrects,
         jianbao: program(build),
         inputs,
+        previous: Some(manifest.next_link()),
     }
+}
+
+/// The attachment by which an archived document carries its own manifest entry (but the
+/// digests of the document itself), so that `verify` can tell an edited entry.
+pub const ENTRY: &str = "归档登记.json";
+
+fn entry_attachment(entry: &Entry) -> Attachment {
+    let bytes = serde_json::to_vec_pretty(&entry.carried()).expect("serialisable");
+    Attachment::new(ENTRY, bytes, "data", "本文件的归档登记（期号、签发日期、所用文件，以及与前一份登记的链接）")
 }
 
 /// Writes a new archive file. A file already there with the same bytes is a publication

@@ -3,8 +3,10 @@
 
 use std::path::Path;
 
-use super::manifest::{Entry, Manifest};
-use super::{attachments, folder, LOCK};
+use std::collections::BTreeMap;
+
+use super::manifest::{Entry, Link, Manifest};
+use super::{attachments, folder, ENTRY, LOCK};
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, sm3};
 
@@ -24,12 +26,19 @@ pub struct Verified {
     pub leftovers: Vec<String>,
     /// Numbers missing in a series of a year: `2018年工作简报第2期`.
     pub gaps: Vec<String>,
+    /// Entries that do not link to the one before them (an entry removed, inserted, reordered
+    /// or edited): `第3条 2018/第03期-….pdf`.
+    pub unlinked: Vec<String>,
+    /// Fields of an entry that differ from the entry its PDF carries: `2018/第01期-….pdf 的 期号（清单 7，文件 1）`.
+    pub edited: Vec<String>,
 }
 
 impl Verified {
     pub fn is_clean(&self) -> bool {
         !self.no_archive
-            && [&self.missing, &self.altered, &self.unlisted, &self.mismatched, &self.leftovers, &self.gaps].iter().all(|l| l.is_empty())
+            && [&self.missing, &self.altered, &self.unlisted, &self.mismatched, &self.leftovers, &self.gaps, &self.unlinked, &self.edited]
+                .iter()
+                .all(|l| l.is_empty())
     }
 }
 
@@ -54,11 +63,13 @@ pub fn verify(out: &Path) -> Result<Verified> {
     let archive = folder(out);
     let manifest = Manifest::load(&archive)?;
     let no_archive = !Manifest::path(&archive).is_file();
-    let mut v = Verified { listed: manifest.entries.len(), no_archive, gaps: gaps(&manifest), ..Verified::default() };
+    let mut v = Verified { listed: manifest.entries.len(), no_archive, gaps: gaps(&manifest), unlinked: unlinked(&manifest), ..Verified::default() };
     for e in &manifest.entries {
         match std::fs::read(crate::output::under(&archive, &e.file)) {
             Ok(bytes) if sha256(&bytes) == e.sha256 && (e.sm3.is_empty() || sm3(&bytes) == e.sm3) => {
-                v.mismatched.extend(carried(e, &bytes)?.into_iter().map(|name| format!("{} › 附件 {name}", e.file)));
+                let attached = attachments(&bytes).map_err(|err| Error::Archive { msg: format!("{}：{err}", e.file) })?;
+                v.mismatched.extend(carried(e, &attached).into_iter().map(|name| format!("{} › 附件 {name}", e.file)));
+                v.edited.extend(edited(e, &attached).into_iter().map(|field| format!("{} 的 {field}", e.file)));
             }
             Ok(_) => v.altered.push(e.file.clone()),
             Err(_) => v.missing.push(e.file.clone()),
@@ -81,15 +92,74 @@ pub fn verify(out: &Path) -> Result<Verified> {
 
 /// The files a document's record says it carries (its workbooks, pieces, plan and configuration) that
 /// it does not carry as recorded: missing, or with another SHA-256 or SM3.
-fn carried(e: &Entry, pdf: &[u8]) -> Result<Vec<String>> {
-    let records: Vec<_> = e.inputs.iter().filter(|i| i.is_data()).collect();
-    if records.is_empty() {
-        return Ok(Vec::new());
-    }
-    let attached = attachments(pdf).map_err(|err| Error::Archive { msg: format!("{}：{err}", e.file) })?;
-    Ok(records
-        .into_iter()
+fn carried(e: &Entry, attached: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    e.inputs
+        .iter()
+        .filter(|i| i.is_data())
         .filter(|i| !attached.get(&i.path).is_some_and(|b| sha256(b) == i.sha256 && (i.sm3.is_empty() || sm3(b) == i.sm3)))
         .map(|i| i.path.clone())
-        .collect())
+        .collect()
+}
+
+/// Entries that do not link to the entry before them. The first entry of the chain links to
+/// nothing (an empty link); entries from before the chain have no link and are not checked,
+/// but once the chain has begun every entry must carry one.
+fn unlinked(manifest: &Manifest) -> Vec<String> {
+    let mut chained = false;
+    let mut out = Vec::new();
+    for (i, e) in manifest.entries.iter().enumerate() {
+        let expected = if i == 0 { Link::default() } else { manifest.entries[i - 1].link() };
+        let broken = match &e.previous {
+            Some(link) => *link != expected,
+            None => chained,
+        };
+        chained |= e.previous.is_some();
+        if broken {
+            out.push(format!("第{}条 {}", i + 1, e.file));
+        }
+    }
+    out
+}
+
+/// The fields of an entry that differ from the entry its PDF carries, in words; an entry of
+/// the chain whose PDF carries none is an edit too.
+fn edited(e: &Entry, attached: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let Some(bytes) = attached.get(ENTRY) else {
+        return if e.previous.is_some() { vec![format!("归档登记（文件中没有 {ENTRY}）")] } else { Vec::new() };
+    };
+    let Ok(serde_json::Value::Object(theirs)) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return vec![format!("归档登记（文件中的 {ENTRY} 无法读取）")];
+    };
+    let serde_json::Value::Object(ours) = serde_json::to_value(e.carried()).expect("serialisable") else { unreachable!("an entry is an object") };
+    let keys: std::collections::BTreeSet<&String> = ours.keys().chain(theirs.keys()).collect();
+    keys.into_iter()
+        .filter(|k| ours.get(*k) != theirs.get(*k))
+        .map(|k| {
+            let shown = |v: Option<&serde_json::Value>| match v {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => "……".into(),
+                Some(other) => other.to_string(),
+                None => "无".into(),
+            };
+            format!("{}（清单 {}，文件中 {}）", field_name(k), shown(ours.get(k)), shown(theirs.get(k)))
+        })
+        .collect()
+}
+
+/// An entry field in Chinese.
+fn field_name(key: &str) -> &str {
+    match key {
+        "series" => "系列",
+        "number" => "期号",
+        "year" => "年份",
+        "period" => "所报期间",
+        "title" => "标题",
+        "published" => "签发日期",
+        "file" => "文件名",
+        "corrects" => "更正的期号",
+        "jianbao" => "生成程序",
+        "inputs" => "所用文件",
+        "previous" => "与前一条登记的链接",
+        other => other,
+    }
 }

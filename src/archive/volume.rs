@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::manifest::{Entry, Input, Manifest};
-use super::{against_previous, attachments, folder, new_entry, program, program_inputs, record, Outcome, Request, SOURCES};
+use super::{against_previous, attach, attachments, entry_attachment, folder, new_entry, program, program_inputs, record, Outcome, Request, SOURCES};
 use crate::config::Config;
 use crate::series::Series;
 use crate::error::{Error, Result};
@@ -46,7 +46,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         return Ok(Outcome::NoData);
     }
     let mut used = program_inputs(engine, &["gongwen.typ", "bulletin.typ", "summary.typ", MAIN])?;
-    let mut generated = vec![("/attachments.json".to_string(), b"[]".to_vec())];
+    let mut generated = Vec::new();
     let mut docs = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let pdf = std::fs::read(crate::output::under(&archive, &e.file)).map_err(|err| Error::io("读取归档文件", &crate::output::under(&archive, &e.file), err))?;
@@ -68,7 +68,6 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
     if let Some(msg) = super::dates::refused(&manifest, req.target, date, corrects, Date::from_clock()) {
         return Ok(Outcome::BadDate { msg });
     }
-    let number = manifest.next_number(Series::Volume, year);
     let title = format!("{year}年{}合订本", config.masthead);
     let year_label = format!("{year}年");
     let volume = View {
@@ -81,9 +80,11 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         docs,
     };
     generated.push(("/volume.json".to_string(), crate::render::tables::to_data_json(&volume)));
-    let prepared = Prepared::new(format!("{year} 合订本"), MAIN, &["gongwen.typ", MAIN], generated, date.tuple());
+    let entry = new_entry(req, &manifest, corrects, &title, date, &opts.program, used);
+    let mut prepared = Prepared::new(format!("{year} 合订本"), MAIN, &["gongwen.typ", MAIN], generated, date.tuple());
+    attach(&mut prepared, &[entry_attachment(&entry)]);
     let pdf = engine.render(&prepared, PdfKind::Archival)?;
-    record(&archive, manifest, new_entry(req, number, corrects, &title, date, &opts.program, used), &pdf)
+    record(&archive, manifest, entry, &pdf)
 }
 
 /// The typst sources an archived document carries, under `dir`: its data (told it is in a

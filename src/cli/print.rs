@@ -103,6 +103,12 @@ pub fn verified(v: &archive::Verified) -> bool {
     for g in &v.gaps {
         println!("期号缺失：清单中没有 {g}（可能连同文件一起被删除）");
     }
+    for u in &v.unlinked {
+        println!("登记不衔接：清单{u}与前一条登记对不上（有登记被删除、插入、调换次序或改动）");
+    }
+    for e in &v.edited {
+        println!("登记被改动：archive/{e}");
+    }
     if v.no_archive {
         println!("没有归档：输出文件夹中没有 archive/manifest.json。请确认 --out 指向签发时的输出文件夹。");
         return true;
@@ -111,13 +117,15 @@ pub fn verified(v: &archive::Verified) -> bool {
         println!("归档完好：清单登记 {} 份，文件全部存在且未被改动。", v.listed);
     } else {
         println!(
-            "归档有问题：缺失 {} 份，被改动 {} 份，未登记 {} 份，附件与清单不符 {} 处，残留临时文件 {} 个，期号缺失 {} 处。",
+            "归档有问题：缺失 {} 份，被改动 {} 份，未登记 {} 份，附件与清单不符 {} 处，残留临时文件 {} 个，期号缺失 {} 处，登记不衔接 {} 处，登记被改动 {} 处。",
             v.missing.len(),
             v.altered.len(),
             v.unlisted.len(),
             v.mismatched.len(),
             v.leftovers.len(),
-            v.gaps.len()
+            v.gaps.len(),
+            v.unlinked.len(),
+            v.edited.len()
         );
     }
     !v.is_clean()
