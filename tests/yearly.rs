@@ -185,3 +185,54 @@ fn a_bound_volume_has_a_contents_page_continuous_numbers_and_is_verified() {
     assert_eq!(v.altered, std::slice::from_ref(&entry.file));
     assert_eq!(v.mismatched, [format!("{} › 附件 plan.yaml", manifest.entries[0].file)]);
 }
+
+#[test]
+fn a_bound_volume_prints_the_digests_that_check_the_archive_years_later() {
+    let (_dir, opts) = copy_project();
+    let month = |p: &str| Target::Month(p.parse().unwrap());
+    let (first, _) = publish(&opts, month("2018-01"), "2018-02-05", false);
+    publish(&opts, month("2018-02"), "2018-03-05", false);
+    publish(&opts, month("2018-03"), "2018-04-05", false);
+    let (volume, path) = publish(&opts, Target::Volume(2018), "2019-01-15", false);
+    // The last page prints each issue's SM3 (in groups of eight) and the chain's head.
+    let doc = lopdf::Document::load(&path).unwrap();
+    let last = *doc.get_pages().keys().max().unwrap();
+    let text: String = doc.extract_text(&[last]).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("归档核对") && text.contains(&first.sm3), "{text}");
+    let head = volume.previous.clone().unwrap();
+    assert!(text.contains(&format!("登记链末端（SM3）{}", head.sm3)), "{text}");
+
+    let check = |label: &str| {
+        let c = archive::anchor::check(&opts.out, &path).unwrap();
+        assert_eq!(c.checked, 3, "{label}");
+        c.findings
+    };
+    assert!(check("as bound").is_empty());
+    // A forger who edits an entry and recomputes every link after it passes the chain check,
+    // but not the entries the PDFs carry, nor the printed head.
+    let folder = archive::folder(&opts.out);
+    let original = std::fs::read(folder.join("manifest.json")).unwrap();
+    let mut manifest = Manifest::load(&folder).unwrap();
+    manifest.entries[1].published = "2018-03-06".into();
+    for i in 2..manifest.entries.len() {
+        manifest.entries[i].previous = Some(manifest.entries[i - 1].link());
+    }
+    manifest.save(&folder).unwrap();
+    let v = archive::verify(&opts.out).unwrap();
+    assert!(v.unlinked.is_empty() && v.edited.len() == 3 && v.edited[0].contains("签发日期"), "{v:?}");
+    let findings = check("relinked");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].contains("登记链末端") && findings[0].contains(&head.sm3), "{findings:?}");
+    std::fs::write(folder.join("manifest.json"), &original).unwrap();
+    // A bound issue replaced by another file.
+    let second = folder.join(&manifest.entries[1].file);
+    std::fs::copy(folder.join(&first.file), &second).unwrap();
+    let findings = check("replaced");
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0].starts_with("第2期") && findings[0].contains("文件被改动或替换"), "{findings:?}");
+    // On the command line: exit 1 and the finding in Chinese.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao")).args(["verify", "--volume"]).arg(&path).arg("--out").arg(&opts.out).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("与合订本不符：第2期"), "{stdout}");
+}

@@ -4,6 +4,7 @@
 
 mod attach;
 mod dates;
+pub mod anchor;
 pub mod manifest;
 pub mod numbering;
 mod verify;

@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use super::anchor::{Anchor, ANCHOR};
+use super::attach::Attachment;
 use super::manifest::{Entry, Input, Manifest};
 use super::{against_previous, attach, attachments, entry_attachment, folder, new_entry, program, program_inputs, record, Outcome, Request, SOURCES};
 use crate::config::Config;
@@ -28,6 +30,8 @@ struct View<'a> {
     date: String,
     keywords: [&'a str; 4],
     docs: Vec<Doc>,
+    /// The 归档核对 page.
+    anchor: &'a Anchor,
 }
 
 /// A bound document: its main file.
@@ -69,6 +73,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         return Ok(Outcome::BadDate { msg });
     }
     let title = format!("{year}年{}合订本", config.masthead);
+    let anchor = Anchor::new(&manifest, &entries);
     let year_label = format!("{year}年");
     let volume = View {
         title: &title,
@@ -78,11 +83,13 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         date: crate::format::date(date.year, date.month, date.day),
         keywords: ["脱贫攻坚", Series::Volume.name(), &year_label, &config.office],
         docs,
+        anchor: &anchor,
     };
     generated.push(("/volume.json".to_string(), crate::render::tables::to_data_json(&volume)));
     let entry = new_entry(req, &manifest, corrects, &title, date, &opts.program, used);
     let mut prepared = Prepared::new(format!("{year} 合订本"), MAIN, &["gongwen.typ", MAIN], generated, date.tuple());
-    attach(&mut prepared, &[entry_attachment(&entry)]);
+    let anchor_bytes = serde_json::to_vec_pretty(&anchor).expect("serialisable");
+    attach(&mut prepared, &[entry_attachment(&entry), Attachment::new(ANCHOR, anchor_bytes, "data", "合订本所收各期的 SM3 和装订时的登记链末端")]);
     let pdf = engine.render(&prepared, PdfKind::Archival)?;
     record(&archive, manifest, entry, &pdf)
 }

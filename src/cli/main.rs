@@ -114,8 +114,13 @@ enum Command {
         correction: bool,
     },
     /// 核对归档：逐一校验 out/archive/ 中的文件与清单，列出缺失、被改动和未登记的文件
-    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao verify [--out 目录]", after_help = "示例：\n  jianbao verify")]
-    Verify,
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao verify [--out 目录] [--volume 合订本]",
+        after_help = "示例：\n  jianbao verify\n  jianbao verify --volume out/archive/2018/合订本第01期-2018年脱贫攻坚工作简报合订本.pdf")]
+    Verify {
+        /// 用这本合订本（其“归档核对”页）核对电子归档是否与装订时一致
+        #[arg(long, value_name = "合订本")]
+        volume: Option<std::path::PathBuf>,
+    },
     /// 生成某月的空白报表（每个乡镇一份），写入 out/templates/<年-月>/，发给各乡镇填写
     #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao template --period 年-月 [--township 乡镇]",
         after_help = "示例：\n  jianbao template --period 2018-07\n  jianbao template --period 2018-07 --township 南村乡")]
@@ -205,7 +210,8 @@ fn main() -> ExitCode {
                 print::outcome(&p.outcome)
             })
         }
-        Command::Verify => archive::verify(&opts.out).map(|v| print::verified(&v)),
+        Command::Verify { volume: None } => archive::verify(&opts.out).map(|v| print::verified(&v)),
+        Command::Verify { volume: Some(v) } => archive::anchor::check(&opts.out, &v).map(|c| print::volume_checked(&c)),
         Command::Status { year, format } => run_status(&opts, year, format),
         Command::Template { township } => match opts.period {
             Some(p) => jianbao::templates(&opts, p, township.as_deref()).map(|written| {

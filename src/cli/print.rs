@@ -130,3 +130,16 @@ pub fn verified(v: &archive::Verified) -> bool {
     }
     !v.is_clean()
 }
+
+/// A bound volume against the archive; true when something differs (exit 1).
+pub fn volume_checked(c: &archive::anchor::VolumeCheck) -> bool {
+    for f in &c.findings {
+        println!("与合订本不符：{f}");
+    }
+    if c.findings.is_empty() {
+        println!("与合订本一致：合订本所印 {} 份文件的摘要和登记链末端与电子归档相符。", c.checked);
+    } else {
+        println!("电子归档与合订本不一致：{} 处。", c.findings.len());
+    }
+    !c.findings.is_empty()
+}

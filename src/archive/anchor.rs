@@ -1,0 +1,98 @@
+//! The paper anchor of the archive: a bound volume (合订本) prints, on its last page, the SM3 of
+//! every document bound in it and the head of the manifest's chain at binding time, and carries
+//! the same as data (`归档核对.json`). Years later, `verify --volume` checks the electronic
+//! archive against a volume: each bound document still listed and unchanged, and the chain
+//! from its start to the printed head intact and still in the manifest.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::manifest::{Entry, Link, Manifest};
+use super::{attachments, folder};
+use crate::error::{Error, Result};
+use crate::inputs::sm3;
+use crate::series::Series;
+
+/// The attachment by which a bound volume carries its anchor.
+pub const ANCHOR: &str = "归档核对.json";
+
+/// What a volume prints and carries on its 归档核对 page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Anchor {
+    /// The link the volume's own entry records: the chain's head when it was bound.
+    pub head: Link,
+    pub docs: Vec<AnchorDoc>,
+}
+
+/// One bound document: its issue label, title, archive file and SM3.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AnchorDoc {
+    pub issue: String,
+    pub title: String,
+    pub file: String,
+    pub sm3: String,
+}
+
+impl Anchor {
+    pub fn new(manifest: &Manifest, bound: &[&Entry]) -> Anchor {
+        let docs = bound
+            .iter()
+            .map(|e| AnchorDoc {
+                issue: Series::from_name(&e.series).unwrap_or(Series::Bulletin).issue_label(e.number, e.corrects),
+                title: e.title.clone(),
+                file: e.file.clone(),
+                sm3: e.sm3.clone(),
+            })
+            .collect();
+        Anchor { head: manifest.next_link(), docs }
+    }
+}
+
+/// What `verify --volume` found: how many documents it checked, and each finding in Chinese.
+#[derive(Debug, Default)]
+pub struct VolumeCheck {
+    pub checked: usize,
+    pub findings: Vec<String>,
+}
+
+/// Checks the archive under `out` against the bound volume at `volume`.
+pub fn check(out: &Path, volume: &Path) -> Result<VolumeCheck> {
+    let bytes = std::fs::read(volume).map_err(|e| Error::io("读取合订本", volume, e))?;
+    let attached = attachments(&bytes).map_err(|e| Error::Archive { msg: format!("{}：{e}", volume.display()) })?;
+    let not_a_volume = || Error::Archive { msg: format!("{} 不是带“归档核对”页的合订本（没有 {ANCHOR}）", volume.display()) };
+    let anchor: Anchor = serde_json::from_slice(attached.get(ANCHOR).ok_or_else(not_a_volume)?).map_err(|_| not_a_volume())?;
+    let archive = folder(out);
+    let manifest = Manifest::load(&archive)?;
+    let mut found = Vec::new();
+    for d in &anchor.docs {
+        let at = format!("{}（{}）", d.issue, d.file);
+        match manifest.entries.iter().find(|e| e.file == d.file) {
+            None => found.push(format!("{at}：清单中没有这一期的登记")),
+            Some(e) if e.sm3 != d.sm3 => found.push(format!("{at}：清单中登记的 SM3 与合订本所印不同")),
+            Some(_) => {}
+        }
+        match std::fs::read(crate::output::under(&archive, &d.file)) {
+            Ok(b) if sm3(&b) == d.sm3 => {}
+            Ok(_) => found.push(format!("{at}：归档文件的 SM3 与合订本所印不同（文件被改动或替换）")),
+            Err(_) => found.push(format!("{at}：归档文件缺失")),
+        }
+    }
+    found.extend(chain_to(&manifest, &anchor.head));
+    Ok(VolumeCheck { checked: anchor.docs.len(), findings: found })
+}
+
+/// Whether the manifest's chain runs intact from its first entry to `head`.
+fn chain_to(manifest: &Manifest, head: &Link) -> Option<String> {
+    let mut link = Link::default();
+    for e in &manifest.entries {
+        if link == *head {
+            return None;
+        }
+        if e.previous.as_ref() != Some(&link) {
+            break;
+        }
+        link = e.link();
+    }
+    (link != *head).then(|| format!("合订本所印的登记链末端（SM3 {}）在当前清单中找不到：装订之前的登记被改动、删除、插入或调换过", head.sm3))
+}
