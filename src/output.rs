@@ -209,6 +209,11 @@ fn may_pass(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::PermissionDenied || matches!(e.raw_os_error(), Some(32 | 33)) && cfg!(windows)
 }
 
+/// A rename that waits a moment for a file another program holds (Windows), as outputs do.
+pub(crate) fn rename_retrying(from: &Path, to: &Path) -> std::io::Result<()> {
+    retrying(|| rename(from, to))
+}
+
 /// `std::fs::rename`, unless a test has declared `from` or `to` locked (`faults`).
 fn rename(from: &Path, to: &Path) -> std::io::Result<()> {
     if faults::is_locked(from) || faults::is_locked(to) {

@@ -171,7 +171,7 @@ fn occurrences<'a>(text: &'a str, word: &str) -> Vec<&'a str> {
             let after = text[at + word.len()..].chars().next();
             let starts_numeric = word.starts_with(|c: char| c.is_ascii_digit());
             let ends_numeric = word.ends_with(|c: char| c.is_ascii_digit());
-            !(starts_numeric && digit(before)) && !(ends_numeric && digit(after))
+            !(starts_numeric && digit(before) || ends_numeric && digit(after))
         })
         .map(|(at, _)| {
             let from = text[..at].char_indices().rev().nth(15).map_or(0, |(i, _)| i);

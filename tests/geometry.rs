@@ -200,6 +200,6 @@ fn a_masthead_of_8_11_or_14_characters_stands_on_one_line_inside_the_type_area()
         let size = big[0].size;
         // 42 pt while it fits (8 characters do); smaller, never below 三号 (16 pt), when longer.
         let chars = name.chars().count();
-        assert!(if chars <= 8 { size == 42.0 } else { size < 42.0 && size >= 16.0 }, "{name}: {size} pt");
+        assert!(if chars <= 8 { size == 42.0 } else { (16.0..42.0).contains(&size) }, "{name}: {size} pt");
     }
 }

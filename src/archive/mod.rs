@@ -5,6 +5,7 @@
 mod attach;
 mod dates;
 pub mod anchor;
+pub mod commit;
 pub mod manifest;
 pub mod numbering;
 mod verify;
@@ -24,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::inputs::{sha256, Inputs};
 use crate::period::{Date, Period};
 use crate::render::{bulletin, summary, Engine, PdfKind};
-use crate::{check_with, output, Checked, Options};
+use crate::{check_with, Checked, Options};
 use manifest::{Entry, Input, Manifest};
 
 /// The program that publishes: its version and build id.
@@ -100,6 +101,8 @@ pub struct Publication {
     pub diagnostics: Vec<Diagnostic>,
     pub files_read: usize,
     pub outcome: Outcome,
+    /// What was done about an earlier, interrupted publication (finished or rolled back).
+    pub recovered: Option<String>,
 }
 
 /// The archive folder of an output folder.
@@ -111,9 +114,9 @@ pub fn folder(out: &Path) -> PathBuf {
 pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
     // Locked before the data is read: what is published is what was read under the lock.
     let Some(lock) = Lock::take(&folder(&opts.out))? else {
-        return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome: Outcome::Busy });
+        return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome: Outcome::Busy, recovered: None });
     };
-    remove_leftovers(&folder(&opts.out));
+    let recovered = commit::recover(&folder(&opts.out))?;
     let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
     let Some(date) = req.date.or(inputs.settings.publish_date) else {
         return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() });
@@ -124,14 +127,14 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
         let outcome = volume::bind(&engine, &inputs.settings.clone().for_plan(&plan), year, req, date, opts)?;
         drop(lock);
         comemo::evict(4);
-        return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome });
+        return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome, recovered });
     }
     let checked = check_with(&inputs, engine.fonts())?;
     let _lock = lock;
     let p = Publishing { engine: &engine, inputs: &inputs, checked: &checked, req, date, opts };
     let outcome = p.decide()?;
     comemo::evict(4);
-    Ok(Publication { diagnostics: checked.diagnostics, files_read: checked.files_read, outcome })
+    Ok(Publication { diagnostics: checked.diagnostics, files_read: checked.files_read, outcome, recovered })
 }
 
 /// Against what was published before for the same target: nothing new (`Unchanged`), refused
@@ -162,12 +165,12 @@ fn program_inputs(engine: &Engine, templates: &[&str]) -> Result<Vec<Input>> {
     Ok(used)
 }
 
-/// Stores an archived PDF (never over another) and appends its entry to the manifest.
+/// Stores an archived PDF (never over another) and appends its entry to the manifest, in
+/// steps that an interruption cannot leave half-done (`commit`).
 fn record(archive: &Path, mut manifest: Manifest, mut entry: Entry, pdf: &[u8]) -> Result<Outcome> {
-    store(&crate::output::under(archive, &entry.file), pdf)?;
     (entry.sha256, entry.sm3) = (sha256(pdf), crate::inputs::sm3(pdf));
     manifest.entries.push(entry.clone());
-    manifest.save(archive)?;
+    commit::commit(archive, &manifest, pdf)?;
     let path = crate::output::under(archive, &entry.file);
     Ok(Outcome::Published { entry, path })
 }
@@ -303,16 +306,6 @@ pub const SOURCES: &str = "排版/";
 /// The lock file in the archive folder; it stays there, and only the lock on it matters.
 pub const LOCK: &str = ".publishing";
 
-/// Temporary files an interrupted publication left in the archive (`.jianbao-…`): removed by
-/// the next publication, under the lock, so nobody else is writing them.
-fn remove_leftovers(archive: &Path) {
-    for e in walkdir::WalkDir::new(archive).max_depth(2).into_iter().filter_map(|e| e.ok()) {
-        if e.file_type().is_file() && e.file_name().to_string_lossy().starts_with(".jianbao-") {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
 /// Held while a publication reads the data and appends to the manifest, so that two
 /// publications at once (two clerks, one shared folder) cannot take the same number. It is an
 /// advisory lock of the operating system on `.publishing`: it ends with the process, however
@@ -363,15 +356,3 @@ fn entry_attachment(entry: &Entry) -> Attachment {
     let bytes = serde_json::to_vec_pretty(&entry.carried()).expect("serialisable");
     Attachment::new(ENTRY, bytes, "data", "本文件的归档登记（期号、签发日期、所用文件，以及与前一份登记的链接）")
 }
-
-/// Writes a new archive file. A file already there with the same bytes is a publication
-/// interrupted before its manifest entry was written, and is taken over; any other is an error.
-fn store(path: &Path, pdf: &[u8]) -> Result<()> {
-    match output::write_new(path, pdf) {
-        Ok(()) => Ok(()),
-        Err(_) if std::fs::read(path).is_ok_and(|b| b == pdf) => Ok(()),
-        Err(_) if path.exists() => Err(Error::Archive { msg: format!("归档文件 {} 已存在且内容不同，不会覆盖；请运行 jianbao verify 检查归档", path.display()) }),
-        Err(e) => Err(e),
-    }
-}
-

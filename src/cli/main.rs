@@ -206,6 +206,7 @@ fn main() -> ExitCode {
                 (None, None, None) => unreachable!("clap requires --period, --quarter or --year"),
             };
             archive::publish(&opts, &archive::Request { target, date, correction }).map(|p| {
+                p.recovered.iter().for_each(|r| println!("{r}"));
                 print::diagnostics(&p.diagnostics, p.files_read);
                 print::outcome(&p.outcome)
             })
