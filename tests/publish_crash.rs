@@ -1,14 +1,19 @@
 //! A publication interrupted after each of its steps (the PDF staged, the manifest pending, the
 //! PDF in place) leaves the archive as it was: `verify` reports the leftovers, and the next
 //! publication finishes what was committed or rolls back what was not, so numbers stay unique
-//! and the archive is complete. Its own test binary: the failure switch is process-wide.
+//! and the archive is complete. Its own test binary, its tests one at a time: the failure
+//! switch is process-wide.
 
 mod common;
 
 use std::sync::atomic::Ordering;
+use std::sync::Mutex;
 
 use common::copy_project;
 use jianbao::archive::{self, commit, manifest::Manifest, Outcome, Request, Target};
+
+/// The tests of this binary one at a time: the failure switch is process-wide.
+static SERIAL: Mutex<()> = Mutex::new(());
 
 fn publish(opts: &jianbao::Options, period: &str, date: &str) -> jianbao::error::Result<archive::Publication> {
     let req = Request { target: Target::Month(period.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false };
@@ -21,6 +26,7 @@ fn numbers(opts: &jianbao::Options) -> Vec<(String, u32)> {
 
 #[test]
 fn an_interrupted_publication_is_finished_or_rolled_back_by_the_next() {
+    let _serial = SERIAL.lock().unwrap();
     for step in 1..=3u8 {
         let (_dir, opts) = copy_project();
         assert!(matches!(publish(&opts, "2018-01", "2018-02-05").unwrap().outcome, Outcome::Published { .. }));
@@ -56,4 +62,21 @@ fn an_interrupted_publication_is_finished_or_rolled_back_by_the_next() {
             assert!(archive::verify(&opts.out).unwrap().is_clean());
         }
     }
+}
+
+#[test]
+fn a_pending_manifest_cut_short_by_a_full_disk_is_rolled_back() {
+    let _serial = SERIAL.lock().unwrap();
+    let (_dir, opts) = copy_project();
+    assert!(matches!(publish(&opts, "2018-01", "2018-02-05").unwrap().outcome, Outcome::Published { .. }));
+    let folder = archive::folder(&opts.out);
+    // What a full disk leaves while the pending manifest is written: its first half.
+    let manifest = std::fs::read(folder.join("manifest.json")).unwrap();
+    std::fs::write(folder.join(commit::PENDING), &manifest[..manifest.len() / 2]).unwrap();
+    std::fs::write(folder.join("2018").join(".jianbao-staged-第02期-x.pdf"), b"%PDF-1.7 half").unwrap();
+    assert!(!archive::verify(&opts.out).unwrap().is_clean());
+    let next = publish(&opts, "2018-02", "2018-03-05").unwrap();
+    assert!(next.recovered.as_deref().is_some_and(|r| r.contains("已撤销")), "{:?}", next.recovered);
+    assert_eq!(numbers(&opts), [("2018-01".to_string(), 1), ("2018-02".to_string(), 2)]);
+    assert!(archive::verify(&opts.out).unwrap().is_clean());
 }
