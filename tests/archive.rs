@@ -111,6 +111,15 @@ fn a_publication_in_progress_locks_out_a_second_one() {
     held.lock().unwrap();
     // Refused (exit 1 on the command line), not a system error: nothing read or written.
     assert!(matches!(archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap().outcome, Outcome::Busy));
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(["publish", "--period", "2018-03", "--date", "2018-04-05", "--data"])
+        .arg(&opts.data)
+        .arg("--out")
+        .arg(&opts.out)
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(1), "a refusal, as the README says: {}", String::from_utf8_lossy(&cli.stdout));
+    assert!(String::from_utf8_lossy(&cli.stdout).contains("另一次签发正在进行"));
     assert!(!Manifest::path(&archive).exists());
     held.unlock().unwrap();
     // The lock file left behind blocks nothing: only a held lock does.
