@@ -8,6 +8,14 @@ use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
+/// How every temporary file jianbao writes is named: `.jianbao-…`.
+pub const TEMPORARY: &str = ".jianbao-";
+
+/// Whether a file name is one of jianbao's temporary files (left behind if it was interrupted).
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TEMPORARY)
+}
+
 /// Writes one file atomically, replacing what was there.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     staged(path, bytes)?.persist(path).map_err(|e| Error::io("写入输出文件", path, e.error))?;
@@ -25,7 +33,7 @@ fn staged(path: &Path, bytes: &[u8]) -> Result<NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io("创建输出目录", dir, e))?;
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".jianbao-");
+    builder.prefix(TEMPORARY);
     // Outputs are ordinary documents: readable by others, as a plain file write would make them.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
@@ -187,7 +195,7 @@ fn replace_group(files: Vec<(PathBuf, NamedTempFile)>) -> std::result::Result<Ve
 fn aside_name(target: &Path) -> PathBuf {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let nonce = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    target.with_file_name(format!(".jianbao-old-{}-{nonce}-{name}", std::process::id()))
+    target.with_file_name(format!("{TEMPORARY}old-{}-{nonce}-{name}", std::process::id()))
 }
 
 fn retrying(mut op: impl FnMut() -> std::io::Result<()>) -> std::io::Result<()> {

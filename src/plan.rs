@@ -181,6 +181,11 @@ impl Plan {
         self.short_title.clone().unwrap_or_else(|| format!("{}年行动计划", crate::format::cn_num(self.years.len() as u32)))
     }
 
+    /// The plan's first year (what examples in messages and a report without data use).
+    pub fn first_year(&self) -> u16 {
+        self.years.first().copied().unwrap_or(2000)
+    }
+
     /// Whether a village of `township` had exited before the plan's first year.
     pub fn exited_before_plan(&self, township: &str, name: &str) -> bool {
         self.exited_before_plan.get(township).is_some_and(|vs| vs.iter().any(|v| same_village(v, name)))

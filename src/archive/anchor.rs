@@ -12,7 +12,6 @@ use super::manifest::{Entry, Link, Manifest};
 use super::{attachments, folder};
 use crate::error::{Error, Result};
 use crate::inputs::sm3;
-use crate::series::Series;
 
 /// The attachment by which a bound volume carries its anchor.
 pub const ANCHOR: &str = "归档核对.json";
@@ -39,7 +38,7 @@ impl Anchor {
         let docs = bound
             .iter()
             .map(|e| AnchorDoc {
-                issue: Series::from_name(&e.series).unwrap_or(Series::Bulletin).issue_label(e.number, e.corrects),
+                issue: e.issue_label(),
                 title: e.title.clone(),
                 file: e.file.clone(),
                 sm3: e.sm3.clone(),
@@ -82,17 +81,44 @@ pub fn check(out: &Path, volume: &Path) -> Result<VolumeCheck> {
     Ok(VolumeCheck { checked: anchor.docs.len(), findings: found })
 }
 
-/// Whether the manifest's chain runs intact from its first entry to `head`.
+/// Unless the manifest still holds `head` (the entry it is the link of) with the chain intact
+/// up to it, what is wrong.
 fn chain_to(manifest: &Manifest, head: &Link) -> Option<String> {
-    let mut link = Link::default();
-    for e in &manifest.entries {
-        if link == *head {
-            return None;
-        }
-        if e.previous.as_ref() != Some(&link) {
-            break;
-        }
-        link = e.link();
+    let at = manifest.entries.iter().position(|e| e.link() == *head);
+    let intact = at.is_some_and(|at| manifest.unlinked().iter().all(|&i| i > at));
+    (!intact).then(|| format!("合订本所印的登记链末端（SM3 {}）在当前清单中找不到：装订之前的登记被改动、删除、插入或调换过", head.sm3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(number: u32, previous: Option<Link>) -> Entry {
+        let mut e: Entry = serde_json::from_value(serde_json::json!({
+            "series": "工作简报", "number": number, "year": 2018, "period": "2018-01", "title": "", "published": "2018-02-05",
+            "file": format!("2018/第{number:02}期.pdf"), "sha256": "", "corrects": null, "jianbao": "0.1.0", "inputs": []
+        }))
+        .unwrap();
+        e.previous = previous;
+        e
     }
-    (link != *head).then(|| format!("合订本所印的登记链末端（SM3 {}）在当前清单中找不到：装订之前的登记被改动、删除、插入或调换过", head.sm3))
+
+    #[test]
+    fn a_chain_that_starts_after_entries_from_before_it_anchors_a_volume() {
+        // Two entries from before the chain, then two linked ones.
+        let mut m = Manifest { format: 1, entries: vec![entry(1, None), entry(2, None)] };
+        for n in 3..=4 {
+            let link = m.next_link();
+            m.entries.push(entry(n, Some(link)));
+        }
+        assert!(m.unlinked().is_empty());
+        let head = m.entries[3].link();
+        assert_eq!(chain_to(&m, &head), None);
+        // An edit below the head breaks it; a head no entry has is not found.
+        m.entries[3].title = "改过".into();
+        assert!(chain_to(&m, &head).is_some());
+        assert!(chain_to(&m, &m.entries[2].link()).is_none());
+        m.entries[2].title = "改过".into();
+        assert!(chain_to(&m, &m.entries[3].link()).is_some(), "entry 4 no longer links to entry 3");
+    }
 }

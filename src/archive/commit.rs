@@ -2,7 +2,7 @@
 //! anywhere, leaving the archive either as it was or complete:
 //!
 //! 1. the PDF, synced, under a staging name beside its place (`.jianbao-staged-…`);
-//! 2. the manifest as it will be, synced, as `.jianbao-pending.json`: the commit point;
+//! 2. the manifest as it will be, written atomically, as `.jianbao-pending.json`: the commit point;
 //! 3. the PDF into its place, never over another file;
 //! 4. the pending manifest renamed over `manifest.json`.
 //!
@@ -34,7 +34,7 @@ fn step_done(n: u8) -> Result<()> {
 fn staged(archive: &Path, entry: &Entry) -> PathBuf {
     let place = crate::output::under(archive, &entry.file);
     let name = place.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    place.with_file_name(format!(".jianbao-staged-{name}"))
+    place.with_file_name(format!("{}staged-{name}", crate::output::TEMPORARY))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -58,7 +58,8 @@ pub fn commit(archive: &Path, manifest: &Manifest, pdf: &[u8]) -> Result<()> {
     let entry = manifest.entries.last().expect("the new entry is the manifest's last");
     write_synced(&staged(archive, entry), pdf)?;
     step_done(1)?;
-    write_synced(&archive.join(PENDING), &serde_json::to_vec_pretty(manifest).expect("serialisable"))?;
+    // Atomically: the commit point is either wholly there or not at all.
+    crate::output::write_atomic(&archive.join(PENDING), &serde_json::to_vec_pretty(manifest).expect("serialisable"))?;
     sync_dir(archive);
     step_done(2)?;
     finish(archive, manifest)?;
@@ -122,7 +123,7 @@ pub fn recover(archive: &Path) -> Result<Option<String>> {
 /// nobody else is writing them.
 fn remove_staged(archive: &Path) {
     for e in walkdir::WalkDir::new(archive).max_depth(2).into_iter().filter_map(|e| e.ok()) {
-        if e.file_type().is_file() && e.file_name().to_string_lossy().starts_with(".jianbao-") {
+        if e.file_type().is_file() && crate::output::is_temporary(&e.file_name().to_string_lossy()) {
             let _ = std::fs::remove_file(e.path());
         }
     }

@@ -61,6 +61,11 @@ impl Entry {
         Link { sha256: crate::inputs::sha256(&canonical), sm3: crate::inputs::sm3(&canonical) }
     }
 
+    /// 第N期, 季度汇总第N期（更正第n期）…: the entry's number as its series labels it.
+    pub fn issue_label(&self) -> String {
+        crate::series::Series::from_name(&self.series).unwrap_or(crate::series::Series::Bulletin).issue_label(self.number, self.corrects)
+    }
+
     /// The entry as its own PDF carries it: everything but the digests of that PDF.
     pub fn carried(&self) -> Entry {
         Entry { sha256: String::new(), sm3: String::new(), ..self.clone() }
@@ -147,6 +152,22 @@ impl Manifest {
     /// The latest entry of a series for a period (a correction supersedes what it corrects).
     pub fn latest(&self, series: crate::series::Series, period: &str) -> Option<&Entry> {
         self.entries.iter().filter(|e| e.series == series.name() && e.period == period).max_by_key(|e| e.number)
+    }
+
+    /// The positions of the entries that do not link to the entry before them. The first entry
+    /// of a chain links to nothing (an empty link); entries from before the chain have no link
+    /// and are not checked, but once the chain has begun every entry must carry one.
+    pub fn unlinked(&self) -> Vec<usize> {
+        let mut chained = false;
+        let mut out = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let expected = if i == 0 { Link::default() } else { self.entries[i - 1].link() };
+            if e.previous.as_ref().map_or(chained, |link| *link != expected) {
+                out.push(i);
+            }
+            chained |= e.previous.is_some();
+        }
+        out
     }
 
     /// The link a new entry records: to the last entry, or the empty link of a chain's start.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use std::collections::BTreeMap;
 
-use super::manifest::{Entry, Link, Manifest};
+use super::manifest::{Entry, Manifest};
 use super::{attachments, folder, ENTRY, LOCK};
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, sm3};
@@ -63,7 +63,8 @@ pub fn verify(out: &Path) -> Result<Verified> {
     let archive = folder(out);
     let manifest = Manifest::load(&archive)?;
     let no_archive = !Manifest::path(&archive).is_file();
-    let mut v = Verified { listed: manifest.entries.len(), no_archive, gaps: gaps(&manifest), unlinked: unlinked(&manifest), ..Verified::default() };
+    let unlinked = manifest.unlinked().into_iter().map(|i| format!("第{}条 {}", i + 1, manifest.entries[i].file)).collect();
+    let mut v = Verified { listed: manifest.entries.len(), no_archive, gaps: gaps(&manifest), unlinked, ..Verified::default() };
     for e in &manifest.entries {
         match std::fs::read(crate::output::under(&archive, &e.file)) {
             Ok(bytes) if sha256(&bytes) == e.sha256 && (e.sm3.is_empty() || sm3(&bytes) == e.sm3) => {
@@ -79,7 +80,7 @@ pub fn verify(out: &Path) -> Result<Verified> {
         for entry in walkdir::WalkDir::new(&archive).sort_by_file_name() {
             let entry = entry.map_err(|e| Error::io("读取归档目录", &archive, e.into()))?;
             let rel = crate::inputs::discover::relative(&archive, entry.path());
-            let leftover = entry.file_name().to_string_lossy().starts_with(".jianbao-");
+            let leftover = crate::output::is_temporary(&entry.file_name().to_string_lossy());
             if entry.file_type().is_file() && leftover {
                 v.leftovers.push(rel);
             } else if entry.file_type().is_file() && rel != "manifest.json" && rel != LOCK && !manifest.entries.iter().any(|e| e.file == rel) {
@@ -99,26 +100,6 @@ fn carried(e: &Entry, attached: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
         .filter(|i| !attached.get(&i.path).is_some_and(|b| sha256(b) == i.sha256 && (i.sm3.is_empty() || sm3(b) == i.sm3)))
         .map(|i| i.path.clone())
         .collect()
-}
-
-/// Entries that do not link to the entry before them. The first entry of the chain links to
-/// nothing (an empty link); entries from before the chain have no link and are not checked,
-/// but once the chain has begun every entry must carry one.
-fn unlinked(manifest: &Manifest) -> Vec<String> {
-    let mut chained = false;
-    let mut out = Vec::new();
-    for (i, e) in manifest.entries.iter().enumerate() {
-        let expected = if i == 0 { Link::default() } else { manifest.entries[i - 1].link() };
-        let broken = match &e.previous {
-            Some(link) => *link != expected,
-            None => chained,
-        };
-        chained |= e.previous.is_some();
-        if broken {
-            out.push(format!("第{}条 {}", i + 1, e.file));
-        }
-    }
-    out
 }
 
 /// The fields of an entry that differ from the entry its PDF carries, in words; an entry of

@@ -105,8 +105,7 @@ fn sources(e: &Entry, pdf: &[u8], dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
     // it is: in the 目录 and the bookmarks, the series (for summaries), number and correction.
     let mut data: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(data).map_err(|_| missing())?;
     let mut meta: PdfMeta = data.get("meta").cloned().and_then(|m| serde_json::from_value(m).ok()).ok_or_else(missing)?;
-    let series = Series::from_name(&e.series).unwrap_or(Series::Bulletin);
-    meta.issue = series.issue_label(e.number, e.corrects);
+    meta.issue = e.issue_label();
     meta.bookmark = Some(format!("{}　{}", meta.issue, e.title));
     meta.volume = true;
     data.insert("meta".into(), serde_json::to_value(meta).expect("serialisable"));

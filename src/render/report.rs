@@ -100,8 +100,7 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
     };
     let generated = vec![("/data.json".to_string(), to_data_json(&data))];
     // Without reports, the plan's first day.
-    let first = c.plan.years.first().copied().unwrap_or(2000);
-    let date = periods.map_or((first, 1, 1), |(_, b)| (b.year, b.month, b.last_day()));
+    let date = periods.map_or((c.plan.first_year(), 1, 1), |(_, b)| (b.year, b.month, b.last_day()));
     Prepared::new("数据校验报告", MAIN, TEMPLATES, generated, date)
 }
 

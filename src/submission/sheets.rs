@@ -57,9 +57,9 @@ pub fn read_cover(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagnostic>
         }
     };
     let period = match find(MONTH_LABELS) {
-        Some((r, c)) => resolve_month(g, (r, c), file, example_year(plan), diags).and_then(|p| within_plan(p, plan, file, g, (r, c), diags)),
+        Some((r, c)) => resolve_month(g, (r, c), file, plan.first_year(), diags).and_then(|p| within_plan(p, plan, file, g, (r, c), diags)),
         None => {
-            let msg = format!("封面找不到“统计月份”一栏。请在“基本信息”表中填写：统计月份 | {}-03。", example_year(plan));
+            let msg = format!("封面找不到“统计月份”一栏。请在“基本信息”表中填写：统计月份 | {}-03。", plan.first_year());
             diags.push(Diagnostic::error("E-MONTH", file, msg).at_sheet(&g.name));
             None
         }
@@ -137,11 +137,6 @@ fn resolve_township(g: &Grid, r: usize, c: usize, file: &str, plan: &Plan, diags
         return None;
     }
     Some(name)
-}
-
-/// The year a message's example month is in: the plan's first.
-fn example_year(plan: &Plan) -> u16 {
-    plan.years.first().copied().unwrap_or(2000)
 }
 
 /// A month that cannot be read, with the spellings that can.
