@@ -47,6 +47,29 @@ pub struct Config {
     /// percentage is named in the year summary (90 by default).
     #[serde(alias = "拨付率提醒线")]
     pub slow_disbursement_pct: f64,
+    /// The formats every document is written in: `[pdf]`, or `[pdf, ofd]` for an OFD beside
+    /// each PDF (the archive keeps both).
+    #[serde(alias = "输出格式")]
+    pub formats: Vec<Format>,
+}
+
+/// A file format documents are written in. PDF always; OFD (GB/T 33190) on request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Pdf,
+    Ofd,
+}
+
+/// Why a list of formats is refused: PDF is always made (the archive keeps PDF/A).
+pub fn formats_refused(formats: &[Format]) -> Option<String> {
+    (!formats.contains(&Format::Pdf)).then(|| "输出格式（formats）必须含 pdf：PDF 总是生成，ofd 是另外生成的一份，例如 [pdf, ofd]".into())
+}
+
+/// Whether OFD is asked for: by the command line's formats if given, else by `config.yaml`'s.
+/// The one place that decides it, for builds, publishing and binding.
+pub fn wants_ofd(option: Option<&[Format]>, config: &Config) -> bool {
+    option.unwrap_or(&config.formats).contains(&Format::Ofd)
 }
 
 impl Config {
@@ -138,6 +161,7 @@ impl Default for Config {
             today: None,
             confirmed_villages: Default::default(),
             slow_disbursement_pct: 90.0,
+            formats: vec![Format::Pdf],
         }
     }
 }
@@ -163,6 +187,10 @@ impl Config {
 
     /// The configuration from the text of `path`.
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Config> {
-        crate::text::yaml(bytes).map_err(|msg| Error::Config { path: path.to_path_buf(), msg })
+        let config: Config = crate::text::yaml(bytes).map_err(|msg| Error::Config { path: path.to_path_buf(), msg })?;
+        if let Some(msg) = formats_refused(&config.formats) {
+            return Err(Error::Config { path: path.to_path_buf(), msg });
+        }
+        Ok(config)
     }
 }

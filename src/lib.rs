@@ -75,6 +75,8 @@ pub struct Options {
     pub program: String,
     /// The date 逾期 is judged on (else `today` in `config.yaml`; never the clock in a document).
     pub today: Option<period::Date>,
+    /// The formats given on the command line (`--formats pdf,ofd`); else `config.yaml`'s.
+    pub formats: Option<Vec<config::Format>>,
 }
 
 impl Options {
@@ -92,6 +94,7 @@ impl Options {
             force: false,
             program: bundled::BUILD_ID.to_string(),
             today: None,
+            formats: None,
         }
     }
 }

@@ -92,13 +92,20 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     }
     let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
     let Planned { engine, mut checked, made, mut boards } = plan_documents(opts, &inputs)?;
-    let keyed = keyed(&engine, made.documents, opts)?;
-    let (staged, mut rendered, mut failed) = typeset_changed(&engine, &keyed, &mut cache, opts, progress)?;
+    let ofd = crate::config::wants_ofd(opts.formats.as_deref(), &inputs.settings);
+    let keyed = keyed(&engine, made.documents, opts, ofd)?;
+    let (staged, mut rendered, mut failed) = typeset_changed(&engine, &keyed, &mut cache, opts, ofd, progress)?;
     failed.extend(made.failed);
     Cache::remove(&opts.out)?;
     // A document whose files cannot be replaced (held open on Windows) keeps its old files
     // whole; the others go in. It is not recorded, so the next build (or watch) tries again.
     let (written, locked) = staged.persist_each();
+    if !ofd {
+        // OFD turned off: an OFD of an earlier build would no longer match its PDF.
+        for id in &rendered {
+            let _ = std::fs::remove_file(opts.out.join(format!("{id}.ofd")));
+        }
+    }
     for l in &locked {
         cache.documents.remove(&l.group);
         rendered.retain(|id| *id != l.group);
@@ -167,9 +174,9 @@ fn numbering(inputs: &Inputs, checked: &crate::Checked) -> Result<Numbering> {
 }
 
 /// Each document with the key of everything that makes its outputs.
-fn keyed(engine: &render::Engine, docs: Vec<Document>, opts: &Options) -> Result<Vec<(Document, String)>> {
+fn keyed(engine: &render::Engine, docs: Vec<Document>, opts: &Options, ofd: bool) -> Result<Vec<(Document, String)>> {
     let fonts = fonts_key(engine, &opts.program)?;
-    docs.into_iter().map(|d| document_key(engine, &d, &fonts, opts).map(|k| (d, k))).collect()
+    docs.into_iter().map(|d| document_key(engine, &d, &fonts, opts, ofd).map(|k| (d, k))).collect()
 }
 
 /// Typesets the documents whose key or outputs changed (all with `force`), stages their
@@ -180,6 +187,7 @@ fn typeset_changed(
     keyed: &[(Document, String)],
     cache: &mut Cache,
     opts: &Options,
+    ofd: bool,
     progress: &dyn Progress,
 ) -> Result<(Staged, Vec<String>, Vec<Diagnostic>)> {
     let todo: Vec<&(Document, String)> = keyed
@@ -189,9 +197,9 @@ fn typeset_changed(
     progress.start(todo.len());
     let cost = |(d, _): &&(Document, String)| d.prepared.generated.iter().map(|(_, b)| b.len()).sum();
     let made = parallel::make_all(&todo, &opts.out, cost, |(d, _)| d.id.as_str(), |(d, _)| {
-        let pdf = engine.render(&d.prepared, PdfKind::Plain)?;
+        let rendered = engine.render_with(&d.prepared, PdfKind::Plain, ofd.then_some(&[]))?;
         progress.done(&d.id);
-        files(engine, d, pdf, opts)
+        files(engine, d, rendered, opts)
     });
     progress.finish();
     let (made, staged) = made?;
@@ -234,7 +242,7 @@ fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>, read: Ve
 fn build_key(hashes: &[(&'static str, String, String)], opts: &Options) -> String {
     let mut k = KeyHasher::new("build", &opts.program);
     crate::inputs::add_hashes(&mut k, hashes);
-    let options = format!("{:?} {} {} {}", opts.period, opts.draft, opts.keep_typst, opts.system_fonts);
+    let options = format!("{:?} {} {} {} {:?}", opts.period, opts.draft, opts.keep_typst, opts.system_fonts, opts.formats);
     k.add("options", options.as_bytes());
     k.finish()
 }
@@ -250,21 +258,22 @@ fn fonts_key(engine: &render::Engine, program: &str) -> Result<String> {
 
 /// Hash of everything that makes a document's outputs: its sources (the templates it uses,
 /// the font roles, the generated files), its fonts, its other files, and the options.
-fn document_key(engine: &render::Engine, doc: &Document, fonts: &str, opts: &Options) -> Result<String> {
+fn document_key(engine: &render::Engine, doc: &Document, fonts: &str, opts: &Options, ofd: bool) -> Result<String> {
     let mut k = KeyHasher::new("document", &opts.program);
     k.add("id", doc.id.as_bytes()).add("main", doc.prepared.main.as_bytes()).add("fonts", fonts.as_bytes());
-    k.add("date", format!("{:?}", doc.prepared.date).as_bytes()).add("keep_typst", &[u8::from(opts.keep_typst)]);
+    k.add("date", format!("{:?}", doc.prepared.date).as_bytes()).add("keep_typst", &[u8::from(opts.keep_typst)]).add("ofd", &[u8::from(ofd)]);
     for (path, bytes) in engine.sources(&doc.prepared)?.iter().chain(&doc.files) {
         k.add(path, bytes);
     }
     Ok(k.finish())
 }
 
-/// A document's files: `<id>.pdf`, its other files and, on request, the `<id>.typst/`
-/// sources (`typst compile --font-path fonts <id>.typst/<main>` reproduces the PDF), relative
-/// to the output folder.
-fn files(engine: &render::Engine, doc: &Document, pdf: Vec<u8>, opts: &Options) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files = vec![(format!("{}.pdf", doc.id), pdf)];
+/// A document's files: `<id>.pdf`, `<id>.ofd` if asked for, its other files and, on request,
+/// the `<id>.typst/` sources (`typst compile --font-path fonts <id>.typst/<main>` reproduces
+/// the PDF), relative to the output folder.
+fn files(engine: &render::Engine, doc: &Document, rendered: render::Rendered, opts: &Options) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = vec![(format!("{}.pdf", doc.id), rendered.pdf)];
+    files.extend(rendered.ofd.map(|ofd| (format!("{}.ofd", doc.id), ofd)));
     files.extend(doc.files.iter().cloned());
     if opts.keep_typst {
         for (path, bytes) in engine.sources(&doc.prepared)? {

@@ -57,6 +57,9 @@ struct Common {
     /// 判断报表是否逾期所用的日期，格式 YYYY-MM-DD（也可在 config.yaml 中写 today）
     #[arg(long, global = true, value_name = "日期")]
     today: Option<Date>,
+    /// 输出格式：pdf，或 pdf,ofd（另在每份 PDF 旁生成 OFD 版式文件）；默认按 config.yaml 中的 formats
+    #[arg(long, global = true, value_delimiter = ',', value_name = "格式")]
+    formats: Option<Vec<jianbao::config::Format>>,
     /// 显示帮助
     #[arg(short, long, global = true, action = ArgAction::Help)]
     help: Option<bool>,
@@ -188,7 +191,11 @@ fn main() -> ExitCode {
         force: false,
         program: jianbao::bundled::BUILD_ID.to_string(),
         today: c.today,
+        formats: c.formats,
     };
+    if let Some(msg) = opts.formats.as_deref().and_then(jianbao::config::formats_refused) {
+        return usage_error_text(&msg);
+    }
     let result = match cli.command.unwrap_or(Command::Build { build: BuildArgs::default() }) {
         Command::Build { build } => run_build(&build.apply(opts)),
         Command::Check { format } => jianbao::check(&opts).map(|c| {
@@ -333,6 +340,10 @@ fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::ArgumentConflict => format!("参数 {arg} 不能与其他参数同时使用"),
         _ => e.to_string(),
     };
+    usage_error_text(&msg)
+}
+
+fn usage_error_text(msg: &str) -> ExitCode {
     eprintln!("用法错误：{msg}\n用 jianbao --help 查看用法。");
     ExitCode::from(2)
 }

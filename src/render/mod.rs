@@ -6,6 +6,7 @@ pub mod fonts;
 mod filters;
 pub use crate::format;
 pub mod markup;
+pub mod ofd;
 pub mod report;
 pub mod summary;
 pub mod tables;
@@ -100,6 +101,13 @@ impl Meta {
     pub fn date_cn(&self) -> String {
         format::date(self.date.0, self.date.1, self.date.2)
     }
+}
+
+/// A document in the formats asked for: its PDF and, if asked, its OFD.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub ofd: Option<Vec<u8>>,
 }
 
 /// PDF flavour: ordinary, or PDF/A for the archive.
@@ -214,8 +222,21 @@ impl Engine {
 
     /// Typesets and exports: the PDF bytes of a prepared document.
     pub fn render(&self, doc: &Prepared, kind: PdfKind) -> Result<Vec<u8>> {
+        Ok(self.render_with(doc, kind, None)?.pdf)
+    }
+
+    /// Typesets once and exports the PDF and, when `ofd` gives the files it carries, the OFD
+    /// of the same pages.
+    pub fn render_with(&self, doc: &Prepared, kind: PdfKind, ofd: Option<&[(String, Vec<u8>)]>) -> Result<Rendered> {
         let paged = self.typeset_for(doc, kind)?;
-        self.pdf(&doc.label, &paged, doc.date, kind)
+        let pdf = self.pdf(&doc.label, &paged, doc.date, kind)?;
+        let ofd = ofd.map(|attachments| self.ofd(&doc.label, &paged, doc.date, attachments)).transpose()?;
+        Ok(Rendered { pdf, ofd })
+    }
+
+    /// The OFD bytes of a typeset document (`ofd::write`).
+    pub fn ofd(&self, label: &str, doc: &PagedDocument, date: (u16, u8, u8), attachments: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
+        ofd::write(doc, &ofd::OfdMeta { label, date, attachments }).map_err(|msg| Error::Typeset { document: label.to_string(), msg })
     }
 
     /// The PDF bytes of a document, with a fixed identity and date so that builds are reproducible.
