@@ -151,3 +151,36 @@ fn every_ofd_of_the_sample_reads_renders_and_matches_its_pdf() {
     assert!(planned.made.documents.len() >= 20 && pages >= 60, "{} documents, {pages} pages", planned.made.documents.len());
     println!("{} OFD, {pages} pages; worst ink agreement {:.2}%", planned.made.documents.len(), worst * 100.0);
 }
+
+#[test]
+fn publish_archives_the_ofd_beside_the_pdf_and_verify_checks_it() {
+    use jianbao::archive::{self, Outcome, Request, Target};
+    let (_dir, mut opts) = common::copy_project();
+    opts.formats = Some(vec![Format::Pdf, Format::Ofd]);
+    let req = Request { target: Target::Month("2018-03".parse().unwrap()), date: Some("2018-04-05".parse().unwrap()), correction: false };
+    let Outcome::Published { entry, .. } = archive::publish(&opts, &req).unwrap().outcome else { panic!("not published") };
+    let copy = entry.ofd.clone().expect("the entry records the OFD");
+    assert_eq!(copy.file, entry.file.replace(".pdf", ".ofd"));
+    let folder = archive::folder(&opts.out);
+    let ofd = std::fs::read(folder.join(&copy.file)).unwrap();
+    assert_eq!(copy.sha256, jianbao::inputs::sha256(&ofd));
+    assert!(ofd_core::check_path(folder.join(&copy.file)).conforms());
+    // Both files carry the same entry and the same data files.
+    let pdf_files = archive::attachments(&std::fs::read(folder.join(&entry.file)).unwrap()).unwrap();
+    let ofd_files = archive::ofd_attachments(&ofd).unwrap();
+    assert_eq!(pdf_files, ofd_files);
+    assert!(ofd_files.contains_key(archive::ENTRY) && ofd_files.contains_key("plan.yaml"));
+    // The next entry links to this one, OFD and all.
+    let second = Request { target: Target::Month("2018-04".parse().unwrap()), date: Some("2018-05-05".parse().unwrap()), correction: false };
+    let Outcome::Published { entry: next, .. } = archive::publish(&opts, &second).unwrap().outcome else { panic!("not published") };
+    assert_eq!(next.previous, Some(entry.link()));
+    assert!(archive::verify(&opts.out).unwrap().is_clean());
+    // An OFD changed after publishing is found.
+    let mut changed = ofd.clone();
+    let last = changed.len() - 30;
+    changed[last] ^= 1;
+    std::fs::write(folder.join(&copy.file), &changed).unwrap();
+    assert_eq!(archive::verify(&opts.out).unwrap().altered, [copy.file.clone()]);
+    std::fs::remove_file(folder.join(&copy.file)).unwrap();
+    assert_eq!(archive::verify(&opts.out).unwrap().missing, [copy.file]);
+}

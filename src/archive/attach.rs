@@ -20,6 +20,13 @@ impl Attachment {
     }
 }
 
+impl Attachment {
+    /// The name and bytes, as an OFD carries them.
+    pub(super) fn named(&self) -> (String, Vec<u8>) {
+        (self.name.clone(), self.bytes.clone())
+    }
+}
+
 /// The MIME type PDF/A-3 asks for, by extension.
 fn mime_type(name: &str) -> &'static str {
     match name.rsplit('.').next().map(str::to_lowercase).as_deref() {
@@ -79,6 +86,45 @@ pub fn attachments(pdf: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
     let names = doc.catalog().and_then(|c| c.get(b"Names")).and_then(|n| doc.dereference(n)).and_then(|(_, n)| n.as_dict());
     if let Ok(files) = names.and_then(|n| n.get(b"EmbeddedFiles")).and_then(|f| doc.dereference(f)).and_then(|(_, f)| f.as_dict()) {
         walk(&doc, files, &mut out).map_err(bad)?;
+    }
+    Ok(out)
+}
+
+/// The files attached to an OFD (`Doc_0/Attachs/Attachments.xml`), by name.
+pub fn ofd_attachments(ofd: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
+    use quick_xml::events::Event;
+    use std::io::Read;
+    let bad = |e: String| Error::Archive { msg: format!("归档的 OFD 文件无法读取附件（{e}）") };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(ofd)).map_err(|e| bad(e.to_string()))?;
+    let mut read = |name: &str| -> std::result::Result<Option<Vec<u8>>, String> {
+        let Ok(mut f) = zip.by_name(name) else { return Ok(None) };
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        Ok(Some(bytes))
+    };
+    let mut out = BTreeMap::new();
+    let Some(list) = read("Doc_0/Attachs/Attachments.xml").map_err(bad)? else { return Ok(out) };
+    let mut reader = quick_xml::Reader::from_reader(list.as_slice());
+    let (mut name, mut in_loc, mut buf) = (None, false, Vec::new());
+    loop {
+        match reader.read_event_into(&mut buf).map_err(|e| bad(e.to_string()))? {
+            Event::Start(e) if e.local_name().as_ref() == "Attachment" => {
+                let attr = e.try_get_attribute("Name").map_err(|e| bad(e.to_string()))?;
+                name = attr.map(|a| a.normalized_value(quick_xml::XmlVersion::Explicit1_0).map(|v| v.into_owned())).transpose().map_err(|e| bad(e.to_string()))?;
+            }
+            Event::Start(e) => in_loc = e.local_name().as_ref() == "FileLoc",
+            Event::Text(t) if in_loc => {
+                // The writer names the files `attachment_N.ext`: no references to resolve.
+                let loc = t.xml10_content().into_owned();
+                if let (Some(n), Some(bytes)) = (name.take(), read(&format!("Doc_0/Attachs/{loc}")).map_err(bad)?) {
+                    out.insert(n, bytes);
+                }
+            }
+            Event::End(_) => in_loc = false,
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
     }
     Ok(out)
 }

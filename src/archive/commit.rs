@@ -1,9 +1,9 @@
 //! Storing a publication in steps that a crash, a killed process or a full disk may interrupt
 //! anywhere, leaving the archive either as it was or complete:
 //!
-//! 1. the PDF, synced, under a staging name beside its place (`.jianbao-staged-…`);
+//! 1. the PDF (and OFD), synced, under a staging name beside its place (`.jianbao-staged-…`);
 //! 2. the manifest as it will be, written atomically, as `.jianbao-pending.json`: the commit point;
-//! 3. the PDF into its place, never over another file;
+//! 3. the PDF (and OFD) into its place, never over another file;
 //! 4. the pending manifest renamed over `manifest.json`.
 //!
 //! The next publication, under the archive's lock, first finishes what was committed (a
@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use super::manifest::{Entry, Manifest};
+use super::manifest::Manifest;
 use crate::error::{Error, Result};
 use crate::inputs::sha256;
 
@@ -30,9 +30,9 @@ fn step_done(n: u8) -> Result<()> {
     Ok(())
 }
 
-/// Where the PDF of `entry` waits before it is moved into place.
-fn staged(archive: &Path, entry: &Entry) -> PathBuf {
-    let place = crate::output::under(archive, &entry.file);
+/// Where an archived file (`2018/第03期-….pdf`) waits before it is moved into place.
+fn staged(archive: &Path, file: &str) -> PathBuf {
+    let place = crate::output::under(archive, file);
     let name = place.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     place.with_file_name(format!("{}staged-{name}", crate::output::TEMPORARY))
 }
@@ -53,10 +53,13 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Stores `pdf` as `manifest`'s last entry and the manifest with it (steps 1–4).
-pub fn commit(archive: &Path, manifest: &Manifest, pdf: &[u8]) -> Result<()> {
+/// Stores the files of `manifest`'s last entry (its PDF, then its OFD, as `Entry::files`
+/// lists them) and the manifest with them (steps 1–4).
+pub fn commit(archive: &Path, manifest: &Manifest, files: &[Vec<u8>]) -> Result<()> {
     let entry = manifest.entries.last().expect("the new entry is the manifest's last");
-    write_synced(&staged(archive, entry), pdf)?;
+    for ((file, ..), bytes) in entry.files().into_iter().zip(files) {
+        write_synced(&staged(archive, file), bytes)?;
+    }
     step_done(1)?;
     // Atomically: the commit point is either wholly there or not at all.
     crate::output::write_atomic(&archive.join(PENDING), &serde_json::to_vec_pretty(manifest).expect("serialisable"))?;
@@ -69,9 +72,11 @@ pub fn commit(archive: &Path, manifest: &Manifest, pdf: &[u8]) -> Result<()> {
 /// Steps 3 and 4 of a committed publication.
 fn finish(archive: &Path, manifest: &Manifest) -> Result<()> {
     let entry = manifest.entries.last().ok_or_else(|| Error::Archive { msg: "待完成的归档清单是空的".into() })?;
-    let (from, to) = (staged(archive, entry), crate::output::under(archive, &entry.file));
-    place(&from, &to, &entry.sha256)?;
-    sync_dir(to.parent().unwrap_or(archive));
+    for (file, sha, _) in entry.files() {
+        let (from, to) = (staged(archive, file), crate::output::under(archive, file));
+        place(&from, &to, sha)?;
+        sync_dir(to.parent().unwrap_or(archive));
+    }
     step_done(3)?;
     let pending = archive.join(PENDING);
     let target = Manifest::path(archive);

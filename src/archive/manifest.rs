@@ -41,10 +41,22 @@ pub struct Entry {
     #[serde(deserialize_with = "program_or_version")]
     pub jianbao: Program,
     pub inputs: Vec<Input>,
+    /// The OFD archived beside the PDF (absent when OFD was not asked for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ofd: Option<Copy>,
     /// The link to the entry before it in the manifest (absent from entries written before the
     /// chain): the SHA-256 and SM3 of that entry's canonical form, empty for the first entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<Link>,
+}
+
+/// Another format of the same document, archived beside its PDF: its file and digests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Copy {
+    /// Relative to the archive folder: `2018/第03期-….ofd`.
+    pub file: String,
+    pub sha256: String,
+    pub sm3: String,
 }
 
 /// The digests of an entry's canonical form (its compact JSON, fields in declaration order).
@@ -66,9 +78,17 @@ impl Entry {
         crate::series::Series::from_name(&self.series).unwrap_or(crate::series::Series::Bulletin).issue_label(self.number, self.corrects)
     }
 
-    /// The entry as its own PDF carries it: everything but the digests of that PDF.
+    /// The entry as its own PDF (and OFD) carries it: everything but the digests of its files.
     pub fn carried(&self) -> Entry {
-        Entry { sha256: String::new(), sm3: String::new(), ..self.clone() }
+        let ofd = self.ofd.as_ref().map(|o| Copy { file: o.file.clone(), ..Copy::default() });
+        Entry { sha256: String::new(), sm3: String::new(), ofd, ..self.clone() }
+    }
+
+    /// Every archived file of the entry with its SHA-256 and SM3: the PDF, then the OFD.
+    pub fn files(&self) -> Vec<(&str, &str, &str)> {
+        let mut out = vec![(self.file.as_str(), self.sha256.as_str(), self.sm3.as_str())];
+        out.extend(self.ofd.iter().map(|o| (o.file.as_str(), o.sha256.as_str(), o.sm3.as_str())));
+        out
     }
 }
 
@@ -225,6 +245,7 @@ mod tests {
             corrects: None,
             jianbao: Program { version: "0.1.0".into(), build: "a".into() },
             inputs: vec![input("a.xlsx", "1"), input("b.xlsx", "2")],
+            ofd: None,
             previous: None,
         };
         let now = [input("a.xlsx", "9"), input("c.xlsx", "3")];

@@ -11,7 +11,7 @@ pub mod numbering;
 mod verify;
 mod volume;
 
-pub use attach::attachments;
+pub use attach::{attachments, ofd_attachments};
 pub use verify::{verify, Verified};
 use attach::{attach, Attachment};
 
@@ -165,12 +165,22 @@ fn program_inputs(engine: &Engine, templates: &[&str]) -> Result<Vec<Input>> {
     Ok(used)
 }
 
-/// Stores an archived PDF (never over another) and appends its entry to the manifest, in
-/// steps that an interruption cannot leave half-done (`commit`).
-fn record(archive: &Path, mut manifest: Manifest, mut entry: Entry, pdf: &[u8]) -> Result<Outcome> {
-    (entry.sha256, entry.sm3) = (sha256(pdf), crate::inputs::sm3(pdf));
+/// Typesets an archived document with the files it carries (its own entry among them) as a
+/// PDF/A and, when its entry has an OFD, as an OFD carrying the same files; stores them (never
+/// over another file) and appends the entry to the manifest, in steps that an interruption
+/// cannot leave half-done (`commit`).
+fn render_and_record(engine: &Engine, archive: &Path, mut manifest: Manifest, mut entry: Entry, mut prepared: crate::render::Prepared, files: &[Attachment]) -> Result<Outcome> {
+    attach(&mut prepared, files);
+    let carried: Vec<(String, Vec<u8>)> = files.iter().map(Attachment::named).collect();
+    let rendered = engine.render_with(&prepared, PdfKind::Archival, entry.ofd.is_some().then_some(&carried))?;
+    (entry.sha256, entry.sm3) = (sha256(&rendered.pdf), crate::inputs::sm3(&rendered.pdf));
+    let mut stored = vec![rendered.pdf];
+    if let (Some(copy), Some(ofd)) = (entry.ofd.as_mut(), rendered.ofd) {
+        (copy.sha256, copy.sm3) = (sha256(&ofd), crate::inputs::sm3(&ofd));
+        stored.push(ofd);
+    }
     manifest.entries.push(entry.clone());
-    commit::commit(archive, &manifest, pdf)?;
+    commit::commit(archive, &manifest, &stored)?;
     let path = crate::output::under(archive, &entry.file);
     Ok(Outcome::Published { entry, path })
 }
@@ -224,13 +234,11 @@ impl Publishing<'_> {
             Target::Quarter(q) => documents::summary(self.engine, c, q, last, s)?,
             Target::Volume(_) => unreachable!("bound volumes are made in archive::volume"),
         };
-        let entry = new_entry(req, &manifest, corrects, &doc.title, self.date, &self.opts.program, used);
-        let mut prepared = doc.prepared.clone();
+        let ofd = crate::config::wants_ofd(self.opts.formats.as_deref(), &self.inputs.settings);
+        let entry = new_entry(req, &manifest, corrects, &doc.title, self.date, &self.opts.program, used, ofd);
         let mut files = self.attachments(&doc, &entry.inputs);
         files.push(entry_attachment(&entry));
-        attach(&mut prepared, &files);
-        let pdf = self.engine.render(&prepared, PdfKind::Archival)?;
-        record(&folder(&self.opts.out), manifest, entry, &pdf)
+        render_and_record(self.engine, &folder(&self.opts.out), manifest, entry, doc.prepared.clone(), &files)
     }
 
     /// The files an archived document carries: its figures (the JSON written beside it in
@@ -327,10 +335,14 @@ impl Lock {
 }
 
 /// The manifest entry of a new archived document (its file name, numbered within its year
-/// and series: `2018/第03期-全县….pdf`, `2018/季度汇总第01期-….pdf`; hashes filled in when stored).
-fn new_entry(req: &Request, manifest: &Manifest, corrects: Option<u32>, title: &str, date: Date, build: &str, inputs: Vec<Input>) -> Entry {
+/// and series: `2018/第03期-全县….pdf`, `2018/季度汇总第01期-….pdf`, and its `.ofd` beside it
+/// when `ofd`; hashes filled in when stored).
+#[allow(clippy::too_many_arguments)]
+fn new_entry(req: &Request, manifest: &Manifest, corrects: Option<u32>, title: &str, date: Date, build: &str, inputs: Vec<Input>, ofd: bool) -> Entry {
     let (series, year) = (req.target.series(), req.target.year());
     let number = manifest.next_number(series, year);
+    let file = series.archive_file(year, number, title);
+    let ofd = ofd.then(|| manifest::Copy { file: format!("{}.ofd", file.trim_end_matches(".pdf")), ..Default::default() });
     Entry {
         series: series.name().into(),
         number,
@@ -338,12 +350,13 @@ fn new_entry(req: &Request, manifest: &Manifest, corrects: Option<u32>, title: &
         period: req.target.period(),
         title: title.into(),
         published: date.to_string(),
-        file: series.archive_file(year, number, title),
+        file,
         sha256: String::new(),
         sm3: String::new(),
         corrects,
         jianbao: program(build),
         inputs,
+        ofd,
         previous: Some(manifest.next_link()),
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::collections::BTreeMap;
 
 use super::manifest::{Entry, Manifest};
-use super::{attachments, folder, ENTRY, LOCK};
+use super::{attachments, folder, ofd_attachments, ENTRY, LOCK};
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, sm3};
 
@@ -66,14 +66,17 @@ pub fn verify(out: &Path) -> Result<Verified> {
     let unlinked = manifest.unlinked().into_iter().map(|i| format!("第{}条 {}", i + 1, manifest.entries[i].file)).collect();
     let mut v = Verified { listed: manifest.entries.len(), no_archive, gaps: gaps(&manifest), unlinked, ..Verified::default() };
     for e in &manifest.entries {
-        match std::fs::read(crate::output::under(&archive, &e.file)) {
-            Ok(bytes) if sha256(&bytes) == e.sha256 && (e.sm3.is_empty() || sm3(&bytes) == e.sm3) => {
-                let attached = attachments(&bytes).map_err(|err| Error::Archive { msg: format!("{}：{err}", e.file) })?;
-                v.mismatched.extend(carried(e, &attached).into_iter().map(|name| format!("{} › 附件 {name}", e.file)));
-                v.edited.extend(edited(e, &attached).into_iter().map(|field| format!("{} 的 {field}", e.file)));
+        for (file, sha, sm) in e.files() {
+            match std::fs::read(crate::output::under(&archive, file)) {
+                Ok(bytes) if sha256(&bytes) == sha && (sm.is_empty() || sm3(&bytes) == sm) => {
+                    let attached = if file == e.file { attachments(&bytes) } else { ofd_attachments(&bytes) };
+                    let attached = attached.map_err(|err| Error::Archive { msg: format!("{file}：{err}") })?;
+                    v.mismatched.extend(carried(e, &attached).into_iter().map(|name| format!("{file} › 附件 {name}")));
+                    v.edited.extend(edited(e, &attached).into_iter().map(|field| format!("{file} 的 {field}")));
+                }
+                Ok(_) => v.altered.push(file.to_string()),
+                Err(_) => v.missing.push(file.to_string()),
             }
-            Ok(_) => v.altered.push(e.file.clone()),
-            Err(_) => v.missing.push(e.file.clone()),
         }
     }
     if archive.is_dir() {
@@ -83,7 +86,7 @@ pub fn verify(out: &Path) -> Result<Verified> {
             let leftover = crate::output::is_temporary(&entry.file_name().to_string_lossy());
             if entry.file_type().is_file() && leftover {
                 v.leftovers.push(rel);
-            } else if entry.file_type().is_file() && rel != "manifest.json" && rel != LOCK && !manifest.entries.iter().any(|e| e.file == rel) {
+            } else if entry.file_type().is_file() && rel != "manifest.json" && rel != LOCK && !manifest.entries.iter().any(|e| e.files().iter().any(|(f, ..)| *f == rel)) {
                 v.unlisted.push(rel);
             }
         }
@@ -141,6 +144,7 @@ fn field_name(key: &str) -> &str {
         "jianbao" => "生成程序",
         "inputs" => "所用文件",
         "previous" => "与前一条登记的链接",
+        "ofd" => "OFD 文件",
         other => other,
     }
 }

@@ -8,14 +8,14 @@ use serde::Serialize;
 use super::anchor::{Anchor, ANCHOR};
 use super::attach::Attachment;
 use super::manifest::{Entry, Input, Manifest};
-use super::{against_previous, attach, attachments, entry_attachment, folder, new_entry, program, program_inputs, record, Outcome, Request, SOURCES};
+use super::{against_previous, attachments, entry_attachment, folder, new_entry, program, program_inputs, render_and_record, Outcome, Request, SOURCES};
 use crate::config::Config;
 use crate::series::Series;
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, sm3};
 use crate::period::Date;
 use crate::render::tables::PdfMeta;
-use crate::render::{Engine, PdfKind, Prepared};
+use crate::render::{Engine, Prepared};
 use crate::Options;
 
 pub const MAIN: &str = "volume.typ";
@@ -86,12 +86,12 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         anchor: &anchor,
     };
     generated.push(("/volume.json".to_string(), crate::render::tables::to_data_json(&volume)));
-    let entry = new_entry(req, &manifest, corrects, &title, date, &opts.program, used);
-    let mut prepared = Prepared::new(format!("{year} 合订本"), MAIN, &["gongwen.typ", MAIN], generated, date.tuple());
+    let ofd = crate::config::wants_ofd(opts.formats.as_deref(), config);
+    let entry = new_entry(req, &manifest, corrects, &title, date, &opts.program, used, ofd);
+    let prepared = Prepared::new(format!("{year} 合订本"), MAIN, &["gongwen.typ", MAIN], generated, date.tuple());
     let anchor_bytes = serde_json::to_vec_pretty(&anchor).expect("serialisable");
-    attach(&mut prepared, &[entry_attachment(&entry), Attachment::new(ANCHOR, anchor_bytes, "data", "合订本所收各期的 SM3 和装订时的登记链末端")]);
-    let pdf = engine.render(&prepared, PdfKind::Archival)?;
-    record(&archive, manifest, entry, &pdf)
+    let files = [entry_attachment(&entry), Attachment::new(ANCHOR, anchor_bytes, "data", "合订本所收各期的 SM3 和装订时的登记链末端")];
+    render_and_record(engine, &archive, manifest, entry, prepared, &files)
 }
 
 /// The typst sources an archived document carries, under `dir`: its data (told it is in a
