@@ -9,6 +9,8 @@
 //! - county `build --force` ÷ (Σ single-document in-process typesetting ÷ cores): ≤ 1.3, how
 //!   close the build comes to the floor the typesetting itself sets.
 //! - peak memory of a county `build --force`: ≤ 250 MB (through /usr/bin/time).
+//! - `build --force --formats pdf,ofd` ÷ `build --force`, the sample and the county: ≤ 1.35
+//!   (writing an OFD beside every PDF adds at most 35 %).
 //!
 //! Each figure is the median of `BENCH_RUNS` runs (default 7), with min–max; whole processes.
 
@@ -137,6 +139,9 @@ fn main() {
     run(jianbao(&data, &sample_out, &["build", "--keep-typst"]));
     let sample = show("sample: build --force", measure(runs, || run(jianbao(&data, &sample_out, &["build", "--force"]))), runs);
     let sample_cli = cli_time("sample", &sample_out, runs);
+    let sample_ofd_out = tmp.path().join("sample-ofd-out");
+    run(jianbao(&data, &sample_ofd_out, &["build", "--formats", "pdf,ofd"]));
+    let sample_ofd = show("sample: build --force --formats pdf,ofd", measure(runs, || run(jianbao(&data, &sample_ofd_out, &["build", "--force", "--formats", "pdf,ofd"]))), runs);
 
     // County scale: 12 townships × 36 months.
     let county = tmp.path().join("county");
@@ -146,6 +151,9 @@ fn main() {
     let force = show(&format!("county: build --force ({n} workbooks)"), measure(runs, || run(jianbao(&county, &county_out, &["build", "--force"]))), runs);
     let noop = show("county: no-op build", measure(runs * 3, || run(jianbao(&county, &county_out, &["build"]))), runs * 3);
     let county_cli = cli_time("county", &county_out, runs);
+    let county_ofd_out = tmp.path().join("county-ofd-out");
+    run(jianbao(&county, &county_ofd_out, &["build", "--formats", "pdf,ofd"]));
+    let county_ofd = show("county: build --force --formats pdf,ofd", measure(runs, || run(jianbao(&county, &county_ofd_out, &["build", "--force", "--formats", "pdf,ofd"]))), runs);
     let opts = Options { data: county.clone(), out: county_out.clone(), ..Options::in_dir(&repo()) };
     let floors: Vec<f64> = (0..runs).map(|_| typesetting_floor(&opts).0).collect();
     let docs = typesetting_floor(&opts).1;
@@ -166,6 +174,8 @@ fn main() {
         target("sample build --force ÷ typst CLI", ms(sample) / ms(cli), 0.25);
     }
     target("county no-op ÷ county build --force", ms(noop) / ms(force), 0.015);
+    target("sample build with OFD ÷ without", ms(sample_ofd) / ms(sample), 1.35);
+    target("county build with OFD ÷ without", ms(county_ofd) / ms(force), 1.35);
     target(&format!("county build --force ÷ (typesetting ÷ {cores} cores)"), ms(force) / (floor / cores as f64), 1.3);
     if let Some(mb) = peak {
         target("county peak memory ÷ 250 MB", mb / 250.0, 1.0);

@@ -194,3 +194,31 @@ impl Config {
         Ok(config)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text.as_bytes(), Path::new("config.yaml"))
+    }
+
+    #[test]
+    fn formats_default_to_pdf_and_ofd_is_asked_for_by_config_or_option() {
+        let plain = parse("copies: 3\n").unwrap();
+        assert_eq!(plain.formats, [Format::Pdf]);
+        assert!(!wants_ofd(None, &plain));
+        assert!(wants_ofd(Some(&[Format::Pdf, Format::Ofd]), &plain));
+        let both = parse("formats: [pdf, ofd]\n").unwrap();
+        assert!(wants_ofd(None, &both));
+        assert!(!wants_ofd(Some(&[Format::Pdf]), &both), "the command line wins");
+        assert!(wants_ofd(None, &parse("输出格式: [pdf, ofd]\n").unwrap()));
+    }
+
+    #[test]
+    fn formats_without_pdf_or_unknown_are_refused() {
+        let Err(Error::Config { msg, .. }) = parse("formats: [ofd]\n") else { panic!("accepted") };
+        assert!(msg.contains("必须含 pdf"), "{msg}");
+        assert!(parse("formats: [pdf, docx]\n").is_err());
+    }
+}
