@@ -254,13 +254,9 @@ impl PageWriter<'_> {
         // The image's own space is the unit square.
         let t = t.pre_concat(Transform::scale(Ratio::new(size.x.to_pt()), Ratio::new(size.y.to_pt())));
         let mut place = Placement::new(t, Point::zero(), Point::new(Abs::pt(1.0), Abs::pt(1.0)));
-        if place.ctm.is_none() {
-            place.ctm = Some([t.sx.get(), t.ky.get(), t.kx.get(), t.sy.get(), place.shift.0, place.shift.1]);
-        }
-        if let Some(m) = &mut place.ctm {
-            // The unit square is in points here; one unit is 1/MM of a millimetre.
-            m.iter_mut().take(4).for_each(|v| *v /= MM);
-        }
+        // The unit square maps to the image's size in millimetres: the matrix is always written.
+        let (tx, ty) = (t.tx.to_pt() * MM - place.boundary[0], t.ty.to_pt() * MM - place.boundary[1]);
+        place.ctm = Some([t.sx.get() * MM, t.ky.get() * MM, t.kx.get() * MM, t.sy.get() * MM, tx, ty]);
         let mut attrs = place.attrs(self.ids.next());
         attrs.push(("ResourceID", media.to_string()));
         self.xml.empty("ImageObject", &borrow(&attrs));
