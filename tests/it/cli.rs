@@ -1,0 +1,106 @@
+//! The command line: exit codes, JSON diagnostics, reproducible output.
+
+use crate::common;
+
+use std::process::Command;
+
+use common::{repo, t, Book, TestData, V};
+
+fn jianbao(d: &TestData, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(args)
+        .arg("--data")
+        .arg(d.data())
+        .arg("--out")
+        .arg(d.out())
+        .current_dir(repo())
+        .output()
+        .unwrap()
+}
+
+fn bad_data() -> TestData {
+    let d = TestData::new();
+    let b = Book { township: "南村乡", month: "2018-03", villages: vec![V("关底村", "深度贫困村", 1000, 300, 0, 50, "否", "")], projects: vec![], indicators: vec![] };
+    let mut sheets = b.sheets();
+    sheets[1].rows[1][5] = t("约50");
+    d.write("南村乡.xlsx", &jianbao::sample::xlsx::write(&sheets).unwrap());
+    d
+}
+
+#[test]
+fn check_json_lists_diagnostics_with_exactly_the_contract_keys() {
+    let d = bad_data();
+    let out = jianbao(&d, &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let diags: Vec<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(&out.stdout).unwrap();
+    for d in &diags {
+        let keys: Vec<&str> = d.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["cell", "code", "file", "message", "severity", "sheet"]);
+    }
+    let e = diags.iter().find(|d| d["code"] == "E-NUMBER").unwrap();
+    assert_eq!((&e["severity"], &e["file"], &e["sheet"], &e["cell"]), (&"error".into(), &"南村乡.xlsx".into(), &"村级进度".into(), &"F2".into()));
+    let plan_note = diags.iter().find(|d| d["file"] == "plan.yaml").unwrap();
+    assert_eq!((&plan_note["sheet"], &plan_note["cell"]), (&serde_json::Value::Null, &serde_json::Value::Null));
+}
+
+#[test]
+fn exit_codes_separate_data_errors_from_usage_errors() {
+    let d = bad_data();
+    let text = jianbao(&d, &["check"]);
+    assert_eq!(text.status.code(), Some(1));
+    let stdout = String::from_utf8(text.stdout).unwrap();
+    assert!(stdout.contains("错误 E-NUMBER  南村乡.xlsx › 村级进度 › F2"), "{stdout}");
+    assert!(stdout.contains("共读取 1 个文件：错误 1 个"), "{stdout}");
+    assert_eq!(jianbao(&d, &["build"]).status.code(), Some(1));
+    assert_eq!(jianbao(&d, &["--period", "2018-13"]).status.code(), Some(2));
+    assert_eq!(jianbao(&d, &["--period", "2018年3月"]).status.code(), Some(1), "any spelling of a month");
+    std::fs::write(d.data().join("plan.yaml"), "county: [").unwrap();
+    let broken = jianbao(&d, &["check"]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(String::from_utf8(broken.stderr).unwrap().contains("plan.yaml"));
+}
+
+#[test]
+fn same_inputs_give_the_same_bytes_in_another_directory() {
+    // Every output of two full builds: one from the repository, one from a copy of its data and
+    // templates elsewhere. Bulletins, summaries, reports, JSON and the build record.
+    let first = tempfile::tempdir().unwrap();
+    jianbao::build(&jianbao::Options { out: first.path().to_path_buf(), ..jianbao::Options::in_dir(&repo()) }).unwrap();
+    let (copy, opts) = common::copy_project();
+    jianbao::build(&opts).unwrap();
+    let (a, b) = (common::tree(first.path()), common::tree(&copy.path().join("out")));
+    assert_eq!(a.len(), 15 * 3 + 5 * 2 + 2 + 2 + 2 + 1, "15 bulletins with JSON and 汇总表, 5 summaries with JSON, the 2018 年度总结 with JSON, the report as PDF and text, 2 报送情况 workbooks; the build record");
+    for (a, b) in a.iter().zip(&b) {
+        assert_eq!(a.0, b.0);
+        assert!(a.1 == b.1, "{} differs between builds", a.0);
+    }
+}
+
+#[test]
+fn documents_held_by_an_error_in_the_plan_say_so() {
+    let d = TestData::new();
+    d.add(
+        "南村乡.xlsx",
+        &Book { township: "南村乡", month: "2018-03", villages: vec![V("关底村", "深度贫困村", 1000, 300, 0, 50, "否", "")], projects: vec![], indicators: vec![] },
+    );
+    // The yearly targets no longer add up to the base: an error in plan.yaml (P-SUM-PEOPLE).
+    let plan = d.data().join("plan.yaml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, text.replacen("poor_population: 5500", "poor_population: 5400", 1)).unwrap();
+    let out = jianbao(&d, &["build"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("规划数据 plan.yaml 有错误，未生成：2018-03/工作简报-2018年3月"), "{stdout}");
+    assert!(!stdout.contains("用到的报表有错误"), "{stdout}");
+}
+
+#[test]
+fn a_missing_data_folder_is_told_in_chinese_with_what_to_do() {
+    let d = TestData::new();
+    std::fs::remove_dir_all(d.data()).unwrap();
+    let out = jianbao(&d, &["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("找不到数据文件夹") && stderr.contains("jianbao init"), "{stderr}");
+    assert!(!stderr.contains("IO error") && !stderr.contains("No such file"), "{stderr}");
+}
