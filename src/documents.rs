@@ -146,11 +146,12 @@ pub fn plan_report_id(plan: &crate::plan::Plan) -> String {
 
 /// Files whose townships are 数据待核: in a draft, those with errors (an official build has none).
 fn unverified(c: &Checked, s: Settings) -> BTreeSet<String> {
-    if s.draft {
-        c.files_with_errors()
-    } else {
-        BTreeSet::new()
+    if !s.draft {
+        return BTreeSet::new();
     }
+    let unread = c.files.iter().filter(|f| f.unreadable.is_some());
+    let claims = unread.filter_map(|f| Some(aggregate::seen::unread_key(f.township.as_deref()?, f.period?)));
+    c.files_with_errors().into_iter().chain(claims).collect()
 }
 
 /// The figures behind a document (`<id>.json` beside its PDF): what it is, its title, date

@@ -1,8 +1,11 @@
-//! Reading the submissions found under the data folder (`inputs::discover` finds them).
+//! Reading the submissions found under the data folder (`inputs::discover` finds them,
+//! `inputs::kind` tells what each one is by its bytes).
 
 use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
+use crate::inputs::discover::is_spreadsheet;
+use crate::inputs::kind::Kind;
 use crate::inputs::{File, Refused};
 use crate::pieces;
 use crate::plan::Plan;
@@ -18,22 +21,62 @@ pub struct Loaded {
     pub files_read: usize,
 }
 
-/// Reads every workbook (in parallel, results in path order); a file that cannot be read, or
-/// was refused before reading (`refused`: too large, held open), is a diagnostic with what its
-/// path says it is, and the rest go on.
-pub fn parse_all(files: &[File], refused: &[Refused], plan: &Plan) -> Loaded {
-    let parsed: Vec<_> = files.par_iter().map(|f| submission::read(&f.bytes, &f.rel, plan)).collect();
-    let unread = refused.iter().filter(|r| !pieces::in_folder(&r.rel)).map(|r| submission::Read {
-        report: None,
-        identity: Identity::from_path(&r.rel, plan),
-        diagnostics: vec![r.diagnostic()],
-    });
+/// Reads every submission (in parallel, results in path order). A file that cannot be read,
+/// or was refused before reading (`refused`: too large, held open, an archive that cannot be
+/// unpacked), is an error with what its path says it is, and the rest go on. A file that is
+/// no report (by its bytes) and says of itself neither township and month nor a spreadsheet's
+/// name is passed over with a note.
+pub fn parse_all<'a>(files: impl Iterator<Item = &'a File>, refused: &[Refused], plan: &Plan) -> Loaded {
+    let files: Vec<&File> = files.collect();
+    let parsed: Vec<Option<submission::Read>> = files.par_iter().map(|f| read_one(f, plan)).collect();
     let mut loaded = Loaded { files_read: files.len(), ..Loaded::default() };
-    for read in parsed.into_iter().chain(unread) {
-        loaded.reports.extend(read.report);
-        loaded.files.push(read.identity);
-        loaded.diagnostics.extend(read.diagnostics);
+    for (f, read) in files.iter().zip(parsed) {
+        match read {
+            Some(read) => loaded.add(read),
+            None => loaded.diagnostics.push(passed_over(&f.rel, Kind::of(&f.bytes))),
+        }
+    }
+    for r in refused.iter().filter(|r| !pieces::in_folder(&r.rel)) {
+        let identity = Identity::from_path(&r.rel, plan);
+        if r.too_large() && !meant_as_report(&r.rel, None, &identity) {
+            let msg = format!("文件大小超过报表的上限{}，又不像乡镇报表（文件名没有乡镇和月份），未读取，已跳过。", crate::inputs::megabytes(crate::inputs::limits::WORKBOOK));
+            loaded.diagnostics.push(Diagnostic::note("N-SKIPPED", &r.rel, msg));
+            continue;
+        }
+        let diagnostic = r.diagnostic();
+        let identity = Identity { unreadable: Some(diagnostic.message.clone()), ..identity };
+        loaded.add(submission::Read { report: None, identity, diagnostics: vec![diagnostic] });
     }
     loaded.files.sort_by(|a, b| a.file.cmp(&b.file));
     loaded
+}
+
+impl Loaded {
+    fn add(&mut self, read: submission::Read) {
+        self.reports.extend(read.report);
+        self.files.push(read.identity);
+        self.diagnostics.extend(read.diagnostics);
+    }
+}
+
+/// One file read as a report; none when it is no report and does not claim to be one.
+fn read_one(f: &File, plan: &Plan) -> Option<submission::Read> {
+    let kind = Kind::of(&f.bytes);
+    let identity = Identity::from_path(&f.rel, plan);
+    meant_as_report(&f.rel, Some(kind), &identity).then(|| submission::read(&f.bytes, &f.rel, plan))
+}
+
+/// The one rule for whether a file under the data folder is a report: a spreadsheet by its
+/// bytes or its name, a table exported for one (CSV, web page), a file with a password, or
+/// any file whose name or folder names a township and a month. Such a file is read or is an
+/// error that holds back what depends on it; it is never passed over.
+pub fn meant_as_report(rel: &str, kind: Option<Kind>, identity: &Identity) -> bool {
+    let table = kind.is_some_and(|k| k.is_workbook() || matches!(k, Kind::Csv | Kind::Html | Kind::Encrypted));
+    table || is_spreadsheet(rel) || (identity.township.is_some() && identity.period.is_some())
+}
+
+/// N-SKIPPED for a file that is no report.
+fn passed_over(rel: &str, kind: Kind) -> Diagnostic {
+    let msg = format!("这是{}，不是乡镇报表，已跳过。乡镇报表应为 Excel 或 WPS 表格文件（.xlsx、.xls、.et、.ods），或装有报表的 .zip 压缩包。", kind.label());
+    Diagnostic::note("N-SKIPPED", rel, msg)
 }

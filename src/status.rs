@@ -22,6 +22,8 @@ pub enum Cell {
     Warnings { file: String, warnings: usize },
     /// 有误: one workbook with errors.
     Errors { file: String, errors: usize },
+    /// 已收到·无法读取: one file for the month that could not be read at all, and why.
+    Unreadable { file: String, reason: String },
     /// 重复: several workbooks for the month (none is used).
     Duplicate { files: Vec<String> },
     /// 沿用: no workbook; the township's figures carry forward from an earlier month.
@@ -43,6 +45,7 @@ impl Cell {
             Cell::Reported { .. } => "已报".into(),
             Cell::Warnings { warnings, .. } => format!("警告{warnings}"),
             Cell::Errors { errors, .. } => format!("有误{errors}"),
+            Cell::Unreadable { .. } => "已收到·无法读取".into(),
             Cell::Duplicate { files } => format!("重复{}", files.len()),
             Cell::Carried { from } => format!("沿用{}", from.month),
             Cell::Missing => "未报".into(),
@@ -53,7 +56,7 @@ impl Cell {
 
     /// Whether the office has to phone about it.
     pub fn needs_a_call(&self) -> bool {
-        matches!(self, Cell::Errors { .. } | Cell::Duplicate { .. } | Cell::Carried { .. } | Cell::Missing | Cell::Late { .. })
+        matches!(self, Cell::Errors { .. } | Cell::Unreadable { .. } | Cell::Duplicate { .. } | Cell::Carried { .. } | Cell::Missing | Cell::Late { .. })
     }
 }
 
@@ -182,7 +185,7 @@ fn count(diags: &[Diagnostic], file: &str, severity: Severity) -> usize {
 }
 
 fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, at: Period, today: Option<Date>, deadline_day: Option<u8>) -> Cell {
-    let files: Vec<&str> = c.files.iter().filter(|f| f.period == Some(p) && row_name(f) == township).map(|f| f.file.as_str()).collect();
+    let files: Vec<&crate::submission::Identity> = c.files.iter().filter(|f| f.period == Some(p) && row_name(f) == township).collect();
     match files.as_slice() {
         [] if !in_plan => Cell::Empty,
         [] if p > at => Cell::NotDue,
@@ -196,7 +199,9 @@ fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, at: Period, today
                 _ => carried.map_or(Cell::Missing, |from| Cell::Carried { from }),
             }
         }
+        [crate::submission::Identity { file, unreadable: Some(reason), .. }] => Cell::Unreadable { file: file.clone(), reason: reason.clone() },
         [file] => {
+            let file = file.file.as_str();
             let (errors, warnings) = (count(&c.diagnostics, file, Severity::Error), count(&c.diagnostics, file, Severity::Warning));
             let file = file.to_string();
             if errors > 0 {
@@ -207,7 +212,7 @@ fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, at: Period, today
                 Cell::Reported { file }
             }
         }
-        several => Cell::Duplicate { files: several.iter().map(|f| f.to_string()).collect() },
+        several => Cell::Duplicate { files: several.iter().map(|f| f.file.clone()).collect() },
     }
 }
 
@@ -231,6 +236,7 @@ fn call(c: &Checked, row: &Row, at: Period) -> Option<Call> {
         Cell::Missing | Cell::Carried { .. } | Cell::Late { .. } => vec![format!("{month}报表未报送")],
         Cell::Duplicate { files } => vec![format!("{month}有{}份报表：{}，请确认用哪一份、删除其余", files.len(), files.join("、"))],
         Cell::Errors { file, .. } => first_errors(&c.diagnostics, file),
+        Cell::Unreadable { file, reason } => vec![format!("{month}报表已收到但无法读取（{file}）：{reason}")],
         _ => Vec::new(),
     };
     for f in &row.month_unknown {
@@ -301,7 +307,7 @@ pub fn text(b: &Board) -> String {
 
 /// What the labels mean, and the date 逾期 is judged on.
 pub fn legend(b: &Board) -> String {
-    let mut s = String::from("已报：报表无问题；警告N／有误N：报表有N条警告／错误；重复N：同月有N份报表；沿用N：未报送，沿用N月数据；未报：未报送；空白：未到期");
+    let mut s = String::from("已报：报表无问题；警告N／有误N：报表有N条警告／错误；已收到·无法读取：收到了文件，但它不是可读的报表（格式不对、设有密码或已损坏），原因见下；重复N：同月有N份报表；沿用N：未报送，沿用N月数据；未报：未报送；空白：未到期");
     match (b.deadline_day, b.today) {
         (Some(day), Some(today)) => {
             let source = if b.today_from_clock { "（按本机日期）" } else { "" };

@@ -100,7 +100,8 @@ fn check_villages(plan: &Plan, config: &Config, r: &Report, diags: &mut Vec<Diag
         }
     }
     for (listed, _) in plan.listed_villages(&r.township) {
-        if !r.villages.iter().any(|v| crate::plan::same_village(listed, &v.name)) {
+        let named = r.villages.iter().map(|v| v.name.as_str()).chain(r.unread_villages.iter().map(String::as_str));
+        if !named.into_iter().any(|v| crate::plan::same_village(listed, v)) {
             let msg = format!("规划名单中的“{listed}”没有出现在村级进度表中。请补报该村。");
             diags.push(Diagnostic::warning("W-VILLAGE-MISSING", file, msg).at_sheet(VILLAGES));
         }

@@ -170,9 +170,10 @@ impl Roots {
         Ok(Roots { data, folders, out: opts.out.canonicalize().ok() })
     }
 
-    /// A change that can change the outputs: a spreadsheet, the plan or the configuration
-    /// under the data folder, a folder appearing or going away there, or any file in a
-    /// template or font folder; not a lock file, a hidden file or an output.
+    /// A change that can change the outputs: any file under the data folder that discovery
+    /// reads (a report in whatever format, a piece, the plan, the configuration), a folder
+    /// appearing or going away there, or any file in a template or font folder; not a lock
+    /// file, a hidden file or an output.
     fn relevant(&self, path: &Path) -> bool {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if crate::inputs::discover::passed_over_by_name(&name) || self.out.as_ref().is_some_and(|o| path.starts_with(o)) {
@@ -182,7 +183,8 @@ impl Roots {
             return true;
         }
         let Ok(rel) = path.strip_prefix(&self.data) else { return false };
-        if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.') || c.as_os_str() == "out") {
+        let passed_over = |c: std::path::Component| crate::inputs::discover::passed_over_by_name(&c.as_os_str().to_string_lossy()) || c.as_os_str() == "out";
+        if rel.components().any(passed_over) {
             return false;
         }
         // A folder that appears, or one that went away (moved out: it no longer exists).
@@ -190,8 +192,7 @@ impl Roots {
             return true;
         }
         let rel_text = crate::inputs::discover::relative(&self.data, path);
-        let piece = crate::pieces::in_folder(&rel_text) && crate::pieces::is_piece(&rel_text);
-        piece || crate::inputs::discover::is_spreadsheet(path) || rel == Path::new("plan.yaml") || rel == Path::new("config.yaml")
+        !crate::pieces::in_folder(&rel_text) || crate::pieces::is_piece(&rel_text)
     }
 
     fn name(&self, path: &Path) -> String {

@@ -48,6 +48,12 @@ pub fn feeding<T: Dated>(reports: &[T], period: Period) -> Vec<&T> {
     out
 }
 
+/// How a township's month that has a file but no readable report is named among the held-out
+/// files of a draft build (`Seen::source` then says 数据待核, never 未报送).
+pub fn unread_key(township: &str, period: Period) -> String {
+    format!("{township}\u{1f}{period}")
+}
+
 /// Each township of the plan with the report its figures come from.
 pub type Sources<'a> = Vec<(&'a str, Status, Option<&'a Report>)>;
 
@@ -68,6 +74,10 @@ impl<'a> Seen<'a> {
     /// latest earlier one of the same year (carried forward); a report never carries across years.
     pub fn source(&self, township: &str, at: Period) -> (Status, Option<&'a Report>) {
         debug_assert!(at <= self.period, "{at} is after {}", self.period);
+        // A file for the month that could not be read: its figures are unknown, never "not sent".
+        if self.unverified.contains(&unread_key(township, at)) {
+            return (Status::Unverified, None);
+        }
         let same_year = self.reports.iter().copied().filter(|r| r.township == township && r.period.year == at.year && r.period <= at);
         let (status, report) = match same_year.max_by_key(|r| r.period) {
             Some(r) if r.period == at => (Status::Reported, Some(r)),
@@ -109,6 +119,7 @@ mod tests {
             period: period.parse().unwrap(),
             cover: Cover::default(),
             villages: vec![],
+            unread_villages: vec![],
             projects: vec![],
             indicators: vec![],
         }

@@ -1,6 +1,7 @@
-//! What each file under the data folder is, by its name alone, and finding them: workbooks
-//! (by extension), pieces (稿件, by folder and extension), the folder's own files, and the
-//! files never read. Every other module asks here.
+//! Where each file under the data folder is looked at, by its name alone, and finding them:
+//! pieces (稿件, by folder and extension), the folder's own files, the files never read, and
+//! every other file, which may be a township's report whatever its extension (`inputs::kind`
+//! tells by its bytes what it is). Every other module asks here.
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,9 @@ use walkdir::WalkDir;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
-const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods"];
+/// Extensions of spreadsheets and of what offices send as one (WPS's `.et`, templates, CSV
+/// exports, archives): a file named so is meant as a report, and is never passed over.
+const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "et", "ett", "xlt", "xltx", "xltm", "csv", "zip", "7z", "rar"];
 /// The data folder's own files, which are not submissions.
 const OWN_FILES: &[&str] = &["plan.yaml", "config.yaml", "README.md"];
 /// The folder of the pieces, under the data folder.
@@ -19,7 +22,7 @@ pub const PIECE_EXTENSIONS: &[&str] = &["docx", "txt", "md"];
 /// Word and WPS formats that are not read: the office is asked to save them as .docx.
 pub const LEGACY_PIECE_EXTENSIONS: &[&str] = &["doc", "wps", "docm", "rtf", "dot", "dotx", "wpt"];
 
-/// A workbook found under the data folder.
+/// A file found under the data folder.
 #[derive(Debug, Clone)]
 pub struct Found {
     pub path: PathBuf,
@@ -27,10 +30,11 @@ pub struct Found {
     pub rel: String,
 }
 
-/// What is under the data folder: workbooks and pieces (稿件), each sorted by path, and notes
-/// on the files passed over.
+/// What is under the data folder: the files that may be reports and the pieces (稿件), each
+/// sorted by path, and notes on the files passed over.
 #[derive(Debug, Default)]
 pub struct Discovered {
+    /// Every file outside 稿件 but the folder's own: read, and told apart by their bytes.
     pub workbooks: Vec<Found>,
     pub pieces: Vec<Found>,
     pub notes: Vec<Diagnostic>,
@@ -74,11 +78,8 @@ pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<D
                 let msg = "不是稿件文件，已跳过。稿件应为 .docx、.txt 或 .md 文件（图片不排入简报）。";
                 found.notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
             }
-        } else if is_spreadsheet(entry.path()) {
-            found.workbooks.push(file);
         } else if !(entry.depth() == 1 && OWN_FILES.contains(&rel.as_str())) {
-            let msg = "不是电子表格文件，已跳过。乡镇报表应为 .xlsx、.xlsm、.xls 或 .ods 文件。";
-            found.notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
+            found.workbooks.push(file);
         }
     }
     Ok(found)
@@ -109,10 +110,19 @@ pub fn passed_over_by_name(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('~')
 }
 
-/// Whether `path` names a workbook format townships send (by extension, any case).
-pub fn is_spreadsheet(path: &Path) -> bool {
-    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    SPREADSHEET_EXTENSIONS.contains(&ext.as_str())
+/// Whether `rel` is named like a spreadsheet or what offices send as one (by extension, any
+/// case): such a file is a report whatever its bytes turn out to be.
+pub fn is_spreadsheet(rel: &str) -> bool {
+    SPREADSHEET_EXTENSIONS.contains(&extension(rel).as_str())
+}
+
+/// A folder's name, or an archive's name without its extension (`2019-03.zip` stands for the
+/// folder `2019-03`).
+pub fn archive_stem(name: &str) -> &str {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if ["zip", "7z", "rar"].contains(&ext.to_lowercase().as_str()) => stem,
+        _ => name,
+    }
 }
 
 /// `a/b/c.xlsx` relative to the data folder, with forward slashes on every platform.

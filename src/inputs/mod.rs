@@ -17,7 +17,9 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 
 pub mod discover;
+pub mod kind;
 mod scan;
+mod unpack;
 pub use scan::{Known, Listed, Scan, Stamp, Stamps};
 
 /// One file read from disk.
@@ -51,6 +53,8 @@ pub enum Why {
     TooLarge { size: u64, limit: u64 },
     /// What the system said when it was opened.
     Unreadable(String),
+    /// An archive that cannot be unpacked (a `.rar`, a damaged or oversized zip): why.
+    Archive(String),
 }
 
 impl Refused {
@@ -69,7 +73,13 @@ impl Refused {
                 let msg = format!("无法读取此文件（{e}）。它可能正被 Excel、WPS 或其他程序打开，关闭后重新生成。");
                 Diagnostic::error("E-READ", &self.rel, msg)
             }
+            Why::Archive(why) => Diagnostic::error("E-ARCHIVE", &self.rel, format!("{why}。")),
         }
+    }
+
+    /// Whether it was refused for its size alone (a file of any kind may be that large).
+    pub fn too_large(&self) -> bool {
+        matches!(self.why, Why::TooLarge { .. })
     }
 
     /// What stands for its contents in the build key: its size and modification time, so that
@@ -193,8 +203,11 @@ pub struct Inputs {
     /// `config.yaml`, when there is one, and what it says (the defaults without one).
     pub config: Option<File>,
     pub settings: Config,
-    /// Spreadsheets under the data folder, sorted by path.
+    /// The files under the data folder outside 稿件 (reports in any format, archives of them,
+    /// or other files), sorted by path.
     pub workbooks: Vec<File>,
+    /// The files inside the archives among `workbooks`, named `<archive>/<path inside>`.
+    pub unpacked: Vec<File>,
     /// Pieces (稿件) under the data folder's `稿件/`, sorted by path.
     pub pieces: Vec<File>,
     /// Workbooks and pieces found but not read (too large, or unreadable).
@@ -280,9 +293,16 @@ impl Inputs {
         Scan::new(data, out, templates, fonts)?.read()
     }
 
-    /// The workbook at `rel`, if it was read.
+    /// The workbook at `rel` (a file of the folder, or one inside an archive), if it was read.
     pub fn workbook(&self, rel: &str) -> Option<&File> {
-        self.workbooks.iter().find(|f| f.rel == rel)
+        self.workbooks.iter().chain(&self.unpacked).find(|f| f.rel == rel)
+    }
+
+    /// What may be a township's report, to be read: every file outside 稿件 that is not an
+    /// archive, and every file inside one.
+    pub fn submissions(&self) -> impl Iterator<Item = &File> {
+        let archive = |f: &&File| matches!(kind::Kind::of(&f.bytes), kind::Kind::Zip | kind::Kind::SevenZip | kind::Kind::Rar);
+        self.workbooks.iter().filter(move |f| !archive(f)).chain(&self.unpacked)
     }
 
     /// The piece at `rel`, if it was read.
@@ -409,6 +429,8 @@ impl Scan {
             || rayon::join(|| rayon::join(|| read_layers("读取模板", &self.templates), || read_layers("读取字体", &self.fonts)), || read_files("读取归档清单", &manifest)),
         );
         let ((workbooks, mut refused), (pieces, unread_pieces)) = (workbooks, pieces);
+        let (unpacked, bad_archives) = unpack::unpack(&workbooks);
+        refused.extend(bad_archives);
         refused.extend(self.refused);
         refused.extend(unread_pieces);
         refused.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -417,6 +439,7 @@ impl Scan {
             config: self.config,
             settings: self.settings,
             workbooks,
+            unpacked,
             pieces,
             refused,
             skipped: self.skipped,

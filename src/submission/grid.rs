@@ -158,7 +158,8 @@ fn open_within_limits(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Wor
             return open_xlsx(&mut xlsx, wanted);
         }
     }
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| OpenError::Unreadable(e.to_string()))?;
+    // calamine's own messages are English: the office is told in Chinese what it can act on.
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| OpenError::Unreadable("文件内容无法解析".into()))?;
     let names = book.sheet_names().to_vec();
     let is_1904 = match &book {
         calamine::Sheets::Xls(x) => x.has_1904_epoch(),
@@ -184,8 +185,8 @@ fn read_sheets(
     Ok(out)
 }
 
-fn unreadable(name: &str, e: impl std::fmt::Display) -> OpenError {
-    OpenError::Unreadable(format!("工作表“{name}”：{e}"))
+fn unreadable(name: &str, _calamine_says: impl std::fmt::Display) -> OpenError {
+    OpenError::Unreadable(format!("工作表“{name}”的内容无法解析"))
 }
 
 /// .xls and .ods: calamine's ranges of values and of formulas.

@@ -12,6 +12,8 @@ mod xls_guard;
 use serde::Serialize;
 
 use crate::diag::Diagnostic;
+use crate::inputs::discover::{archive_stem, extension};
+use crate::inputs::kind::Kind;
 use crate::period::Period;
 use crate::plan::Plan;
 use grid::Grid;
@@ -32,6 +34,8 @@ pub struct Report {
     pub period: Period,
     pub cover: Cover,
     pub villages: Vec<VillageRow>,
+    /// Village rows that could not be read (an error at their cells), by the name typed.
+    pub unread_villages: Vec<String>,
     pub projects: Vec<ProjectRow>,
     pub indicators: Vec<IndicatorRow>,
 }
@@ -133,6 +137,8 @@ pub struct Identity {
     /// Township or month taken from the file's path, not its cover.
     pub from_path: bool,
     pub cover: Cover,
+    /// Why it could not be read at all (it is on the board as 已收到·无法读取).
+    pub unreadable: Option<String>,
 }
 
 impl Identity {
@@ -141,7 +147,8 @@ impl Identity {
     pub fn from_path(file: &str, plan: &Plan) -> Identity {
         let name = file.rsplit('/').next().unwrap_or(file);
         let township = plan.townships.iter().find(|t| name.contains(t.as_str())).cloned();
-        let folder = file.rsplit('/').nth(1).and_then(|f| f.parse::<Period>().ok());
+        // A folder, or an archive standing for one (`2019-03.zip/南村乡.xlsx`).
+        let folder = file.rsplit('/').nth(1).and_then(|f| archive_stem(f).parse::<Period>().ok());
         let named = file_name::month_in_name(file).and_then(|m| Period::new(m.year.or(folder.map(|f| f.year))?, m.month));
         // A month outside the plan's years is no month the plan knows (E-MONTH-RANGE on the cover).
         let period = named.or(folder).filter(|p| plan.years.is_empty() || plan.years.contains(&p.year));
@@ -149,22 +156,29 @@ impl Identity {
     }
 }
 
-/// Reads one workbook from its bytes.
+/// Reads one workbook from its bytes, whatever its name says it is.
 pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> Read {
     let mut diags = Vec::new();
     let mut identity = Identity::from_path(file, plan);
+    let unreadable = |d: Diagnostic, identity: Identity| {
+        let identity = Identity { unreadable: Some(d.message.clone()), ..identity };
+        Read { report: None, identity, diagnostics: vec![d] }
+    };
+    let kind = Kind::of(bytes);
+    if !kind.is_workbook() {
+        return unreadable(not_a_workbook(file, kind), identity);
+    }
     let wanted = |name: &str| [COVER, VILLAGES, PROJECTS, INDICATORS].contains(&header_key(name).as_str());
     let book = match grid::open(bytes, &wanted) {
         Ok(b) => b,
         Err(grid::OpenError::Unreadable(e)) => {
-            let msg = format!("无法打开此文件（{e}）。请确认它是 Excel 或 WPS 保存的 .xlsx/.xls/.ods 文件、未加密且未损坏，然后重新发送。");
-            diags.push(Diagnostic::error("E-OPEN", file, msg));
-            return Read { report: None, identity, diagnostics: diags };
+            let wps = if ["et", "ett"].contains(&extension(file).as_str()) { "这是 WPS 表格文件（.et），" } else { "" };
+            let msg = format!("{wps}无法打开此文件（{e}）。请在 Excel 或 WPS 中打开它，另存为 .xlsx 后重新放入；打不开时请乡镇重新发送。");
+            return unreadable(Diagnostic::error("E-OPEN", file, msg), identity);
         }
         Err(grid::OpenError::TooLarge(what)) => {
             let msg = format!("文件过大，未读取：{what}。乡镇月报通常只有几十KB，请检查是否发错了文件。");
-            diags.push(Diagnostic::error("E-TOO-LARGE", file, msg));
-            return Read { report: None, identity, diagnostics: diags };
+            return unreadable(Diagnostic::error("E-TOO-LARGE", file, msg), identity);
         }
     };
     for (sheet, what) in &book.truncated {
@@ -193,7 +207,7 @@ pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> Read {
         }
         return Read { report: None, identity, diagnostics: diags };
     };
-    let villages = sheets::read_villages(villages, file, &mut diags);
+    let (villages, unread_villages) = sheets::read_villages(villages, file, &mut diags);
     let projects = match sheet(PROJECTS) {
         Some(g) => sheets::read_projects(g, file, &mut diags),
         None => {
@@ -209,10 +223,30 @@ pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> Read {
         }
     };
     let report = match (cover.township, cover.period) {
-        (Some(township), Some(period)) => Some(Report { file: file.to_string(), township, period, cover: cover.cover, villages, projects, indicators }),
+        (Some(township), Some(period)) => {
+            Some(Report { file: file.to_string(), township, period, cover: cover.cover, villages, unread_villages, projects, indicators })
+        }
         _ => None,
     };
     Read { report, identity, diagnostics: diags }
+}
+
+/// What a file that is no workbook (by its bytes) is, and what to do: E-PASSWORD for a file
+/// saved with a password, E-FORMAT for every other kind.
+fn not_a_workbook(file: &str, kind: Kind) -> Diagnostic {
+    let send_template = "请乡镇用县扶贫办下发的报表模板（.xlsx）填报后重新发送。";
+    let msg = match kind {
+        Kind::Encrypted => {
+            let msg = "文件设有密码，无法读取。请乡镇取消打开密码后重新发送（Excel：文件 › 信息 › 保护工作簿 › 用密码进行加密，清空密码；WPS：文件 › 文档加密 › 密码加密，清空密码）。";
+            return Diagnostic::error("E-PASSWORD", file, msg);
+        }
+        Kind::Empty => format!("这是一个空文件（0 字节），没有任何内容，可能在发送或复制时出了错。{send_template}"),
+        Kind::Damaged => "文件不完整或已损坏（可能没有接收完整），无法打开。请乡镇重新发送。".to_string(),
+        Kind::Html => format!("这是网页文件（网上系统导出的“Excel”常是网页格式），不是电子表格。请在 Excel 或 WPS 中打开它，另存为 .xlsx 后重新放入，或{send_template}"),
+        Kind::Csv => format!("这是 CSV 文本表格，一个文件只能存一个工作表，装不下报表的各个工作表（基本信息、村级进度等）。{send_template}"),
+        other => format!("这是{}，不是电子表格，无法作为报表读取。{send_template}", other.label()),
+    };
+    Diagnostic::error("E-FORMAT", file, msg)
 }
 
 /// A formula whose result was never saved has no value to read: an error at its cell.

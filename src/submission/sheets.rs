@@ -230,9 +230,11 @@ const VILLAGE_COLUMNS: &[Column] = &[
 ];
 
 /// Reads 村级进度: one row per village; total rows are cross-checked, not kept.
-pub fn read_villages(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<VillageRow> {
-    let Some(t) = Table::locate(g, file, VILLAGE_COLUMNS, diags) else { return Vec::new() };
-    let mut villages = Vec::new();
+/// The village rows that could be read, and the names of those that could not (each with an
+/// error at its cell): such a row is not also missing, and a total row over it is not checked.
+pub fn read_villages(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> (Vec<VillageRow>, Vec<String>) {
+    let Some(t) = Table::locate(g, file, VILLAGE_COLUMNS, diags) else { return (Vec::new(), Vec::new()) };
+    let (mut villages, mut unread) = (Vec::new(), Vec::new());
     let mut totals = Vec::new();
     for r in t.rows() {
         let name = t.text(r, "村名", &mut Vec::new()).unwrap_or_default();
@@ -240,14 +242,18 @@ pub fn read_villages(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<V
             totals.push(r);
             continue;
         }
-        if let Some(v) = read_village(&t, r, diags) {
-            villages.push(v);
+        match read_village(&t, r, diags) {
+            Some(v) => villages.push(v),
+            None if !name.is_empty() => unread.push(name),
+            None => {}
         }
     }
-    for r in totals {
-        check_total_row(&t, r, &villages, diags);
+    if unread.is_empty() {
+        for r in totals {
+            check_total_row(&t, r, &villages, diags);
+        }
     }
-    villages
+    (villages, unread)
 }
 
 fn read_village(t: &Table, r: usize, diags: &mut Vec<Diagnostic>) -> Option<VillageRow> {

@@ -53,7 +53,7 @@ fn all_problems_are_reported_at_once_across_files() {
     let diags = diagnostics(&d);
     assert_eq!(find(&diags, "E-NUMBER").cell.as_deref(), Some("D2"));
     assert_eq!(find(&diags, "E-YESNO").cell.as_deref(), Some("G2"));
-    assert_eq!(find(&diags, "E-OPEN").file, "b/坏文件.xlsx");
+    assert_eq!(find(&diags, "E-FORMAT").file, "b/坏文件.xlsx");
     assert_eq!(find(&diags, "N-SKIPPED").file, "b/说明.txt");
     let unknown = find(&diags, "E-TOWNSHIP");
     assert_eq!((unknown.file.as_str(), unknown.cell.as_deref()), ("c/段材乡.xlsx", Some("B1")));

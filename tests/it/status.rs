@@ -104,8 +104,9 @@ fn every_status_shows_up_where_a_clerk_looks() {
     assert_eq!(status_of("张村镇", 4), "not_due");
     assert_eq!(cell("英豪镇", 3)["files"].as_array().unwrap().len(), 2, "both files of a duplicate");
     assert_eq!(status_of("英豪镇", 3), "duplicate");
-    assert_eq!(status_of("陈村乡", 3), "errors", "an unreadable file sits in the row and month its name gives");
-    assert_eq!(status_of("乡镇不明的文件", 3), "errors", "a file that names no township has its own row, in its folder's month");
+    assert_eq!(status_of("陈村乡", 3), "unreadable", "an unreadable file sits in the row and month its name gives");
+    assert!(cell("陈村乡", 3)["reason"].as_str().unwrap().contains("纯文本文件，不是电子表格"), "{:#}", cell("陈村乡", 3));
+    assert_eq!(status_of("乡镇不明的文件", 3), "unreadable", "a file that names no township has its own row, in its folder's month");
     assert_eq!(status_of("城关镇（不在规划中）", 3), "errors");
     assert_eq!(row(&b, "城关镇（不在规划中）")["in_plan"], false);
     assert_eq!(row(&b, "洪阳镇")["month_unknown"], serde_json::json!(["洪阳镇报表.xlsx"]));
@@ -117,6 +118,9 @@ fn every_status_shows_up_where_a_clerk_looks() {
     assert_eq!(call("天池镇")["contact"].as_str(), Some("天池赵六"), "from its January cover");
     assert!(call("张村镇")["contact"].is_null(), "no cover ever: no contact");
     assert!(call("英豪镇")["problems"][0].as_str().unwrap().contains("英豪镇(修改).xlsx"));
+    // Received but unreadable: the clerk is told so, never that nothing was sent.
+    let chencun = call("陈村乡")["problems"][0].as_str().unwrap();
+    assert!(chencun.contains("已收到但无法读取") && chencun.contains("陈村乡2019年3月报表.xlsx") && !chencun.contains("未报送"), "{chencun}");
     let hongyang: Vec<&str> = call("洪阳镇")["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
     assert!(hongyang[0].contains("2019年3月报表未报送") && hongyang.iter().any(|p| p.contains("洪阳镇报表.xlsx › 基本信息 › B2")), "{hongyang:?}");
     assert!(!calls.iter().any(|c| c["township"] == "南村乡" || c["township"] == "仁村乡"), "clean and warnings-only need no call");

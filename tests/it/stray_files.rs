@@ -89,8 +89,8 @@ fn one_bad_file_of_each_kind_stops_nothing_but_itself() {
     // Every problem is in the report, at its file.
     let report = std::fs::read_to_string(opts.out.join("数据校验报告.txt")).unwrap();
     let problems = [
-        ("junk.xlsx", "E-OPEN"),
-        ("submissions/损坏.xlsx", "E-OPEN"),
+        ("junk.xlsx", "E-FORMAT"),
+        ("submissions/损坏.xlsx", "E-FORMAT"),
         ("submissions/压缩炸弹.xlsx", "E-TOO-LARGE"),
         ("submissions/大文件.xlsx", "E-TOO-LARGE"),
         ("submissions/迷路的报表.xlsx", "E-MONTH-RANGE"),
