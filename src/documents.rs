@@ -278,7 +278,7 @@ enum Job {
 fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Vec<String>) {
     let (mut jobs, mut held) = (vec![Job::Report], Vec::new());
     for period in months(&c.reports).into_iter().filter(|p| only.is_none_or(|o| o == *p)) {
-        if !draft && (c.blocked(period) || c.pieces_blocked(period)) {
+        if !draft && (c.blocked(&[period]) || c.pieces_blocked(period)) {
             held.push(bulletin_id(period));
         } else {
             jobs.push(Job::Bulletin(period));
@@ -287,7 +287,7 @@ fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Vec<String
     // With one period, its quarter's summary only if the quarter stands at that month: the
     // summary is the same document whichever command makes it.
     for (q, as_of) in quarters(&c.reports).into_iter().filter(|(_, as_of)| only.is_none_or(|p| p == *as_of)) {
-        if !draft && c.blocked(as_of) {
+        if !draft && c.blocked(&as_of.year_to_date()) {
             held.push(summary_id(q));
         } else {
             jobs.push(Job::Summary(q, as_of));
@@ -295,7 +295,7 @@ fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Vec<String
     }
     // The year's documents stand at December: made with the other documents, or with it alone.
     for december in months(&c.reports).into_iter().filter(|p| p.month == 12 && only.is_none_or(|o| o == *p)) {
-        if !draft && c.blocked(december) {
+        if !draft && c.blocked(&december.year_to_date()) {
             held.push(year_id(december.year));
             if c.plan.years.last() == Some(&december.year) {
                 held.push(plan_report_id(&c.plan));

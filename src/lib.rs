@@ -141,18 +141,18 @@ impl Checked {
         self.files_with_errors().iter().any(|f| pieces::in_folder(f) && pieces::month_of(f) == Some(period))
     }
 
-    /// Whether an error stops the documents of `period` (built without `--draft`, published):
-    /// an error in a workbook that feeds it (`aggregate::feeding`), in one that could not be
-    /// read and is for its township and year up to it, or in the plan. A workbook whose
-    /// township or month cannot be known holds back nothing but itself.
-    pub fn blocked(&self, period: Period) -> bool {
+    /// Whether an error stops a document showing `months` (built without `--draft`,
+    /// published): an error in a workbook whose report or claim its figures use
+    /// (`aggregate::seen::used`: each township's source at each month, and its last report of
+    /// earlier years), or in the plan. A workbook whose township or month cannot be known
+    /// holds back nothing but itself.
+    pub fn blocked(&self, months: &[Period]) -> bool {
         let mut errors = self.files_with_errors();
         errors.retain(|f| !pieces::in_folder(f));
         if errors.contains("plan.yaml") {
             return true;
         }
-        // Every report, and every workbook that says its township and month but gave no
-        // report: what feeds the period is decided by the one rule (`aggregate::feeding`).
+        // Every report, and every workbook that says its township and month but gave no report.
         let unread = self.files.iter().filter(|id| !self.reports.iter().any(|r| r.file == id.file));
         let claims: Vec<Claim> = self
             .reports
@@ -160,7 +160,7 @@ impl Checked {
             .map(|r| Claim { file: &r.file, township: &r.township, period: r.period })
             .chain(unread.filter_map(|id| Some(Claim { file: &id.file, township: id.township.as_deref()?, period: id.period? })))
             .collect();
-        aggregate::feeding(&claims, period).iter().any(|c| errors.contains(c.file))
+        aggregate::seen::used(&claims, months).iter().any(|c| errors.contains(c.file))
     }
 }
 

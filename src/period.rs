@@ -17,6 +17,11 @@ impl Period {
     }
 
     /// The month before, or `None` in January (reports never carry across years).
+    /// January of its year up to it: the months whose figures a summary standing at it shows.
+    pub fn year_to_date(self) -> Vec<Period> {
+        (1..=self.month).filter_map(|m| Period::new(self.year, m)).collect()
+    }
+
     pub fn prev_in_year(self) -> Option<Period> {
         (self.month > 1).then(|| Period { year: self.year, month: self.month - 1 })
     }

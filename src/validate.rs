@@ -135,36 +135,61 @@ fn check_months(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
 }
 
 /// A new year starts where the last one ended: every report of a year gives each village the
-/// 年初贫困人口 that its township's last report of the year before left as remaining poor.
+/// 年初贫困人口 that its township's December report left as remaining poor (E-YEAR-START).
+/// Without a December report the year's last report is short by what December lifted: the
+/// township's first report of the new year gets a warning naming the missing December and
+/// both numbers (W-YEAR-START-DEC), and nothing is held back.
 fn check_year_starts(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
     let mut last_of_year: BTreeMap<(&str, u16), &Report> = BTreeMap::new();
+    let mut first_of_year: BTreeMap<(&str, u16), &Report> = BTreeMap::new();
     for r in reports {
-        let last = last_of_year.entry((r.township.as_str(), r.period.year)).or_insert(r);
+        let key = (r.township.as_str(), r.period.year);
+        let last = last_of_year.entry(key).or_insert(r);
         if r.period > last.period {
             *last = r;
+        }
+        let first = first_of_year.entry(key).or_insert(r);
+        if r.period < first.period {
+            *first = r;
         }
     }
     for r in reports {
         let Some(prev) = last_of_year.get(&(r.township.as_str(), r.period.year - 1)) else { continue };
+        let december = prev.period.month == 12;
+        if !december && !first_of_year.get(&(r.township.as_str(), r.period.year)).is_some_and(|f| std::ptr::eq(*f, r)) {
+            continue;
+        }
         for v in &r.villages {
             let name = canonical_name(plan, &r.township, v);
             let Some(before) = prev.villages.iter().find(|o| canonical_name(plan, &prev.township, o) == name) else { continue };
             if v.poor_at_start != before.remaining_poor() {
-                let msg = format!(
-                    "“{}”{}年年初贫困人口为 {}，但上年最后一次报送（{}，{}）的剩余贫困人口为 {}（{} − {}）。年初数应等于上年末剩余贫困人口，请核对。",
-                    v.name,
-                    r.period.year,
-                    v.poor_at_start,
-                    prev.period.chinese(),
-                    prev.file,
-                    before.remaining_poor(),
-                    before.poor_at_start,
-                    before.lifted_to_date
-                );
-                diags.push(at(Diagnostic::error("E-YEAR-START", &r.file, msg), &v.cells.poor_at_start));
+                diags.push(at(year_start(r, prev, v, before, december), &v.cells.poor_at_start));
             }
         }
     }
+}
+
+/// E-YEAR-START against December, or W-YEAR-START-DEC against the year's last report when
+/// December's is missing.
+fn year_start(r: &Report, prev: &Report, v: &VillageRow, before: &VillageRow, december: bool) -> Diagnostic {
+    let (year, start) = (r.period.year, v.poor_at_start);
+    let (left, at_start, lifted) = (before.remaining_poor(), before.poor_at_start, before.lifted_to_date);
+    if december {
+        let msg = format!(
+            "“{}”{year}年年初贫困人口为 {start}，但上年12月报表（{}）的剩余贫困人口为 {left}（{at_start} − {lifted}）。年初数应等于上年末剩余贫困人口，请核对。",
+            v.name, prev.file
+        );
+        return Diagnostic::error("E-YEAR-START", &r.file, msg);
+    }
+    let msg = format!(
+        "没有收到{}{}年12月的报表，无法核对“{}”{year}年年初贫困人口 {start}：上年最后一次报送（{}，{}）的剩余贫困人口为 {left}（{at_start} − {lifted}），差数可能是12月脱贫的人数。请补报12月报表。",
+        r.township,
+        year - 1,
+        v.name,
+        prev.period.chinese(),
+        prev.file
+    );
+    Diagnostic::warning("W-YEAR-START-DEC", &r.file, msg)
 }
 
 fn compare_village(r: &Report, prev: &Report, v: &VillageRow, before: &VillageRow, diags: &mut Vec<Diagnostic>) {

@@ -54,6 +54,32 @@ pub fn unread_key(township: &str, period: Period) -> String {
     format!("{township}\u{1f}{period}")
 }
 
+/// What the figures of a document showing `months` are made from, and so what an error holds
+/// back: each township's source at each of those months (its reports or unreadable files of
+/// that month, else of its latest earlier month of the same year, carried forward), and its
+/// last ones of every year before the first month's (the year-start count of exited villages,
+/// the running totals of multi-year targets). A report of an earlier month that a later one
+/// does not carry forward is not used by it: a bad March file does not hold back May when May
+/// has its own report.
+pub fn used<'a, T: Dated>(claims: &'a [T], months: &[Period]) -> Vec<&'a T> {
+    let Some(first) = months.iter().min() else { return Vec::new() };
+    let mut latest: BTreeMap<(&str, Period), Period> = BTreeMap::new();
+    let mut last_of_year: BTreeMap<(&str, u16), Period> = BTreeMap::new();
+    for c in claims {
+        let (t, p) = (c.township(), c.period());
+        for &m in months.iter().filter(|m| m.year == p.year && p <= **m) {
+            let e = latest.entry((t, m)).or_insert(p);
+            *e = (*e).max(p);
+        }
+        if p.year < first.year {
+            let e = last_of_year.entry((t, p.year)).or_insert(p);
+            *e = (*e).max(p);
+        }
+    }
+    let sources: BTreeSet<(&str, Period)> = latest.iter().map(|((t, _), p)| (*t, *p)).chain(last_of_year.iter().map(|((t, _), p)| (*t, *p))).collect();
+    claims.iter().filter(|c| sources.contains(&(c.township(), c.period()))).collect()
+}
+
 /// Each township of the plan with the report its figures come from.
 pub type Sources<'a> = Vec<(&'a str, Status, Option<&'a Report>)>;
 
@@ -142,5 +168,27 @@ mod tests {
         let (status, r) = seen.source("B", "2018-12".parse().unwrap());
         assert_eq!((status, r.map(|r| r.file.as_str())), (Status::CarriedForward, Some("B2018-10")));
         assert_eq!(seen.source("A", "2019-02".parse().unwrap()).0, Status::CarriedForward);
+    }
+
+    #[test]
+    fn a_document_uses_the_sources_of_its_months_and_the_last_reports_of_earlier_years() {
+        let all: Vec<Report> = [("A", "2018-03"), ("A", "2018-11"), ("B", "2018-10"), ("A", "2019-01"), ("A", "2019-03"), ("B", "2019-02"), ("A", "2019-05")]
+            .iter()
+            .map(|(t, p)| report(t, p))
+            .collect();
+        let files = |months: &[&str]| {
+            let months: Vec<Period> = months.iter().map(|m| m.parse().unwrap()).collect();
+            used(&all, &months).iter().map(|r| r.file.clone()).collect::<Vec<_>>()
+        };
+        // March 2019: A's own March; B carries February; the last of 2018 of each.
+        assert_eq!(files(&["2019-03"]), ["A2018-11", "B2018-10", "A2019-03", "B2019-02"]);
+        // April carries A's March forward; May has its own report and does not use March.
+        assert_eq!(files(&["2019-04"]), ["A2018-11", "B2018-10", "A2019-03", "B2019-02"]);
+        assert_eq!(files(&["2019-05"]), ["A2018-11", "B2018-10", "B2019-02", "A2019-05"]);
+        // A year-to-date summary uses every month's source.
+        assert_eq!(files(&["2019-01", "2019-02", "2019-03"]), ["A2018-11", "B2018-10", "A2019-01", "A2019-03", "B2019-02"]);
+        // 2018's March is carried to October 2018, and no further.
+        assert!(files(&["2018-10"]).contains(&"A2018-03".to_string()));
+        assert!(!files(&["2018-11"]).contains(&"A2018-03".to_string()));
     }
 }

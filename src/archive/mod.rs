@@ -209,7 +209,9 @@ impl Publishing<'_> {
         if !c.reports.iter().any(|r| r.period == last) {
             return Ok(Outcome::NoData);
         }
-        if c.blocked(last) || (matches!(self.req.target, Target::Month(_)) && c.pieces_blocked(last)) {
+        // The months its figures show: a bulletin its own, a summary its year to date.
+        let shows = if matches!(self.req.target, Target::Month(_)) { vec![last] } else { last.year_to_date() };
+        if c.blocked(&shows) || (matches!(self.req.target, Target::Month(_)) && c.pieces_blocked(last)) {
             return Ok(Outcome::DataErrors);
         }
         let used = self.used_inputs(last)?;

@@ -27,7 +27,14 @@ pub fn built(b: &Built, took: Duration) {
     }
     if !b.held.is_empty() {
         let plan_wrong = b.diagnostics.iter().any(|d| d.file == "plan.yaml" && d.severity == Severity::Error);
-        let because = if plan_wrong { "规划数据 plan.yaml 有错误" } else { "以下文件用到的报表有错误" };
+        let errors = b.diagnostics.iter().filter(|d| d.severity == Severity::Error);
+        let (pieces, workbooks): (Vec<_>, Vec<_>) = errors.partition(|d| jianbao::pieces::in_folder(&d.file));
+        let because = match (plan_wrong, pieces.is_empty(), workbooks.is_empty()) {
+            (true, ..) => "规划数据 plan.yaml 有错误",
+            (_, false, true) => "以下文件用到的稿件有错误",
+            (_, false, false) => "以下文件用到的报表或稿件有错误",
+            _ => "以下文件用到的报表有错误",
+        };
         println!("{because}，未生成：{}。请按上面的清单改正后重新生成，或用 --draft 生成草稿。", b.held.join("、"));
     }
     let documents = if b.up_to_date {

@@ -17,10 +17,10 @@ const SPREADSHEET_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "et", "e
 const OWN_FILES: &[&str] = &["plan.yaml", "config.yaml", "README.md"];
 /// The folder of the pieces, under the data folder.
 pub const PIECES_FOLDER: &str = "稿件";
-/// Pieces read: Word's .docx, plain text and Markdown.
-pub const PIECE_EXTENSIONS: &[&str] = &["docx", "txt", "md"];
-/// Word and WPS formats that are not read: the office is asked to save them as .docx.
-pub const LEGACY_PIECE_EXTENSIONS: &[&str] = &["doc", "wps", "docm", "rtf", "dot", "dotx", "wpt"];
+/// Pieces: Word and WPS Writer documents (.docx, .doc, .wps and their templates), OpenDocument
+/// text, RTF, plain text and Markdown, and PDF (which is refused with what to do). What each
+/// is read as is decided by its bytes (`inputs::kind`).
+pub const PIECE_EXTENSIONS: &[&str] = &["docx", "docm", "dotx", "doc", "dot", "wps", "wpt", "odt", "rtf", "txt", "md", "pdf"];
 
 /// A file found under the data folder.
 #[derive(Debug, Clone)]
@@ -75,7 +75,7 @@ pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<D
             if is_piece(&rel) {
                 found.pieces.push(file);
             } else {
-                let msg = "不是稿件文件，已跳过。稿件应为 .docx、.txt 或 .md 文件（图片不排入简报）。";
+                let msg = "不是稿件文件，已跳过。稿件应为 Word 或 WPS 文字文档（.docx、.doc、.wps）、.odt、.rtf、.txt 或 .md 文件（图片不排入简报）。";
                 found.notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
             }
         } else if !(entry.depth() == 1 && OWN_FILES.contains(&rel.as_str())) {
@@ -139,8 +139,7 @@ pub fn in_pieces_folder(rel: &str) -> bool {
 /// Whether a file in the pieces' folder is a piece (read, or refused with a diagnostic), by
 /// its extension; any other file there is passed over with a note.
 pub fn is_piece(rel: &str) -> bool {
-    let ext = extension(rel);
-    PIECE_EXTENSIONS.contains(&ext.as_str()) || LEGACY_PIECE_EXTENSIONS.contains(&ext.as_str())
+    PIECE_EXTENSIONS.contains(&extension(rel).as_str())
 }
 
 /// A file's extension, in lower case.

@@ -7,7 +7,10 @@
 //! A piece's title is its first paragraph, its source a `来源：`/`供稿：` line (else the file
 //! name), its body the other paragraphs. Its text is data: set literally, never as markup.
 
+mod doc;
 pub mod docx;
+mod odt;
+mod rtf;
 
 use serde::Serialize;
 
@@ -17,7 +20,8 @@ use crate::period::Period;
 use crate::plan::Plan;
 
 pub use crate::inputs::discover::{in_pieces_folder as in_folder, is_piece, PIECES_FOLDER as FOLDER};
-use crate::inputs::discover::{extension, LEGACY_PIECE_EXTENSIONS as LEGACY};
+use crate::inputs::discover::extension;
+use crate::inputs::kind::Kind as FileKind;
 /// A piece longer than this (characters of its body) gets a warning.
 pub const LONG: usize = 1500;
 /// Characters above which a piece is not set at all (E-PIECE-TOO-LONG): a whole book pasted
@@ -210,37 +214,47 @@ fn warnings(p: &Piece) -> Vec<Diagnostic> {
     out
 }
 
-/// The paragraphs of a piece's file, by format; a file that cannot be read is a diagnostic.
+/// The paragraphs of a piece's file, by its format as its bytes say (a .doc named .docx is
+/// read as a .doc); a file that cannot be read is an error naming it.
 fn paragraphs(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
-    let ext = extension(&f.rel);
-    if LEGACY.contains(&ext.as_str()) {
-        let msg = format!("无法读取 .{ext} 格式的稿件。请用 Word 或 WPS 打开，“另存为”Word 文档（.docx）后放回原处。");
-        diags.push(Diagnostic::error("E-PIECE-FORMAT", &f.rel, msg));
-        return None;
+    let kind = FileKind::of(&f.bytes);
+    let read = match kind {
+        FileKind::Docx => docx::read(&f.bytes),
+        FileKind::Doc => doc::read(&f.bytes),
+        FileKind::Odt => odt::read(&f.bytes),
+        FileKind::Rtf => rtf::read(&f.bytes),
+        FileKind::Text | FileKind::Csv | FileKind::Empty => return text(f, diags),
+        FileKind::Pdf => {
+            let msg = "PDF 稿件的文字无法可靠取出（排版后的 PDF 不保留段落）。请向来稿单位要 Word 或 WPS 原稿（.docx、.doc、.wps），或另存为 .txt 后放回原处。";
+            diags.push(Diagnostic::error("E-PIECE-FORMAT", &f.rel, msg));
+            return None;
+        }
+        FileKind::Encrypted => Err("稿件设有密码，无法读取。请来稿单位取消打开密码后重新发送".to_string()),
+        other => Err(format!("这是{}，不是稿件文档。稿件应为 Word、WPS 文字文档（.docx、.doc、.wps）、.odt、.rtf 或 .txt", other.label())),
+    };
+    let doc = read.map_err(|e| diags.push(Diagnostic::error("E-PIECE-READ", &f.rel, format!("无法读取稿件：{e}。")))).ok()?;
+    for n in &doc.images {
+        diags.push(Diagnostic::note("N-PIECE-IMAGE", &f.rel, format!("第{n}段附近的图片未采用（简报只排文字）。")));
     }
-    if ext == "docx" {
-        let doc = docx::read(&f.bytes).map_err(|e| diags.push(Diagnostic::error("E-PIECE-READ", &f.rel, format!("无法读取稿件：{e}。"))));
-        let doc = doc.ok()?;
-        for n in &doc.images {
-            diags.push(Diagnostic::note("N-PIECE-IMAGE", &f.rel, format!("第{n}段附近的图片未采用（简报只排文字）。")));
-        }
-        if doc.revisions {
-            let msg = "稿件含有修订痕迹，按修订前的原文排印。请在 Word/WPS 中“接受”或“拒绝”全部修订后保存。";
-            diags.push(Diagnostic::warning("W-PIECE-REVISIONS", &f.rel, msg));
-        }
-        if doc.comments {
-            diags.push(Diagnostic::note("N-PIECE-COMMENTS", &f.rel, "稿件中的批注未采用。"));
-        }
-        return Some(doc.paragraphs);
+    if doc.revisions {
+        let msg = "稿件含有修订痕迹，按修订前的原文排印。请在 Word/WPS 中“接受”或“拒绝”全部修订后保存。";
+        diags.push(Diagnostic::warning("W-PIECE-REVISIONS", &f.rel, msg));
     }
+    if doc.comments {
+        diags.push(Diagnostic::note("N-PIECE-COMMENTS", &f.rel, "稿件中的批注未采用。"));
+    }
+    Some(doc.paragraphs)
+}
+
+/// A plain-text piece (.txt, or Markdown by its name) in whatever encoding it was saved.
+fn text(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
     let Some(text) = crate::text::decode(&f.bytes) else {
         let msg = "稿件的文字编码无法识别。请用记事本打开，另存为“UTF-8”编码。";
         diags.push(Diagnostic::error("E-PIECE-ENCODING", &f.rel, msg));
         return None;
     };
-    Some(if ext == "md" { markdown(&text) } else { lines(&text) })
+    Some(if extension(&f.rel) == "md" { markdown(&text) } else { lines(&text) })
 }
-
 
 /// A .txt piece: each non-empty line is a paragraph (indenting spaces are dropped).
 fn lines(text: &str) -> Vec<String> {

@@ -228,11 +228,13 @@ fn the_command_line_publishes_and_refuses() {
 #[test]
 fn an_error_stops_only_the_documents_its_workbook_feeds() {
     let (_dir, opts) = copy_project();
-    // A broken workbook of 2018-03: 2018's documents from March on need it; February's and
-    // 2019's do not (2019 starts from each township's last report of 2018, here December).
+    // A broken workbook of 2018-03: March's bulletin and 2018's summaries (their chart shows
+    // March) need it; February's, April's (南村乡 sent its own April) and 2019's do not (2019
+    // starts from each township's last report of 2018, here December).
     std::fs::write(opts.data.join("submissions/2018-03/南村乡2018年3月报表.xlsx"), b"not a workbook").unwrap();
     let p = |period: &str, date: &str| archive::publish(&opts, &month(period, date)).unwrap().outcome;
-    assert!(matches!(p("2018-04", "2018-05-05"), Outcome::DataErrors));
+    assert!(matches!(p("2018-03", "2018-04-05"), Outcome::DataErrors));
+    assert!(matches!(p("2018-04", "2018-05-05"), Outcome::Published { .. }));
     assert!(matches!(p("2018-02", "2018-03-05"), Outcome::Published { .. }));
     assert!(matches!(p("2019-03", "2019-04-05"), Outcome::Published { .. }));
     let quarter = |q: &str| Request { target: Target::Quarter(q.parse().unwrap()), date: Some("2019-04-10".parse().unwrap()), correction: false };
@@ -242,9 +244,9 @@ fn an_error_stops_only_the_documents_its_workbook_feeds() {
     let built = jianbao::build(&opts).unwrap();
     assert!(built.has_errors());
     let held: Vec<&str> = built.held.iter().map(String::as_str).collect();
-    assert!(held.contains(&"2018-03/工作简报-2018年3月") && held.contains(&"2018-12/工作简报-2018年12月"), "{held:?}");
+    assert!(held.contains(&"2018-03/工作简报-2018年3月") && !held.contains(&"2018-12/工作简报-2018年12月"), "{held:?}");
     assert!(held.contains(&"2018-Q1/季度汇总-2018年第一季度") && held.contains(&"2018-Q4/季度汇总-2018年第四季度"), "{held:?}");
-    assert_eq!(held.len(), 10 + 4 + 1, "10 bulletins, 4 summaries and the year's summary");
+    assert_eq!(held.len(), 1 + 4 + 1, "March's bulletin, 4 summaries and the year's summary");
     assert!(held.contains(&"2018/年度总结-2018年"));
     assert!(opts.out.join("2018-02/工作简报-2018年2月.pdf").exists() && opts.out.join("2019-03/工作简报-2019年3月.pdf").exists());
     assert!(!opts.out.join("2018-03/工作简报-2018年3月.pdf").exists());

@@ -24,6 +24,7 @@ mod layout;
 mod numbering;
 mod ofd;
 mod office;
+mod piece_formats;
 mod pieces;
 mod publish_crash;
 mod reader;

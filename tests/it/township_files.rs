@@ -235,3 +235,66 @@ fn a_formula_without_its_result_in_a_village_row_is_one_error_not_a_missing_vill
     assert_eq!(of_file.len(), 1, "{of_file:#?}");
     assert_eq!((of_file[0].code.as_str(), of_file[0].cell.as_deref()), ("E-FORMULA", Some(cell.as_str())));
 }
+
+/// A village's value in a column of a workbook's 村级进度, read with calamine.
+fn village_value(path: &Path, village: &str, column: &str) -> f64 {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range("村级进度").unwrap();
+    let rows: Vec<&[calamine::Data]> = range.rows().collect();
+    let header = rows.iter().position(|r| r.iter().any(|c| c.to_string() == column)).unwrap();
+    let col = rows[header].iter().position(|c| c.to_string() == column).unwrap();
+    let row = rows.iter().find(|r| r.iter().any(|c| c.to_string() == village)).unwrap();
+    use calamine::DataType;
+    row[col].get_float().or(row[col].get_int().map(|i| i as f64)).unwrap()
+}
+
+#[test]
+fn a_missed_december_is_a_warning_with_both_numbers_and_the_next_year_is_built() {
+    let (_dir, opts) = copy_project();
+    let december = opts.data.join("submissions/2018-12/南村乡2018年12月报表.xlsx");
+    let november = opts.data.join("submissions/2018-11/南村乡2018年11月报表.xlsx");
+    let january = opts.data.join("submissions/2019-01/南村乡2019年1月报表.xlsx");
+    // The sample's December lifted people in 关底村: November's remaining poor is not the
+    // new year's start, and the two numbers differ.
+    let left_in_november = village_value(&november, "关底村", "年初贫困人口") - village_value(&november, "关底村", "累计脱贫人数");
+    let start_of_2019 = village_value(&january, "关底村", "年初贫困人口");
+    assert_ne!(left_in_november, start_of_2019);
+    std::fs::remove_file(&december).unwrap();
+    let built = jianbao::build(&opts).unwrap();
+    assert!(errors(&built.diagnostics).is_empty(), "{:#?}", errors(&built.diagnostics));
+    for id in [BULLETIN, "2019-01/工作简报-2019年1月", "2019-Q1/季度汇总-2019年第一季度"] {
+        assert!(opts.out.join(format!("{id}.pdf")).is_file(), "{id} built");
+    }
+    let w = built.diagnostics.iter().find(|d| d.code == "W-YEAR-START-DEC" && d.message.contains("关底村")).expect("a warning for 关底村");
+    assert_eq!(w.file, "submissions/2019-01/南村乡2019年1月报表.xlsx", "the first report of the year, once");
+    assert!(w.message.contains("2018年12月") && w.message.contains(&format!("{start_of_2019}")) && w.message.contains(&format!("剩余贫困人口为 {left_in_november}")), "{}", w.message);
+    assert!(!built.diagnostics.iter().any(|d| d.code == "W-YEAR-START-DEC" && d.file.contains("2019-02")), "once, on the first report");
+}
+
+#[test]
+fn a_bad_workbook_holds_back_only_the_documents_whose_figures_use_it() {
+    let (_dir, opts) = copy_project();
+    // 南村乡's March 2018 cut short: every later month of 2018 has its own 南村乡 report.
+    let march = opts.data.join("submissions/2018-03/南村乡2018年3月报表.xlsx");
+    let whole = std::fs::read(&march).unwrap();
+    std::fs::write(&march, &whole[..whole.len() / 3]).unwrap();
+    let built = jianbao::build(&opts).unwrap();
+    let mut held = built.held.clone();
+    held.sort();
+    // The March bulletin; the summaries of 2018, whose chart shows every month of the year
+    // so far (March's bar); and the year summary. Not April to December.
+    let expected = [
+        "2018-03/工作简报-2018年3月",
+        "2018-Q1/季度汇总-2018年第一季度",
+        "2018-Q2/季度汇总-2018年第二季度",
+        "2018-Q3/季度汇总-2018年第三季度",
+        "2018-Q4/季度汇总-2018年第四季度",
+        "2018/年度总结-2018年",
+    ];
+    assert_eq!(held, expected);
+    for m in 4..=12 {
+        assert!(opts.out.join(format!("2018-{m:02}/工作简报-2018年{m}月.pdf")).is_file(), "2018-{m:02} built");
+    }
+    assert!(opts.out.join(format!("{BULLETIN}.pdf")).is_file());
+}
