@@ -7,10 +7,15 @@
 //! A piece's title is its first paragraph, its source a `来源：`/`供稿：` line (else the file
 //! name), its body the other paragraphs. Its text is data: set literally, never as markup.
 
+pub mod content;
 mod doc;
 pub mod docx;
 mod odt;
+pub mod photo;
 mod rtf;
+
+pub use content::{Block, Photo};
+use content::{Content, Raw};
 
 use serde::Serialize;
 
@@ -55,7 +60,7 @@ impl Kind {
 }
 
 /// One piece, read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Piece {
     /// Path relative to the data folder, `/`-separated.
     pub file: String,
@@ -68,7 +73,8 @@ pub struct Piece {
     pub source: Option<String>,
     /// The plan's township the source names, if it names one.
     pub township: Option<String>,
-    pub body: Vec<String>,
+    /// Paragraphs, tables and photos, in order (the title and the source line taken out).
+    pub body: Vec<Block>,
     pub sha256: String,
 }
 
@@ -78,9 +84,36 @@ impl Piece {
         (self.number.unwrap_or(u32::MAX), file_name(&self.file))
     }
 
-    /// Characters of the body.
+    /// The text paragraphs of the body.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.body.iter().filter_map(|b| match b {
+            Block::Paragraph { text } => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Every text the piece sets: paragraphs, table cells and captions.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.body.iter().flat_map(|b| -> Box<dyn Iterator<Item = &str> + '_> {
+            match b {
+                Block::Paragraph { text } => Box::new(std::iter::once(text.as_str())),
+                Block::Table { rows } => Box::new(rows.iter().flatten().map(String::as_str)),
+                Block::Photo(p) => Box::new(p.caption.as_deref().into_iter()),
+            }
+        })
+    }
+
+    /// The photos of the body.
+    pub fn photos(&self) -> impl Iterator<Item = &Photo> {
+        self.body.iter().filter_map(|b| match b {
+            Block::Photo(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// Characters of the body's text.
     pub fn chars(&self) -> usize {
-        self.body.iter().map(|p| p.chars().count()).sum()
+        self.texts().map(|p| p.chars().count()).sum()
     }
 }
 
@@ -158,18 +191,18 @@ fn read_one(f: &File, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece>
         found.iter_mut().for_each(|d| d.severity = crate::diag::Severity::Note);
     }
     diags.extend(found);
-    let paragraphs = paragraphs?;
-    let Some((title, rest)) = paragraphs.split_first() else {
+    let mut content = paragraphs?;
+    let Some(at) = content.blocks.iter().position(|b| matches!(b, Raw::Paragraph(_))) else {
         diags.push(Diagnostic::warning("W-PIECE-EMPTY", &f.rel, "稿件没有文字，未采用。"));
         return None;
     };
-    let (mut source, mut body) = (None, Vec::new());
-    for p in rest {
-        match source_line(p) {
-            Some(s) if source.is_none() => source = Some(s),
-            _ => body.push(p.clone()),
-        }
-    }
+    let Raw::Paragraph(title) = content.blocks.remove(at) else { unreachable!("a paragraph") };
+    let mut source = None;
+    content.blocks.retain(|b| match b {
+        Raw::Paragraph(p) if source.is_none() => source_line(p).map(|s| source = Some(s)).is_none(),
+        _ => true,
+    });
+    let body = blocks(content, &f.rel, place.kind, diags);
     let source = source.or_else(|| source_in_name(&place.rest, plan));
     let township = source.as_deref().and_then(|s| township_of(s, plan));
     let piece = Piece {
@@ -177,7 +210,7 @@ fn read_one(f: &File, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece>
         period: place.period,
         kind: place.kind,
         number: place.number,
-        title: title.clone(),
+        title,
         source,
         township,
         body,
@@ -199,7 +232,7 @@ fn read_one(f: &File, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece>
 fn warnings(p: &Piece) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let w = |code: &str, msg: String| Diagnostic::warning(code, &p.file, msg);
-    if p.body.is_empty() {
+    if p.paragraphs().next().is_none() {
         out.push(w("W-PIECE-EMPTY", format!("稿件只有标题“{}”，没有正文。", p.title)));
     }
     if p.title.chars().count() > LONG_TITLE {
@@ -216,7 +249,7 @@ fn warnings(p: &Piece) -> Vec<Diagnostic> {
 
 /// The paragraphs of a piece's file, by its format as its bytes say (a .doc named .docx is
 /// read as a .doc); a file that cannot be read is an error naming it.
-fn paragraphs(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+fn paragraphs(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Content> {
     let kind = FileKind::of(&f.bytes);
     let read = match kind {
         FileKind::Docx => docx::read(&f.bytes),
@@ -233,8 +266,8 @@ fn paragraphs(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
         other => Err(format!("这是{}，不是稿件文档。稿件应为 Word、WPS 文字文档（.docx、.doc、.wps）、.odt、.rtf 或 .txt", other.label())),
     };
     let doc = read.map_err(|e| diags.push(Diagnostic::error("E-PIECE-READ", &f.rel, format!("无法读取稿件：{e}。")))).ok()?;
-    for n in &doc.images {
-        diags.push(Diagnostic::note("N-PIECE-IMAGE", &f.rel, format!("第{n}段附近的图片未采用（简报只排文字）。")));
+    for n in &doc.passed_over {
+        diags.push(Diagnostic::note("N-PIECE-IMAGE", &f.rel, format!("第{n}段附近的图形（文本框、绘图或嵌入对象）未采用，简报只排照片。")));
     }
     if doc.revisions {
         let msg = "稿件含有修订痕迹，按修订前的原文排印。请在 Word/WPS 中“接受”或“拒绝”全部修订后保存。";
@@ -243,17 +276,48 @@ fn paragraphs(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
     if doc.comments {
         diags.push(Diagnostic::note("N-PIECE-COMMENTS", &f.rel, "稿件中的批注未采用。"));
     }
-    Some(doc.paragraphs)
+    Some(doc)
 }
 
 /// A plain-text piece (.txt, or Markdown by its name) in whatever encoding it was saved.
-fn text(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+fn text(f: &File, diags: &mut Vec<Diagnostic>) -> Option<Content> {
     let Some(text) = crate::text::decode(&f.bytes) else {
         let msg = "稿件的文字编码无法识别。请用记事本打开，另存为“UTF-8”编码。";
         diags.push(Diagnostic::error("E-PIECE-ENCODING", &f.rel, msg));
         return None;
     };
-    Some(if extension(&f.rel) == "md" { markdown(&text) } else { lines(&text) })
+    let paragraphs = if extension(&f.rel) == "md" { markdown(&text) } else { lines(&text) };
+    Some(Content { blocks: paragraphs.into_iter().map(Raw::Paragraph).collect(), ..Content::default() })
+}
+
+/// The body as the bulletin sets it: pictures made photos (scaled, at most
+/// `photo::MOST_PER_PIECE`; a picture that is no photo is noted, a broken one is an error),
+/// and each photo captioned.
+fn blocks(content: Content, rel: &str, kind: Kind, diags: &mut Vec<Diagnostic>) -> Vec<Block> {
+    let pictures = content.blocks.iter().filter(|b| matches!(b, Raw::Picture { .. })).count();
+    let severity = if kind == Kind::LeftOut { crate::diag::Severity::Note } else { crate::diag::Severity::Error };
+    if pictures > photo::MOST_PER_PIECE {
+        let msg = format!("稿件中有{pictures}张图片，超过上限{}张。请只留下最能说明问题的一两张照片。", photo::MOST_PER_PIECE);
+        diags.push(Diagnostic::new(severity, "E-PIECE-IMAGE", rel, msg));
+    }
+    let mut out = Vec::new();
+    let mut n = 0;
+    for b in content.blocks {
+        match b {
+            Raw::Paragraph(text) => out.push((Block::Paragraph { text }, None)),
+            Raw::Table(rows) => out.push((Block::Table { rows }, None)),
+            Raw::Picture { bytes, description } => {
+                n += 1;
+                match photo::prepare(&bytes) {
+                    Ok(p) if n <= photo::MOST_PER_PIECE => out.push((Block::Photo(p), description)),
+                    Ok(_) => {}
+                    Err(photo::NotSet::Format) => diags.push(Diagnostic::note("N-PIECE-IMAGE", rel, format!("第{n}张图片不是照片格式（如 EMF、WMF 绘图），未采用。"))),
+                    Err(photo::NotSet::Bad(why)) => diags.push(Diagnostic::new(severity, "E-PIECE-IMAGE", rel, format!("第{n}张图片无法使用：{why}。请换一张 JPEG 或 PNG 照片。"))),
+                }
+            }
+        }
+    }
+    content::caption_photos(out)
 }
 
 /// A .txt piece: each non-empty line is a paragraph (indenting spaces are dropped).

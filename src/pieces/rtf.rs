@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use encoding_rs::Encoding;
 
-use super::docx::Docx;
+use super::content::Content;
 
 /// Destinations whose content is not the running text.
 const SKIPPED: &[&str] = &[
@@ -27,7 +27,7 @@ struct Group {
 }
 
 struct Walk<'a> {
-    doc: Docx,
+    doc: Content,
     current: String,
     bytes: Vec<u8>,
     codepage: &'static Encoding,
@@ -42,13 +42,13 @@ struct Walk<'a> {
 }
 
 /// Reads an .rtf; the message says what is wrong with a file that is not one.
-pub fn read(bytes: &[u8]) -> Result<Docx, String> {
+pub fn read(bytes: &[u8]) -> Result<Content, String> {
     if !bytes.starts_with(b"{\\rtf") {
         return Err("不是有效的 RTF 文档".into());
     }
     let group = Group { skip: false, uc: 1, font: None, in_fonttbl: false };
     let mut w = Walk {
-        doc: Docx::default(),
+        doc: Content::default(),
         current: String::new(),
         bytes: Vec::new(),
         codepage: encoding_rs::WINDOWS_1252,
@@ -112,10 +112,9 @@ impl Walk<'_> {
 
     fn end_paragraph(&mut self) {
         self.flush();
-        let text = self.current.trim().to_string();
-        self.current.clear();
-        if !text.is_empty() && !self.group.skip {
-            self.doc.paragraphs.push(text);
+        let text = std::mem::take(&mut self.current);
+        if !self.group.skip {
+            self.doc.paragraph(&text);
         }
     }
 
@@ -158,7 +157,7 @@ impl Walk<'_> {
             return;
         }
         if word == "pict" && !self.group.skip {
-            self.doc.images.push(self.doc.paragraphs.len() + 1);
+            self.doc.passed_over.push(self.doc.here());
         }
         if word == "fonttbl" {
             self.group.in_fonttbl = true;
@@ -237,7 +236,7 @@ mod tests {
 {\info{\title T}}\pard\f1 \'c4\'cf\'b4\'e5\'cf\'e7\f0\par
 \u21335\'3f\u26449\'3f{\field{\*\fldinst PAGE}{\fldrslt 1}}\tab end\line {\pict\pngblip 89504e47}next\par}";
         let d = super::read(rtf).unwrap();
-        assert_eq!(d.paragraphs, ["南村乡", "南村1 end", "next"]);
-        assert_eq!(d.images, [3]);
+        assert_eq!(d.paragraphs().collect::<Vec<_>>(), ["南村乡", "南村1 end", "next"]);
+        assert_eq!(d.passed_over, [3]);
     }
 }

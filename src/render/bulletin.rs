@@ -26,7 +26,13 @@ pub fn title(f: &MonthFigures) -> String {
 pub fn prepare(engine: &Engine, config: &Config, plan: &Plan, figures: &MonthFigures, pieces: &[&Piece], meta: &Meta) -> Result<Prepared> {
     let data = tables::to_data_json(&view(config, plan, figures, pieces, meta));
     let narrative = narrative(engine, figures)?;
-    let generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
+    let mut generated = vec![("/data.json".to_string(), data), ("/narrative.typ".to_string(), narrative.into_bytes())];
+    // The pieces' photos, by the paths data.json names (their content's hash).
+    for photo in pieces.iter().flat_map(|p| p.photos()) {
+        if !generated.iter().any(|(path, _)| *path == photo.path) {
+            generated.push((photo.path.clone(), photo.bytes.to_vec()));
+        }
+    }
     Ok(Prepared::new(format!("{} 工作简报", figures.period), MAIN, TEMPLATES, generated, meta.date))
 }
 
@@ -108,7 +114,7 @@ struct View<'a> {
 #[derive(Serialize)]
 struct PieceView<'a> {
     title: &'a str,
-    body: &'a [String],
+    body: &'a [crate::pieces::Block],
     source: Option<&'a str>,
 }
 

@@ -54,7 +54,7 @@ pub fn check_pieces(book: &FontBook, roles: &FontRoles, pieces: &[crate::pieces:
     let mut body = Checker::new(book, vec![("仿宋", roles.fang.as_slice())]);
     for p in pieces.iter().filter(|p| p.kind != crate::pieces::Kind::LeftOut) {
         title.value(&p.file, "标题", "", "标题", &p.title);
-        for (i, para) in p.body.iter().enumerate() {
+        for (i, para) in p.texts().enumerate() {
             body.value(&p.file, &format!("正文第{}段", i + 1), "", "正文", para);
         }
         if let Some(source) = &p.source {

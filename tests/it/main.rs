@@ -25,6 +25,7 @@ mod numbering;
 mod ofd;
 mod office;
 mod piece_formats;
+mod piece_photos;
 mod pieces;
 mod publish_crash;
 mod reader;

@@ -40,10 +40,13 @@ fn a_word_piece_reads_back_exactly_and_prints_hostile_text_literally() {
     let checked = jianbao::check(&d.options()).unwrap();
     let [p] = checked.pieces.as_slice() else { panic!("{:?}", checked.pieces) };
     assert_eq!(p.title, "南村乡召开脱贫攻坚推进会");
-    assert_eq!(p.body, ["3月12日，南村乡召开推进会——会议要求：“早谋划、早部署”；（一）抓项目，（二）抓资金。", "项目", "人数", "技能培训", "86人", HOSTILE]);
+    let text = |t: &str| jianbao::pieces::Block::Paragraph { text: t.into() };
+    let table = jianbao::pieces::Block::Table { rows: vec![vec!["项目".into(), "人数".into()], vec!["技能培训".into(), "86人".into()]] };
+    assert_eq!(p.body, [text("3月12日，南村乡召开推进会——会议要求：“早谋划、早部署”；（一）抓项目，（二）抓资金。"), table, text(HOSTILE)]);
     assert_eq!((p.source.as_deref(), p.township.as_deref()), (Some("南村乡"), Some("南村乡")));
     let about: Vec<(&str, &str)> = checked.diagnostics.iter().filter(|x| x.file == p.file).map(|x| (x.code.as_str(), x.message.as_str())).collect();
-    assert_eq!(about, [("N-PIECE-IMAGE", "第7段附近的图片未采用（简报只排文字）。")]);
+    // The sample writer's image is a drawing with no picture in it: passed over, with a note.
+    assert_eq!(about, [("N-PIECE-IMAGE", "第3段附近的图形（文本框、绘图或嵌入对象）未采用，简报只排照片。")]);
 
     let built = jianbao::build(&jianbao::Options { period: period("2019-03"), ..d.options() }).unwrap();
     assert!(!built.has_errors(), "{:#?}", built.diagnostics);
@@ -104,7 +107,8 @@ fn a_piece_that_cannot_be_printed_or_read_holds_back_only_its_month() {
     let glyph = find("E-GLYPH");
     assert_eq!((glyph.file.as_str(), glyph.location().as_str()), ("稿件/2019-03/a.txt", "稿件/2019-03/a.txt › 正文第2段"));
     assert!(glyph.message.contains("U+20000"));
-    assert_eq!(find("E-PIECE-FORMAT").file, "稿件/2019-02/b.doc");
+    // A compound file with nothing in it: no Word document.
+    assert_eq!(find("E-PIECE-READ").file, "稿件/2019-02/b.doc");
     let left_out = built.diagnostics.iter().find(|x| x.file.ends_with("c.wps")).unwrap();
     assert_eq!(left_out.severity, jianbao::diag::Severity::Note, "a piece left out stops nothing");
     assert_eq!(find("N-SKIPPED").file, "稿件/2019-02/图片.jpg");
