@@ -283,7 +283,9 @@ impl Publishing<'_> {
         let c = self.checked;
         match i.kind.as_str() {
             "workbook" => c.reports.iter().find(|r| r.file == i.path).map(|r| format!("{}{}报表", r.township, r.period.chinese())),
-            "piece" => c.pieces.iter().find(|p| p.file == i.path).map(|p| format!("稿件：{}", p.title)),
+            "piece" => c.pieces.iter().find(|p| p.file == i.path).map(|p| format!("稿件：{}", p.title)).or_else(|| {
+                c.pieces.iter().find(|p| p.photo_files.iter().any(|(f, _)| *f == i.path)).map(|p| format!("稿件照片：{}", p.title))
+            }),
             "plan" => Some("规划数据".into()),
             _ => Some("配置".into()),
         }

@@ -65,6 +65,9 @@ pub fn data_inputs(c: &Checked, inputs: &Inputs, series: Series, last: Period) -
     if series == Series::Bulletin {
         for p in crate::pieces::of_month(&c.pieces, last) {
             used.push(Input { kind: "piece".into(), path: p.file.clone(), sha256: p.sha256.clone(), sm3: String::new() });
+            for (path, sha256) in &p.photo_files {
+                used.push(Input { kind: "piece".into(), path: path.clone(), sha256: sha256.clone(), sm3: String::new() });
+            }
         }
     }
     used.push(Input { kind: "plan".into(), path: inputs.plan.rel.clone(), sha256: inputs.plan.sha256.clone(), sm3: String::new() });

@@ -21,6 +21,8 @@ pub const PIECES_FOLDER: &str = "稿件";
 /// text, RTF, plain text and Markdown, and PDF (which is refused with what to do). What each
 /// is read as is decided by its bytes (`inputs::kind`).
 pub const PIECE_EXTENSIONS: &[&str] = &["docx", "docm", "dotx", "doc", "dot", "wps", "wpt", "odt", "rtf", "txt", "md", "pdf"];
+/// Photos beside a piece, named like it (`01-南村乡-推进会-1.jpg`): set with the piece.
+pub const PHOTO_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png"];
 
 /// A file found under the data folder.
 #[derive(Debug, Clone)]
@@ -75,7 +77,7 @@ pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<D
             if is_piece(&rel) {
                 found.pieces.push(file);
             } else {
-                let msg = "不是稿件文件，已跳过。稿件应为 Word 或 WPS 文字文档（.docx、.doc、.wps）、.odt、.rtf、.txt 或 .md 文件（图片不排入简报）。";
+                let msg = "不是稿件文件，已跳过。稿件应为 Word 或 WPS 文字文档（.docx、.doc、.wps）、.odt、.rtf、.txt 或 .md 文件；照片（.jpg、.png）以稿件的文件名开头时随稿件排印。";
                 found.notes.push(Diagnostic::note("N-SKIPPED", &rel, msg));
             }
         } else if !(entry.depth() == 1 && OWN_FILES.contains(&rel.as_str())) {
@@ -136,10 +138,16 @@ pub fn in_pieces_folder(rel: &str) -> bool {
     rel.split_once('/').is_some_and(|(first, _)| first == PIECES_FOLDER)
 }
 
-/// Whether a file in the pieces' folder is a piece (read, or refused with a diagnostic), by
-/// its extension; any other file there is passed over with a note.
+/// Whether a file in the pieces' folder is a photo that goes with a piece named like it.
+pub fn is_photo(rel: &str) -> bool {
+    PHOTO_EXTENSIONS.contains(&extension(rel).as_str())
+}
+
+/// Whether a file in the pieces' folder is a piece or a photo beside one (read, or refused
+/// with a diagnostic), by its extension; any other file there is passed over with a note.
 pub fn is_piece(rel: &str) -> bool {
-    PIECE_EXTENSIONS.contains(&extension(rel).as_str())
+    let ext = extension(rel);
+    PIECE_EXTENSIONS.contains(&ext.as_str()) || PHOTO_EXTENSIONS.contains(&ext.as_str())
 }
 
 /// A file's extension, in lower case.

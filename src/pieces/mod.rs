@@ -76,6 +76,8 @@ pub struct Piece {
     /// Paragraphs, tables and photos, in order (the title and the source line taken out).
     pub body: Vec<Block>,
     pub sha256: String,
+    /// Photo files beside it that it sets: path and SHA-256 (archived with the bulletin).
+    pub photo_files: Vec<(String, String)>,
 }
 
 impl Piece {
@@ -131,13 +133,31 @@ pub fn of_month(pieces: &[Piece], period: Period) -> Vec<&Piece> {
 }
 
 /// Reads every piece; what cannot be read, or is not where a piece belongs, is a diagnostic.
+/// A photo file goes with the piece in its folder whose file name (without extension) its
+/// own begins with; one that goes with no piece is passed over with a note.
 pub fn read(files: &[File], plan: &Plan) -> (Vec<Piece>, Vec<Diagnostic>) {
+    let (photos, documents): (Vec<&File>, Vec<&File>) = files.iter().partition(|f| crate::inputs::discover::is_photo(&f.rel));
     let mut pieces = Vec::new();
     let mut diags = Vec::new();
-    for f in files {
-        pieces.extend(read_one(f, plan, &mut diags));
+    let mut taken = std::collections::BTreeSet::new();
+    for f in documents {
+        let beside: Vec<&File> = photos.iter().copied().filter(|p| goes_with(&p.rel, &f.rel)).collect();
+        taken.extend(beside.iter().map(|p| p.rel.clone()));
+        pieces.extend(read_one(f, &beside, plan, &mut diags));
+    }
+    for p in photos.iter().filter(|p| !taken.contains(&p.rel)) {
+        let msg = "这张照片的文件名不以某篇稿件的文件名开头，不知道属于哪篇稿件，已跳过。请把它改名为“稿件文件名-1.jpg”。";
+        diags.push(Diagnostic::note("N-SKIPPED", &p.rel, msg));
     }
     (pieces, diags)
+}
+
+/// Whether the photo at `photo` goes with the piece at `piece`: the same folder, and its name
+/// begins with the piece's name without extension.
+fn goes_with(photo: &str, piece: &str) -> bool {
+    let (Some((pf, pname)), Some((df, dname))) = (photo.rsplit_once('/'), piece.rsplit_once('/')) else { return false };
+    let stem = dname.rsplit_once('.').map_or(dname, |(s, _)| s);
+    pf == df && pname.starts_with(stem)
 }
 
 /// A warning for each piece of a month without workbooks: there is no bulletin to set it in.
@@ -182,7 +202,7 @@ fn place(rel: &str) -> Result<Place, Box<Diagnostic>> {
     Ok(Place { period, kind, number, rest: rest.trim_start_matches(is_separator).to_string() })
 }
 
-fn read_one(f: &File, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece> {
+fn read_one(f: &File, photos: &[&File], plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece> {
     let place = place(&f.rel).map_err(|d| diags.push(*d)).ok()?;
     let mut found = Vec::new();
     let paragraphs = paragraphs(f, &mut found);
@@ -192,6 +212,8 @@ fn read_one(f: &File, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece>
     }
     diags.extend(found);
     let mut content = paragraphs?;
+    // Photos beside the piece come after its text, in the order of their names.
+    content.blocks.extend(photos.iter().map(|p| Raw::Picture { bytes: p.bytes.to_vec(), description: None }));
     let Some(at) = content.blocks.iter().position(|b| matches!(b, Raw::Paragraph(_))) else {
         diags.push(Diagnostic::warning("W-PIECE-EMPTY", &f.rel, "稿件没有文字，未采用。"));
         return None;
@@ -215,6 +237,7 @@ fn read_one(f: &File, plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece>
         township,
         body,
         sha256: f.sha256.clone(),
+        photo_files: photos.iter().map(|p| (p.rel.clone(), p.sha256.clone())).collect(),
     };
     if piece.chars() > TOO_LONG {
         let msg = format!("稿件正文有{}字，超过上限{TOO_LONG}字，未排印。请确认文件是否放错，或删节后重新放入。", piece.chars());

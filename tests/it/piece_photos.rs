@@ -119,3 +119,24 @@ fn more_pictures_than_a_piece_may_carry_is_an_error() {
     assert!(e.message.contains("超过上限6张"), "{}", e.message);
     assert_eq!(built.held, [BULLETIN]);
 }
+
+#[test]
+fn a_photo_file_named_like_its_piece_is_set_with_it_and_archived() {
+    let (_dir, opts) = copy_project();
+    let folder = opts.data.join("稿件/2019-03");
+    let img = image::RgbImage::from_fn(2000, 1500, |x, y| image::Rgb([(x / 8) as u8, (y / 6) as u8, 90]));
+    let mut jpeg = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).unwrap();
+    std::fs::write(folder.join("01-南村乡-召开脱贫攻坚推进会-1.jpg"), &jpeg).unwrap();
+    std::fs::write(folder.join("现场.jpg"), &jpeg).unwrap();
+    let checked = jianbao::check(&opts).unwrap();
+    let p = checked.pieces.iter().find(|p| p.file.ends_with("01-南村乡-召开脱贫攻坚推进会.docx")).unwrap();
+    assert!(matches!(p.body.last(), Some(Block::Photo(ph)) if ph.pixels == (1600, 1200)), "{:?}", shape(&p.body));
+    let stray = checked.diagnostics.iter().find(|d| d.file == "稿件/2019-03/现场.jpg").expect("the stray photo is noted");
+    assert_eq!(stray.code, "N-SKIPPED");
+    let req = jianbao::archive::Request { target: jianbao::archive::Target::Month("2019-03".parse().unwrap()), date: Some("2019-04-05".parse().unwrap()), correction: false };
+    let jianbao::archive::Outcome::Published { .. } = jianbao::archive::publish(&opts, &req).unwrap().outcome else { panic!("not published") };
+    let archived = walkdir::WalkDir::new(jianbao::archive::folder(&opts.out)).into_iter().map(Result::unwrap).find(|e| e.path().extension().is_some_and(|x| x == "pdf")).unwrap();
+    assert!(pdf_attachments(archived.path()).values().any(|b| *b == jpeg), "the photo file travels with the archived bulletin");
+    assert_eq!(pdf_images(archived.path()).len(), 1);
+}
