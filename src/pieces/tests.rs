@@ -41,7 +41,7 @@ fn title_source_line_and_body() {
     let (p, diags) = one("稿件/2018-03/a.txt", text.as_bytes());
     let p = p.unwrap();
     assert_eq!(p.title, "南村乡召开脱贫攻坚推进会");
-    assert_eq!(p.body, ["3月5日，南村乡召开推进会。", "会议要求……"]);
+    assert_eq!(p.paragraphs().collect::<Vec<_>>(), ["3月5日，南村乡召开推进会。", "会议要求……"]);
     assert_eq!(p.source.as_deref(), Some("南村乡人民政府"));
     assert_eq!(p.township.as_deref(), Some("南村乡"));
     assert!(diags.is_empty(), "{diags:?}");

@@ -170,6 +170,11 @@ fn publish_archives_the_ofd_beside_the_pdf_and_verify_checks_it() {
     let ofd_files = archive::ofd_attachments(&ofd).unwrap();
     assert_eq!(pdf_files, ofd_files);
     assert!(ofd_files.contains_key(archive::ENTRY) && ofd_files.contains_key("plan.yaml"));
+    // Attachment IDs are xs:ID: a name, never a bare number.
+    let (parts, _) = ofd_parts(&folder.join(&copy.file));
+    let list = String::from_utf8(parts["Doc_0/Attachs/Attachments.xml"].clone()).unwrap();
+    let ids: Vec<&str> = list.split("<ofd:Attachment ID=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    assert!(!ids.is_empty() && ids.iter().all(|id| id.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')), "{ids:?}");
     // The next entry links to this one, OFD and all.
     let second = Request { target: Target::Month("2018-04".parse().unwrap()), date: Some("2018-05-05".parse().unwrap()), correction: false };
     let Outcome::Published { entry: next, .. } = archive::publish(&opts, &second).unwrap().outcome else { panic!("not published") };
@@ -183,4 +188,61 @@ fn publish_archives_the_ofd_beside_the_pdf_and_verify_checks_it() {
     assert_eq!(archive::verify(&opts.out).unwrap().altered, [copy.file.clone()]);
     std::fs::remove_file(folder.join(&copy.file)).unwrap();
     assert_eq!(archive::verify(&opts.out).unwrap().missing, [copy.file]);
+}
+
+/// Every part of an OFD package by name, and the "version made by" system of each entry.
+fn ofd_parts(path: &Path) -> (std::collections::BTreeMap<String, Vec<u8>>, Vec<u8>) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let mut parts = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut b).unwrap();
+        parts.insert(f.name().unwrap().to_string(), b);
+    }
+    // Central directory entries: signature PK\x01\x02, then "version made by" (its high byte is
+    // the system: 3 = Unix).
+    let made_by: Vec<u8> = bytes.windows(6).filter(|w| w[..4] == *b"PK\x01\x02").map(|w| w[5]).collect();
+    (parts, made_by)
+}
+
+/// `Value="r g b"` attributes of the colour elements of an XML part.
+fn colours(xml: &str) -> Vec<Vec<u32>> {
+    xml.match_indices("Color Value=\"").map(|(i, m)| xml[i + m.len()..].split('"').next().unwrap().split(' ').map(|v| v.parse().unwrap()).collect()).collect()
+}
+
+#[test]
+fn ofd_colours_are_rgb_fonts_say_bold_dashes_are_drawn_by_every_reader_and_ids_are_valid() {
+    let (_dir, mut opts) = common::copy_project();
+    opts.formats = Some(vec![Format::Pdf, Format::Ofd]);
+    jianbao::build(&opts).unwrap();
+    let (parts, made_by) = ofd_parts(&opts.out.join("2019-03/工作简报-2019年3月.ofd"));
+    assert!(!made_by.is_empty() && made_by.iter().all(|s| *s == 3), "made by Unix on every system: {made_by:?}");
+    let text = |name: &str| String::from_utf8(parts[name].clone()).unwrap();
+    let public = text("Doc_0/PublicRes.xml");
+    // No CMYK anywhere: a reader that assumes RGB draws what the office sees.
+    for (name, bytes) in parts.iter().filter(|(n, _)| n.ends_with(".xml")) {
+        assert!(!String::from_utf8_lossy(bytes).contains("CMYK"), "{name}");
+    }
+    // The masthead and its rule are red as RGB (the printed red 0/80/80/0, converted as typst
+    // converts it for the screen), never the cyan its CMYK values make when read as RGB.
+    let page1 = text("Doc_0/Pages/Page_0/Content.xml");
+    let all: Vec<Vec<u32>> = colours(&page1);
+    assert!(all.iter().all(|c| c.len() == 3), "{all:?}");
+    let red = |c: &Vec<u32>| c[0] > 200 && c[1] < 120 && c[2] < 120;
+    let masthead = all.iter().find(|c| red(c)).unwrap_or_else(|| panic!("no red on the first page: {all:?}"));
+    let red_value = masthead.iter().map(u32::to_string).collect::<Vec<_>>().join(" ");
+    // The bold Song face says so.
+    let bold = public.split("<ofd:Font ").find(|f| f.contains("Bold")).unwrap_or_else(|| panic!("{public}"));
+    assert!(bold.contains("Bold=\"true\""), "{bold}");
+    assert!(public.split("<ofd:Font ").filter(|f| f.contains("FontName")).any(|f| !f.contains("Bold=")), "regular faces are not bold");
+    // The chart's dashed average line: dashed on the path and in its DrawParam.
+    let (page, dashed) = parts.iter().filter(|(n, _)| n.contains("/Pages/")).find_map(|(n, b)| {
+        let x = String::from_utf8_lossy(b).into_owned();
+        x.split("<ofd:PathObject ").find(|p| p.contains("DashPattern")).map(|p| (n.clone(), p.to_string()))
+    }).expect("a dashed path");
+    let id = dashed.split("DrawParam=\"").nth(1).unwrap_or_else(|| panic!("{page}: {dashed}")).split('"').next().unwrap();
+    let param = public.split("<ofd:DrawParam ").find(|p| p.starts_with(&format!("ID=\"{id}\""))).expect("the DrawParam");
+    assert!(param.contains("DashPattern") && param.contains(&red_value), "{param}");
 }

@@ -119,7 +119,8 @@ fn attachments(ids: &mut Ids, meta: &OfdMeta) -> Vec<u8> {
     for (i, (name, bytes)) in meta.attachments.iter().enumerate() {
         let format = name.rsplit_once('.').map_or("", |(_, e)| e).to_lowercase();
         let size = xml::num(bytes.len() as f64 / 1024.0);
-        let id = ids.next().to_string();
+        // The schema types an attachment's ID as xs:ID, which cannot start with a digit.
+        let id = format!("Attach_{}", ids.next());
         let attrs = [("ID", id.as_str()), ("Name", name.as_str()), ("Format", &format), ("CreationDate", &date), ("Size", &size), ("Visible", "true")];
         x.open("Attachment", &attrs).leaf("FileLoc", &[], &attachment_file(i, name)).close("Attachment");
     }
@@ -127,10 +128,15 @@ fn attachments(ids: &mut Ids, meta: &OfdMeta) -> Vec<u8> {
     x.finish()
 }
 
-/// The ZIP container: fixed order, fixed dates, so that the same document gives the same bytes.
+/// The ZIP container: fixed order, fixed dates, a fixed "made by" system and permissions, so
+/// that the same document gives the same bytes on Windows, Linux and ARM64.
 fn package(parts: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).last_modified_time(zip::DateTime::default());
+    let options = SimpleFileOptions::default()
+        .system(zip::System::Unix)
+        .unix_permissions(0o644)
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
     for (name, bytes) in parts {
         zip.start_file(name.as_str(), options)?;
         zip.write_all(bytes)?;

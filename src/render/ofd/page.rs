@@ -103,7 +103,7 @@ impl PageWriter<'_> {
 
     fn colour_element(&mut self, name: &str, paint: &Paint) {
         let c = colour(paint);
-        let cs = if c.cmyk { self.res.cmyk } else { self.res.rgb }.to_string();
+        let cs = self.res.rgb.to_string();
         let alpha = c.alpha.map(|a| a.to_string());
         let mut attrs = vec![("Value", c.value.as_str()), ("ColorSpace", cs.as_str())];
         if let Some(a) = &alpha {
@@ -226,6 +226,10 @@ impl PageWriter<'_> {
         }
         if let Some(s) = &shape.stroke {
             attrs.extend(stroke_attrs(s));
+            if s.dash.is_some() {
+                let id = self.res.draw_param(self.ids, stroke_attrs(s), super::res::colour(&s.paint).value);
+                attrs.push(("DrawParam", id.to_string()));
+            }
         }
         self.xml.open("PathObject", &borrow(&attrs));
         if let Some(s) = &shape.stroke {

@@ -7,7 +7,7 @@ use subsetter::GlyphRemapper;
 use typst::text::Font;
 use typst::visualize::{Color, Paint};
 
-use super::xml::{num, Xml};
+use super::xml::Xml;
 
 /// An ID giver: every object of an OFD document has an ID unique in the document.
 #[derive(Default)]
@@ -38,17 +38,17 @@ struct Image {
     bytes: Vec<u8>,
 }
 
-/// A colour as OFD writes it: its components (0–255) in RGB or CMYK, and its alpha.
+/// A colour as OFD writes it: its RGB components (0–255) and its alpha.
 pub struct Colour {
     pub value: String,
-    pub cmyk: bool,
     pub alpha: Option<u8>,
 }
 
 /// Everything pages refer to by ID.
 pub struct Resources {
     pub rgb: u32,
-    pub cmyk: u32,
+    /// Drawing parameters of dashed strokes: ID, stroke attributes and stroke colour.
+    draw_params: Vec<(u32, Vec<(&'static str, String)>, String)>,
     fonts: Vec<FontRes>,
     by_font: HashMap<Font, usize>,
     images: Vec<Image>,
@@ -56,7 +56,7 @@ pub struct Resources {
 
 impl Resources {
     pub fn new(ids: &mut Ids) -> Resources {
-        Resources { rgb: ids.next(), cmyk: ids.next(), fonts: Vec::new(), by_font: HashMap::new(), images: Vec::new() }
+        Resources { rgb: ids.next(), draw_params: Vec::new(), fonts: Vec::new(), by_font: HashMap::new(), images: Vec::new() }
     }
 
     /// The ID of `font` and the ID its glyph `gid` has in the embedded subset.
@@ -67,6 +67,18 @@ impl Resources {
         });
         let f = &mut self.fonts[i];
         (f.id, f.glyphs.remap(gid))
+    }
+
+    /// The ID of a drawing parameter with these stroke attributes and colour: some readers take
+    /// a dash only from a `DrawParam`, others only from the path's own attributes, so a dashed
+    /// path carries both.
+    pub fn draw_param(&mut self, ids: &mut Ids, attrs: Vec<(&'static str, String)>, stroke: String) -> u32 {
+        if let Some((id, ..)) = self.draw_params.iter().find(|(_, a, c)| *a == attrs && *c == stroke) {
+            return *id;
+        }
+        let id = ids.next();
+        self.draw_params.push((id, attrs, stroke));
+        id
     }
 
     /// The ID of an embedded image (PNG, JPEG or GIF, byte for byte).
@@ -85,14 +97,34 @@ impl Resources {
         let mut x = Xml::new();
         x.open("Res", &[("BaseLoc", "Res")]).open("ColorSpaces", &[]);
         x.empty("ColorSpace", &[("ID", &self.rgb.to_string()), ("Type", "RGB"), ("BitsPerComponent", "8")]);
-        x.empty("ColorSpace", &[("ID", &self.cmyk.to_string()), ("Type", "CMYK"), ("BitsPerComponent", "8")]);
-        x.close("ColorSpaces").open("Fonts", &[]);
+        x.close("ColorSpaces");
+        if !self.draw_params.is_empty() {
+            x.open("DrawParams", &[]);
+            let rgb = self.rgb.to_string();
+            for (id, attrs, stroke) in &self.draw_params {
+                let id = id.to_string();
+                let mut all: Vec<(&str, &str)> = vec![("ID", &id)];
+                all.extend(attrs.iter().map(|(k, v)| (*k, v.as_str())));
+                x.open("DrawParam", &all).empty("StrokeColor", &[("Value", stroke), ("ColorSpace", &rgb)]).close("DrawParam");
+            }
+            x.close("DrawParams");
+        }
+        x.open("Fonts", &[]);
         for f in &self.fonts {
             let file = format!("font_{}.otf", f.id);
             let sub = subsetter::subset(f.font.data(), f.font.index(), &f.glyphs).map_err(|e| format!("字体 {} 无法嵌入（{e}）", f.font.info().family))?;
             let id = f.id.to_string();
             let name = postscript_name(&f.font);
-            x.open("Font", &[("ID", &id), ("FontName", &name), ("FamilyName", &f.font.info().family)]).leaf("FontFile", &[], &file).close("Font");
+            let info = f.font.info();
+            let mut attrs = vec![("ID", id.as_str()), ("FontName", name.as_str()), ("FamilyName", info.family.as_str())];
+            // A reader that substitutes a system font needs the weight and style to pick one.
+            if info.variant.weight.to_number() >= 600 {
+                attrs.push(("Bold", "true"));
+            }
+            if info.variant.style != typst::text::FontStyle::Normal {
+                attrs.push(("Italic", "true"));
+            }
+            x.open("Font", &attrs).leaf("FontFile", &[], &file).close("Font");
             files.push((file, sub));
         }
         x.close("Fonts");
@@ -120,8 +152,10 @@ fn postscript_name(font: &Font) -> String {
         .unwrap_or_else(|| font.info().family.clone())
 }
 
-/// A paint as an OFD colour. Gradients and tilings (which the templates do not use) are
-/// written as their first colour.
+/// A paint as an OFD colour, always in RGB: common readers ignore a CMYK colour space and read
+/// its values as RGB (the printed red 0/80/80/0 became cyan), so the printed red is written as
+/// the RGB it converts to (255 51 51). Gradients and tilings (which the templates do not use)
+/// are written as their first colour.
 pub fn colour(paint: &Paint) -> Colour {
     let c: Color = match paint {
         Paint::Solid(c) => c.clone(),
@@ -129,10 +163,6 @@ pub fn colour(paint: &Paint) -> Colour {
         Paint::Tiling(_) => Color::BLACK,
     };
     let alpha = c.alpha().map(|a| (a * 255.0).round() as u8).filter(|a| *a < 255);
-    if c.space() == typst::visualize::ColorSpace::Process(typst::visualize::ProcessColorSpace::Cmyk) {
-        let v = c.to_vec4();
-        return Colour { value: v.iter().map(|x| num((x * 255.0).round() as f64)).collect::<Vec<_>>().join(" "), cmyk: true, alpha: None };
-    }
     let (r, g, b, _) = c.to_rgb().into_format::<u8, u8>().into_components();
-    Colour { value: format!("{r} {g} {b}"), cmyk: false, alpha }
+    Colour { value: format!("{r} {g} {b}"), alpha }
 }
