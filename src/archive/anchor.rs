@@ -24,11 +24,21 @@ pub struct Anchor {
     pub docs: Vec<AnchorDoc>,
 }
 
-/// One bound document: its issue label, title, archive file and SM3.
+/// One bound document: its issue label, title, archive file and SM3, and its OFD's file and
+/// SM3 when one was archived beside it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AnchorDoc {
     pub issue: String,
     pub title: String,
+    pub file: String,
+    pub sm3: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ofd: Option<AnchorOfd>,
+}
+
+/// The OFD beside a bound document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AnchorOfd {
     pub file: String,
     pub sm3: String,
 }
@@ -42,6 +52,7 @@ impl Anchor {
                 title: e.title.clone(),
                 file: e.file.clone(),
                 sm3: e.sm3.clone(),
+                ofd: e.ofd.as_ref().map(|o| AnchorOfd { file: o.file.clone(), sm3: o.sm3.clone() }),
             })
             .collect();
         Anchor { head: manifest.next_link(), docs }
@@ -71,14 +82,27 @@ pub fn check(out: &Path, volume: &Path) -> Result<VolumeCheck> {
             Some(e) if e.sm3 != d.sm3 => found.push(format!("{at}：清单中登记的 SM3 与合订本所印不同")),
             Some(_) => {}
         }
-        match std::fs::read(crate::output::under(&archive, &d.file)) {
-            Ok(b) if sm3(&b) == d.sm3 => {}
-            Ok(_) => found.push(format!("{at}：归档文件的 SM3 与合订本所印不同（文件被改动或替换）")),
-            Err(_) => found.push(format!("{at}：归档文件缺失")),
+        found.extend(same_file(&archive, &at, &d.file, &d.sm3));
+        if let Some(ofd) = &d.ofd {
+            let at = format!("{}（{}）", d.issue, ofd.file);
+            let listed = manifest.entries.iter().find(|e| e.file == d.file).and_then(|e| e.ofd.as_ref());
+            if listed.is_none_or(|o| o.sm3 != ofd.sm3) {
+                found.push(format!("{at}：清单中登记的 OFD 的 SM3 与合订本所印不同"));
+            }
+            found.extend(same_file(&archive, &at, &ofd.file, &ofd.sm3));
         }
     }
     found.extend(chain_to(&manifest, &anchor.head));
     Ok(VolumeCheck { checked: anchor.docs.len(), findings: found })
+}
+
+/// Unless the archived file at `file` has the SM3 a volume printed, what is wrong with it.
+fn same_file(archive: &Path, at: &str, file: &str, printed: &str) -> Option<String> {
+    match std::fs::read(crate::output::under(archive, file)) {
+        Ok(b) if sm3(&b) == printed => None,
+        Ok(_) => Some(format!("{at}：归档文件的 SM3 与合订本所印不同（文件被改动或替换）")),
+        Err(_) => Some(format!("{at}：归档文件缺失")),
+    }
 }
 
 /// Unless the manifest still holds `head` (the entry it is the link of) with the chain intact

@@ -236,3 +236,27 @@ fn a_bound_volume_prints_the_digests_that_check_the_archive_years_later() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("与合订本不符：第2期"), "{stdout}");
 }
+
+#[test]
+fn a_bound_volume_prints_and_checks_the_ofds_too() {
+    let (_dir, mut opts) = copy_project();
+    opts.formats = Some(vec![jianbao::config::Format::Pdf, jianbao::config::Format::Ofd]);
+    let month = |p: &str| Target::Month(p.parse().unwrap());
+    let (first, _) = publish(&opts, month("2018-01"), "2018-02-05", false);
+    publish(&opts, month("2018-02"), "2018-03-05", false);
+    let (_, path) = publish(&opts, Target::Volume(2018), "2019-01-15", false);
+    let ofd = first.ofd.clone().expect("an OFD beside the first issue");
+    let doc = lopdf::Document::load(&path).unwrap();
+    let last = *doc.get_pages().keys().max().unwrap();
+    let text: String = doc.extract_text(&[last]).unwrap().chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains(&format!("OFD{}", ofd.sm3)), "the OFD's SM3 is printed: {text}");
+    assert!(archive::anchor::check(&opts.out, &path).unwrap().findings.is_empty());
+    // An OFD replaced after binding is found.
+    let file = archive::folder(&opts.out).join(&ofd.file);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len() - 40;
+    bytes[n] ^= 1;
+    std::fs::write(&file, bytes).unwrap();
+    let findings = archive::anchor::check(&opts.out, &path).unwrap().findings;
+    assert!(findings.iter().any(|f| f.contains(&ofd.file) && f.contains("SM3 与合订本所印不同")), "{findings:?}");
+}
