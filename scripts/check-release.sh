@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Maintainers: proves the downloads work before they are published. Not part of .ci/run (it
 # needs the cross targets, wine and qemu). Run scripts/release.sh first; then this:
-#   1. builds the sample with the Linux build of this checkout (the reference);
+#   1. builds the sample, PDF and OFD, with the Linux build of this checkout (the reference);
 #   2. runs the Windows jianbao.exe under wine and the ARM64 jianbao under qemu-user on the
 #      same sample, and compares every output byte for byte with the reference;
 #   3. on Windows, holds one output PDF open (as a PDF viewer does) while rebuilding with a
@@ -32,8 +32,8 @@ same_tree() {
 echo "== reference: the Linux build of this checkout"
 cargo build --release --locked --bin jianbao -q
 mkdir -p "$work/linux" && cp -r data "$work/linux/data"
-(cd "$work/linux" && "$OLDPWD/target/release/jianbao" --data data --out out > build.txt) || true
-ls "$work/linux/out"/*.pdf > /dev/null || fail "the reference build made nothing"
+(cd "$work/linux" && "$OLDPWD/target/release/jianbao" --data data --out out --formats pdf,ofd > build.txt) || true
+ls "$work/linux/out"/*.pdf "$work/linux/out"/2018-03/*.ofd > /dev/null || fail "the reference build made no PDF or OFD"
 
 echo "== Windows x86_64 under wine"
 x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bcryptprimitives.dll" scripts/wine/bcryptprimitives.c -ladvapi32
@@ -42,19 +42,19 @@ mkdir -p "$work/win" && (cd "$work/win" && unzip -q "$OLDPWD/$win_zip")
 wdir="$work/win/jianbao-$version-windows-x86_64"
 cp "$work/bcryptprimitives.dll" "$wdir/"
 wineboot -i > /dev/null 2>&1 || true
-(cd "$wdir" && wine jianbao.exe --data data --out out < /dev/null > "$work/win-build.txt" 2>&1) || true
+(cd "$wdir" && wine jianbao.exe --data data --out out --formats pdf,ofd < /dev/null > "$work/win-build.txt" 2>&1) || true
 same_tree "$work/linux/out" "$wdir/out" && pass "Windows: every output byte-identical to Linux ($(find "$wdir/out" -type f -not -path '*/.jianbao/*' | wc -l) files)" || fail "Windows outputs differ"
 
 echo "== ARM64 Linux under qemu-user"
 mkdir -p "$work/arm" && tar -C "$work/arm" -xzf "$arm_tgz"
 adir="$work/arm/jianbao-$version-linux-aarch64"
-(cd "$adir" && qemu-aarch64-static -L /usr/aarch64-linux-gnu ./jianbao --data data --out out > "$work/arm-build.txt" 2>&1) || true
+(cd "$adir" && qemu-aarch64-static -L /usr/aarch64-linux-gnu ./jianbao --data data --out out --formats pdf,ofd > "$work/arm-build.txt" 2>&1) || true
 same_tree "$work/linux/out" "$adir/out" && pass "ARM64: every output byte-identical to Linux ($(find "$adir/out" -type f -not -path '*/.jianbao/*' | wc -l) files)" || fail "ARM64 outputs differ"
 
 echo "== Windows: a PDF held open while rebuilding"
 # A change that touches every document: the office's name is on each.
 sed -i 's/领导小组办公室/领导小组办公室（新）/' "$wdir/data/config.yaml" "$work/linux/data/config.yaml"
-(cd "$work/linux" && "$OLDPWD/target/release/jianbao" --data data --out out > /dev/null) || true
+(cd "$work/linux" && "$OLDPWD/target/release/jianbao" --data data --out out --formats pdf,ofd > /dev/null) || true
 held='out\2018-03\工作简报-2018年3月.pdf'
 march_before=$(cd "$wdir/out/2018-03" && sha256sum * | sort)
 (cd "$wdir" && wine "$work/hold_open.exe" "$held" released.flag > "$work/hold.txt" 2>&1) &
@@ -62,7 +62,7 @@ holder=$!
 for _ in $(seq 100); do grep -q holding "$work/hold.txt" 2>/dev/null && break; sleep 0.2; done
 grep -q holding "$work/hold.txt" || fail "could not hold the PDF open"
 set +e
-(cd "$wdir" && wine jianbao.exe --data data --out out < /dev/null > "$work/locked.txt" 2>&1)
+(cd "$wdir" && wine jianbao.exe --data data --out out --formats pdf,ofd < /dev/null > "$work/locked.txt" 2>&1)
 code=$?
 set -e
 touch "$wdir/released.flag"
@@ -75,7 +75,7 @@ march_after=$(cd "$wdir/out/2018-03" && sha256sum * | sort)
 [ "$march_before" = "$march_after" ] && pass "the held document's files are all as they were" || fail "the held document was partly replaced"
 cmp -s "$wdir/out/2018-04/工作简报-2018年4月.pdf" "$work/linux/out/2018-04/工作简报-2018年4月.pdf" && pass "the other documents are the new ones" || fail "another document was not rebuilt"
 ! find "$wdir/out" -name '.jianbao-*' | grep -q . && pass "no temporary files left in out/" || fail "temporary files left in out/"
-(cd "$wdir" && wine jianbao.exe --data data --out out < /dev/null > "$work/after.txt" 2>&1) || fail "the build after the release failed"
+(cd "$wdir" && wine jianbao.exe --data data --out out --formats pdf,ofd < /dev/null > "$work/after.txt" 2>&1) || fail "the build after the release failed"
 same_tree "$work/linux/out" "$wdir/out" && pass "after the release, the next build completes and out/ equals the Linux build" || fail "out/ differs after the release"
 
 echo "== sizes"
