@@ -141,7 +141,11 @@ fn main() {
     let sample_cli = cli_time("sample", &sample_out, runs);
     let sample_ofd_out = tmp.path().join("sample-ofd-out");
     run(jianbao(&data, &sample_ofd_out, &["build", "--formats", "pdf,ofd"]));
-    let sample_ofd = show("sample: build --force --formats pdf,ofd", measure(runs, || run(jianbao(&data, &sample_ofd_out, &["build", "--force", "--formats", "pdf,ofd"]))), runs);
+    let sample_ofd = show(
+        "sample: build --force --formats pdf,ofd",
+        measure(runs, || run(jianbao(&data, &sample_ofd_out, &["build", "--force", "--formats", "pdf,ofd"]))),
+        runs,
+    );
 
     // County scale: 12 townships × 36 months.
     let county = tmp.path().join("county");
@@ -153,7 +157,11 @@ fn main() {
     let county_cli = cli_time("county", &county_out, runs);
     let county_ofd_out = tmp.path().join("county-ofd-out");
     run(jianbao(&county, &county_ofd_out, &["build", "--formats", "pdf,ofd"]));
-    let county_ofd = show("county: build --force --formats pdf,ofd", measure(runs, || run(jianbao(&county, &county_ofd_out, &["build", "--force", "--formats", "pdf,ofd"]))), runs);
+    let county_ofd = show(
+        "county: build --force --formats pdf,ofd",
+        measure(runs, || run(jianbao(&county, &county_ofd_out, &["build", "--force", "--formats", "pdf,ofd"]))),
+        runs,
+    );
     let opts = Options { data: county.clone(), out: county_out.clone(), ..Options::in_dir(&repo()) };
     let floors: Vec<f64> = (0..runs).map(|_| typesetting_floor(&opts).0).collect();
     let docs = typesetting_floor(&opts).1;

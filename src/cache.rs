@@ -51,11 +51,7 @@ impl Cache {
     /// The record of the last build; an empty one (everything is built) if there is none or
     /// it cannot be read.
     pub fn load(out: &Path) -> Cache {
-        std::fs::read(Cache::path(out))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
-            .filter(|c| c.format == FORMAT)
-            .unwrap_or_default()
+        std::fs::read(Cache::path(out)).ok().and_then(|b| serde_json::from_slice::<Cache>(&b).ok()).filter(|c| c.format == FORMAT).unwrap_or_default()
     }
 
     /// Whether the last build had exactly these inputs and all its outputs are still there.

@@ -38,14 +38,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(severity: Severity, code: &str, file: &str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity,
-            code: code.to_string(),
-            file: file.to_string(),
-            sheet: None,
-            cell: None,
-            message: message.into(),
-        }
+        Diagnostic { severity, code: code.to_string(), file: file.to_string(), sheet: None, cell: None, message: message.into() }
     }
 
     pub fn error(code: &str, file: &str, message: impl Into<String>) -> Self {
@@ -84,14 +77,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}  {}\n     {}",
-            self.severity.label(),
-            self.code,
-            self.location(),
-            self.message
-        )
+        write!(f, "{} {}  {}\n     {}", self.severity.label(), self.code, self.location(), self.message)
     }
 }
 
@@ -144,11 +130,7 @@ mod tests {
 
     #[test]
     fn display_names_file_sheet_cell() {
-        let d = Diagnostic::error("E-NUMBER", "2019-03/南村乡.xlsx", "应为数字")
-            .at_cell("村级进度", "E7".into());
-        assert_eq!(
-            d.to_string(),
-            "错误 E-NUMBER  2019-03/南村乡.xlsx › 村级进度 › E7\n     应为数字"
-        );
+        let d = Diagnostic::error("E-NUMBER", "2019-03/南村乡.xlsx", "应为数字").at_cell("村级进度", "E7".into());
+        assert_eq!(d.to_string(), "错误 E-NUMBER  2019-03/南村乡.xlsx › 村级进度 › E7\n     应为数字");
     }
 }

@@ -93,7 +93,8 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
     let pieces = crate::pieces::of_month(&c.pieces, period);
     let prepared = bulletin::prepare(engine, &c.config, &c.plan, &figures, &pieces, &meta)?;
     let title = bulletin::title(&figures);
-    let sent = pieces.iter().map(|p| SentPiece { file: &p.file, section: p.kind.label(), title: &p.title, source: p.source.as_deref(), sha256: &p.sha256 }).collect();
+    let sent =
+        pieces.iter().map(|p| SentPiece { file: &p.file, section: p.kind.label(), title: &p.title, source: p.source.as_deref(), sha256: &p.sha256 }).collect();
     let data = FiguresFile { pieces: Some(sent), ..FiguresFile::numbered(Series::Bulletin, &title, &meta, &figures) };
     let id = bulletin_id(period);
     let mut doc = with_json(id, &title, prepared, &data);

@@ -8,11 +8,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{doing}失败：{}：{}", path.display(), io_reason(source))]
-    Io {
-        doing: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { doing: &'static str, path: PathBuf, source: std::io::Error },
     #[error("规划数据 {} 有误：{msg}", path.display())]
     Plan { path: PathBuf, msg: String },
     #[error("配置文件 {} 有误：{msg}", path.display())]

@@ -120,7 +120,12 @@ fn write_board(b: &crate::status::Board) -> Result<Vec<u8>, XlsxError> {
             ]
         })
         .collect();
-    let calls = Table { sheet: "电话清单", title: format!("{}年{}月需要联系的乡镇", b.year, b.month), header: vec!["乡镇", "情况", "联系人", "联系电话", "需要改正的问题"], rows: calls };
+    let calls = Table {
+        sheet: "电话清单",
+        title: format!("{}年{}月需要联系的乡镇", b.year, b.month),
+        header: vec!["乡镇", "情况", "联系人", "联系电话", "需要改正的问题"],
+        rows: calls,
+    };
     for t in [board, calls] {
         table(book.add_worksheet(), &t)?;
     }
@@ -218,7 +223,20 @@ fn townships(f: &MonthFigures) -> Table<'static> {
     Table {
         sheet: "乡镇进展",
         title: format!("各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()),
-        header: vec!["乡镇", "报送情况", "年初贫困人口", "本月脱贫", "本年累计脱贫", f.ranked_by, "本年出列村数", "累计出列村数", "计划投资", "累计拨付", "资金拨付率", "排名"],
+        header: vec![
+            "乡镇",
+            "报送情况",
+            "年初贫困人口",
+            "本月脱贫",
+            "本年累计脱贫",
+            f.ranked_by,
+            "本年出列村数",
+            "累计出列村数",
+            "计划投资",
+            "累计拨付",
+            "资金拨付率",
+            "排名",
+        ],
         rows,
     }
 }

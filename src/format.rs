@@ -11,7 +11,11 @@ fn decimals(v: f64) -> String {
     let s = format!("{v:.9}");
     let s = s.trim_end_matches('0');
     let s = if s.ends_with('.') { format!("{s}0") } else { s.to_string() };
-    if s == "-0.0" { "0.0".to_string() } else { s }
+    if s == "-0.0" {
+        "0.0".to_string()
+    } else {
+        s
+    }
 }
 
 /// A count of people, households or villages (negative only where a figure fell).
@@ -22,14 +26,22 @@ pub fn count(v: impl Into<i64>) -> String {
 /// 万元 in a table column: always two decimals (`1234.50`, `80.00`), so a column lines up.
 pub fn wan_column(v: f64) -> String {
     let s = format!("{v:.2}");
-    if s == "-0.00" { "0.00".to_string() } else { s }
+    if s == "-0.00" {
+        "0.00".to_string()
+    } else {
+        s
+    }
 }
 
 /// 万元 in running text, with up to two decimals: `1234.5`, `80`, `0.25`.
 pub fn wan(v: f64) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// An indicator value: whole numbers without decimals.

@@ -4,8 +4,8 @@
 //! validation where the format has fixed values, header rows locked, and a 填表说明 sheet.
 
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatBorder, ProtectionOptions,
-    Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatBorder, ProtectionOptions, Workbook, Worksheet,
+    XlsxError,
 };
 
 use crate::period::Period;
@@ -34,7 +34,13 @@ pub fn villages(plan: &Plan, township: &str, period: Period, reports: &[Report])
     let mut out: Vec<Village> = plan
         .listed_villages(township)
         .into_iter()
-        .map(|(name, listed)| Village { name: name.to_string(), kind: Some(listed.village_type().label()), population: None, poor_at_start: None, exited: false })
+        .map(|(name, listed)| Village {
+            name: name.to_string(),
+            kind: Some(listed.village_type().label()),
+            population: None,
+            poor_at_start: None,
+            exited: false,
+        })
         .collect();
     for r in &earlier {
         for row in &r.villages {

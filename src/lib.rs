@@ -17,9 +17,9 @@ pub mod plan;
 #[cfg(feature = "render")]
 pub mod render;
 pub mod report;
+pub mod sample;
 pub mod series;
 pub mod status;
-pub mod sample;
 pub mod submission;
 pub mod text;
 pub mod validate;
@@ -34,10 +34,10 @@ pub mod cache;
 pub mod documents;
 pub mod excel;
 pub mod format;
-#[cfg(feature = "render")]
-pub mod watch;
 pub mod forms;
 pub mod init;
+#[cfg(feature = "render")]
+pub mod watch;
 #[cfg(feature = "render")]
 pub use build::{build, build_with, plan_documents, Built, Planned, Progress, Quiet};
 

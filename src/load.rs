@@ -39,7 +39,10 @@ pub fn parse_all<'a>(files: impl Iterator<Item = &'a File>, refused: &[Refused],
     for r in refused.iter().filter(|r| !pieces::in_folder(&r.rel)) {
         let identity = Identity::from_path(&r.rel, plan);
         if r.too_large() && !meant_as_report(&r.rel, None, &identity) {
-            let msg = format!("文件大小超过报表的上限{}，又不像乡镇报表（文件名没有乡镇和月份），未读取，已跳过。", crate::inputs::megabytes(crate::inputs::limits::WORKBOOK));
+            let msg = format!(
+                "文件大小超过报表的上限{}，又不像乡镇报表（文件名没有乡镇和月份），未读取，已跳过。",
+                crate::inputs::megabytes(crate::inputs::limits::WORKBOOK)
+            );
             loaded.diagnostics.push(Diagnostic::note("N-SKIPPED", &r.rel, msg));
             continue;
         }

@@ -322,7 +322,10 @@ mod tests {
         assert_eq!((locked.len(), locked[0].group.as_str(), &locked[0].path), (1, "a", &pdf));
         assert!(locked[0].message().contains("可能正被PDF阅读器或Excel打开"), "{}", locked[0].message());
         // a.json sorts before a.pdf and was moved aside first: it is back, unchanged.
-        assert_eq!((std::fs::read(&json).unwrap(), std::fs::read(&pdf).unwrap(), std::fs::read(&other).unwrap()), (b"old".to_vec(), b"old".to_vec(), b"new".to_vec()));
+        assert_eq!(
+            (std::fs::read(&json).unwrap(), std::fs::read(&pdf).unwrap(), std::fs::read(&other).unwrap()),
+            (b"old".to_vec(), b"old".to_vec(), b"new".to_vec())
+        );
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 3, "no temporaries or old copies left: {names:?}");
     }

@@ -217,12 +217,7 @@ impl Plan {
     /// The plan's spelling of a listed village of `township`, and which list it is on.
     /// A village on both lists reports the deep-poverty list.
     pub fn listed_village(&self, township: &str, name: &str) -> Option<(&str, ListedAs)> {
-        [
-            (&self.deep_poverty_villages, ListedAs::DeepPoverty),
-            (&self.heavy_task_villages, ListedAs::HeavyTask),
-        ]
-        .into_iter()
-        .find_map(|(list, kind)| {
+        [(&self.deep_poverty_villages, ListedAs::DeepPoverty), (&self.heavy_task_villages, ListedAs::HeavyTask)].into_iter().find_map(|(list, kind)| {
             let names = list.by_township.get(township)?;
             names.iter().find(|v| same_village(v, name)).map(|v| (v.as_str(), kind))
         })
@@ -231,10 +226,7 @@ impl Plan {
     /// All listed villages of a township, in the plan's order (deep-poverty first).
     pub fn listed_villages(&self, township: &str) -> Vec<(&str, ListedAs)> {
         let mut out: Vec<(&str, ListedAs)> = Vec::new();
-        for (list, kind) in [
-            (&self.deep_poverty_villages, ListedAs::DeepPoverty),
-            (&self.heavy_task_villages, ListedAs::HeavyTask),
-        ] {
+        for (list, kind) in [(&self.deep_poverty_villages, ListedAs::DeepPoverty), (&self.heavy_task_villages, ListedAs::HeavyTask)] {
             for v in list.by_township.get(township).into_iter().flatten() {
                 if !out.iter().any(|(o, _)| same_village(o, v)) {
                     out.push((v.as_str(), kind));
@@ -276,10 +268,7 @@ impl Plan {
     }
 
     pub fn township_target(&self, township: &str, year: u16) -> Option<u32> {
-        self.township_targets
-            .iter()
-            .find(|t| t.township == township && t.year == year)
-            .map(|t| t.poor_population)
+        self.township_targets.iter().find(|t| t.township == township && t.year == year).map(|t| t.poor_population)
     }
 }
 

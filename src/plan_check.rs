@@ -45,11 +45,7 @@ fn check_rolling_plan(plan: &Plan, out: &mut Vec<Diagnostic>) {
     }
     for y in &plan.years {
         if plan.year_target(*y).is_none() {
-            out.push(Diagnostic::error(
-                "P-YEAR-TARGET",
-                FILE,
-                format!("{}：缺少{y}年的年度目标。", rp.section),
-            ));
+            out.push(Diagnostic::error("P-YEAR-TARGET", FILE, format!("{}：缺少{y}年的年度目标。", rp.section)));
         }
     }
 }
@@ -57,27 +53,15 @@ fn check_rolling_plan(plan: &Plan, out: &mut Vec<Diagnostic>) {
 fn check_list(plan: &Plan, list: &VillageList, out: &mut Vec<Diagnostic>) {
     let count: usize = list.by_township.values().map(Vec::len).sum();
     if count != list.stated_count {
-        out.push(Diagnostic::warning(
-            "P-LIST-COUNT",
-            FILE,
-            format!("{}：名单共列出 {count} 个村，标题所述为 {} 个。", list.section, list.stated_count),
-        ));
+        out.push(Diagnostic::warning("P-LIST-COUNT", FILE, format!("{}：名单共列出 {count} 个村，标题所述为 {} 个。", list.section, list.stated_count)));
     }
     for (township, villages) in &list.by_township {
         if !plan.is_township(township) {
-            out.push(Diagnostic::error(
-                "P-TOWNSHIP",
-                FILE,
-                format!("{}：乡镇“{township}”不在 townships 列表中。", list.section),
-            ));
+            out.push(Diagnostic::error("P-TOWNSHIP", FILE, format!("{}：乡镇“{township}”不在 townships 列表中。", list.section)));
         }
         for (i, v) in villages.iter().enumerate() {
             if let Some(prev) = villages[..i].iter().find(|p| same_village(p, v)) {
-                out.push(Diagnostic::warning(
-                    "P-VILLAGE-TWICE",
-                    FILE,
-                    format!("{}：{township}“{v}”与“{prev}”重复列出。", list.section),
-                ));
+                out.push(Diagnostic::warning("P-VILLAGE-TWICE", FILE, format!("{}：{township}“{v}”与“{prev}”重复列出。", list.section)));
             }
         }
     }
@@ -107,11 +91,7 @@ fn check_focus(plan: &Plan, out: &mut Vec<Diagnostic>) {
     let deep = &plan.deep_poverty_villages;
     for f in &deep.focus {
         if !deep.by_township.values().flatten().any(|v| same_village(v, f)) {
-            out.push(Diagnostic::error(
-                "P-FOCUS",
-                FILE,
-                format!("重点剖析村“{f}”不在{}深度贫困村名单中。", deep.section),
-            ));
+            out.push(Diagnostic::error("P-FOCUS", FILE, format!("重点剖析村“{f}”不在{}深度贫困村名单中。", deep.section)));
         }
     }
 }

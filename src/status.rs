@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::pieces::Kind;
 use crate::period::{Date, Period};
+use crate::pieces::Kind;
 use crate::Checked;
 
 /// One cell of the board: a township in a month.
@@ -138,11 +138,8 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
         .collect();
     let calls = rows.iter().filter_map(|r| call(c, r, at)).collect();
     let left_out = c.pieces.iter().filter(|p| p.period == at && p.kind == Kind::LeftOut);
-    let pieces = set
-        .into_iter()
-        .chain(left_out)
-        .map(|p| Sent { file: p.file.clone(), title: p.title.clone(), source: p.source.clone(), kind: p.kind })
-        .collect();
+    let pieces =
+        set.into_iter().chain(left_out).map(|p| Sent { file: p.file.clone(), title: p.title.clone(), source: p.source.clone(), kind: p.kind }).collect();
     Board { year: at.year, month: at.month, today, today_from_clock, deadline_day, rows, calls, pieces }
 }
 
@@ -253,7 +250,8 @@ fn call(c: &Checked, row: &Row, at: Period) -> Option<Call> {
 
 /// The first three errors of a file, with their places.
 fn first_errors(diags: &[Diagnostic], file: &str) -> Vec<String> {
-    let errors: Vec<&Diagnostic> = crate::report::grouped(diags).get(file).map(|l| l.iter().copied().filter(|d| d.severity == Severity::Error).collect()).unwrap_or_default();
+    let errors: Vec<&Diagnostic> =
+        crate::report::grouped(diags).get(file).map(|l| l.iter().copied().filter(|d| d.severity == Severity::Error).collect()).unwrap_or_default();
     let mut out: Vec<String> = errors.iter().take(3).map(|d| format!("{}：{}", d.location(), d.message)).collect();
     if errors.len() > 3 {
         out.push(format!("另有{}处错误，见数据校验报告", errors.len() - 3));

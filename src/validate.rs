@@ -39,11 +39,8 @@ fn remove_duplicates(reports: &mut Vec<Report>) -> Vec<Diagnostic> {
         if files.len() > 1 {
             for f in files {
                 let others: Vec<&str> = files.iter().filter(|o| *o != f).map(String::as_str).collect();
-                let msg = format!(
-                    "{township}{}有多份报表：本文件与 {}。不会自动选用其中一份，请删除多余的文件后重新生成。",
-                    period.chinese(),
-                    others.join("、")
-                );
+                let msg =
+                    format!("{township}{}有多份报表：本文件与 {}。不会自动选用其中一份，请删除多余的文件后重新生成。", period.chinese(), others.join("、"));
                 diags.push(Diagnostic::error("E-DUPLICATE", f, msg));
             }
         }
@@ -61,10 +58,7 @@ fn check_villages(plan: &Plan, config: &Config, r: &Report, diags: &mut Vec<Diag
     for (i, v) in r.villages.iter().enumerate() {
         let listed = plan.listed_village(&r.township, &v.name);
         if listed.is_none() && !config.confirmed(&r.township, &v.name) {
-            let near = plan
-                .listed_villages(&r.township)
-                .into_iter()
-                .find(|(n, _)| strsim::hamming(n, &v.name) == Ok(1));
+            let near = plan.listed_villages(&r.township).into_iter().find(|(n, _)| strsim::hamming(n, &v.name) == Ok(1));
             if let Some((n, _)) = near {
                 let msg = format!(
                     "“{}”不在规划名单中。是否为“{n}”？如是，请改正村名；如确是另一个村，请在 config.yaml 的 confirmed_villages 中登记“{}: [{}]”，以后不再提示。",
@@ -212,10 +206,7 @@ fn compare_village(r: &Report, prev: &Report, v: &VillageRow, before: &VillageRo
         diags.push(at(Diagnostic::warning("W-CUMULATIVE", file, msg), &v.cells.lifted_to_date));
     }
     if v.poor_at_start != before.poor_at_start {
-        let msg = format!(
-            "“{}”年初贫困人口为 {}，上次报送（{month}）为 {}。年初数全年不变，请核对。",
-            v.name, v.poor_at_start, before.poor_at_start
-        );
+        let msg = format!("“{}”年初贫困人口为 {}，上次报送（{month}）为 {}。年初数全年不变，请核对。", v.name, v.poor_at_start, before.poor_at_start);
         diags.push(at(Diagnostic::warning("W-POOR-START", file, msg), &v.cells.poor_at_start));
     }
     if before.exited && !v.exited {

@@ -184,11 +184,7 @@ pub fn month(plan: &Plan, reports: &[Report], period: Period, unverified: &BTree
         deep_villages: listed_villages(plan, &sources, &plan.deep_villages_ordered()),
         deep_projects: deep_projects(plan, &sources),
         indicators: indicators(plan, &seen, &sources),
-        not_reported: sources
-            .iter()
-            .filter(|(_, s, _)| matches!(s, Status::CarriedForward | Status::Missing))
-            .map(|(t, ..)| t.to_string())
-            .collect(),
+        not_reported: sources.iter().filter(|(_, s, _)| matches!(s, Status::CarriedForward | Status::Missing)).map(|(t, ..)| t.to_string()).collect(),
         unverified: sources.iter().filter(|(_, s, _)| *s == Status::Unverified).map(|(t, ..)| t.to_string()).collect(),
         exits_unknown: townships.iter().filter(|t| t.exited_before_year.is_none() && t.status.has_figures()).map(|t| t.name.clone()).collect(),
         townships,
@@ -215,7 +211,11 @@ impl RankedBy {
 
 fn ranking(plan: &Plan, year: u16) -> RankedBy {
     let all = !plan.townships.is_empty() && plan.townships.iter().all(|t| plan.township_target(t, year).is_some());
-    if all { RankedBy::Completion } else { RankedBy::Progress }
+    if all {
+        RankedBy::Completion
+    } else {
+        RankedBy::Progress
+    }
 }
 
 /// Whether a village's 是 counts as an exit of the plan: a poverty village that had not

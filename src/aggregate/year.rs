@@ -122,8 +122,17 @@ fn findings(plan: &Plan, f: &YearFigures, slow_line: f64) -> YearFindings {
             done: c.lifted_to_date.into(),
             completion_pct: c.completion_pct,
         }),
-        villages_short: c.village_target.filter(|t| c.exited_this_year < i64::from(*t)).map(|t| Short { target: t.into(), done: c.exited_this_year, completion_pct: None }),
-        indicators_behind: f.indicators.iter().filter(|i| i.behind_schedule).map(|i| Named { township: None, name: i.name.clone(), pct: i.completion_pct }).collect(),
+        villages_short: c.village_target.filter(|t| c.exited_this_year < i64::from(*t)).map(|t| Short {
+            target: t.into(),
+            done: c.exited_this_year,
+            completion_pct: None,
+        }),
+        indicators_behind: f
+            .indicators
+            .iter()
+            .filter(|i| i.behind_schedule)
+            .map(|i| Named { township: None, name: i.name.clone(), pct: i.completion_pct })
+            .collect(),
         deep_line_pct: deep_line,
         still_deep: deep
             .map(|line| {

@@ -61,7 +61,6 @@ pub(super) fn attach(prepared: &mut crate::render::Prepared, files: &[Attachment
     }
 }
 
-
 /// The files attached to a PDF, by name, as the archive wrote them.
 pub fn attachments(pdf: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
     use lopdf::{Dictionary, Document, Object};
@@ -110,7 +109,8 @@ pub fn ofd_attachments(ofd: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
         match reader.read_event_into(&mut buf).map_err(|e| bad(e.to_string()))? {
             Event::Start(e) if e.local_name().as_ref() == "Attachment" => {
                 let attr = e.try_get_attribute("Name").map_err(|e| bad(e.to_string()))?;
-                name = attr.map(|a| a.normalized_value(quick_xml::XmlVersion::Explicit1_0).map(|v| v.into_owned())).transpose().map_err(|e| bad(e.to_string()))?;
+                name =
+                    attr.map(|a| a.normalized_value(quick_xml::XmlVersion::Explicit1_0).map(|v| v.into_owned())).transpose().map_err(|e| bad(e.to_string()))?;
             }
             Event::Start(e) => in_loc = e.local_name().as_ref() == "FileLoc",
             Event::Text(t) if in_loc => {

@@ -94,7 +94,9 @@ fn place(from: &Path, to: &Path, sha: &str) -> Result<()> {
         return Ok(());
     }
     if to.exists() {
-        return Err(Error::Archive { msg: format!("归档文件 {} 已存在且内容不同，不会覆盖；请运行 jianbao verify 检查归档", to.display()) });
+        return Err(Error::Archive {
+            msg: format!("归档文件 {} 已存在且内容不同，不会覆盖；请运行 jianbao verify 检查归档", to.display())
+        });
     }
     if !there(from) {
         return Err(Error::Archive { msg: format!("待归档的文件 {} 不完整", from.display()) });

@@ -34,11 +34,6 @@ pub fn refused(manifest: &Manifest, target: Target, date: Date, corrects: Option
     }
     let latest = same_year.max_by(|a, b| a.published.cmp(&b.published))?;
     (latest.published.as_str() > date.to_string().as_str()).then(|| {
-        format!(
-            "签发日期 {date} 早于本年{}已签发的第{}期（{}）。同一系列中期号越大，签发日期不能越早。",
-            series.name(),
-            latest.number,
-            latest.published
-        )
+        format!("签发日期 {date} 早于本年{}已签发的第{}期（{}）。同一系列中期号越大，签发日期不能越早。", series.name(), latest.number, latest.published)
     })
 }

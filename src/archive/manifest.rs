@@ -161,7 +161,8 @@ impl Manifest {
 
     /// The manifest from the bytes of `path`.
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Manifest> {
-        serde_json::from_slice(bytes).map_err(|e| Error::Archive { msg: format!("归档清单 {} 无法读取（{e}），请勿手工修改该文件", path.display()) })
+        serde_json::from_slice(bytes)
+            .map_err(|e| Error::Archive { msg: format!("归档清单 {} 无法读取（{e}），请勿手工修改该文件", path.display()) })
     }
 
     pub fn save(&self, archive: &Path) -> Result<()> {

@@ -2,29 +2,29 @@
 //! numbered within the year, never overwritten; a correction is a new number. `verify` checks
 //! every archived file against the manifest.
 
-mod attach;
-mod dates;
 pub mod anchor;
+mod attach;
 pub mod commit;
+mod dates;
 pub mod manifest;
 pub mod numbering;
 mod verify;
 mod volume;
 
+use attach::{attach, Attachment};
 pub use attach::{attachments, ofd_attachments};
 pub use verify::{verify, Verified};
-use attach::{attach, Attachment};
 
 use std::path::{Path, PathBuf};
 
 use crate::aggregate::quarter::Quarter;
-use crate::series::Series;
 use crate::diag::Diagnostic;
 use crate::documents::{self, Document, Settings};
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, Inputs};
 use crate::period::{Date, Period};
 use crate::render::{bulletin, summary, Engine, PdfKind};
+use crate::series::Series;
 use crate::{check_with, Checked, Options};
 use manifest::{Entry, Input, Manifest};
 
@@ -169,7 +169,14 @@ fn program_inputs(engine: &Engine, templates: &[&str]) -> Result<Vec<Input>> {
 /// PDF/A and, when its entry has an OFD, as an OFD carrying the same files; stores them (never
 /// over another file) and appends the entry to the manifest, in steps that an interruption
 /// cannot leave half-done (`commit`).
-fn render_and_record(engine: &Engine, archive: &Path, mut manifest: Manifest, mut entry: Entry, mut prepared: crate::render::Prepared, files: &[Attachment]) -> Result<Outcome> {
+fn render_and_record(
+    engine: &Engine,
+    archive: &Path,
+    mut manifest: Manifest,
+    mut entry: Entry,
+    mut prepared: crate::render::Prepared,
+    files: &[Attachment],
+) -> Result<Outcome> {
     attach(&mut prepared, files);
     let carried: Vec<(String, Vec<u8>)> = files.iter().map(Attachment::named).collect();
     let rendered = engine.render_with(&prepared, PdfKind::Archival, entry.ofd.is_some().then_some(&carried))?;
@@ -283,9 +290,12 @@ impl Publishing<'_> {
         let c = self.checked;
         match i.kind.as_str() {
             "workbook" => c.reports.iter().find(|r| r.file == i.path).map(|r| format!("{}{}报表", r.township, r.period.chinese())),
-            "piece" => c.pieces.iter().find(|p| p.file == i.path).map(|p| format!("稿件：{}", p.title)).or_else(|| {
-                c.pieces.iter().find(|p| p.photo_files.iter().any(|(f, _)| *f == i.path)).map(|p| format!("稿件照片：{}", p.title))
-            }),
+            "piece" => c
+                .pieces
+                .iter()
+                .find(|p| p.file == i.path)
+                .map(|p| format!("稿件：{}", p.title))
+                .or_else(|| c.pieces.iter().find(|p| p.photo_files.iter().any(|(f, _)| *f == i.path)).map(|p| format!("稿件照片：{}", p.title))),
             "plan" => Some("规划数据".into()),
             _ => Some("配置".into()),
         }

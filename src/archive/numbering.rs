@@ -8,48 +8,48 @@ use std::collections::BTreeMap;
 
 use super::manifest::{Entry, Input, Manifest};
 use crate::documents::{self, Numbering, Settings};
-use crate::series::Series;
 use crate::inputs::Inputs;
 use crate::period::Period;
+use crate::series::Series;
 use crate::Checked;
 
 /// The number, date and state of every numbered document of a build, from the archive's
 /// manifest and the data as it is now.
 pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Numbering {
     let mut n = Numbering::default();
-        let months: Vec<(String, Period)> = documents::months(&c.reports).into_iter().map(|p| (p.to_string(), p)).collect();
-        let quarters: Vec<(String, Period)> = documents::quarters(&c.reports).into_iter().map(|(q, as_of)| (q.to_string(), as_of)).collect();
-        for (series, periods) in [(Series::Bulletin, months), (Series::Summary, quarters)] {
-            let mut years: BTreeMap<u16, Vec<(String, Period)>> = BTreeMap::new();
-            for (key, last) in periods {
-                years.entry(last.year).or_default().push((key, last));
-            }
-            for (year, periods) in years {
-                number_year(&mut n, manifest, c, inputs, series, year, &periods);
-            }
+    let months: Vec<(String, Period)> = documents::months(&c.reports).into_iter().map(|p| (p.to_string(), p)).collect();
+    let quarters: Vec<(String, Period)> = documents::quarters(&c.reports).into_iter().map(|(q, as_of)| (q.to_string(), as_of)).collect();
+    for (series, periods) in [(Series::Bulletin, months), (Series::Summary, quarters)] {
+        let mut years: BTreeMap<u16, Vec<(String, Period)>> = BTreeMap::new();
+        for (key, last) in periods {
+            years.entry(last.year).or_default().push((key, last));
         }
-        n
+        for (year, periods) in years {
+            number_year(&mut n, manifest, c, inputs, series, year, &periods);
+        }
+    }
+    n
 }
 
 fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inputs, series: Series, year: u16, periods: &[(String, Period)]) {
-        let mut next = manifest.next_number(series, year);
-        for (key, last) in periods {
-            let published = manifest.latest(series, key);
-            let settings = match published {
-                Some(e) if same_data(e, &data_inputs(c, inputs, series, *last)) => Settings {
-                    number: e.number,
-                    date: e.published.parse::<crate::period::Date>().ok().map(|d| d.tuple()),
-                    corrects: e.corrects,
-                    ..Settings::default()
-                },
-                _ => {
-                    let s = Settings { number: next, pending: true, corrects: published.map(|e| e.number), ..Settings::default() };
-                    next += 1;
-                    s
-                }
-            };
-            n.set(series, key, settings);
-        }
+    let mut next = manifest.next_number(series, year);
+    for (key, last) in periods {
+        let published = manifest.latest(series, key);
+        let settings = match published {
+            Some(e) if same_data(e, &data_inputs(c, inputs, series, *last)) => Settings {
+                number: e.number,
+                date: e.published.parse::<crate::period::Date>().ok().map(|d| d.tuple()),
+                corrects: e.corrects,
+                ..Settings::default()
+            },
+            _ => {
+                let s = Settings { number: next, pending: true, corrects: published.map(|e| e.number), ..Settings::default() };
+                next += 1;
+                s
+            }
+        };
+        n.set(series, key, settings);
+    }
 }
 
 /// The data a document of `series` standing at `last` is made from: its feeding workbooks,

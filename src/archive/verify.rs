@@ -86,7 +86,11 @@ pub fn verify(out: &Path) -> Result<Verified> {
             let leftover = crate::output::is_temporary(&entry.file_name().to_string_lossy());
             if entry.file_type().is_file() && leftover {
                 v.leftovers.push(rel);
-            } else if entry.file_type().is_file() && rel != "manifest.json" && rel != LOCK && !manifest.entries.iter().any(|e| e.files().iter().any(|(f, ..)| *f == rel)) {
+            } else if entry.file_type().is_file()
+                && rel != "manifest.json"
+                && rel != LOCK
+                && !manifest.entries.iter().any(|e| e.files().iter().any(|(f, ..)| *f == rel))
+            {
                 v.unlisted.push(rel);
             }
         }

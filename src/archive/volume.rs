@@ -10,12 +10,12 @@ use super::attach::Attachment;
 use super::manifest::{Entry, Input, Manifest};
 use super::{against_previous, attachments, entry_attachment, folder, new_entry, program, program_inputs, render_and_record, Outcome, Request, SOURCES};
 use crate::config::Config;
-use crate::series::Series;
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, sm3};
 use crate::period::Date;
 use crate::render::tables::PdfMeta;
 use crate::render::{Engine, Prepared};
+use crate::series::Series;
 use crate::Options;
 
 pub const MAIN: &str = "volume.typ";
@@ -53,7 +53,8 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
     let mut generated = Vec::new();
     let mut docs = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        let pdf = std::fs::read(crate::output::under(&archive, &e.file)).map_err(|err| Error::io("读取归档文件", &crate::output::under(&archive, &e.file), err))?;
+        let pdf =
+            std::fs::read(crate::output::under(&archive, &e.file)).map_err(|err| Error::io("读取归档文件", &crate::output::under(&archive, &e.file), err))?;
         if sha256(&pdf) != e.sha256 {
             return Err(Error::Archive { msg: format!("归档文件 {} 已被改动，不能装订。请运行 jianbao verify 检查归档。", e.file) });
         }

@@ -4,11 +4,10 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-
 use crate::archive::manifest::Manifest;
-use crate::documents::Numbering;
 use crate::cache::{Cache, Entry};
 use crate::diag::{has_errors, Diagnostic};
+use crate::documents::Numbering;
 use crate::documents::{self, Document};
 use crate::error::Result;
 use crate::inputs::{Inputs, KeyHasher, Scan, Stamps};
@@ -158,8 +157,7 @@ pub fn plan_documents(opts: &Options, inputs: &Inputs) -> Result<Planned> {
     let checked = check_with(inputs, engine.fonts())?;
     let numbering = numbering(inputs, &checked)?;
     let today = checked.today(opts)?;
-    let boards: Vec<crate::status::Board> =
-        crate::status::years(&checked).into_values().map(|at| crate::status::board(&checked, at, today, false)).collect();
+    let boards: Vec<crate::status::Board> = crate::status::years(&checked).into_values().map(|at| crate::status::board(&checked, at, today, false)).collect();
     let made = documents::all(&engine, &checked, opts.period, opts.draft, &numbering, &boards)?;
     Ok(Planned { engine, checked, made, boards })
 }
@@ -190,17 +188,21 @@ fn typeset_changed(
     ofd: bool,
     progress: &dyn Progress,
 ) -> Result<(Staged, Vec<String>, Vec<Diagnostic>)> {
-    let todo: Vec<&(Document, String)> = keyed
-        .iter()
-        .filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out)))
-        .collect();
+    let todo: Vec<&(Document, String)> =
+        keyed.iter().filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out))).collect();
     progress.start(todo.len());
     let cost = |(d, _): &&(Document, String)| d.prepared.generated.iter().map(|(_, b)| b.len()).sum();
-    let made = parallel::make_all(&todo, &opts.out, cost, |(d, _)| d.id.as_str(), |(d, _)| {
-        let rendered = engine.render_with(&d.prepared, PdfKind::Plain, ofd.then_some(&[]))?;
-        progress.done(&d.id);
-        files(engine, d, rendered, opts)
-    });
+    let made = parallel::make_all(
+        &todo,
+        &opts.out,
+        cost,
+        |(d, _)| d.id.as_str(),
+        |(d, _)| {
+            let rendered = engine.render_with(&d.prepared, PdfKind::Plain, ofd.then_some(&[]))?;
+            progress.done(&d.id);
+            files(engine, d, rendered, opts)
+        },
+    );
     progress.finish();
     let (made, staged) = made?;
     let (mut rendered, mut failed) = (Vec::new(), Vec::new());

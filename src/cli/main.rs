@@ -292,7 +292,6 @@ fn run_status(opts: &Options, year: Option<u16>, format: Format) -> jianbao::err
     Ok(false)
 }
 
-
 fn run_watch(opts: &Options) -> jianbao::error::Result<bool> {
     let stop = &STOP;
     ctrlc::set_handler(|| STOP.store(true, std::sync::atomic::Ordering::Relaxed))

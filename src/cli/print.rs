@@ -102,7 +102,9 @@ pub fn outcome(outcome: &Outcome) -> bool {
 
 /// The archive check; true when something is wrong (exit 1).
 pub fn verified(v: &archive::Verified) -> bool {
-    for (label, list) in [("缺失", &v.missing), ("被改动", &v.altered), ("未登记", &v.unlisted), ("附件与清单不符", &v.mismatched), ("残留的临时文件", &v.leftovers)] {
+    for (label, list) in
+        [("缺失", &v.missing), ("被改动", &v.altered), ("未登记", &v.unlisted), ("附件与清单不符", &v.mismatched), ("残留的临时文件", &v.leftovers)]
+    {
         for f in list {
             println!("{label}：archive/{f}");
         }

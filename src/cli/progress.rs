@@ -22,7 +22,6 @@ impl Bar {
         bar.set_style(style);
         Bar { bar, started: Mutex::new(Instant::now()), terminal: std::io::stderr().is_terminal(), shown: AtomicBool::new(false) }
     }
-
 }
 
 impl jianbao::Progress for Bar {

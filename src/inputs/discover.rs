@@ -52,8 +52,7 @@ pub fn discover(data: &Path, out_dir: Option<&Path>, skip: &[&Path]) -> Result<D
     let walker = WalkDir::new(data).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
         let name = e.file_name().to_string_lossy();
         let hidden = e.depth() > 0 && passed_over_by_name(&name);
-        let passed_over = e.file_type().is_dir()
-            && (name == "out" || canonical(e.path()).is_some_and(|p| not_here.contains(&p)));
+        let passed_over = e.file_type().is_dir() && (name == "out" || canonical(e.path()).is_some_and(|p| not_here.contains(&p)));
         !hidden && !passed_over
     });
     for entry in walker {

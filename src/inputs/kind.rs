@@ -108,7 +108,11 @@ fn compound(bytes: &[u8]) -> Kind {
     if has("/EncryptedPackage") || has("/EncryptionInfo") {
         Kind::Encrypted
     } else if has("/Workbook") || has("/Book") {
-        if xls_has_password(cfb) { Kind::Encrypted } else { Kind::Xls }
+        if xls_has_password(cfb) {
+            Kind::Encrypted
+        } else {
+            Kind::Xls
+        }
     } else if has("/WordDocument") {
         Kind::Doc
     } else {

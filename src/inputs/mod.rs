@@ -92,7 +92,11 @@ impl Refused {
 /// `3.2 MB`, `20 MB`: a size as an office reads it.
 pub fn megabytes(bytes: u64) -> String {
     let mb = bytes as f64 / (1024.0 * 1024.0);
-    if mb >= 10.0 || mb.fract() == 0.0 { format!("{mb:.0} MB") } else { format!("{mb:.1} MB") }
+    if mb >= 10.0 || mb.fract() == 0.0 {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{mb:.1} MB")
+    }
 }
 
 /// The largest file of each kind that is read at all (checked from its size before reading).
@@ -402,8 +406,7 @@ fn overrides<T: Input>(templates: &[(Origin, T)], fonts: &[(Origin, T)]) -> Vec<
     let mut out = Vec::new();
     for (what, files) in [("模板", templates), ("字体", fonts)] {
         for origin in [Origin::DataFolder, Origin::Option] {
-            let names: Vec<&str> =
-                files.iter().filter(|(o, f)| *o == origin && (what == "模板" || is_font(f.rel()))).map(|(_, f)| f.rel()).collect();
+            let names: Vec<&str> = files.iter().filter(|(o, f)| *o == origin && (what == "模板" || is_font(f.rel()))).map(|(_, f)| f.rel()).collect();
             if !names.is_empty() {
                 out.push(format!("{what}（{}）：{}", origin.label(), names.join("、")));
             }
@@ -426,7 +429,12 @@ impl Scan {
         let manifest: Vec<Listed> = self.manifest.into_iter().collect();
         let (((workbooks, pieces), plan), ((templates, fonts), manifest)) = rayon::join(
             || rayon::join(|| rayon::join(|| read_or_refuse(&self.workbooks), || read_or_refuse(&self.pieces)), || read_files("读取规划数据", &plan)),
-            || rayon::join(|| rayon::join(|| read_layers("读取模板", &self.templates), || read_layers("读取字体", &self.fonts)), || read_files("读取归档清单", &manifest)),
+            || {
+                rayon::join(
+                    || rayon::join(|| read_layers("读取模板", &self.templates), || read_layers("读取字体", &self.fonts)),
+                    || read_files("读取归档清单", &manifest),
+                )
+            },
         );
         let ((workbooks, mut refused), (pieces, unread_pieces)) = (workbooks, pieces);
         let (unpacked, bad_archives) = unpack::unpack(&workbooks);

@@ -15,11 +15,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::discover;
 use super::{limits, read_files, File, Folders, Input, Origin, Refused, Why};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use super::discover;
 
 /// How old a stamp must be to be recorded (FAT file systems count time in 2 s steps).
 const SETTLED: Duration = Duration::from_secs(2);
@@ -90,11 +90,7 @@ impl Stamps {
 
     /// The stamps of `files` worth recording: the settled ones.
     pub(super) fn record<'a>(files: impl Iterator<Item = &'a File>, at: SystemTime) -> Stamps {
-        Stamps(
-            files
-                .filter_map(|f| f.stamp.filter(|s| s.settled(at)).map(|stamp| (key(&f.path), Known { stamp, sha256: f.sha256.clone() })))
-                .collect(),
-        )
+        Stamps(files.filter_map(|f| f.stamp.filter(|s| s.settled(at)).map(|stamp| (key(&f.path), Known { stamp, sha256: f.sha256.clone() }))).collect())
     }
 
     fn get(&self, path: &Path) -> Option<&Known> {
@@ -209,7 +205,13 @@ fn missing_data_folder(data: &Path) -> String {
 /// The files found, stamped; those larger than `limit` are refused from their size alone, and
 /// so is one that cannot be looked at (it vanished, or no permission).
 fn sized(found: Vec<discover::Found>, limit: u64) -> (Vec<Listed>, Vec<Refused>) {
-    let stamped: Vec<(discover::Found, std::io::Result<std::fs::Metadata>)> = found.into_par_iter().map(|f| { let m = std::fs::metadata(&f.path); (f, m) }).collect();
+    let stamped: Vec<(discover::Found, std::io::Result<std::fs::Metadata>)> = found
+        .into_par_iter()
+        .map(|f| {
+            let m = std::fs::metadata(&f.path);
+            (f, m)
+        })
+        .collect();
     let (mut ok, mut refused) = (Vec::new(), Vec::new());
     for (f, meta) in stamped {
         match meta {

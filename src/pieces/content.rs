@@ -26,7 +26,10 @@ pub enum Raw {
     /// Rows of cell texts.
     Table(Vec<Vec<String>>),
     /// A picture's file bytes, and its description (alt text) when it has one.
-    Picture { bytes: Vec<u8>, description: Option<String> },
+    Picture {
+        bytes: Vec<u8>,
+        description: Option<String>,
+    },
 }
 
 impl Content {
@@ -64,9 +67,13 @@ impl Content {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { text: String },
+    Paragraph {
+        text: String,
+    },
     /// A small table: the first row is its header.
-    Table { rows: Vec<Vec<String>> },
+    Table {
+        rows: Vec<Vec<String>>,
+    },
     Photo(Photo),
 }
 

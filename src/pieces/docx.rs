@@ -260,9 +260,11 @@ mod tests {
 
     #[test]
     fn drawings_fields_and_revisions_are_passed_over() {
-        let d = doc(r#"<w:p><w:r><w:t>图：</w:t></w:r><w:r><mc:AlternateContent><mc:Choice><w:drawing><w:txbxContent><w:p><w:r><w:t>框内</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>
+        let d = doc(
+            r#"<w:p><w:r><w:t>图：</w:t></w:r><w:r><mc:AlternateContent><mc:Choice><w:drawing><w:txbxContent><w:p><w:r><w:t>框内</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>
             <mc:Fallback><w:pict><w:t>旧</w:t></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>
-            <w:p><w:r><w:instrText>PAGE</w:instrText><w:t>1</w:t></w:r><w:ins><w:r><w:t>新增</w:t></w:r></w:ins><w:del><w:r><w:delText>原文</w:delText></w:r></w:del></w:p>"#);
+            <w:p><w:r><w:instrText>PAGE</w:instrText><w:t>1</w:t></w:r><w:ins><w:r><w:t>新增</w:t></w:r></w:ins><w:del><w:r><w:delText>原文</w:delText></w:r></w:del></w:p>"#,
+        );
         assert_eq!(paragraphs(&d), ["图：", "1原文"]);
         assert_eq!(d.passed_over, [1], "a drawing without a picture (a text box) is passed over");
         assert!(d.revisions);

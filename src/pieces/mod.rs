@@ -24,8 +24,8 @@ use crate::inputs::File;
 use crate::period::Period;
 use crate::plan::Plan;
 
-pub use crate::inputs::discover::{in_pieces_folder as in_folder, is_piece, PIECES_FOLDER as FOLDER};
 use crate::inputs::discover::extension;
+pub use crate::inputs::discover::{in_pieces_folder as in_folder, is_piece, PIECES_FOLDER as FOLDER};
 use crate::inputs::kind::Kind as FileKind;
 /// A piece longer than this (characters of its body) gets a warning.
 pub const LONG: usize = 1500;
@@ -334,8 +334,12 @@ fn blocks(content: Content, rel: &str, kind: Kind, diags: &mut Vec<Diagnostic>) 
                 match photo::prepare(&bytes) {
                     Ok(p) if n <= photo::MOST_PER_PIECE => out.push((Block::Photo(p), description)),
                     Ok(_) => {}
-                    Err(photo::NotSet::Format) => diags.push(Diagnostic::note("N-PIECE-IMAGE", rel, format!("第{n}张图片不是照片格式（如 EMF、WMF 绘图），未采用。"))),
-                    Err(photo::NotSet::Bad(why)) => diags.push(Diagnostic::new(severity, "E-PIECE-IMAGE", rel, format!("第{n}张图片无法使用：{why}。请换一张 JPEG 或 PNG 照片。"))),
+                    Err(photo::NotSet::Format) => {
+                        diags.push(Diagnostic::note("N-PIECE-IMAGE", rel, format!("第{n}张图片不是照片格式（如 EMF、WMF 绘图），未采用。")))
+                    }
+                    Err(photo::NotSet::Bad(why)) => {
+                        diags.push(Diagnostic::new(severity, "E-PIECE-IMAGE", rel, format!("第{n}张图片无法使用：{why}。请换一张 JPEG 或 PNG 照片。")))
+                    }
                 }
             }
         }
@@ -424,7 +428,6 @@ fn is_separator(c: char) -> bool {
 fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
-
 
 #[cfg(test)]
 mod tests;

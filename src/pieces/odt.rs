@@ -89,7 +89,9 @@ impl Walk {
         let name: &str = name.as_ref();
         if let Some((href, _)) = &mut self.frame {
             match name {
-                "image" if href.is_none() => *href = e.try_get_attribute("xlink:href").ok().flatten().and_then(|a| quick_xml::escape::unescape(&a.value).ok().map(|v| v.into_owned())),
+                "image" if href.is_none() => {
+                    *href = e.try_get_attribute("xlink:href").ok().flatten().and_then(|a| quick_xml::escape::unescape(&a.value).ok().map(|v| v.into_owned()))
+                }
                 "desc" | "title" => self.in_desc = !empty,
                 _ => {}
             }

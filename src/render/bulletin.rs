@@ -46,11 +46,7 @@ pub fn narrative(engine: &Engine, f: &MonthFigures) -> Result<String> {
     let names = |ts: &[&TownshipFigures]| ts.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
     let n = (ranked.len() / 4).clamp(1, 3).min(ranked.len() / 2);
     let behind: Vec<Behind> = f.indicators.iter().filter(|i| i.behind_schedule).map(Behind::from).collect();
-    let carried: Vec<String> = f
-        .townships
-        .iter()
-        .filter_map(|t| t.carried_from.map(|p| format!("{}沿用{}月数据", t.name, p.month)))
-        .collect();
+    let carried: Vec<String> = f.townships.iter().filter_map(|t| t.carried_from.map(|p| format!("{}沿用{}月数据", t.name, p.month))).collect();
     let ctx = context! {
         period_cn => f.period.chinese(),
         year => f.period.year,
@@ -156,9 +152,7 @@ fn township_notes(f: &MonthFigures) -> Vec<String> {
             Status::Unverified => Some(format!("注：{}报表有错误，数据待核，未计入全县合计。", t.name)),
             Status::Reported => None,
         })
-        .chain(f.exits_unknown.iter().map(|t| {
-            format!("注：{t}没有{}年的报表（上年数据缺失），本年出列村数按本年报表中填“是”的村计算。", f.period.year - 1)
-        }))
+        .chain(f.exits_unknown.iter().map(|t| format!("注：{t}没有{}年的报表（上年数据缺失），本年出列村数按本年报表中填“是”的村计算。", f.period.year - 1)))
         .collect()
 }
 

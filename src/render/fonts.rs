@@ -105,7 +105,13 @@ impl Fonts {
             for (index, info) in (0..).map_while(|i| FontInfo::new(&font.bytes, i).map(|info| (i, info))) {
                 aliases.add(family_names(&font.bytes, index), &info.family);
                 let loads = Arc::new(AtomicUsize::new(0));
-                files.push(LoadedFont { name: font.label(), path: font.path.clone(), data: Some(data.clone()), sha256: Some(font.sha256.clone()), loads: loads.clone() });
+                files.push(LoadedFont {
+                    name: font.label(),
+                    path: font.path.clone(),
+                    data: Some(data.clone()),
+                    sha256: Some(font.sha256.clone()),
+                    loads: loads.clone(),
+                });
                 store.push((Face { data: data.clone(), index, loads }, info));
             }
         }
@@ -175,10 +181,18 @@ impl Fonts {
     /// (name, SHA-256), sorted by name without repeats: the fonts that go into a document. A
     /// built-in or office font's hash is known already; an installed one is read here.
     pub fn role_font_hashes(&self) -> Result<Vec<(String, String)>> {
-        self.role_fonts().into_iter().map(|f| Ok((f.name.clone(), match &f.sha256 {
-            Some(s) => s.clone(),
-            None => inputs::sha256(&f.bytes()?),
-        }))).collect()
+        self.role_fonts()
+            .into_iter()
+            .map(|f| {
+                Ok((
+                    f.name.clone(),
+                    match &f.sha256 {
+                        Some(s) => s.clone(),
+                        None => inputs::sha256(&f.bytes()?),
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// The same fonts with their SM3 (for the archive's manifest: read or hashed here).

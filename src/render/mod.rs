@@ -2,16 +2,16 @@
 
 pub mod bulletin;
 pub mod coverage;
-pub mod fonts;
 mod filters;
+pub mod fonts;
 pub use crate::format;
 pub mod markup;
 pub mod ofd;
 pub mod report;
 pub mod summary;
 pub mod tables;
-pub mod yearly;
 pub mod world;
+pub mod yearly;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -65,13 +65,7 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn new(label: impl Into<String>, main: &str, templates: &[&str], generated: Vec<(String, Vec<u8>)>, date: (u16, u8, u8)) -> Prepared {
-        Prepared {
-            label: label.into(),
-            main: main.to_string(),
-            templates: templates.iter().map(|t| t.to_string()).collect(),
-            generated,
-            date,
-        }
+        Prepared { label: label.into(), main: main.to_string(), templates: templates.iter().map(|t| t.to_string()).collect(), generated, date }
     }
 }
 
@@ -163,10 +157,10 @@ impl Engine {
 
     /// A template's text.
     pub fn template(&self, name: &str) -> Result<std::borrow::Cow<'_, str>> {
-        self.templates.get(name).map(|t| String::from_utf8_lossy(&t.bytes)).ok_or_else(|| Error::Template {
-            name: name.to_string(),
-            msg: "模板文件不存在".into(),
-        })
+        self.templates
+            .get(name)
+            .map(|t| String::from_utf8_lossy(&t.bytes))
+            .ok_or_else(|| Error::Template { name: name.to_string(), msg: "模板文件不存在".into() })
     }
 
     /// The template of that name, with where it comes from.
@@ -244,7 +238,8 @@ impl Engine {
         let dt = Datetime::from_ymd_hms(i32::from(date.0), date.1, date.2, 0, 0, 0).expect("valid date");
         let standards = match kind {
             PdfKind::Plain => PdfStandards::default(),
-            PdfKind::Archival => PdfStandards::new(&[PdfStandard::A_3b, PdfStandard::Ua_1]).map_err(|e| Error::Typeset { document: label.to_string(), msg: e.message().to_string() })?,
+            PdfKind::Archival => PdfStandards::new(&[PdfStandard::A_3b, PdfStandard::Ua_1])
+                .map_err(|e| Error::Typeset { document: label.to_string(), msg: e.message().to_string() })?,
         };
         let options = PdfOptions {
             ident: Smart::Custom(format!("jianbao/{label}")),
@@ -253,10 +248,8 @@ impl Engine {
             standards,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(doc, &options).map_err(|errs| Error::Typeset {
-            document: label.to_string(),
-            msg: errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("\n"),
-        })
+        typst_pdf::pdf(doc, &options)
+            .map_err(|errs| Error::Typeset { document: label.to_string(), msg: errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("\n") })
     }
 }
 

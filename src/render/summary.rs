@@ -5,7 +5,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use super::format::{count, pct};
-use super::tables::{self, FundTables, Frame, PdfMeta, Point, Table};
+use super::tables::{self, Frame, FundTables, PdfMeta, Point, Table};
 use super::{markup, Engine, Meta, Prepared};
 use crate::aggregate::quarter::QuarterFigures;
 use crate::aggregate::Status;

@@ -6,7 +6,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use super::format::{count, pct};
-use super::tables::{self, FundTables, Frame, PdfMeta, Point, Table};
+use super::tables::{self, Frame, FundTables, PdfMeta, Point, Table};
 use super::{markup, Engine, Prepared};
 use crate::aggregate::year::{PlanFigures, YearFigures};
 use crate::config::Config;
@@ -46,7 +46,8 @@ pub fn prepare_year(engine: &Engine, config: &Config, plan: &Plan, f: &YearFigur
 
 /// The year summary's prose, from the office-editable template.
 pub fn year_narrative(engine: &Engine, plan: &Plan, f: &YearFigures) -> Result<String> {
-    let ctx = context! { year => f.year, f => Serde(f), deep_section => &plan.deep_poverty_villages.section, heavy_section => &plan.heavy_task_villages.section };
+    let ctx =
+        context! { year => f.year, f => Serde(f), deep_section => &plan.deep_poverty_villages.section, heavy_section => &plan.heavy_task_villages.section };
     markup::render_template(&engine.template(YEAR_NARRATIVE)?, YEAR_NARRATIVE, ctx)
 }
 
@@ -76,12 +77,23 @@ fn year_view<'a>(config: &'a Config, plan: &Plan, f: &YearFigures, draft: bool) 
     let year = format!("{}年", f.year);
     YearView {
         draft,
-        meta: PdfMeta::new(&year_title(f), format!("{}　{}年度总结", config.masthead, f.year), &config.office, &["脱贫攻坚", "年度总结", &year, &config.office], ""),
+        meta: PdfMeta::new(
+            &year_title(f),
+            format!("{}　{}年度总结", config.masthead, f.year),
+            &config.office,
+            &["脱贫攻坚", "年度总结", &year, &config.office],
+            "",
+        ),
         title: year_title(f),
         trend_caption: format!("图1　{}年各月脱贫人数", f.year),
         trend: tables::trend(&f.trend),
         township: tables::townships(format!("表1　各乡镇{}年脱贫攻坚进展（单位：人、个）", f.year), &f.townships, c, f.ranked_by, false),
-        village: tables::villages("village", format!("表2　深度贫困村{}年末情况（{}，单位：人）", f.year, plan.deep_poverty_villages.section), &f.deep_villages, true),
+        village: tables::villages(
+            "village",
+            format!("表2　深度贫困村{}年末情况（{}，单位：人）", f.year, plan.deep_poverty_villages.section),
+            &f.deep_villages,
+            true,
+        ),
         indicator: tables::indicators("表3　专项指标全年完成情况", f.indicators.iter().map(|i| (i, None)), false),
         indicator_note: tables::indicator_note(f.indicators.iter()),
         funds: tables::fund_tables(&f.funds_by_category, &f.funds_by_source, c, 4),
@@ -127,13 +139,29 @@ fn plan_view<'a>(config: &'a Config, plan: &Plan, f: &PlanFigures, draft: bool) 
     let chart = f.years.iter().map(|y| Point { name: None, label: format!("{}年", y.year), value: y.lifted, target: Some(y.target_people.unwrap_or(0)) });
     PlanView {
         draft,
-        meta: PdfMeta::new(&plan_title(plan), format!("{}　{span}完成情况", config.masthead), &config.office, &["脱贫攻坚", &plan.short_title(), &span, &config.office], ""),
+        meta: PdfMeta::new(
+            &plan_title(plan),
+            format!("{}　{span}完成情况", config.masthead),
+            &config.office,
+            &["脱贫攻坚", &plan.short_title(), &span, &config.office],
+            "",
+        ),
         title: plan_title(plan),
         chart_caption: format!("图1　{span}各年脱贫人数与目标（单位：人）"),
         chart: chart.collect(),
         year: plan_years(f, &span),
-        village: tables::villages("village", format!("表2　深度贫困村{}年末情况（{}，单位：人）", f.last_year, plan.deep_poverty_villages.section), &f.deep_villages, true),
-        heavy: tables::villages("heavy", format!("表3　脱贫攻坚任务较重的非贫困村{}年末情况（{}，单位：人）", f.last_year, plan.heavy_task_villages.section), &f.heavy_villages, false),
+        village: tables::villages(
+            "village",
+            format!("表2　深度贫困村{}年末情况（{}，单位：人）", f.last_year, plan.deep_poverty_villages.section),
+            &f.deep_villages,
+            true,
+        ),
+        heavy: tables::villages(
+            "heavy",
+            format!("表3　脱贫攻坚任务较重的非贫困村{}年末情况（{}，单位：人）", f.last_year, plan.heavy_task_villages.section),
+            &f.heavy_villages,
+            false,
+        ),
         frame: Frame::new(config, span.clone(), super::format::date(f.last_year, 12, 31)),
     }
 }
@@ -146,7 +174,16 @@ fn plan_years(f: &PlanFigures, span: &str) -> Table {
         .iter()
         .map(|y| {
             let year = format!("{}年", y.year);
-            vec![year, count(y.poor_at_start), opt(y.target_people), count(y.lifted), pct(y.completion_pct), opt(y.target_villages), count(y.exited_this_year), count(y.remaining_poor)]
+            vec![
+                year,
+                count(y.poor_at_start),
+                opt(y.target_people),
+                count(y.lifted),
+                pct(y.completion_pct),
+                opt(y.target_villages),
+                count(y.exited_this_year),
+                count(y.remaining_poor),
+            ]
         })
         .collect();
     let header = ["年度", "年初贫困人口", "脱贫目标", "脱贫人数", "完成率", "出列目标", "出列村数", "年末贫困人口"];

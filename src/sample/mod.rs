@@ -28,14 +28,8 @@ const SAMPLE_POVERTY_VILLAGES: &[(&str, &[&str])] = &[
 pub const UNNAMED_TOWNSHIPS: &[&str] = &["城关镇", "仰韶镇"];
 
 /// Villages that exit (出列) in the sample: year, month.
-const SAMPLE_EXITS: &[(&str, u16, u8)] = &[
-    ("石门村", 2018, 5),
-    ("韶峰村", 2018, 6),
-    ("柴洼村", 2019, 2),
-    ("马岭村", 2019, 3),
-    ("岭上村", 2020, 4),
-    ("草庙村", 2020, 6),
-];
+const SAMPLE_EXITS: &[(&str, u16, u8)] =
+    &[("石门村", 2018, 5), ("韶峰村", 2018, 6), ("柴洼村", 2019, 2), ("马岭村", 2019, 3), ("岭上村", 2020, 4), ("草庙村", 2020, 6)];
 
 /// The bundled sample (示例数据): 2018-01 … 2019-03, with 果园乡 missing February 2019 and
 /// catching up in March.
@@ -112,11 +106,8 @@ fn first_year(plan: &Plan) -> Vec<SampleTownship> {
     let mut towns: Vec<SampleTownship> = plan.townships.iter().map(|t| township(plan, t)).collect();
     let listed: u32 = towns.iter().flat_map(|t| &t.villages).filter(|v| v.kind != "贫困村").map(|v| v.poor).sum();
     let base = plan.rolling_plan.base.poor_population;
-    let ordinary: Vec<(usize, usize)> = towns
-        .iter()
-        .enumerate()
-        .flat_map(|(i, t)| t.villages.iter().enumerate().filter(|(_, v)| v.kind == "贫困村").map(move |(j, _)| (i, j)))
-        .collect();
+    let ordinary: Vec<(usize, usize)> =
+        towns.iter().enumerate().flat_map(|(i, t)| t.villages.iter().enumerate().filter(|(_, v)| v.kind == "贫困村").map(move |(j, _)| (i, j))).collect();
     // The invented poverty villages take up the rest of the base, in proportion to their size.
     let rest = base.saturating_sub(listed);
     let weight: u32 = ordinary.iter().map(|&(i, j)| towns[i].villages[j].population).sum();

@@ -44,11 +44,7 @@ fn villages(t: &SampleTownship, p: Period) -> Sheet {
     let mut s = Sheet::new("村级进度");
     s.row(vec![text(&format!("{}村级脱贫进度表（示例数据）", t.name))]);
     s.row(vec![text("单位：人")]);
-    s.row(
-        ["村名", "村类型", "户籍人口", "年初贫困人口", "本月脱贫人数", "累计脱贫人数", "是否出列", "因病因残致贫人数", "备注"]
-            .map(text)
-            .to_vec(),
-    );
+    s.row(["村名", "村类型", "户籍人口", "年初贫困人口", "本月脱贫人数", "累计脱贫人数", "是否出列", "因病因残致贫人数", "备注"].map(text).to_vec());
     let mut totals = [0u32; 4];
     // After a month it did not report, the township catches up: 本月 counts since its last workbook.
     let previous = t.previous_report(p.month);
@@ -96,7 +92,13 @@ fn projects(plan: &Plan, t: &SampleTownship, p: Period) -> Sheet {
                 let planned = (between(&format!("{}项目", v.name), 90.0, 220.0) / 5.0).round() * 5.0;
                 let cat = if super::unit(&v.name) < 0.5 { "产业扶贫" } else { "基础设施" };
                 rows.push((format!("{}{}项目", v.name, if cat == "产业扶贫" { "花椒种植基地" } else { "道路硬化" }), cat, v.name.clone(), "统筹整合", planned));
-                rows.push((format!("{}县级专项扶持", v.name), "产业扶贫", v.name.clone(), "县级专项", plan.funding.per_poverty_village + plan.funding.per_deep_poverty_village_extra));
+                rows.push((
+                    format!("{}县级专项扶持", v.name),
+                    "产业扶贫",
+                    v.name.clone(),
+                    "县级专项",
+                    plan.funding.per_poverty_village + plan.funding.per_deep_poverty_village_extra,
+                ));
             }
             "贫困村" => rows.push((format!("{}村集体经济项目", v.name), "产业扶贫", v.name.clone(), "县级专项", plan.funding.per_poverty_village)),
             _ => {}
@@ -104,13 +106,25 @@ fn projects(plan: &Plan, t: &SampleTownship, p: Period) -> Sheet {
     }
     let heavy = t.villages.iter().filter(|v| v.kind == "非贫困村").count();
     if heavy > 0 {
-        rows.push((format!("{whole}任务较重非贫困村村集体经济扶持"), "产业扶贫", whole.to_string(), "县级专项", plan.funding.per_heavy_task_village * heavy as f64));
+        rows.push((
+            format!("{whole}任务较重非贫困村村集体经济扶持"),
+            "产业扶贫",
+            whole.to_string(),
+            "县级专项",
+            plan.funding.per_heavy_task_village * heavy as f64,
+        ));
     }
     rows.push((format!("{whole}贫困劳动力技能培训"), "就业扶贫", whole.to_string(), "统筹整合", (between(&t.name, 20.0, 45.0)).round()));
     let share = disbursed_share(t, p.month);
     for (name, cat, village, source, planned) in rows {
         let paid = (planned * share * 100.0).round() / 100.0;
-        let status = if paid >= planned { "已完工" } else if paid > 0.0 { "在建" } else { "未开工" };
+        let status = if paid >= planned {
+            "已完工"
+        } else if paid > 0.0 {
+            "在建"
+        } else {
+            "未开工"
+        };
         let helped = (planned * 1.6).round() as u32;
         s.row(vec![text(&name), text(cat), text(&village), text(source), planned.into(), paid.into(), text(status), helped.into()]);
     }

@@ -92,9 +92,7 @@ impl Grid {
     pub fn date(&self, row: usize, col: usize) -> Option<(u16, u8, u8)> {
         let dt = match self.cell(row, col) {
             Cell::Date(d) if d.is_datetime() => *d,
-            Cell::Number(n) if (20_000.0..80_000.0).contains(n) => {
-                calamine::ExcelDateTime::new(*n, calamine::ExcelDateTimeType::DateTime, self.is_1904)
-            }
+            Cell::Number(n) if (20_000.0..80_000.0).contains(n) => calamine::ExcelDateTime::new(*n, calamine::ExcelDateTimeType::DateTime, self.is_1904),
             _ => return None,
         };
         let (y, m, d, ..) = dt.to_ymd_hms_milli();

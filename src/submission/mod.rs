@@ -242,7 +242,9 @@ fn not_a_workbook(file: &str, kind: Kind) -> Diagnostic {
         }
         Kind::Empty => format!("这是一个空文件（0 字节），没有任何内容，可能在发送或复制时出了错。{send_template}"),
         Kind::Damaged => "文件不完整或已损坏（可能没有接收完整），无法打开。请乡镇重新发送。".to_string(),
-        Kind::Html => format!("这是网页文件（网上系统导出的“Excel”常是网页格式），不是电子表格。请在 Excel 或 WPS 中打开它，另存为 .xlsx 后重新放入，或{send_template}"),
+        Kind::Html => {
+            format!("这是网页文件（网上系统导出的“Excel”常是网页格式），不是电子表格。请在 Excel 或 WPS 中打开它，另存为 .xlsx 后重新放入，或{send_template}")
+        }
         Kind::Csv => format!("这是 CSV 文本表格，一个文件只能存一个工作表，装不下报表的各个工作表（基本信息、村级进度等）。{send_template}"),
         other => format!("这是{}，不是电子表格，无法作为报表读取。{send_template}", other.label()),
     };
@@ -254,9 +256,7 @@ fn report_formulas_without_values(g: &Grid, file: &str, diags: &mut Vec<Diagnost
     for (r, row) in g.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             if let grid::Cell::NoCache(formula) = cell {
-                let msg = format!(
-                    "公式“={formula}”没有保存计算结果，无法读取。请在 Excel 或 WPS 中打开此文件、保存后重新发送。"
-                );
+                let msg = format!("公式“={formula}”没有保存计算结果，无法读取。请在 Excel 或 WPS 中打开此文件、保存后重新发送。");
                 diags.push(Diagnostic::error("E-FORMULA", file, msg).at_cell(&g.name, g.a1(r, c)));
             }
         }
@@ -265,10 +265,7 @@ fn report_formulas_without_values(g: &Grid, file: &str, diags: &mut Vec<Diagnost
 
 fn missing_sheet(file: &str, name: &str, sheets: &[Grid], required: bool) -> Diagnostic {
     let present: Vec<&str> = sheets.iter().map(|g| g.name.as_str()).collect();
-    let msg = format!(
-        "缺少工作表“{name}”（现有工作表：{}）。请使用县扶贫办下发的模板，勿改动工作表名称。",
-        present.join("、")
-    );
+    let msg = format!("缺少工作表“{name}”（现有工作表：{}）。请使用县扶贫办下发的模板，勿改动工作表名称。", present.join("、"));
     if required {
         Diagnostic::error("E-SHEET", file, msg)
     } else {

@@ -1,6 +1,5 @@
 //! Normalisation of hand-typed spreadsheet text: widths, headers, numbers, yes/no, months.
 
-
 pub use crate::text::fold_width;
 
 /// Text value as the reader keeps it: width-folded spaces trimmed, content otherwise as typed.
@@ -66,12 +65,7 @@ pub use crate::period::parse_month as parse_month_text;
 
 /// The closest candidate within `max` edits, if one is unambiguous enough to suggest.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::levenshtein(name, c), c))
-        .filter(|(d, _)| *d <= max)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+    candidates.into_iter().map(|c| (strsim::levenshtein(name, c), c)).filter(|(d, _)| *d <= max).min_by_key(|(d, c)| (*d, *c)).map(|(_, c)| c)
 }
 
 #[cfg(test)]

@@ -1,18 +1,16 @@
 //! The four sheets of the contract, each read into typed rows.
 
+use super::file_name::{month_in_name, NamedMonth};
 use super::grid::{Cell, Grid};
 use super::normalize::{clean_text, closest, fold_width, header_key, parse_month_text};
-use super::file_name::{month_in_name, NamedMonth};
 use super::table::{Column, Table};
 use super::{Cover, IndicatorRow, ProjectRow, VillageCells, VillageRow, VillageType};
 use crate::diag::{quote, Diagnostic};
 use crate::period::Period;
 use crate::plan::Plan;
 
-pub const PROJECT_CATEGORIES: &[&str] = &[
-    "产业扶贫", "就业扶贫", "生态扶贫", "金融扶贫", "健康扶贫", "教育扶贫", "易地扶贫搬迁", "危房改造", "社保兜底",
-    "基础设施", "其他",
-];
+pub const PROJECT_CATEGORIES: &[&str] =
+    &["产业扶贫", "就业扶贫", "生态扶贫", "金融扶贫", "健康扶贫", "教育扶贫", "易地扶贫搬迁", "危房改造", "社保兜底", "基础设施", "其他"];
 pub const FUND_SOURCES: &[&str] = &["中央", "省级", "市级", "县级专项", "统筹整合", "其他"];
 pub const PROJECT_STATUSES: &[&str] = &["未开工", "在建", "已完工"];
 pub const VILLAGE_TYPES: &[&str] = &VillageType::LABELS;
@@ -123,9 +121,7 @@ fn resolve_township(g: &Grid, r: usize, c: usize, file: &str, plan: &Plan, diags
         diags.push(Diagnostic::warning("W-TOWNSHIP-SHORT", file, msg).at_cell(&g.name, at.clone()));
         full.clone()
     } else {
-        let hint = closest(&typed, plan.townships.iter().map(String::as_str), 2)
-            .map(|t| format!("是否为“{t}”？"))
-            .unwrap_or_default();
+        let hint = closest(&typed, plan.townships.iter().map(String::as_str), 2).map(|t| format!("是否为“{t}”？")).unwrap_or_default();
         let msg = format!("乡镇“{}”不是规划中的乡镇。{hint}应为以下之一：{}。", quote(&typed), plan.townships.join("、"));
         diags.push(Diagnostic::error("E-TOWNSHIP", file, msg).at_cell(&g.name, at));
         return None;
@@ -195,7 +191,10 @@ fn numeric_month(n: f64, named: Option<NamedMonth>, file: &str, example: u16) ->
             if ambiguous {
                 let msg = format!(
                     "统计月份填的是数字 {typed}（Excel 会把 {}.10 存成 {typed}），已按文件名中的“{}”读作{}。请把统计月份改为文本“{}”。",
-                    p.year, name.chinese(), p.chinese(), p.chinese()
+                    p.year,
+                    name.chinese(),
+                    p.chinese(),
+                    p.chinese()
                 );
                 return (Some(p), Some(Diagnostic::note("N-MONTH-NUMBER", file, msg)));
             }
@@ -353,11 +352,7 @@ pub fn read_projects(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<P
         let status = t.choice(r, "项目状态", PROJECT_STATUSES, diags);
         let beneficiaries = t.count(r, "带贫人数", diags);
         if let Some(p) = planned.filter(|&p| disbursed > p) {
-            let msg = format!(
-                "“累计拨付”{} 万元超过“计划投资”{} 万元。拨付不能超过计划投资，请核对。",
-                disbursed as f64 / 100.0,
-                p as f64 / 100.0
-            );
+            let msg = format!("“累计拨付”{} 万元超过“计划投资”{} 万元。拨付不能超过计划投资，请核对。", disbursed as f64 / 100.0, p as f64 / 100.0);
             diags.push(t.diag(Diagnostic::error("E-RANGE", file, msg), r, "累计拨付"));
             continue;
         }
@@ -385,9 +380,7 @@ pub fn read_indicators(g: &Grid, file: &str, plan: &Plan, diags: &mut Vec<Diagno
         let Some(name) = t.required_text(r, "指标名称", diags) else { continue };
         let name = clean_text(&name);
         if plan.indicator(&name).is_none() {
-            let hint = closest(&name, plan.indicators.iter().map(|i| i.name.as_str()), 4)
-                .map(|n| format!("是否为“{n}”？"))
-                .unwrap_or_default();
+            let hint = closest(&name, plan.indicators.iter().map(|i| i.name.as_str()), 4).map(|n| format!("是否为“{n}”？")).unwrap_or_default();
             let msg = format!("指标“{name}”不是规划中的指标。{hint}请使用模板中的指标名称。");
             diags.push(t.diag(Diagnostic::error("E-INDICATOR", file, msg), r, "指标名称"));
             continue;

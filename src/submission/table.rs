@@ -40,10 +40,7 @@ impl<'g> Table<'g> {
             Diagnostic::error(
                 "E-HEADER",
                 file,
-                format!(
-                    "前{HEADER_SEARCH_ROWS}行中找不到表头行。表头应包含这些列：{}。请勿删除或改写表头。",
-                    missing.join("、")
-                ),
+                format!("前{HEADER_SEARCH_ROWS}行中找不到表头行。表头应包含这些列：{}。请勿删除或改写表头。", missing.join("、")),
             )
             .at_sheet(&grid.name),
         );
@@ -116,22 +113,12 @@ impl<'g> Table<'g> {
             Cell::Text(t) => {
                 let v = parse_number(t);
                 if v.is_none() {
-                    diags.push(self.err(
-                        "E-NUMBER",
-                        row,
-                        column,
-                        format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", quote(t.trim())),
-                    ));
+                    diags.push(self.err("E-NUMBER", row, column, format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", quote(t.trim()))));
                 }
                 v
             }
             other => {
-                diags.push(self.err(
-                    "E-NUMBER",
-                    row,
-                    column,
-                    format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", quote(&other.as_text())),
-                ));
+                diags.push(self.err("E-NUMBER", row, column, format!("“{column}”应为数字，实际为“{}”。请填写阿拉伯数字，例如 50。", quote(&other.as_text()))));
                 None
             }
         }
@@ -196,12 +183,7 @@ impl<'g> Table<'g> {
         if allowed.contains(&t.as_str()) {
             return Some(t);
         }
-        diags.push(self.err(
-            "E-CHOICE",
-            row,
-            column,
-            format!("“{column}”为“{t}”，不在可选范围内。应为以下之一：{}。", allowed.join("、")),
-        ));
+        diags.push(self.err("E-CHOICE", row, column, format!("“{column}”为“{t}”，不在可选范围内。应为以下之一：{}。", allowed.join("、"))));
         None
     }
 }
@@ -233,20 +215,11 @@ fn match_headers(grid: &Grid, row: usize, spec: &[Column]) -> BTreeMap<&'static 
     found
 }
 
-fn report_unknown_columns(
-    grid: &Grid,
-    file: &str,
-    row: usize,
-    known: &BTreeMap<&'static str, usize>,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn report_unknown_columns(grid: &Grid, file: &str, row: usize, known: &BTreeMap<&'static str, usize>, diags: &mut Vec<Diagnostic>) {
     for col in 0..grid.rows[row].len() {
         let text = grid.cell(row, col).as_text();
         if !text.is_empty() && !known.values().any(|&c| c == col) {
-            diags.push(
-                Diagnostic::note("N-COLUMN", file, format!("未识别的列“{text}”，已忽略。"))
-                    .at_cell(&grid.name, grid.a1(row, col)),
-            );
+            diags.push(Diagnostic::note("N-COLUMN", file, format!("未识别的列“{text}”，已忽略。")).at_cell(&grid.name, grid.a1(row, col)));
         }
     }
 }

@@ -157,7 +157,8 @@ fn townships_are_ranked_by_the_figure_their_column_shows() {
     assert_eq!((f.townships[0].progress_pct, f.townships[0].rank), (Some(19.4), Some(1))); // 105/540, not 105/1000
     assert_eq!((f.townships[1].progress_pct, f.townships[1].rank), (Some(10.0), Some(2)));
     // Targets for every township: 完成率 for all, ranked by it.
-    let all: Vec<String> = c.plan.townships.iter().map(|t| format!("{{ township: {t}, year: 2018, poor_population: {} }}", if t == "段村乡" { 200 } else { 1000 })).collect();
+    let all: Vec<String> =
+        c.plan.townships.iter().map(|t| format!("{{ township: {t}, year: 2018, poor_population: {} }}", if t == "段村乡" { 200 } else { 1000 })).collect();
     with_plan(&d, "township_targets: [{ township: 南村乡, year: 2018, poor_population: 1000 }]", &format!("township_targets: [{}]", all.join(", ")));
     let c = jianbao::check(&d.options()).unwrap();
     let f = aggregate::month(&c.plan, &c.reports, "2018-03".parse().unwrap(), &Default::default());

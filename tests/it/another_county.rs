@@ -189,41 +189,99 @@ fn village<'a>(name: &'a str, kind: &'a str, pop: u32, poor: u32, month: u32, do
 fn books(month: &str) -> Vec<(&'static str, Book<'_>)> {
     let (late, last) = (month == "2021-12", month == "2025-12");
     let pick = |early: (u32, u32, u32, &'static str), dec: (u32, u32, u32, &'static str), end: (u32, u32, u32, &'static str)| {
-        if last { end } else if late { dec } else { early }
+        if last {
+            end
+        } else if late {
+            dec
+        } else {
+            early
+        }
     };
     // (poor at the start of the year, this month, to date, exited) for 2021-03, 2021-12, 2025-12.
     let v = |name, kind, pop, e, d, f| {
         let (poor, m, done, exited) = pick(e, d, f);
         village(name, kind, pop, poor, m, done, exited)
     };
-    let paid = |early: f64, dec: f64, end: f64| if last { end } else if late { dec } else { early };
+    let paid = |early: f64, dec: f64, end: f64| {
+        if last {
+            end
+        } else if late {
+            dec
+        } else {
+            early
+        }
+    };
     let book = |township, villages, projects, indicators| Book { township, month, villages, projects, indicators };
     vec![
-        ("石门镇", book("石门镇", vec![
-            v("上石村", "深度贫困村", 900, (240, 10, 25, "否"), (240, 9, 104, "否"), (41, 4, 41, "是")),
-            v("下石村", "深度贫困村", 820, (130, 5, 12, "否"), (130, 7, 98, "是"), (0, 0, 0, "是")),
-        ], vec![
-            P("上石村道路硬化", "基础设施", "上石村", "统筹整合", 120.0, paid(36.5, 118.0, 120.0), "在建"),
-            P("下石村光伏电站", "产业扶贫", "下石村", "县级专项", 80.0, 80.0, "已完工"),
-        ], vec![("光伏电站并网户数", 12.0, 30.0), ("公益岗位人数", 8.0, 8.0)])),
-        ("柳溪乡", book("柳溪乡", vec![
-            v("柳湾村", "深度贫困村", 1100, (210, 8, 20, "否"), (210, 9, 121, "是"), (0, 0, 0, "是")),
-        ], vec![P("柳湾村饮水工程", "基础设施", "柳湾村", "统筹整合", 64.0, paid(20.0, 60.0, 64.0), "在建")], vec![])),
-        ("白云乡", book("白云乡", vec![
-            v("云顶村", "深度贫困村", 700, (190, 6, 14, "否"), (190, 8, 93, "否"), (33, 3, 33, "是")),
-        ], vec![P("云顶村养殖合作社", "产业扶贫", "云顶村", "中央", 45.5, paid(12.25, 41.0, 45.5), "在建")], vec![])),
-        ("松岭镇", book("松岭镇", vec![
-            v("松林村", "非贫困村", 1530, (110, 4, 9, "否"), (110, 4, 53, "否"), (11, 1, 11, "否")),
-            v("松坡村", "贫困村", 1240, (420, 12, 33, "否"), (420, 11, 205, "否"), (62, 6, 62, "是")),
-        ], vec![P("松坡村道路", "基础设施", "松坡村", "省级", 90.0, paid(30.0, 77.0, 90.0), "在建")], vec![])),
-        ("东坪乡", book("东坪乡", vec![
-            v("坪上村", "非贫困村", 1320, (90, 3, 7, "否"), (90, 3, 47, "否"), (8, 1, 8, "否")),
-            v("东岗村", "贫困村", 1010, (58, 0, 0, "是"), (58, 0, 21, "是"), (0, 0, 0, "是")),
-        ], vec![P("东坪乡技能培训", "就业扶贫", "全乡", "县级专项", 12.0, paid(3.0, 11.0, 12.0), "在建")], vec![])),
-        ("河口镇", book("河口镇", vec![
-            v("河湾村", "非贫困村", 1610, (120, 5, 11, "否"), (120, 5, 66, "否"), (13, 2, 13, "否")),
-            v("口子村", "贫困村", 1420, (440, 14, 36, "否"), (440, 12, 233, "否"), (71, 7, 71, "是")),
-        ], vec![P("口子村危房改造", "危房改造", "口子村", "统筹整合", 56.0, paid(14.0, 40.0, 56.0), "在建")], vec![("光伏电站并网户数", 9.0, 21.0)])),
+        (
+            "石门镇",
+            book(
+                "石门镇",
+                vec![
+                    v("上石村", "深度贫困村", 900, (240, 10, 25, "否"), (240, 9, 104, "否"), (41, 4, 41, "是")),
+                    v("下石村", "深度贫困村", 820, (130, 5, 12, "否"), (130, 7, 98, "是"), (0, 0, 0, "是")),
+                ],
+                vec![
+                    P("上石村道路硬化", "基础设施", "上石村", "统筹整合", 120.0, paid(36.5, 118.0, 120.0), "在建"),
+                    P("下石村光伏电站", "产业扶贫", "下石村", "县级专项", 80.0, 80.0, "已完工"),
+                ],
+                vec![("光伏电站并网户数", 12.0, 30.0), ("公益岗位人数", 8.0, 8.0)],
+            ),
+        ),
+        (
+            "柳溪乡",
+            book(
+                "柳溪乡",
+                vec![v("柳湾村", "深度贫困村", 1100, (210, 8, 20, "否"), (210, 9, 121, "是"), (0, 0, 0, "是"))],
+                vec![P("柳湾村饮水工程", "基础设施", "柳湾村", "统筹整合", 64.0, paid(20.0, 60.0, 64.0), "在建")],
+                vec![],
+            ),
+        ),
+        (
+            "白云乡",
+            book(
+                "白云乡",
+                vec![v("云顶村", "深度贫困村", 700, (190, 6, 14, "否"), (190, 8, 93, "否"), (33, 3, 33, "是"))],
+                vec![P("云顶村养殖合作社", "产业扶贫", "云顶村", "中央", 45.5, paid(12.25, 41.0, 45.5), "在建")],
+                vec![],
+            ),
+        ),
+        (
+            "松岭镇",
+            book(
+                "松岭镇",
+                vec![
+                    v("松林村", "非贫困村", 1530, (110, 4, 9, "否"), (110, 4, 53, "否"), (11, 1, 11, "否")),
+                    v("松坡村", "贫困村", 1240, (420, 12, 33, "否"), (420, 11, 205, "否"), (62, 6, 62, "是")),
+                ],
+                vec![P("松坡村道路", "基础设施", "松坡村", "省级", 90.0, paid(30.0, 77.0, 90.0), "在建")],
+                vec![],
+            ),
+        ),
+        (
+            "东坪乡",
+            book(
+                "东坪乡",
+                vec![
+                    v("坪上村", "非贫困村", 1320, (90, 3, 7, "否"), (90, 3, 47, "否"), (8, 1, 8, "否")),
+                    v("东岗村", "贫困村", 1010, (58, 0, 0, "是"), (58, 0, 21, "是"), (0, 0, 0, "是")),
+                ],
+                vec![P("东坪乡技能培训", "就业扶贫", "全乡", "县级专项", 12.0, paid(3.0, 11.0, 12.0), "在建")],
+                vec![],
+            ),
+        ),
+        (
+            "河口镇",
+            book(
+                "河口镇",
+                vec![
+                    v("河湾村", "非贫困村", 1610, (120, 5, 11, "否"), (120, 5, 66, "否"), (13, 2, 13, "否")),
+                    v("口子村", "贫困村", 1420, (440, 14, 36, "否"), (440, 12, 233, "否"), (71, 7, 71, "是")),
+                ],
+                vec![P("口子村危房改造", "危房改造", "口子村", "统筹整合", 56.0, paid(14.0, 40.0, 56.0), "在建")],
+                vec![("光伏电站并网户数", 9.0, 21.0)],
+            ),
+        ),
     ]
 }
 
@@ -261,7 +319,10 @@ fn another_county_receives_nothing_that_only_the_bundled_county_has() {
     // Messages about mistakes: a usage slip, a misspelt township, a village type and month
     // that are not the contract's.
     got.run_expecting(dir, &[&d[..], &["template"]].concat(), false);
-    let slip = Book { township: "石门乡", month: "2021年6", villages: vec![V("上石村", "深度村", 900, 200, 1, 1, "否", "")], projects: vec![], indicators: vec![] };
+    let slip =
+        Book {
+            township: "石门乡", month: "2021年6", villages: vec![V("上石村", "深度村", 900, 200, 1, 1, "否", "")], projects: vec![], indicators: vec![]
+        };
     std::fs::write(data.join("submissions/石门乡6月.xlsx"), jianbao::sample::xlsx::write(&slip.sheets()).unwrap()).unwrap();
     let check = got.run_expecting(dir, &[&d[..], &["check"]].concat(), false);
     assert!(check.contains("石门镇"), "the township suggested from the plan: {check}");
@@ -279,10 +340,8 @@ fn another_county_receives_nothing_that_only_the_bundled_county_has() {
     let report = got.0.iter().find(|(w, _)| w.contains("五年行动计划完成情况-2021-2025年.pdf")).expect("the final accounting, named for five years");
     assert!(report.1.contains("附表三"), "{}", report.1);
 
-    let ours: BTreeSet<String> = ["plan.yaml", "config.yaml"]
-        .iter()
-        .flat_map(|f| words(&std::fs::read_to_string(repo().join(FIXTURE).join(f)).unwrap()))
-        .collect();
+    let ours: BTreeSet<String> =
+        ["plan.yaml", "config.yaml"].iter().flat_map(|f| words(&std::fs::read_to_string(repo().join(FIXTURE).join(f)).unwrap())).collect();
     let forbidden = forbidden(&ours);
     assert!(forbidden.contains("渑池县") && forbidden.contains("附件2") && forbidden.contains("13319") && forbidden.contains("70%"), "{forbidden:?}");
     let hits: Vec<String> = got

@@ -103,10 +103,7 @@ fn verify_finds_an_edited_removed_or_reordered_entry_through_the_chain_and_the_p
         e[0]["published"] = "2018-02-06".into();
     });
     let v = archive::verify(&opts.out).unwrap();
-    assert_eq!(
-        v.edited,
-        [format!("{first_file} 的 期号（清单 7，文件中 1）"), format!("{first_file} 的 签发日期（清单 2018-02-06，文件中 2018-02-05）")]
-    );
+    assert_eq!(v.edited, [format!("{first_file} 的 期号（清单 7，文件中 1）"), format!("{first_file} 的 签发日期（清单 2018-02-06，文件中 2018-02-05）")]);
     assert_eq!(v.unlinked.len(), 1, "{:?}", v.unlinked);
     assert!(v.unlinked[0].starts_with("第2条 "), "{:?}", v.unlinked);
     assert!(!v.is_clean());

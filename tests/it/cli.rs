@@ -7,20 +7,18 @@ use std::process::Command;
 use common::{repo, t, Book, TestData, V};
 
 fn jianbao(d: &TestData, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .args(args)
-        .arg("--data")
-        .arg(d.data())
-        .arg("--out")
-        .arg(d.out())
-        .current_dir(repo())
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_jianbao")).args(args).arg("--data").arg(d.data()).arg("--out").arg(d.out()).current_dir(repo()).output().unwrap()
 }
 
 fn bad_data() -> TestData {
     let d = TestData::new();
-    let b = Book { township: "南村乡", month: "2018-03", villages: vec![V("关底村", "深度贫困村", 1000, 300, 0, 50, "否", "")], projects: vec![], indicators: vec![] };
+    let b = Book {
+        township: "南村乡",
+        month: "2018-03",
+        villages: vec![V("关底村", "深度贫困村", 1000, 300, 0, 50, "否", "")],
+        projects: vec![],
+        indicators: vec![],
+    };
     let mut sheets = b.sheets();
     sheets[1].rows[1][5] = t("约50");
     d.write("南村乡.xlsx", &jianbao::sample::xlsx::write(&sheets).unwrap());
@@ -81,7 +79,13 @@ fn documents_held_by_an_error_in_the_plan_say_so() {
     let d = TestData::new();
     d.add(
         "南村乡.xlsx",
-        &Book { township: "南村乡", month: "2018-03", villages: vec![V("关底村", "深度贫困村", 1000, 300, 0, 50, "否", "")], projects: vec![], indicators: vec![] },
+        &Book {
+            township: "南村乡",
+            month: "2018-03",
+            villages: vec![V("关底村", "深度贫困村", 1000, 300, 0, 50, "否", "")],
+            projects: vec![],
+            indicators: vec![],
+        },
     );
     // The yearly targets no longer add up to the base: an error in plan.yaml (P-SUM-PEOPLE).
     let plan = d.data().join("plan.yaml");

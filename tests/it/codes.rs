@@ -10,7 +10,9 @@ fn codes(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let chars: Vec<char> = text.chars().collect();
     for i in 0..chars.len() {
-        let starts = matches!(chars[i], 'E' | 'W' | 'N' | 'P') && chars.get(i + 1) == Some(&'-') && (i == 0 || !chars[i - 1].is_ascii_alphanumeric() && chars[i - 1] != '-');
+        let starts = matches!(chars[i], 'E' | 'W' | 'N' | 'P')
+            && chars.get(i + 1) == Some(&'-')
+            && (i == 0 || !chars[i - 1].is_ascii_alphanumeric() && chars[i - 1] != '-');
         if !starts {
             continue;
         }

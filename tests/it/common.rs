@@ -118,9 +118,7 @@ impl Book<'_> {
         let mut cover = Sheet::new("基本信息");
         cover.row(vec![t("乡镇"), t(self.township)]).row(vec![t("统计月份"), t(self.month)]);
         let mut villages = Sheet::new("村级进度");
-        villages.row(
-            ["村名", "村类型", "户籍人口", "年初贫困人口", "本月脱贫人数", "累计脱贫人数", "是否出列", "备注"].map(t).to_vec(),
-        );
+        villages.row(["村名", "村类型", "户籍人口", "年初贫困人口", "本月脱贫人数", "累计脱贫人数", "是否出列", "备注"].map(t).to_vec());
         for V(name, kind, pop, poor, month, done, exited, remark) in &self.villages {
             villages.row(vec![t(name), t(kind), (*pop).into(), (*poor).into(), (*month).into(), (*done).into(), t(exited), t(remark)]);
         }

@@ -9,9 +9,21 @@ fn draft_marks_townships_with_errors_as_pending_and_keeps_the_rest() {
     let d = TestData::new();
     d.add(
         "南村乡.xlsx",
-        &Book { township: "南村乡", month: "2018-03", villages: vec![V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", "")], projects: vec![], indicators: vec![] },
+        &Book {
+            township: "南村乡",
+            month: "2018-03",
+            villages: vec![V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", "")],
+            projects: vec![],
+            indicators: vec![],
+        },
     );
-    let bad = Book { township: "段村乡", month: "2018-03", villages: vec![V("南岭村", "深度贫困村", 1200, 400, 15, 40, "否", "")], projects: vec![], indicators: vec![] };
+    let bad = Book {
+        township: "段村乡",
+        month: "2018-03",
+        villages: vec![V("南岭村", "深度贫困村", 1200, 400, 15, 40, "否", "")],
+        projects: vec![],
+        indicators: vec![],
+    };
     let mut sheets = bad.sheets();
     sheets[1].rows[1][5] = t("约40");
     d.write("段村乡.xlsx", &jianbao::sample::xlsx::write(&sheets).unwrap());

@@ -40,7 +40,13 @@ fn read_sample() -> BTreeMap<(u16, u8), BTreeMap<String, Vec<Row>>> {
         let villages = rows[header + 1..]
             .iter()
             .filter(|r| !r[0].is_empty() && r[0] != "合计")
-            .map(|r| Row { kind: r[col("村类型")].clone(), poor: num(r, "年初贫困人口"), month: num(r, "本月脱贫人数"), to_date: num(r, "累计脱贫人数"), exited: r[col("是否出列")] == "是" })
+            .map(|r| Row {
+                kind: r[col("村类型")].clone(),
+                poor: num(r, "年初贫困人口"),
+                month: num(r, "本月脱贫人数"),
+                to_date: num(r, "累计脱贫人数"),
+                exited: r[col("是否出列")] == "是",
+            })
             .collect();
         out.entry((y.parse().unwrap(), m.parse().unwrap())).or_default().insert(township, villages);
     }
@@ -73,7 +79,9 @@ struct County {
 }
 
 fn county(sample: &BTreeMap<(u16, u8), BTreeMap<String, Vec<Row>>>, year: u16, month: u8) -> County {
-    let latest = |t: &str, y: u16, m: u8| (1..=m).rev().find_map(|k| sample.get(&(y, k)).and_then(|r| r.get(t))).map(|rows| (rows, sample.get(&(y, m)).is_some_and(|r| r.contains_key(t))));
+    let latest = |t: &str, y: u16, m: u8| {
+        (1..=m).rev().find_map(|k| sample.get(&(y, k)).and_then(|r| r.get(t))).map(|rows| (rows, sample.get(&(y, m)).is_some_and(|r| r.contains_key(t))))
+    };
     let exited = |rows: &Vec<Row>| rows.iter().filter(|r| r.exited && r.kind != "非贫困村").count() as u64;
     let townships: Vec<String> = sample.values().flat_map(|r| r.keys().cloned()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     let mut c = County { ytd: 0, this_month: 0, poor: 0, exited: 0, exited_this_year: 0 };
@@ -125,7 +133,12 @@ fn sample_bulletins_and_summaries_show_independently_computed_figures() {
             assert!(pdf.contains(&format!("累计已出列{}个，完成截至本年累计目标26个的{}", c.exited, pct(c.exited, 26))), "{at}");
         }
         for (t, rows) in towns {
-            let row = format!("{t}{}{}{}", rows.iter().map(|r| r.poor).sum::<u64>(), rows.iter().map(|r| r.month).sum::<u64>(), rows.iter().map(|r| r.to_date).sum::<u64>());
+            let row = format!(
+                "{t}{}{}{}",
+                rows.iter().map(|r| r.poor).sum::<u64>(),
+                rows.iter().map(|r| r.month).sum::<u64>(),
+                rows.iter().map(|r| r.to_date).sum::<u64>()
+            );
             assert!(pdf.contains(&row), "{at}: township row {row:?}");
         }
         if towns.len() < 10 {
@@ -133,7 +146,11 @@ fn sample_bulletins_and_summaries_show_independently_computed_figures() {
         }
     }
     // Quarters: the county year to date at the quarter's end less at the previous quarter's end.
-    for (q, end, previous) in [("2018-Q1/季度汇总-2018年第一季度", (2018, 3), None), ("2018-Q4/季度汇总-2018年第四季度", (2018, 12), Some((2018, 9))), ("2019-Q1/季度汇总-2019年第一季度", (2019, 3), None)] {
+    for (q, end, previous) in [
+        ("2018-Q1/季度汇总-2018年第一季度", (2018, 3), None),
+        ("2018-Q4/季度汇总-2018年第四季度", (2018, 12), Some((2018, 9))),
+        ("2019-Q1/季度汇总-2019年第一季度", (2019, 3), None),
+    ] {
         let amount = county(&sample, end.0, end.1).ytd - previous.map_or(0, |(y, m)| county(&sample, y, m).ytd);
         let pdf = pdf_text(&out.path().join(format!("{q}.pdf")));
         assert!(pdf.contains(&format!("全县脱贫{amount}人")), "{q}: {amount}");

@@ -34,7 +34,10 @@ fn default_build_uses_only_bundled_fonts() {
 #[test]
 fn system_fonts_put_office_fonts_first_and_keep_the_bundled_fallback() {
     let d = TestData::new();
-    let config = std::fs::read_to_string(d.data().join("config.yaml")).unwrap().replace("fang: [仿宋_GB2312, 仿宋]", "fang: [不存在的仿宋字体]").replace("song: [宋体]", "song: [DejaVu Sans]");
+    let config = std::fs::read_to_string(d.data().join("config.yaml"))
+        .unwrap()
+        .replace("fang: [仿宋_GB2312, 仿宋]", "fang: [不存在的仿宋字体]")
+        .replace("song: [宋体]", "song: [DejaVu Sans]");
     std::fs::write(d.data().join("config.yaml"), config).unwrap();
     common::copy_sample_month(&d, "2018-01");
     let mut opts = d.options();

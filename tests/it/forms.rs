@@ -7,7 +7,10 @@ use std::io::Read;
 
 use calamine::{open_workbook_auto_from_rs, Data, Reader};
 use common::copy_project;
-use jianbao::sample::{self, xlsx::{Sheet, Value}};
+use jianbao::sample::{
+    self,
+    xlsx::{Sheet, Value},
+};
 
 fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<Value>>)> {
     let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();

@@ -24,13 +24,7 @@ fn runs(frame: &Frame, at: Point, out: &mut Vec<Run>) {
         let p = at + *pos;
         match item {
             FrameItem::Group(g) => runs(&g.frame, p + Point::new(g.transform.tx, g.transform.ty), out),
-            FrameItem::Text(t) => out.push(Run {
-                x: p.x.to_pt(),
-                y: p.y.to_pt(),
-                width: t.width().to_pt(),
-                size: t.size.to_pt(),
-                text: t.text.to_string(),
-            }),
+            FrameItem::Text(t) => out.push(Run { x: p.x.to_pt(), y: p.y.to_pt(), width: t.width().to_pt(), size: t.size.to_pt(), text: t.text.to_string() }),
             _ => {}
         }
     }

@@ -33,7 +33,16 @@ fn a_changed_template_rerenders_exactly_the_documents_that_use_it() {
     jianbao::build(&opts).unwrap();
     own_template(&opts, "summary.typ", |text| format!("{text}\n// 本地修改\n"));
     let built = jianbao::build(&opts).unwrap();
-    assert_eq!(ids(&built.rendered), ["2018-Q1/季度汇总-2018年第一季度", "2018-Q2/季度汇总-2018年第二季度", "2018-Q3/季度汇总-2018年第三季度", "2018-Q4/季度汇总-2018年第四季度", "2019-Q1/季度汇总-2019年第一季度"]);
+    assert_eq!(
+        ids(&built.rendered),
+        [
+            "2018-Q1/季度汇总-2018年第一季度",
+            "2018-Q2/季度汇总-2018年第二季度",
+            "2018-Q3/季度汇总-2018年第三季度",
+            "2018-Q4/季度汇总-2018年第四季度",
+            "2019-Q1/季度汇总-2019年第一季度"
+        ]
+    );
     // The shared page template reaches every document.
     own_template(&opts, "gongwen.typ", |text| format!("{text}\n// 本地修改\n"));
     assert_eq!(jianbao::build(&opts).unwrap().rendered.len(), 22);
@@ -76,11 +85,14 @@ fn outputs_of_removed_data_are_reported_not_deleted() {
 fn a_document_that_fails_keeps_its_outputs_and_the_others_are_built() {
     let (_dir, opts) = copy_project();
     jianbao::build(&opts).unwrap();
-    jianbao::archive::publish(&opts, &jianbao::archive::Request {
-        target: jianbao::archive::Target::Month("2018-01".parse().unwrap()),
-        date: Some("2018-02-05".parse().unwrap()),
-        correction: false,
-    })
+    jianbao::archive::publish(
+        &opts,
+        &jianbao::archive::Request {
+            target: jianbao::archive::Target::Month("2018-01".parse().unwrap()),
+            date: Some("2018-02-05".parse().unwrap()),
+            correction: false,
+        },
+    )
     .unwrap();
     let before = tree(&opts.out);
     // New data for June (its bulletin renders fine) and a summary template that fails: every

@@ -98,7 +98,10 @@ fn an_init_folder_checks_clean_and_builds() {
     assert_eq!(check.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("错误 0 个"), "{stdout}");
     // A workbook of the skeleton's first township makes a bulletin with the office's copy.
-    let book = Book { township: "甲乡", month: "2021-01", villages: vec![V("一村", "贫困村", 1000, 100, 5, 5, "否", "")], projects: vec![], indicators: vec![] };
+    let book =
+        Book {
+            township: "甲乡", month: "2021-01", villages: vec![V("一村", "贫困村", 1000, 100, 5, 5, "否", "")], projects: vec![], indicators: vec![]
+        };
     std::fs::write(data.join("submissions/甲乡2021年1月.xlsx"), jianbao::sample::xlsx::write(&book.sheets()).unwrap()).unwrap();
     let build = run_in(root.path(), &["--data", "某县数据"]);
     assert_eq!(build.status.code(), Some(0), "{}", String::from_utf8_lossy(&build.stdout));
@@ -122,7 +125,11 @@ fn another_program_rerenders_everything() {
     assert!(!built.up_to_date);
     assert_eq!(built.rendered.len(), 22);
     // The archive records the program, and sees a new one as a change.
-    let req = jianbao::archive::Request { target: jianbao::archive::Target::Month("2018-01".parse().unwrap()), date: Some("2018-02-05".parse().unwrap()), correction: false };
+    let req = jianbao::archive::Request {
+        target: jianbao::archive::Target::Month("2018-01".parse().unwrap()),
+        date: Some("2018-02-05".parse().unwrap()),
+        correction: false,
+    };
     let jianbao::archive::Outcome::Published { entry, .. } = jianbao::archive::publish(&newer, &req).unwrap().outcome else { panic!() };
     assert_eq!(entry.jianbao.build, "程序乙");
     let jianbao::archive::Outcome::Refused { changes, .. } = jianbao::archive::publish(&opts, &req).unwrap().outcome else { panic!() };

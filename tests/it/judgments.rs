@@ -87,11 +87,23 @@ fn a_township_just_behind_time_progress_is_listed_in_the_quarter() {
     let d = TestData::new();
     d.add(
         "submissions/南村乡.xlsx",
-        &Book { township: "南村乡", month: "2018-03", villages: vec![V("关底村", "深度贫困村", 3000, 534, 5, 95, "否", "")], projects: vec![], indicators: vec![] },
+        &Book {
+            township: "南村乡",
+            month: "2018-03",
+            villages: vec![V("关底村", "深度贫困村", 3000, 534, 5, 95, "否", "")],
+            projects: vec![],
+            indicators: vec![],
+        },
     );
     d.add(
         "submissions/段村乡.xlsx",
-        &Book { township: "段村乡", month: "2018-03", villages: vec![V("南岭村", "深度贫困村", 9000, 7194, 5, 3000, "否", "")], projects: vec![], indicators: vec![] },
+        &Book {
+            township: "段村乡",
+            month: "2018-03",
+            villages: vec![V("南岭村", "深度贫困村", 9000, 7194, 5, 3000, "否", "")],
+            projects: vec![],
+            indicators: vec![],
+        },
     );
     let c = checked(&d);
     let q = aggregate::quarter::quarter(&c.plan, &c.reports, Quarter { year: 2018, q: 1 }, "2018-03".parse().unwrap(), &c.diagnostics, &Default::default());
@@ -140,7 +152,13 @@ fn a_completion_just_short_of_the_target_is_never_shown_as_100_percent() {
     let d = TestData::new();
     d.add(
         "submissions/南村乡.xlsx",
-        &Book { township: "南村乡", month: "2018-12", villages: vec![V("关底村", "深度贫困村", 9000, 6000, 3, 5499, "否", "")], projects: vec![], indicators: vec![] },
+        &Book {
+            township: "南村乡",
+            month: "2018-12",
+            villages: vec![V("关底村", "深度贫困村", 9000, 6000, 3, 5499, "否", "")],
+            projects: vec![],
+            indicators: vec![],
+        },
     );
     let c = checked(&d);
     let f = aggregate::year::year(&c.plan, &c.reports, 2018, &c.diagnostics, &Default::default(), 90.0).unwrap();

@@ -95,7 +95,11 @@ fn sample_documents() -> Vec<(String, Vec<Vec<Run>>)> {
     let mut all = laid_out(&official, "");
     all.extend(laid_out(&jianbao::Options { draft: true, period: "2019-03".parse().ok(), ..official }, "草稿 "));
     let (_dir, opts) = common::copy_project();
-    let req = |correction| jianbao::archive::Request { target: jianbao::archive::Target::Month("2018-03".parse().unwrap()), date: Some("2018-04-05".parse().unwrap()), correction };
+    let req = |correction| jianbao::archive::Request {
+        target: jianbao::archive::Target::Month("2018-03".parse().unwrap()),
+        date: Some("2018-04-05".parse().unwrap()),
+        correction,
+    };
     jianbao::archive::publish(&opts, &req(false)).unwrap();
     let plan = jianbao::plan::Plan::load(&opts.data.join("plan.yaml")).unwrap();
     let mut county = jianbao::sample::county(&plan, 2018);

@@ -134,7 +134,8 @@ fn pdfs_carry_title_subject_author_keywords_language_and_bookmarks() {
         assert_eq!(info["Subject"], format!("脱贫攻坚工作简报　2018年3月　第{}", if pending { "3期（待签发）" } else { "1期" }));
         assert!(info["Keywords"].contains("工作简报") && info["Keywords"].contains("2018年3月"), "{}", info["Keywords"]);
         assert_eq!(lang, "zh-CN");
-        for b in ["一、总体进展", "二、项目资金", "三、乡镇进展", "表1　各乡镇2018年3月脱贫进展（单位：人、个、万元）", "图1　各乡镇减贫进度（截至2018年3月）"] {
+        for b in ["一、总体进展", "二、项目资金", "三、乡镇进展", "表1　各乡镇2018年3月脱贫进展（单位：人、个、万元）", "图1　各乡镇减贫进度（截至2018年3月）"]
+        {
             assert!(bookmarks.iter().any(|t| t == b), "{}: no bookmark {b}: {bookmarks:?}", path.display());
         }
     }

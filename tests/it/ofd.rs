@@ -65,8 +65,17 @@ fn typst_pixels(page: &typst_layout::Page) -> tiny_skia::Pixmap {
     typst_render::render(page, &opts)
 }
 
-fn check_page(reader: &mut OfdReader<std::fs::File>, doc: &ofd_core::LoadedDocument, i: usize, page: &typst_layout::Page, pdf: &lopdf::Document, name: &str) -> f64 {
-    let pixmap = reader.render_page(doc, i, &RenderOptions::with_dpi(DPI).background(Some([255, 255, 255, 255]))).unwrap_or_else(|e| panic!("{name} 第{}页无法渲染：{e}", i + 1));
+fn check_page(
+    reader: &mut OfdReader<std::fs::File>,
+    doc: &ofd_core::LoadedDocument,
+    i: usize,
+    page: &typst_layout::Page,
+    pdf: &lopdf::Document,
+    name: &str,
+) -> f64 {
+    let pixmap = reader
+        .render_page(doc, i, &RenderOptions::with_dpi(DPI).background(Some([255, 255, 255, 255])))
+        .unwrap_or_else(|e| panic!("{name} 第{}页无法渲染：{e}", i + 1));
     let theirs = typst_pixels(page);
     let (w, h) = (theirs.width(), theirs.height());
     assert_eq!((pixmap.width(), pixmap.height()), (w, h), "{name} 第{}页的大小", i + 1);
@@ -238,10 +247,14 @@ fn ofd_colours_are_rgb_fonts_say_bold_dashes_are_drawn_by_every_reader_and_ids_a
     assert!(bold.contains("Bold=\"true\""), "{bold}");
     assert!(public.split("<ofd:Font ").filter(|f| f.contains("FontName")).any(|f| !f.contains("Bold=")), "regular faces are not bold");
     // The chart's dashed average line: dashed on the path and in its DrawParam.
-    let (page, dashed) = parts.iter().filter(|(n, _)| n.contains("/Pages/")).find_map(|(n, b)| {
-        let x = String::from_utf8_lossy(b).into_owned();
-        x.split("<ofd:PathObject ").find(|p| p.contains("DashPattern")).map(|p| (n.clone(), p.to_string()))
-    }).expect("a dashed path");
+    let (page, dashed) = parts
+        .iter()
+        .filter(|(n, _)| n.contains("/Pages/"))
+        .find_map(|(n, b)| {
+            let x = String::from_utf8_lossy(b).into_owned();
+            x.split("<ofd:PathObject ").find(|p| p.contains("DashPattern")).map(|p| (n.clone(), p.to_string()))
+        })
+        .expect("a dashed path");
     let id = dashed.split("DrawParam=\"").nth(1).unwrap_or_else(|| panic!("{page}: {dashed}")).split('"').next().unwrap();
     let param = public.split("<ofd:DrawParam ").find(|p| p.starts_with(&format!("ID=\"{id}\""))).expect("the DrawParam");
     assert!(param.contains("DashPattern") && param.contains(&red_value), "{param}");

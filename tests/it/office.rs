@@ -269,14 +269,7 @@ fn the_excel_summary_matches_the_figures() {
 
 fn jianbao(args: &[&str], opts: &Options) -> std::process::Output {
     let dir = |p: &PathBuf| p.as_os_str().to_owned();
-    Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .args(args)
-        .arg("--data")
-        .arg(dir(&opts.data))
-        .arg("--out")
-        .arg(dir(&opts.out))
-        .output()
-        .unwrap()
+    Command::new(env!("CARGO_BIN_EXE_jianbao")).args(args).arg("--data").arg(dir(&opts.data)).arg("--out").arg(dir(&opts.out)).output().unwrap()
 }
 
 #[test]

@@ -58,7 +58,8 @@ fn a_pdf_piece_is_an_error_naming_it_and_holds_back_its_bulletin_only() {
 #[test]
 fn the_build_line_calls_an_unreadable_piece_a_piece() {
     let (_dir, opts, _) = with_piece_as("pdf");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao")).arg("build").arg("--data").arg(&opts.data).arg("--out").arg(&opts.out).output().unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_jianbao")).arg("build").arg("--data").arg(&opts.data).arg("--out").arg(&opts.out).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("以下文件用到的稿件有错误，未生成：2019-03/工作简报-2019年3月"), "{text}");
 }

@@ -77,7 +77,8 @@ fn the_bulletin_sets_the_photo_captioned_and_the_table_in_pdf_and_ofd() {
     assert_eq!((images[0].0, images[0].1), (1600, 1200));
     assert_eq!(images[0].2, *photo.bytes, "the scaled JPEG, byte for byte");
     let text: String = pdf_text(&pdf).chars().filter(|c| !c.is_whitespace()).collect();
-    for s in ["（三）南村乡开展贫困劳动力技能培训", "图为培训现场。", "专业人数结业", "中式烹调32人30人", "确保培训一人、就业一人。（南村乡供稿）"] {
+    for s in ["（三）南村乡开展贫困劳动力技能培训", "图为培训现场。", "专业人数结业", "中式烹调32人30人", "确保培训一人、就业一人。（南村乡供稿）"]
+    {
         assert!(text.contains(s), "{s} not in the PDF");
     }
     // The OFD carries the same JPEG.
@@ -93,10 +94,18 @@ fn the_bulletin_sets_the_photo_captioned_and_the_table_in_pdf_and_ofd() {
 #[test]
 fn the_archived_bulletin_carries_the_piece_with_its_photo() {
     let (_dir, opts) = with_photo_piece("docx");
-    let req = jianbao::archive::Request { target: jianbao::archive::Target::Month("2019-03".parse().unwrap()), date: Some("2019-04-05".parse().unwrap()), correction: false };
+    let req = jianbao::archive::Request {
+        target: jianbao::archive::Target::Month("2019-03".parse().unwrap()),
+        date: Some("2019-04-05".parse().unwrap()),
+        correction: false,
+    };
     let published = jianbao::archive::publish(&opts, &req).unwrap();
     let jianbao::archive::Outcome::Published { .. } = published.outcome else { panic!("{:?}", published.outcome) };
-    let archived = walkdir::WalkDir::new(jianbao::archive::folder(&opts.out)).into_iter().map(Result::unwrap).find(|e| e.path().extension().is_some_and(|x| x == "pdf")).unwrap();
+    let archived = walkdir::WalkDir::new(jianbao::archive::folder(&opts.out))
+        .into_iter()
+        .map(Result::unwrap)
+        .find(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .unwrap();
     let attachments = pdf_attachments(archived.path());
     let docx = std::fs::read(repo().join("tests/fixtures/pieces").join(format!("{STEM}.docx"))).unwrap();
     assert!(attachments.values().any(|b| *b == docx), "{:?}", attachments.keys().collect::<Vec<_>>());
@@ -134,9 +143,17 @@ fn a_photo_file_named_like_its_piece_is_set_with_it_and_archived() {
     assert!(matches!(p.body.last(), Some(Block::Photo(ph)) if ph.pixels == (1600, 1200)), "{:?}", shape(&p.body));
     let stray = checked.diagnostics.iter().find(|d| d.file == "稿件/2019-03/现场.jpg").expect("the stray photo is noted");
     assert_eq!(stray.code, "N-SKIPPED");
-    let req = jianbao::archive::Request { target: jianbao::archive::Target::Month("2019-03".parse().unwrap()), date: Some("2019-04-05".parse().unwrap()), correction: false };
+    let req = jianbao::archive::Request {
+        target: jianbao::archive::Target::Month("2019-03".parse().unwrap()),
+        date: Some("2019-04-05".parse().unwrap()),
+        correction: false,
+    };
     let jianbao::archive::Outcome::Published { .. } = jianbao::archive::publish(&opts, &req).unwrap().outcome else { panic!("not published") };
-    let archived = walkdir::WalkDir::new(jianbao::archive::folder(&opts.out)).into_iter().map(Result::unwrap).find(|e| e.path().extension().is_some_and(|x| x == "pdf")).unwrap();
+    let archived = walkdir::WalkDir::new(jianbao::archive::folder(&opts.out))
+        .into_iter()
+        .map(Result::unwrap)
+        .find(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .unwrap();
     assert!(pdf_attachments(archived.path()).values().any(|b| *b == jpeg), "the photo file travels with the archived bulletin");
     assert_eq!(pdf_images(archived.path()).len(), 1);
 }

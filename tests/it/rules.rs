@@ -11,10 +11,7 @@ fn clean() -> Book<'static> {
     Book {
         township: "南村乡",
         month: "2018-03",
-        villages: vec![
-            V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", ""),
-            V("石门村", "贫困村", 1500, 40, 5, 25, "否", ""),
-        ],
+        villages: vec![V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", ""), V("石门村", "贫困村", 1500, 40, 5, 25, "否", "")],
         projects: vec![P("关底村道路", "基础设施", "关底村", "统筹整合", 100.0, 40.0, "在建")],
         indicators: vec![("危房改造户数", 2.0, 5.0)],
     }
@@ -210,7 +207,6 @@ fn date_1904(xlsx: Vec<u8>) -> Vec<u8> {
         xml.replacen("<workbookPr", r#"<workbookPr date1904="1""#, 1)
     })
 }
-
 
 #[test]
 fn a_date_cover_month_is_read_in_the_workbooks_own_date_system() {

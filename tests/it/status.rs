@@ -53,12 +53,19 @@ fn folder() -> TestData {
     // A file that says nothing of itself, in the March folder.
     d.write("2019-03/扫描件.xlsx", b"also not a workbook");
     // A township the plan does not have.
-    put("2019-03/城关镇.xlsx", clean(&plan, "南村乡", "2019-03", "城关周八").into_iter().enumerate().map(|(i, mut s)| {
-        if i == 0 {
-            s.rows[0][1] = t("城关镇");
-        }
-        s
-    }).collect());
+    put(
+        "2019-03/城关镇.xlsx",
+        clean(&plan, "南村乡", "2019-03", "城关周八")
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut s)| {
+                if i == 0 {
+                    s.rows[0][1] = t("城关镇");
+                }
+                s
+            })
+            .collect(),
+    );
     // 洪阳镇: a cover whose month cannot be read.
     let mut undated = clean(&plan, "洪阳镇", "2019-03", "洪阳吴九");
     undated[0].rows[1][1] = t("三月份");
@@ -67,15 +74,7 @@ fn folder() -> TestData {
 }
 
 fn status(d: &TestData, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .arg("status")
-        .args(args)
-        .arg("--data")
-        .arg(d.data())
-        .arg("--out")
-        .arg(d.out())
-        .output()
-        .unwrap()
+    std::process::Command::new(env!("CARGO_BIN_EXE_jianbao")).arg("status").args(args).arg("--data").arg(d.data()).arg("--out").arg(d.out()).output().unwrap()
 }
 
 fn row<'a>(board: &'a Value, township: &str) -> &'a Value {

@@ -52,7 +52,13 @@ fn one_bad_file_of_each_kind_stops_nothing_but_itself() {
     put("submissions/损坏.xlsx", b"PK\x03\x04 not really a zip");
     put("submissions/压缩炸弹.xlsx", &zip_bomb());
     huge(&data.join("submissions/大文件.xlsx"));
-    let stray = Book { township: "南村乡", month: "2031年3月", villages: vec![V("关底村", "深度贫困村", 1000, 300, 1, 1, "否", "")], projects: vec![], indicators: vec![] };
+    let stray = Book {
+        township: "南村乡",
+        month: "2031年3月",
+        villages: vec![V("关底村", "深度贫困村", 1000, 300, 1, 1, "否", "")],
+        projects: vec![],
+        indicators: vec![],
+    };
     put("submissions/迷路的报表.xlsx", &jianbao::sample::xlsx::write(&stray.sheets()).unwrap());
     #[cfg(unix)]
     std::os::unix::fs::symlink(data.join("不存在.xlsx"), data.join("submissions/断开的链接.xlsx")).unwrap();

@@ -268,7 +268,13 @@ fn a_missed_december_is_a_warning_with_both_numbers_and_the_next_year_is_built()
     }
     let w = built.diagnostics.iter().find(|d| d.code == "W-YEAR-START-DEC" && d.message.contains("关底村")).expect("a warning for 关底村");
     assert_eq!(w.file, "submissions/2019-01/南村乡2019年1月报表.xlsx", "the first report of the year, once");
-    assert!(w.message.contains("2018年12月") && w.message.contains(&format!("{start_of_2019}")) && w.message.contains(&format!("剩余贫困人口为 {left_in_november}")), "{}", w.message);
+    assert!(
+        w.message.contains("2018年12月")
+            && w.message.contains(&format!("{start_of_2019}"))
+            && w.message.contains(&format!("剩余贫困人口为 {left_in_november}")),
+        "{}",
+        w.message
+    );
     assert!(!built.diagnostics.iter().any(|d| d.code == "W-YEAR-START-DEC" && d.file.contains("2019-02")), "once, on the first report");
 }
 

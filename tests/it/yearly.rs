@@ -80,7 +80,10 @@ fn the_plans_final_accounting_on_three_years_of_county_data() {
     for (y, want) in years.iter().zip(&lifted) {
         assert_eq!(y["lifted"].as_u64(), Some(*want), "{}", y["year"]);
     }
-    assert_eq!([years[0]["target_people"].as_u64(), years[1]["target_people"].as_u64(), years[2]["target_people"].as_u64()], [Some(5500), Some(5437), Some(2382)]);
+    assert_eq!(
+        [years[0]["target_people"].as_u64(), years[1]["target_people"].as_u64(), years[2]["target_people"].as_u64()],
+        [Some(5500), Some(5437), Some(2382)]
+    );
     let total: u64 = lifted.iter().sum();
     assert_eq!(report["lifted_total"].as_u64(), Some(total));
     assert_eq!(report["base_people"].as_u64(), Some(13319));

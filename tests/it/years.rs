@@ -40,10 +40,7 @@ fn fixture() -> TestData {
         ),
     );
     let projects_2019 = |paid: f64| {
-        vec![
-            P("关底村花椒基地", "产业扶贫", "关底村", "统筹整合", 69.96, paid, "在建"),
-            P("全乡培训", "就业扶贫", "全乡", "统筹整合", 30.04, 0.0, "未开工"),
-        ]
+        vec![P("关底村花椒基地", "产业扶贫", "关底村", "统筹整合", 69.96, paid, "在建"), P("全乡培训", "就业扶贫", "全乡", "统筹整合", 30.04, 0.0, "未开工")]
     };
     d.add(
         "submissions/2019-01/南村乡.xlsx",
@@ -130,13 +127,13 @@ fn exits_of_earlier_years_are_not_this_years() {
     assert_eq!((c.exited_total, c.exited_this_year), (2, 1));
     assert_eq!((c.village_target, c.village_completion_pct), (Some(16), Some(6.3))); // 1/16 = 6.25 %, half up
     assert_eq!((c.village_target_cumulative, c.village_cumulative_pct), (Some(26), Some(7.7))); // 2/26 = 7.69 %
-    // March: 岭上村 exits. 南村乡 2 in all, 1 this year; county 3 in all, 2 this year.
+                                                                                                // March: 岭上村 exits. 南村乡 2 in all, 1 this year; county 3 in all, 2 this year.
     let mar = figures(&d, "2019-03");
     assert_eq!((mar.townships[0].exited_total, mar.townships[0].exited_this_year), (2, 1));
     assert_eq!((mar.county.exited_total, mar.county.exited_this_year), (3, 2));
     assert_eq!(mar.county.village_completion_pct, Some(12.5)); // 2/16
     assert_eq!(mar.county.village_cumulative_pct, Some(11.5)); // 3/26 = 11.54 %
-    // 2018 is the plan's first year: its base has no exits, so 2018's exits are all this year's.
+                                                               // 2018 is the plan's first year: its base has no exits, so 2018's exits are all this year's.
     let dec = figures(&d, "2018-12");
     assert_eq!((dec.county.exited_total, dec.county.exited_this_year, dec.county.village_target_cumulative), (1, 1, Some(10)));
     assert!(dec.exits_unknown.is_empty());
@@ -305,7 +302,11 @@ struct Generated {
 fn generated() -> impl Strategy<Value = Generated> {
     let calendar: Vec<(u16, u8)> = vec![(2018, 10), (2018, 11), (2018, 12), (2019, 1), (2019, 3), (2019, 4)];
     let township = proptest::sample::subsequence(calendar, 2..=6);
-    (proptest::collection::vec(township, 2), proptest::collection::vec(proptest::collection::vec(0u32..12, 6), 2), proptest::collection::vec(proptest::option::of(0usize..6), 2))
+    (
+        proptest::collection::vec(township, 2),
+        proptest::collection::vec(proptest::collection::vec(0u32..12, 6), 2),
+        proptest::collection::vec(proptest::option::of(0usize..6), 2),
+    )
         .prop_map(|(months, lifts, exit_at)| Generated { months, lifts, exit_at })
 }
 

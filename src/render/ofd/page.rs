@@ -3,7 +3,7 @@
 
 use typst::layout::{Abs, Frame, FrameItem, GroupItem, Point, Ratio, Size, Transform};
 use typst::text::TextItem;
-use typst::visualize::{CurveItem, FillRule, FixedStroke, Geometry, Image, ImageKind, LineCap, LineJoin, Paint, RasterFormat, ExchangeFormat, Shape};
+use typst::visualize::{CurveItem, ExchangeFormat, FillRule, FixedStroke, Geometry, Image, ImageKind, LineCap, LineJoin, Paint, RasterFormat, Shape};
 
 use super::res::{colour, Ids, Resources};
 use super::xml::{deltas, num, nums, Xml};
@@ -155,11 +155,15 @@ impl PageWriter<'_> {
         let mut font_id = 0;
         let (mut text, mut points, mut transforms) = (String::new(), Vec::new(), Vec::new());
         for c in &cs {
-            let glyphs: Vec<String> = c.glyphs.iter().map(|g| {
-                let (f, id) = self.res.glyph(self.ids, font, *g);
-                font_id = f;
-                id.to_string()
-            }).collect();
+            let glyphs: Vec<String> = c
+                .glyphs
+                .iter()
+                .map(|g| {
+                    let (f, id) = self.res.glyph(self.ids, font, *g);
+                    font_id = f;
+                    id.to_string()
+                })
+                .collect();
             let n = c.text.chars().count();
             transforms.push((points.len(), n, glyphs));
             points.extend(std::iter::repeat_n(place.at(c.at), n));
@@ -238,7 +242,18 @@ impl PageWriter<'_> {
         if let Some(f) = &shape.fill {
             self.colour_element("FillColor", f);
         }
-        let data: Vec<String> = data.into_iter().map(|(op, ps)| std::iter::once(op.to_string()).chain(ps.iter().map(|p| { let (x, y) = place.at(*p); format!("{} {}", num(x), num(y)) })).collect::<Vec<_>>().join(" ")).collect();
+        let data: Vec<String> = data
+            .into_iter()
+            .map(|(op, ps)| {
+                std::iter::once(op.to_string())
+                    .chain(ps.iter().map(|p| {
+                        let (x, y) = place.at(*p);
+                        format!("{} {}", num(x), num(y))
+                    }))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
         self.xml.leaf("AbbreviatedData", &[], &data.join(" "));
         self.xml.close("PathObject");
     }
@@ -274,18 +289,24 @@ fn outline(geometry: &Geometry) -> (Vec<Point>, Vec<(char, Vec<Point>)>) {
         Geometry::Line(p) => vec![('M', vec![Point::zero()]), ('L', vec![*p])],
         Geometry::Rect(s) => {
             let (w, h) = (s.x, s.y);
-            vec![('M', vec![Point::zero()]), ('L', vec![Point::new(w, Abs::zero())]), ('L', vec![Point::new(w, h)]), ('L', vec![Point::new(Abs::zero(), h)]), ('C', vec![])]
+            vec![
+                ('M', vec![Point::zero()]),
+                ('L', vec![Point::new(w, Abs::zero())]),
+                ('L', vec![Point::new(w, h)]),
+                ('L', vec![Point::new(Abs::zero(), h)]),
+                ('C', vec![]),
+            ]
         }
-        Geometry::Curve(c) => c
-            .0
-            .iter()
-            .map(|item| match item {
-                CurveItem::Move(p) => ('M', vec![*p]),
-                CurveItem::Line(p) => ('L', vec![*p]),
-                CurveItem::Cubic(a, b, p) => ('B', vec![*a, *b, *p]),
-                CurveItem::Close => ('C', vec![]),
-            })
-            .collect(),
+        Geometry::Curve(c) => {
+            c.0.iter()
+                .map(|item| match item {
+                    CurveItem::Move(p) => ('M', vec![*p]),
+                    CurveItem::Line(p) => ('L', vec![*p]),
+                    CurveItem::Cubic(a, b, p) => ('B', vec![*a, *b, *p]),
+                    CurveItem::Close => ('C', vec![]),
+                })
+                .collect()
+        }
     };
     let mut points: Vec<Point> = ops.iter().flat_map(|(_, ps)| ps.iter().copied()).collect();
     if points.is_empty() {
@@ -296,8 +317,24 @@ fn outline(geometry: &Geometry) -> (Vec<Point>, Vec<(char, Vec<Point>)>) {
 
 fn stroke_attrs(s: &FixedStroke) -> Vec<(&'static str, String)> {
     let mut a = vec![("LineWidth", num(s.thickness.to_pt() * MM))];
-    a.push(("Cap", match s.cap { LineCap::Butt => "Butt", LineCap::Round => "Round", LineCap::Square => "Square" }.into()));
-    a.push(("Join", match s.join { LineJoin::Miter => "Miter", LineJoin::Round => "Round", LineJoin::Bevel => "Bevel" }.into()));
+    a.push((
+        "Cap",
+        match s.cap {
+            LineCap::Butt => "Butt",
+            LineCap::Round => "Round",
+            LineCap::Square => "Square",
+        }
+        .into(),
+    ));
+    a.push((
+        "Join",
+        match s.join {
+            LineJoin::Miter => "Miter",
+            LineJoin::Round => "Round",
+            LineJoin::Bevel => "Bevel",
+        }
+        .into(),
+    ));
     a.push(("MiterLimit", num(s.miter_limit.get())));
     if let Some(d) = &s.dash {
         let pattern: Vec<f64> = d.array.iter().map(|v| v.to_pt() * MM).collect();

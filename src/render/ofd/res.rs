@@ -132,7 +132,9 @@ impl Resources {
             x.open("MultiMedias", &[]);
             for img in &self.images {
                 let file = format!("image_{}.{}", img.id, img.format.to_lowercase());
-                x.open("MultiMedia", &[("ID", &img.id.to_string()), ("Type", "Image"), ("Format", img.format)]).leaf("MediaFile", &[], &file).close("MultiMedia");
+                x.open("MultiMedia", &[("ID", &img.id.to_string()), ("Type", "Image"), ("Format", img.format)])
+                    .leaf("MediaFile", &[], &file)
+                    .close("MultiMedia");
                 files.push((file, img.bytes.clone()));
             }
             x.close("MultiMedias");
