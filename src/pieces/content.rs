@@ -128,7 +128,7 @@ fn meaningful(d: &str) -> bool {
     let d = d.trim();
     let default = d.starts_with("图片") || d.to_lowercase().starts_with("picture") || d.to_lowercase().starts_with("image");
     let file_name = [".jpg", ".jpeg", ".png", ".gif", ".bmp"].iter().any(|e| d.to_lowercase().ends_with(e));
-    !d.is_empty() && !default && !file_name && d.chars().any(|c| !c.is_ascii())
+    !d.is_empty() && !default && !file_name && !d.is_ascii()
 }
 
 #[cfg(test)]

@@ -218,9 +218,9 @@ fn a_formula_without_its_result_in_a_village_row_is_one_error_not_a_missing_vill
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).unwrap();
     use calamine::Reader;
     let range = book.worksheet_range("村级进度").unwrap();
-    let header = range.rows().position(|r| r.iter().any(|c| c.to_string() == "累计脱贫人数")).unwrap();
-    let col = range.rows().nth(header).unwrap().iter().position(|c| c.to_string() == "累计脱贫人数").unwrap();
-    let row = range.rows().position(|r| r.iter().any(|c| c.to_string() == "关底村")).unwrap();
+    let header = range.rows().position(|r| r.iter().any(|c| *c == "累计脱贫人数")).unwrap();
+    let col = range.rows().nth(header).unwrap().iter().position(|c| *c == "累计脱贫人数").unwrap();
+    let row = range.rows().position(|r| r.iter().any(|c| *c == "关底村")).unwrap();
     let (r0, c0) = range.start().unwrap();
     let cell = format!("{}{}", (b'A' + (c0 as usize + col) as u8) as char, r0 as usize + row + 1);
     let sheet = book.sheet_names().iter().position(|n| n == "村级进度").unwrap() + 1;
@@ -242,9 +242,9 @@ fn village_value(path: &Path, village: &str, column: &str) -> f64 {
     let mut book = calamine::open_workbook_auto(path).unwrap();
     let range = book.worksheet_range("村级进度").unwrap();
     let rows: Vec<&[calamine::Data]> = range.rows().collect();
-    let header = rows.iter().position(|r| r.iter().any(|c| c.to_string() == column)).unwrap();
-    let col = rows[header].iter().position(|c| c.to_string() == column).unwrap();
-    let row = rows.iter().find(|r| r.iter().any(|c| c.to_string() == village)).unwrap();
+    let header = rows.iter().position(|r| r.iter().any(|c| *c == column)).unwrap();
+    let col = rows[header].iter().position(|c| *c == column).unwrap();
+    let row = rows.iter().find(|r| r.iter().any(|c| *c == village)).unwrap();
     use calamine::DataType;
     row[col].get_float().or(row[col].get_int().map(|i| i as f64)).unwrap()
 }

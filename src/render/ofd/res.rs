@@ -44,11 +44,21 @@ pub struct Colour {
     pub alpha: Option<u8>,
 }
 
+/// A drawing parameter: its ID, stroke attributes and stroke colour.
+struct DrawParam {
+    id: u32,
+    attrs: Vec<(&'static str, String)>,
+    stroke: String,
+}
+
+/// A file of the package: its name and bytes.
+pub type Part = (String, Vec<u8>);
+
 /// Everything pages refer to by ID.
 pub struct Resources {
     pub rgb: u32,
-    /// Drawing parameters of dashed strokes: ID, stroke attributes and stroke colour.
-    draw_params: Vec<(u32, Vec<(&'static str, String)>, String)>,
+    /// Drawing parameters of dashed strokes.
+    draw_params: Vec<DrawParam>,
     fonts: Vec<FontRes>,
     by_font: HashMap<Font, usize>,
     images: Vec<Image>,
@@ -73,11 +83,11 @@ impl Resources {
     /// a dash only from a `DrawParam`, others only from the path's own attributes, so a dashed
     /// path carries both.
     pub fn draw_param(&mut self, ids: &mut Ids, attrs: Vec<(&'static str, String)>, stroke: String) -> u32 {
-        if let Some((id, ..)) = self.draw_params.iter().find(|(_, a, c)| *a == attrs && *c == stroke) {
-            return *id;
+        if let Some(p) = self.draw_params.iter().find(|p| p.attrs == attrs && p.stroke == stroke) {
+            return p.id;
         }
         let id = ids.next();
-        self.draw_params.push((id, attrs, stroke));
+        self.draw_params.push(DrawParam { id, attrs, stroke });
         id
     }
 
@@ -92,7 +102,7 @@ impl Resources {
     }
 
     /// `PublicRes.xml` and the files it names (relative to `Res/`).
-    pub fn write(&self) -> Result<(Vec<u8>, Vec<(String, Vec<u8>)>), String> {
+    pub fn write(&self) -> Result<(Vec<u8>, Vec<Part>), String> {
         let mut files = Vec::new();
         let mut x = Xml::new();
         x.open("Res", &[("BaseLoc", "Res")]).open("ColorSpaces", &[]);
@@ -101,11 +111,11 @@ impl Resources {
         if !self.draw_params.is_empty() {
             x.open("DrawParams", &[]);
             let rgb = self.rgb.to_string();
-            for (id, attrs, stroke) in &self.draw_params {
-                let id = id.to_string();
+            for p in &self.draw_params {
+                let id = p.id.to_string();
                 let mut all: Vec<(&str, &str)> = vec![("ID", &id)];
-                all.extend(attrs.iter().map(|(k, v)| (*k, v.as_str())));
-                x.open("DrawParam", &all).empty("StrokeColor", &[("Value", stroke), ("ColorSpace", &rgb)]).close("DrawParam");
+                all.extend(p.attrs.iter().map(|(k, v)| (*k, v.as_str())));
+                x.open("DrawParam", &all).empty("StrokeColor", &[("Value", &p.stroke), ("ColorSpace", &rgb)]).close("DrawParam");
             }
             x.close("DrawParams");
         }
