@@ -17,6 +17,8 @@ export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 # Archive entries get one fixed time: the last commit's, so the same commit gives the same archives.
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
 
+# Shipped binaries are built whole, not incrementally (Cargo.toml turns that on for the edit loop).
+export CARGO_PROFILE_RELEASE_INCREMENTAL=false
 cargo build --release --locked --bin jianbao --target x86_64-pc-windows-gnu
 cargo build --release --locked --bin jianbao --target aarch64-unknown-linux-gnu
 
