@@ -35,6 +35,27 @@ mkdir -p "$work/linux" && cp -r data "$work/linux/data"
 (cd "$work/linux" && "$OLDPWD/target/release/jianbao" --data data --out out --formats pdf,ofd > build.txt) || true
 ls "$work/linux/out"/*.pdf "$work/linux/out"/2018-03/*.ofd > /dev/null || fail "the reference build made no PDF or OFD"
 
+echo "== the Windows zip's names, read as Explorer reads them"
+# No UTF-8 flag (bit 11) means the code page, which is GBK on Chinese Windows: every name must
+# either carry the flag or be plain ASCII, and decode to what was packed.
+python3 - "$win_zip" <<'PY' || fail "a name in the zip would be garbled by Explorer"
+import sys, zipfile
+bad = []
+for i in zipfile.ZipFile(sys.argv[1]).infolist():
+    if i.flag_bits & 0x800:
+        name = i.filename
+    else:
+        raw = i.filename.encode("cp437")
+        name = raw.decode("gbk", errors="replace")
+        if not raw.isascii():
+            bad.append(name)
+    if "\ufffd" in name:
+        bad.append(name)
+print("\n".join("   garbled: " + n for n in bad))
+sys.exit(1 if bad else 0)
+PY
+pass "every name in the Windows zip reads as packed (UTF-8 flag or ASCII)"
+
 echo "== Windows x86_64 under wine"
 x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bcryptprimitives.dll" scripts/wine/bcryptprimitives.c -ladvapi32
 x86_64-w64-mingw32-gcc -O2 -municode -o "$work/hold_open.exe" scripts/wine/hold_open.c

@@ -7,7 +7,7 @@
 # fonts built into the program (Fandol: GPL-3.0 with the font exception).
 # Needs once:
 #   rustup target add x86_64-pc-windows-gnu aarch64-unknown-linux-gnu
-#   apt-get install gcc-mingw-w64-x86-64 gcc-aarch64-linux-gnu zip
+#   apt-get install gcc-mingw-w64-x86-64 gcc-aarch64-linux-gnu
 # Check the result with scripts/check-release.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +42,8 @@ stage() { # stage NAME BINARY STRIP LINE-ENDINGS
 
 win="jianbao-$version-windows-x86_64"
 stage "$win" target/x86_64-pc-windows-gnu/release/jianbao.exe x86_64-w64-mingw32-strip crlf
-(cd dist && find "$win" -print | LC_ALL=C sort | zip -q -X -@ "$win.zip")
+# Names flagged UTF-8 (zip -X would store them unflagged, and Explorer would read them as GBK).
+cargo run --release --locked -q --bin release_zip -- "dist/$win" "dist/$win.zip"
 
 arm="jianbao-$version-linux-aarch64"
 stage "$arm" target/aarch64-unknown-linux-gnu/release/jianbao aarch64-linux-gnu-strip lf

@@ -15,6 +15,9 @@ pub enum Error {
     Config { path: PathBuf, msg: String },
     #[error("模板 {name} 有误：{msg}")]
     Template { name: String, msg: String },
+    /// Writing a workbook in memory failed (never a template's fault).
+    #[error("生成 {name} 失败：{msg}")]
+    Workbook { name: String, msg: String },
     #[error("排版 {document} 失败：\n{msg}")]
     Typeset { document: String, msg: String },
     #[error("{msg}")]

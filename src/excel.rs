@@ -39,7 +39,7 @@ struct Table<'a> {
 
 /// The workbook bytes.
 pub fn month(f: &MonthFigures) -> Result<Vec<u8>> {
-    write(f).map_err(|e| Error::Template { name: "汇总表.xlsx".into(), msg: e.to_string() }).and_then(portable)
+    write(f).map_err(|e| xlsx_error("汇总表.xlsx", e)).and_then(portable)
 }
 
 /// The same workbook with the same bytes on every machine: the zip writer records the system
@@ -48,7 +48,7 @@ pub fn month(f: &MonthFigures) -> Result<Vec<u8>> {
 /// unchanged. Every workbook jianbao writes goes through here.
 pub fn portable(xlsx: Vec<u8>) -> Result<Vec<u8>> {
     use std::io::{Read, Write};
-    let err = |e: &dyn std::fmt::Display| Error::Template { name: "xlsx".into(), msg: e.to_string() };
+    let err = |e: &dyn std::fmt::Display| Error::Workbook { name: "xlsx".into(), msg: e.to_string() };
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).map_err(|e| err(&e))?;
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for i in 0..zip.len() {
@@ -71,7 +71,17 @@ pub fn portable(xlsx: Vec<u8>) -> Result<Vec<u8>> {
 /// `报送情况-<年>年.xlsx`: the board (one sheet, statuses as text on coloured cells) and the call
 /// list (contacts as text). Reproducible: the document date is the board's month's last day.
 pub fn board(b: &crate::status::Board) -> Result<Vec<u8>> {
-    write_board(b).map_err(|e| Error::Template { name: "报送情况.xlsx".into(), msg: e.to_string() }).and_then(portable)
+    write_board(b).map_err(|e| xlsx_error("报送情况.xlsx", e)).and_then(portable)
+}
+
+/// A failure of the workbook writer, told as what it is: a system failure (a full disk) in
+/// Chinese, else the writer's own words.
+pub fn xlsx_error(name: &str, e: XlsxError) -> Error {
+    let msg = match &e {
+        XlsxError::IoError(io) => crate::error::io_reason(io),
+        _ => e.to_string(),
+    };
+    Error::Workbook { name: name.into(), msg }
 }
 
 /// The background of a status: green when done, yellow to look at, red to act on.
@@ -229,7 +239,7 @@ fn townships(f: &MonthFigures) -> Table<'static> {
             "年初贫困人口",
             "本月脱贫",
             "本年累计脱贫",
-            f.ranked_by,
+            f.ranked_by.label(),
             "本年出列村数",
             "累计出列村数",
             "计划投资",

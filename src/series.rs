@@ -54,6 +54,27 @@ impl Series {
     }
 }
 
+/// Written as its name (`工作简报`), as manifests have always had it.
+impl serde::Serialize for Series {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Read from its name; an unknown name is an error naming it, never a silent default.
+impl<'de> serde::Deserialize<'de> for Series {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Series::from_name(&s).ok_or_else(|| serde::de::Error::custom(format!("未知的系列“{s}”（应为工作简报、季度汇总或合订本）")))
+    }
+}
+
+impl std::fmt::Display for Series {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// `第3期`.
 pub fn number_label(number: u32) -> String {
     format!("第{number}期")

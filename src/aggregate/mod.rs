@@ -165,7 +165,7 @@ pub struct MonthFigures {
     /// Townships with no report of the previous year (上年数据缺失): their 本年出列村数 counts
     /// every village marked 是.
     pub exits_unknown: Vec<String>,
-    pub ranked_by: &'static str,
+    pub ranked_by: RankedBy,
 }
 
 /// Computes the month's figures from the reports that feed it (see `seen`). `reports` are the
@@ -188,20 +188,33 @@ pub fn month(plan: &Plan, reports: &[Report], period: Period, unverified: &BTree
         unverified: sources.iter().filter(|(_, s, _)| *s == Status::Unverified).map(|(t, ..)| t.to_string()).collect(),
         exits_unknown: townships.iter().filter(|t| t.exited_before_year.is_none() && t.status.has_figures()).map(|t| t.name.clone()).collect(),
         townships,
-        ranked_by: ranked_by.label(),
+        ranked_by,
     }
 }
 
 /// What townships are ranked by: 完成率 against their own targets when the plan gives every
 /// township one for the year, else 减贫进度. The column and the ranking use the same figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RankedBy {
+pub enum RankedBy {
     Completion,
     Progress,
 }
 
+/// Written as its label, as the figures' JSON and the templates have always had it.
+impl Serialize for RankedBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
+impl std::fmt::Display for RankedBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 impl RankedBy {
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             RankedBy::Completion => "完成率",
             RankedBy::Progress => "减贫进度",

@@ -113,7 +113,7 @@ pub struct QuarterFigures {
     /// What 存在问题 is made of; the sentences are in `summary-narrative.typ.j2`.
     pub findings: QuarterFindings,
     /// 减贫进度 or 完成率: what the townships' progress figure and ranking are.
-    pub ranked_by: &'static str,
+    pub ranked_by: super::RankedBy,
 }
 
 /// Figures for quarter `q`, standing at `as_of` (its last month with a report). Reports of
@@ -167,7 +167,7 @@ fn township_lines(now: &MonthFigures, before: Option<&MonthFigures>, two_before:
             // proportion to its poor at the start of the year (the same for every township),
             // times M/12.
             let m = i128::from(as_of.month);
-            let expected = if now.ranked_by == "完成率" {
+            let expected = if now.ranked_by == super::RankedBy::Completion {
                 Some((m, 12))
             } else {
                 c.year_target.filter(|_| c.poor_at_start > 0).map(|ct| (i128::from(ct) * m, 12 * i128::from(c.poor_at_start)))

@@ -27,7 +27,7 @@ pub struct YearFigures {
     pub as_of: Period,
     pub county: CountyFigures,
     pub townships: Vec<TownshipFigures>,
-    pub ranked_by: &'static str,
+    pub ranked_by: super::RankedBy,
     pub trend: Vec<MonthPoint>,
     pub deep_villages: Vec<VillageFigures>,
     pub heavy_villages: Vec<VillageFigures>,

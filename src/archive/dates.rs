@@ -26,14 +26,14 @@ pub fn refused(manifest: &Manifest, target: Target, date: Date, corrects: Option
     if date > today.next() {
         return Some(format!("签发日期 {date} 晚于今天（本机日期 {today}）。请用实际签发的日期。"));
     }
-    let same_year = manifest.entries.iter().filter(|e| e.series == series.name() && e.year == target.year());
-    if let Some(corrected) = corrects.and_then(|n| manifest.entries.iter().find(|e| e.series == series.name() && e.year == target.year() && e.number == n)) {
-        if corrected.published.as_str() > date.to_string().as_str() {
+    let same_year = manifest.entries.iter().filter(|e| e.series == series && e.year == target.year());
+    if let Some(corrected) = corrects.and_then(|n| manifest.entries.iter().find(|e| e.series == series && e.year == target.year() && e.number == n)) {
+        if corrected.published > date {
             return Some(format!("更正期的签发日期 {date} 早于被更正的第{}期的签发日期 {}。", corrected.number, corrected.published));
         }
     }
-    let latest = same_year.max_by(|a, b| a.published.cmp(&b.published))?;
-    (latest.published.as_str() > date.to_string().as_str()).then(|| {
+    let latest = same_year.max_by_key(|e| e.published)?;
+    (latest.published > date).then(|| {
         format!("签发日期 {date} 早于本年{}已签发的第{}期（{}）。同一系列中期号越大，签发日期不能越早。", series.name(), latest.number, latest.published)
     })
 }

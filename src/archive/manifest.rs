@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::output;
+use crate::period::Date;
+use crate::series::Series;
 
 const FORMAT: u32 = 1;
 
@@ -20,15 +22,15 @@ pub struct Manifest {
 /// One published document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
-    /// 工作简报 or 季度汇总: each series is numbered within the year.
-    pub series: String,
+    /// 工作简报 or 季度汇总 (合订本 for a bound volume): each series is numbered within the year.
+    pub series: Series,
     pub number: u32,
     pub year: u16,
     /// `2018-03` or `2018-Q1`.
     pub period: String,
     pub title: String,
-    /// 签发日期, `YYYY-MM-DD`.
-    pub published: String,
+    /// 签发日期, written `YYYY-MM-DD`.
+    pub published: Date,
     /// Relative to the archive folder: `2018/第03期-….pdf`.
     pub file: String,
     pub sha256: String,
@@ -75,7 +77,7 @@ impl Entry {
 
     /// 第N期, 季度汇总第N期（更正第n期）…: the entry's number as its series labels it.
     pub fn issue_label(&self) -> String {
-        crate::series::Series::from_name(&self.series).unwrap_or(crate::series::Series::Bulletin).issue_label(self.number, self.corrects)
+        self.series.issue_label(self.number, self.corrects)
     }
 
     /// The entry as its own PDF (and OFD) carries it: everything but the digests of its files.
@@ -171,8 +173,8 @@ impl Manifest {
     }
 
     /// The latest entry of a series for a period (a correction supersedes what it corrects).
-    pub fn latest(&self, series: crate::series::Series, period: &str) -> Option<&Entry> {
-        self.entries.iter().filter(|e| e.series == series.name() && e.period == period).max_by_key(|e| e.number)
+    pub fn latest(&self, series: Series, period: &str) -> Option<&Entry> {
+        self.entries.iter().filter(|e| e.series == series && e.period == period).max_by_key(|e| e.number)
     }
 
     /// The positions of the entries that do not link to the entry before them. The first entry
@@ -197,8 +199,8 @@ impl Manifest {
     }
 
     /// The number the next document of a series gets in `year`.
-    pub fn next_number(&self, series: crate::series::Series, year: u16) -> u32 {
-        self.entries.iter().filter(|e| e.series == series.name() && e.year == year).map(|e| e.number).max().unwrap_or(0) + 1
+    pub fn next_number(&self, series: Series, year: u16) -> u32 {
+        self.entries.iter().filter(|e| e.series == series && e.year == year).map(|e| e.number).max().unwrap_or(0) + 1
     }
 }
 
@@ -234,12 +236,12 @@ mod tests {
     #[test]
     fn changes_name_each_file() {
         let before = Entry {
-            series: "工作简报".into(),
+            series: Series::Bulletin,
             number: 3,
             year: 2018,
             period: "2018-03".into(),
             title: String::new(),
-            published: "2018-04-05".into(),
+            published: "2018-04-05".parse().unwrap(),
             file: String::new(),
             sha256: String::new(),
             sm3: String::new(),
@@ -254,5 +256,69 @@ mod tests {
         assert_eq!(changes(&before, &now, &program("0.1.0", "a")), ["已修改 a.xlsx", "新增 c.xlsx", "已删除 b.xlsx"]);
         assert!(changes(&before, &before.inputs, &program("0.1.0", "a")).is_empty());
         assert_eq!(changes(&before, &before.inputs, &program("0.1.0", "b")), ["jianbao 程序 0.1.0（构建 a） → 0.1.0（构建 b）"]);
+    }
+
+    #[test]
+    fn a_chained_entry_has_pinned_canonical_bytes_and_digests() {
+        // Every field of an entry, as published: no later change to the record (a field, a
+        // type, an order) may change these bytes, or the links of entries already published break.
+        let entry = Entry {
+            series: Series::Summary,
+            number: 2,
+            year: 2019,
+            period: "2019-Q2".into(),
+            title: "全县脱贫攻坚工作季度汇总".into(),
+            published: "2019-07-10".parse().unwrap(),
+            file: "2019/季度汇总第02期-全县脱贫攻坚工作季度汇总.pdf".into(),
+            sha256: "aa".into(),
+            sm3: "bb".into(),
+            corrects: Some(1),
+            jianbao: Program { version: "0.1.0".into(), build: "c".into() },
+            inputs: vec![Input { kind: "plan".into(), path: "plan.yaml".into(), sha256: "dd".into(), sm3: "ee".into() }],
+            ofd: Some(Copy { file: "2019/季度汇总第02期-全县脱贫攻坚工作季度汇总.ofd".into(), sha256: "ff".into(), sm3: "gg".into() }),
+            previous: Some(Link { sha256: "11".into(), sm3: "22".into() }),
+        };
+        let canonical = concat!(
+            r#"{"series":"季度汇总","number":2,"year":2019,"period":"2019-Q2","title":"全县脱贫攻坚工作季度汇总","#,
+            r#""published":"2019-07-10","file":"2019/季度汇总第02期-全县脱贫攻坚工作季度汇总.pdf","sha256":"aa","sm3":"bb","#,
+            r#""corrects":1,"jianbao":{"version":"0.1.0","build":"c"},"#,
+            r#""inputs":[{"kind":"plan","path":"plan.yaml","sha256":"dd","sm3":"ee"}],"#,
+            r#""ofd":{"file":"2019/季度汇总第02期-全县脱贫攻坚工作季度汇总.ofd","sha256":"ff","sm3":"gg"},"#,
+            r#""previous":{"sha256":"11","sm3":"22"}}"#
+        );
+        assert_eq!(String::from_utf8(serde_json::to_vec(&entry).unwrap()).unwrap(), canonical);
+        use sha2::Digest;
+        let link = entry.link();
+        assert_eq!(link.sha256, format!("{:x}", sha2::Sha256::digest(canonical.as_bytes())));
+        assert_eq!(link.sm3, crate::inputs::sm3(canonical.as_bytes()));
+        // Read back, the same entry.
+        assert_eq!(serde_json::from_str::<Entry>(canonical).unwrap(), entry);
+    }
+
+    #[test]
+    fn a_bad_date_or_series_in_a_manifest_is_an_error_not_a_default() {
+        let good = serde_json::to_value(Entry {
+            series: Series::Bulletin,
+            number: 1,
+            year: 2018,
+            period: "2018-01".into(),
+            title: String::new(),
+            published: "2018-02-05".parse().unwrap(),
+            file: String::new(),
+            sha256: String::new(),
+            sm3: String::new(),
+            corrects: None,
+            jianbao: Program { version: "0.1.0".into(), build: "a".into() },
+            inputs: vec![],
+            ofd: None,
+            previous: None,
+        })
+        .unwrap();
+        for (field, bad) in [("published", "2018-2-5"), ("published", "2018-02-30"), ("series", "简报")] {
+            let mut v = good.clone();
+            v[field] = serde_json::Value::String(bad.into());
+            let e = serde_json::from_value::<Entry>(v).unwrap_err().to_string();
+            assert!(e.contains(bad), "{field}: {e}");
+        }
     }
 }

@@ -358,12 +358,12 @@ fn new_entry(req: &Request, manifest: &Manifest, corrects: Option<u32>, title: &
     let file = series.archive_file(year, number, title);
     let ofd = ofd.then(|| manifest::Copy { file: format!("{}.ofd", file.trim_end_matches(".pdf")), ..Default::default() });
     Entry {
-        series: series.name().into(),
+        series,
         number,
         year,
         period: req.target.period(),
         title: title.into(),
-        published: date.to_string(),
+        published: date,
         file,
         sha256: String::new(),
         sm3: String::new(),

@@ -36,12 +36,9 @@ fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inp
     for (key, last) in periods {
         let published = manifest.latest(series, key);
         let settings = match published {
-            Some(e) if same_data(e, &data_inputs(c, inputs, series, *last)) => Settings {
-                number: e.number,
-                date: e.published.parse::<crate::period::Date>().ok().map(|d| d.tuple()),
-                corrects: e.corrects,
-                ..Settings::default()
-            },
+            Some(e) if same_data(e, &data_inputs(c, inputs, series, *last)) => {
+                Settings { number: e.number, date: Some(e.published.tuple()), corrects: e.corrects, ..Settings::default() }
+            }
             _ => {
                 let s = Settings { number: next, pending: true, corrects: published.map(|e| e.number), ..Settings::default() };
                 next += 1;

@@ -47,13 +47,13 @@ impl Verified {
 fn gaps(manifest: &Manifest) -> Vec<String> {
     let mut numbers: std::collections::BTreeMap<(u16, &str), Vec<u32>> = Default::default();
     for e in &manifest.entries {
-        numbers.entry((e.year, e.series.as_str())).or_default().push(e.number);
+        numbers.entry((e.year, e.series.name())).or_default().push(e.number);
     }
     let mut out = Vec::new();
     for ((year, series), mut ns) in numbers {
         ns.sort_unstable();
         let max = ns.last().copied().unwrap_or(0);
-        out.extend((1..=max).filter(|n| ns.binary_search(n).is_err()).map(|n| format!("{year}年{series}第{n}期")));
+        out.extend((1..=max).filter(|n| ns.binary_search(n).is_err()).map(|n| format!("{year}年{series}{}", crate::series::number_label(n))));
     }
     out
 }

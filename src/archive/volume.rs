@@ -44,8 +44,8 @@ struct Doc {
 pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, date: Date, opts: &Options) -> Result<Outcome> {
     let archive = folder(&opts.out);
     let manifest = Manifest::load(&archive)?;
-    let mut entries: Vec<&Entry> = manifest.entries.iter().filter(|e| e.year == year && Series::NUMBERED.iter().any(|s| e.series == s.name())).collect();
-    entries.sort_by_key(|e| (e.series != Series::Bulletin.name(), e.number));
+    let mut entries: Vec<&Entry> = manifest.entries.iter().filter(|e| e.year == year && Series::NUMBERED.contains(&e.series)).collect();
+    entries.sort_by_key(|e| (e.series != Series::Bulletin, e.number));
     if entries.is_empty() {
         return Ok(Outcome::NoData);
     }
@@ -60,7 +60,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         }
         used.push(Input { kind: "document".into(), path: e.file.clone(), sha256: e.sha256.clone(), sm3: sm3(&pdf) });
         let dir = format!("/docs/{:02}", i + 1);
-        let main = if e.series == Series::Bulletin.name() { "bulletin.typ" } else { "summary.typ" };
+        let main = if e.series == Series::Bulletin { "bulletin.typ" } else { "summary.typ" };
         generated.push((format!("{dir}/{main}"), engine.template(main)?.as_bytes().to_vec()));
         generated.extend(sources(e, &pdf, &dir)?);
         docs.push(Doc { main: format!("{dir}/{main}") });

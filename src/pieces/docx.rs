@@ -7,12 +7,12 @@
 //! says what it passed over.
 
 use std::collections::HashMap;
-use std::io::Read;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::content::{Content, Raw};
+use super::xml::{part, Walker};
 
 /// The main text of a .docx larger than this (uncompressed) is refused: no 信息稿 is anywhere
 /// near it, and it keeps a hostile archive from filling memory.
@@ -42,17 +42,6 @@ pub fn read(bytes: &[u8]) -> Result<Content, String> {
     }
     doc.blocks.retain(|b| !matches!(b, Raw::Paragraph(p) if p.is_empty()));
     Ok(doc)
-}
-
-/// A part of the package, if there is one, at most `max` bytes.
-fn part(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str, max: u64) -> Result<Option<Vec<u8>>, String> {
-    let Ok(entry) = zip.by_name(name) else { return Ok(None) };
-    let mut out = Vec::new();
-    entry.take(max + 1).read_to_end(&mut out).map_err(|_| format!("无法解压 {name}"))?;
-    if out.len() as u64 > max {
-        return Err("正文过大（超过 32 MB），不像是一篇稿件".into());
-    }
-    Ok(Some(out))
 }
 
 /// Relationship ids and their targets.
@@ -120,7 +109,9 @@ impl Walk {
             self.doc.blocks.push(Raw::Paragraph(String::new()));
         }
     }
+}
 
+impl Walker for Walk {
     fn start(&mut self, e: &BytesStart, empty: bool) {
         let name = e.local_name();
         let name: &str = name.as_ref();
@@ -210,29 +201,8 @@ impl Walk {
 
 /// The blocks of `word/document.xml`; pictures stand as empty paragraphs until resolved.
 fn body(xml: &[u8]) -> Result<Walk, String> {
-    let mut reader = Reader::from_reader(xml);
-    let mut buf = Vec::new();
     let mut walk = Walk::default();
-    let bad = || "正文无法解析（文件可能已损坏）".to_string();
-    loop {
-        match reader.read_event_into(&mut buf).map_err(|_| bad())? {
-            Event::Start(e) => walk.start(&e, false),
-            Event::Empty(e) => walk.start(&e, true),
-            Event::End(e) => walk.end(e.local_name().as_ref()),
-            Event::Text(t) => walk.text(&t.xml10_content()),
-            Event::CData(t) => walk.text(&t.xml10_content()),
-            Event::GeneralRef(r) => {
-                let c = match r.resolve_char_ref().map_err(|_| bad())? {
-                    Some(c) => c.to_string(),
-                    None => quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string).ok_or_else(bad)?,
-                };
-                walk.text(&c);
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
+    super::xml::walk(xml, &mut walk)?;
     walk.end_paragraph();
     Ok(walk)
 }

@@ -13,6 +13,7 @@ pub mod docx;
 mod odt;
 pub mod photo;
 mod rtf;
+mod xml;
 
 pub use content::{Block, Photo};
 use content::{Content, Raw};

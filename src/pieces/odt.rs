@@ -3,12 +3,10 @@
 //! cell texts; pictures (`draw:image` in a frame) from the package with their description.
 //! Text boxes, notes, annotations and tracked changes are passed over, and the reader says so.
 
-use std::io::Read;
-
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
+use quick_xml::events::BytesStart;
 
 use super::content::{Content, Raw};
+use super::xml::{part, Walker};
 
 const MAX_XML: u64 = 32 * 1024 * 1024;
 /// Elements whose content is not the running text: frames (pictures, text boxes), notes,
@@ -30,16 +28,6 @@ pub fn read(bytes: &[u8]) -> Result<Content, String> {
     }
     doc.blocks.retain(|b| !matches!(b, Raw::Paragraph(p) if p.is_empty()));
     Ok(doc)
-}
-
-fn part(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str, max: u64) -> Result<Option<Vec<u8>>, String> {
-    let Ok(entry) = zip.by_name(name) else { return Ok(None) };
-    let mut out = Vec::new();
-    entry.take(max + 1).read_to_end(&mut out).map_err(|_| format!("无法解压 {name}"))?;
-    if out.len() as u64 > max {
-        return Err(format!("{name} 过大，不像是一篇稿件"));
-    }
-    Ok(Some(out))
 }
 
 #[derive(Default)]
@@ -83,7 +71,9 @@ impl Walk {
             self.doc.blocks.push(Raw::Paragraph(String::new()));
         }
     }
+}
 
+impl Walker for Walk {
     fn start(&mut self, e: &BytesStart, empty: bool) {
         let name = e.local_name();
         let name: &str = name.as_ref();
@@ -173,29 +163,8 @@ impl Walk {
 }
 
 fn body(xml: &[u8]) -> Result<Walk, String> {
-    let mut reader = Reader::from_reader(xml);
-    let mut buf = Vec::new();
     let mut walk = Walk::default();
-    let bad = || "正文无法解析".to_string();
-    loop {
-        match reader.read_event_into(&mut buf).map_err(|_| bad())? {
-            Event::Start(e) => walk.start(&e, false),
-            Event::Empty(e) => walk.start(&e, true),
-            Event::End(e) => walk.end(e.local_name().as_ref()),
-            Event::Text(t) => walk.text(&t.xml10_content()),
-            Event::CData(t) => walk.text(&t.xml10_content()),
-            Event::GeneralRef(r) => {
-                let c = match r.resolve_char_ref().map_err(|_| bad())? {
-                    Some(c) => c.to_string(),
-                    None => quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string).ok_or_else(bad)?,
-                };
-                walk.text(&c);
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
+    super::xml::walk(xml, &mut walk)?;
     walk.end_paragraph();
     Ok(walk)
 }

@@ -109,7 +109,7 @@ fn townships(f: &QuarterFigures) -> Table {
             vec![t.name.clone(), count(t.lifted_quarter), previous, signed(t.change), count(t.lifted_to_date), pct(t.progress_pct), rank]
         })
         .collect();
-    let header = ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", f.ranked_by, "排名"];
+    let header = ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", f.ranked_by.label(), "排名"];
     let change = signed(f.lifted_previous_quarter.map(|p| f.lifted_quarter - p));
     let total = vec!["全县合计".into(), count(f.lifted_quarter), f.lifted_previous_quarter.map_or("—".into(), count), change];
     let total = [total, vec![count(f.county.lifted_to_date), pct(f.county.progress_pct), "—".into()]].concat();

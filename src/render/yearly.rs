@@ -87,7 +87,7 @@ fn year_view<'a>(config: &'a Config, plan: &Plan, f: &YearFigures, draft: bool) 
         title: year_title(f),
         trend_caption: format!("图1　{}年各月脱贫人数", f.year),
         trend: tables::trend(&f.trend),
-        township: tables::townships(format!("表1　各乡镇{}年脱贫攻坚进展（单位：人、个）", f.year), &f.townships, c, f.ranked_by, false),
+        township: tables::townships(format!("表1　各乡镇{}年脱贫攻坚进展（单位：人、个）", f.year), &f.townships, c, f.ranked_by.label(), false),
         village: tables::villages(
             "village",
             format!("表2　深度贫困村{}年末情况（{}，单位：人）", f.year, plan.deep_poverty_villages.section),

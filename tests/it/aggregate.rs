@@ -153,7 +153,7 @@ fn townships_are_ranked_by_the_figure_their_column_shows() {
     with_plan(&d, "township_targets: []", "township_targets: [{ township: 南村乡, year: 2018, poor_population: 1000 }]");
     let c = jianbao::check(&d.options()).unwrap();
     let f = aggregate::month(&c.plan, &c.reports, "2018-03".parse().unwrap(), &Default::default());
-    assert_eq!(f.ranked_by, "减贫进度");
+    assert_eq!(f.ranked_by.label(), "减贫进度");
     assert_eq!((f.townships[0].progress_pct, f.townships[0].rank), (Some(19.4), Some(1))); // 105/540, not 105/1000
     assert_eq!((f.townships[1].progress_pct, f.townships[1].rank), (Some(10.0), Some(2)));
     // Targets for every township: 完成率 for all, ranked by it.
@@ -162,7 +162,7 @@ fn townships_are_ranked_by_the_figure_their_column_shows() {
     with_plan(&d, "township_targets: [{ township: 南村乡, year: 2018, poor_population: 1000 }]", &format!("township_targets: [{}]", all.join(", ")));
     let c = jianbao::check(&d.options()).unwrap();
     let f = aggregate::month(&c.plan, &c.reports, "2018-03".parse().unwrap(), &Default::default());
-    assert_eq!(f.ranked_by, "完成率");
+    assert_eq!(f.ranked_by.label(), "完成率");
     assert_eq!((f.townships[0].progress_pct, f.townships[0].rank), (Some(10.5), Some(2))); // 105/1000
     assert_eq!((f.townships[1].progress_pct, f.townships[1].rank), (Some(20.0), Some(1))); // 40/200
     assert_eq!(f.county.progress_pct, Some(12.1)); // (105 + 40) / (1000 + 200)

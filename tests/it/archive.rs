@@ -32,7 +32,7 @@ fn publishing_numbers_archives_and_never_overwrites() {
 
     let first = archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap();
     let Outcome::Published { entry, path } = first.outcome else { panic!("{:?}", first.outcome) };
-    assert_eq!((entry.number, entry.series.as_str(), entry.period.as_str()), (1, "工作简报", "2018-03"));
+    assert_eq!((entry.number, entry.series.name(), entry.period.as_str()), (1, "工作简报", "2018-03"));
     assert_eq!(path, archive.join("2018/第01期-全县2018年3月脱贫攻坚工作进展情况.pdf"));
     let pdf = std::fs::read(&path).unwrap();
     assert_eq!(entry.sha256, sha256(&pdf));
@@ -78,7 +78,7 @@ fn publishing_numbers_archives_and_never_overwrites() {
     // Summaries are their own series.
     let q = Request { target: Target::Quarter("2018-Q1".parse().unwrap()), date: Some("2018-04-10".parse().unwrap()), correction: false };
     let Outcome::Published { entry: s, path: spath } = archive::publish(&opts, &q).unwrap().outcome else { panic!() };
-    assert_eq!((s.number, s.series.as_str()), (1, "季度汇总"));
+    assert_eq!((s.number, s.series.name()), (1, "季度汇总"));
     assert!(spath.ends_with("2018/季度汇总第01期-2018年第一季度脱贫攻坚工作汇总.pdf"));
     let m = Manifest::load(&archive).unwrap();
     assert_eq!(m.entries.iter().map(|e| e.number).collect::<Vec<_>>(), [1, 2, 1]);

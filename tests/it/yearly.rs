@@ -146,7 +146,7 @@ fn a_bound_volume_has_a_contents_page_continuous_numbers_and_is_verified() {
     std::fs::write(opts.data.join("config.yaml"), config).unwrap();
     publish(&opts, month("2018-02"), "2018-04-20", true);
     let (entry, path) = publish(&opts, Target::Volume(2018), "2019-01-15", false);
-    assert_eq!((entry.series.as_str(), entry.number, entry.period.as_str()), ("合订本", 1, "2018"));
+    assert_eq!((entry.series.name(), entry.number, entry.period.as_str()), ("合订本", 1, "2018"));
     assert_eq!(entry.inputs.iter().filter(|i| i.kind == "document").count(), 4);
 
     // Page by page: the cover, the 目录, then each document from an odd page.
@@ -216,7 +216,7 @@ fn a_bound_volume_prints_the_digests_that_check_the_archive_years_later() {
     let folder = archive::folder(&opts.out);
     let original = std::fs::read(folder.join("manifest.json")).unwrap();
     let mut manifest = Manifest::load(&folder).unwrap();
-    manifest.entries[1].published = "2018-03-06".into();
+    manifest.entries[1].published = "2018-03-06".parse().unwrap();
     for i in 2..manifest.entries.len() {
         manifest.entries[i].previous = Some(manifest.entries[i - 1].link());
     }
