@@ -10,7 +10,9 @@ use std::sync::{mpsc, Mutex};
 use crate::error::{Error, Result};
 use crate::output::Staged;
 
-/// Documents done between two trims of typst's memo cache (entries unused for two trims go).
+/// Documents done between two trims of typst's memo cache; a trim drops every entry not used
+/// since the last one (county scale, interleaved runs: peak 210-225 MB against 231-237 MB when
+/// entries were kept for two trims, the same time).
 const TRIM_EVERY: usize = 8;
 
 /// The files of one item, relative to the output folder, with their sizes.
@@ -95,7 +97,7 @@ impl Queue {
     /// One item is done: every `TRIM_EVERY` items, typst's memo cache is trimmed.
     fn finished(&self) {
         if (self.done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(TRIM_EVERY) {
-            comemo::evict(2);
+            comemo::evict(1);
         }
     }
 }
