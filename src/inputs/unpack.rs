@@ -1,8 +1,9 @@
 //! Archives a month is passed on in (a township office or the county's mailbox zips the
 //! workbooks): a `.zip`'s files are read as if they lay in the folder, under the archive's own
 //! path (`submissions/2019-03.zip/南村乡.xlsx`), within the same limits as a workbook. Names
-//! written by Chinese Windows (GBK, without the UTF-8 flag) are decoded as such. `.7z` and
-//! `.rar` are not read: they are refused with what to do.
+//! written by Chinese Windows (GBK, without the UTF-8 flag) are decoded as such. A `.7z` is read
+//! the same way (`sevenz-rust2`, pure Rust); `.rar` is not read (no maintained crate builds for
+//! every release target without a C++ toolchain): it is refused with what to do.
 
 use std::io::{Cursor, Read};
 use std::sync::Arc;
@@ -40,9 +41,11 @@ fn open(f: &File, depth: usize, found: &mut Vec<File>, refused: &mut Vec<Refused
             }
             Err(why) => refused.push(refuse(why)),
         },
-        Kind::SevenZip | Kind::Rar => {
-            refused.push(refuse(format!("{}不能直接读取。请解压后把其中的报表放入数据文件夹，或改用 .zip 压缩", Kind::of(&f.bytes).label())));
-        }
+        Kind::SevenZip => match seven_zip_members(f) {
+            Ok(members) => found.extend(members),
+            Err(why) => refused.push(refuse(why)),
+        },
+        Kind::Rar => refused.push(refuse("RAR 压缩包不能直接读取。请解压后把其中的报表放入数据文件夹，或改用 .zip 压缩".into())),
         _ => {}
     }
 }
@@ -73,6 +76,40 @@ fn members(zip_file: &File) -> Result<Vec<File>, String> {
         }
         let rel = format!("{}/{}", zip_file.rel, name.trim_start_matches('/'));
         out.push(File { sha256: sha256(&bytes), rel, path: zip_file.path.clone(), bytes: Shared::Read(Arc::new(bytes)), stamp: None });
+    }
+    out.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(out)
+}
+
+/// The files of a 7z archive, within the same limits as a zip's.
+fn seven_zip_members(archive: &File) -> Result<Vec<File>, String> {
+    use sevenz_rust2::{ArchiveReader, Password};
+    let broken = |_| "7z 压缩包已损坏、不完整，或用了本程序不支持的压缩方式或密码。请解压后放入，或改用 .zip 压缩".to_string();
+    let mut reader = ArchiveReader::new_with_memory_limit(Cursor::new(&archive.bytes[..]), Password::empty(), 256 * 1024).map_err(broken)?;
+    if reader.archive().files.len() > workbook_limits::ZIP_ENTRIES {
+        return Err(format!("压缩包内有 {} 个文件，超过上限 {} 个", reader.archive().files.len(), workbook_limits::ZIP_ENTRIES));
+    }
+    let (mut out, mut total, mut too_large) = (Vec::new(), 0u64, false);
+    reader
+        .for_each_entries(|entry, r| {
+            let name = entry.name.replace('\\', "/");
+            let mut bytes = Vec::new();
+            r.take(limits::WORKBOOK + 1).read_to_end(&mut bytes)?;
+            total += bytes.len() as u64;
+            if bytes.len() as u64 > limits::WORKBOOK || total > workbook_limits::UNZIPPED_BYTES {
+                too_large = true;
+                return Ok(false);
+            }
+            let hidden = name.split('/').any(|part| super::discover::passed_over_by_name(part) || part == "__MACOSX");
+            if !entry.is_directory && entry.has_stream && !hidden {
+                let rel = format!("{}/{}", archive.rel, name.trim_start_matches('/'));
+                out.push(File { sha256: sha256(&bytes), rel, path: archive.path.clone(), bytes: Shared::Read(Arc::new(bytes)), stamp: None });
+            }
+            Ok(true)
+        })
+        .map_err(broken)?;
+    if too_large {
+        return Err(format!("解压后超过上限 {}（疑为压缩炸弹）", super::megabytes(workbook_limits::UNZIPPED_BYTES)));
     }
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)

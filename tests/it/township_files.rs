@@ -304,3 +304,16 @@ fn a_bad_workbook_holds_back_only_the_documents_whose_figures_use_it() {
     }
     assert!(opts.out.join(format!("{BULLETIN}.pdf")).is_file());
 }
+
+#[test]
+fn a_month_sent_as_a_7z_is_read_like_a_zip() {
+    let (_dir, opts) = copy_project();
+    std::fs::remove_dir_all(opts.data.join(FOLDER)).unwrap();
+    std::fs::write(opts.data.join("submissions/2019-03.7z"), fixture("2019-03.7z")).unwrap();
+    let built = jianbao::build(&opts).unwrap();
+    assert!(errors(&built.diagnostics).is_empty(), "{:#?}", built.diagnostics);
+    assert_eq!(figures(&opts.out, BULLETIN), sample_march());
+    let (cell, _) = nancun_on_board(&built);
+    let expected = "submissions/2019-03.7z/2019年3月报表/南村乡2019年3月报表.xlsx";
+    assert!(matches!(cell, jianbao::status::Cell::Reported { ref file } if file == expected), "{cell:?}");
+}
