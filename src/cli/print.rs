@@ -1,5 +1,6 @@
 //! What the command prints: diagnostics, build results, publication outcomes, archive checks.
 
+use jianbao::series::number_label;
 use std::time::Duration;
 
 use jianbao::archive::{self, Outcome};
@@ -70,11 +71,11 @@ pub fn outcome(outcome: &Outcome) -> bool {
             false
         }
         Outcome::Unchanged { entry } => {
-            println!("{} {} 已于 {} 签发为第{}期，数据没有变化，未重复签发。", entry.series, entry.period, entry.published, entry.number);
+            println!("{} {} 已于 {} 签发为{}，数据没有变化，未重复签发。", entry.series, entry.period, entry.published, number_label(entry.number));
             false
         }
         Outcome::Refused { entry, changes } => {
-            println!("{} {} 已签发为第{}期，此后以下输入有变化：", entry.series, entry.period, entry.number);
+            println!("{} {} 已签发为{}，此后以下输入有变化：", entry.series, entry.period, number_label(entry.number));
             for c in changes {
                 println!("  {c}");
             }

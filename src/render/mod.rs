@@ -89,7 +89,10 @@ impl Meta {
 
     /// `本期更正第1期，原第1期作废`, for a correction.
     pub fn correction(&self) -> Option<String> {
-        self.corrects.map(|n| format!("本期更正第{n}期，原第{n}期作废"))
+        self.corrects.map(|n| {
+            let label = crate::series::number_label(n);
+            format!("本期更正{label}，原{label}作废")
+        })
     }
 
     pub fn date_cn(&self) -> String {
