@@ -224,7 +224,7 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     let config = inputs.settings.clone().for_plan(&plan);
     let mut diagnostics = plan::check(&plan);
     diagnostics.extend(inputs.skipped.iter().cloned());
-    let loaded = load::parse_all(inputs.submissions(), &inputs.refused, &plan);
+    let loaded = load::parse_all(&inputs.submissions, &inputs.refused, &plan);
     diagnostics.extend(loaded.diagnostics);
     let files = loaded.files;
     let mut reports = loaded.reports;

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostic;
 use crate::inputs::discover::is_spreadsheet;
 use crate::inputs::kind::Kind;
-use crate::inputs::{File, Refused};
+use crate::inputs::{Refused, Submission};
 use crate::pieces;
 use crate::plan::Plan;
 use crate::submission::{self, Identity, Report};
@@ -26,14 +26,13 @@ pub struct Loaded {
 /// unpacked), is an error with what its path says it is, and the rest go on. A file that is
 /// no report (by its bytes) and says of itself neither township and month nor a spreadsheet's
 /// name is passed over with a note.
-pub fn parse_all<'a>(files: impl Iterator<Item = &'a File>, refused: &[Refused], plan: &Plan) -> Loaded {
-    let files: Vec<&File> = files.collect();
-    let parsed: Vec<Option<submission::Read>> = files.par_iter().map(|f| read_one(f, plan)).collect();
+pub fn parse_all(files: &[Submission], refused: &[Refused], plan: &Plan) -> Loaded {
+    let parsed: Vec<Option<submission::Read>> = files.par_iter().map(|s| read_one(s, plan)).collect();
     let mut loaded = Loaded { files_read: files.len(), ..Loaded::default() };
-    for (f, read) in files.iter().zip(parsed) {
+    for (s, read) in files.iter().zip(parsed) {
         match read {
             Some(read) => loaded.add(read),
-            None => loaded.diagnostics.push(passed_over(&f.rel, Kind::of(&f.bytes))),
+            None => loaded.diagnostics.push(passed_over(&s.file.rel, s.kind)),
         }
     }
     for r in refused.iter().filter(|r| !pieces::in_folder(&r.rel)) {
@@ -63,10 +62,10 @@ impl Loaded {
 }
 
 /// One file read as a report; none when it is no report and does not claim to be one.
-fn read_one(f: &File, plan: &Plan) -> Option<submission::Read> {
-    let kind = Kind::of(&f.bytes);
+fn read_one(s: &Submission, plan: &Plan) -> Option<submission::Read> {
+    let f = &s.file;
     let identity = Identity::from_path(&f.rel, plan);
-    meant_as_report(&f.rel, Some(kind), &identity).then(|| submission::read(&f.bytes, &f.rel, plan))
+    meant_as_report(&f.rel, Some(s.kind), &identity).then(|| submission::read_as(s.kind, &f.bytes, &f.rel, plan))
 }
 
 /// The one rule for whether a file under the data folder is a report: a spreadsheet by its

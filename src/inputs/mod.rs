@@ -36,6 +36,14 @@ pub struct File {
     pub stamp: Option<Stamp>,
 }
 
+/// A file that may be a township's report, with its kind as its bytes say (told once, when
+/// archives are opened).
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub file: File,
+    pub kind: kind::Kind,
+}
+
 /// A workbook or piece that was found but not read: too large by its size alone (nothing of
 /// it is read), or unreadable (held open by another program, no permission). It holds back
 /// nothing but itself: it is a diagnostic at its path, and the rest is built.
@@ -210,8 +218,9 @@ pub struct Inputs {
     /// The files under the data folder outside 稿件 (reports in any format, archives of them,
     /// or other files), sorted by path.
     pub workbooks: Vec<File>,
-    /// The files inside the archives among `workbooks`, named `<archive>/<path inside>`.
-    pub unpacked: Vec<File>,
+    /// What is read as a report: the files of `workbooks` that are no archive, and the files
+    /// inside the archives (named `<archive>/<path inside>`), each with its kind.
+    pub submissions: Vec<Submission>,
     /// Pieces (稿件) under the data folder's `稿件/`, sorted by path.
     pub pieces: Vec<File>,
     /// Workbooks and pieces found but not read (too large, or unreadable).
@@ -299,14 +308,7 @@ impl Inputs {
 
     /// The workbook at `rel` (a file of the folder, or one inside an archive), if it was read.
     pub fn workbook(&self, rel: &str) -> Option<&File> {
-        self.workbooks.iter().chain(&self.unpacked).find(|f| f.rel == rel)
-    }
-
-    /// What may be a township's report, to be read: every file outside 稿件 that is not an
-    /// archive, and every file inside one.
-    pub fn submissions(&self) -> impl Iterator<Item = &File> {
-        let archive = |f: &&File| matches!(kind::Kind::of(&f.bytes), kind::Kind::Zip | kind::Kind::SevenZip | kind::Kind::Rar);
-        self.workbooks.iter().filter(move |f| !archive(f)).chain(&self.unpacked)
+        self.submissions.iter().map(|s| &s.file).find(|f| f.rel == rel)
     }
 
     /// The piece at `rel`, if it was read.
@@ -437,7 +439,7 @@ impl Scan {
             },
         );
         let ((workbooks, mut refused), (pieces, unread_pieces)) = (workbooks, pieces);
-        let (unpacked, bad_archives) = unpack::unpack(&workbooks);
+        let (submissions, bad_archives) = unpack::unpack(&workbooks);
         refused.extend(bad_archives);
         refused.extend(self.refused);
         refused.extend(unread_pieces);
@@ -447,7 +449,7 @@ impl Scan {
             config: self.config,
             settings: self.settings,
             workbooks,
-            unpacked,
+            submissions,
             pieces,
             refused,
             skipped: self.skipped,

@@ -9,44 +9,36 @@ use std::io::{Cursor, Read};
 use std::sync::Arc;
 
 use super::kind::Kind;
-use super::{limits, sha256, File, Refused, Shared, Why};
+use super::{limits, sha256, File, Refused, Shared, Submission, Why};
 use crate::submission::grid::limits as workbook_limits;
 
 /// Archives inside archives are opened this deep, no deeper.
 const DEPTH: usize = 3;
 
-/// The files of the archives among `files` (nested ones opened too), and the archives or
-/// members that cannot be read.
-pub fn unpack(files: &[File]) -> (Vec<File>, Vec<Refused>) {
+/// What is read as a report: every file of `files` that is no archive, and every file inside
+/// the archives among them (nested ones opened too), each with its kind, told once; and the
+/// archives or members that cannot be read.
+pub fn unpack(files: &[File]) -> (Vec<Submission>, Vec<Refused>) {
     let (mut found, mut refused) = (Vec::new(), Vec::new());
     for f in files {
-        open(f, 1, &mut found, &mut refused);
+        open(f.clone(), 1, &mut found, &mut refused);
     }
-    found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
     (found, refused)
 }
 
-fn open(f: &File, depth: usize, found: &mut Vec<File>, refused: &mut Vec<Refused>) {
+fn open(f: File, depth: usize, found: &mut Vec<Submission>, refused: &mut Vec<Refused>) {
     let refuse = |why: String| Refused { rel: f.rel.clone(), path: f.path.clone(), stamp: f.stamp, why: Why::Archive(why) };
-    match Kind::of(&f.bytes) {
-        Kind::Zip if depth > DEPTH => refused.push(refuse(format!("压缩包嵌套超过 {DEPTH} 层，未读取。请解压后放入数据文件夹"))),
-        Kind::Zip => match members(f) {
-            Ok(members) => {
-                for m in members {
-                    open(&m, depth + 1, found, refused);
-                    if Kind::of(&m.bytes) != Kind::Zip {
-                        found.push(m);
-                    }
-                }
-            }
-            Err(why) => refused.push(refuse(why)),
-        },
-        Kind::SevenZip => match seven_zip_members(f) {
-            Ok(members) => found.extend(members),
-            Err(why) => refused.push(refuse(why)),
-        },
-        Kind::Rar => refused.push(refuse("RAR 压缩包不能直接读取。请解压后把其中的报表放入数据文件夹，或改用 .zip 压缩".into())),
-        _ => {}
+    let members = match Kind::of(&f.bytes) {
+        Kind::Zip if depth > DEPTH => Err(format!("压缩包嵌套超过 {DEPTH} 层，未读取。请解压后放入数据文件夹")),
+        Kind::Zip => members(&f),
+        Kind::SevenZip => seven_zip_members(&f),
+        Kind::Rar => Err("RAR 压缩包不能直接读取。请解压后把其中的报表放入数据文件夹，或改用 .zip 压缩".into()),
+        kind => return found.push(Submission { file: f, kind }),
+    };
+    match members {
+        Ok(members) => members.into_iter().for_each(|m| open(m, depth + 1, found, refused)),
+        Err(why) => refused.push(refuse(why)),
     }
 }
 
@@ -157,7 +149,7 @@ mod tests {
         let outer = zip_of(&[("inner.zip", &inner), ("__MACOSX/._a.xlsx", b"y"), ("~$b.xlsx", b"z"), ("c.xlsx", b"w")]);
         let (found, refused) = unpack(&[file("submissions/m.zip", outer)]);
         assert!(refused.is_empty(), "{refused:?}");
-        let names: Vec<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+        let names: Vec<&str> = found.iter().map(|f| f.file.rel.as_str()).collect();
         assert_eq!(names, ["submissions/m.zip/c.xlsx", "submissions/m.zip/inner.zip/a.xlsx"]);
     }
 

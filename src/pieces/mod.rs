@@ -332,9 +332,11 @@ fn blocks(content: Content, rel: &str, kind: Kind, diags: &mut Vec<Diagnostic>) 
             Raw::Table(rows) => out.push((Block::Table { rows }, None)),
             Raw::Picture { bytes, description } => {
                 n += 1;
+                if n > photo::MOST_PER_PIECE {
+                    continue; // already an error above: not decoded
+                }
                 match photo::prepare(&bytes) {
-                    Ok(p) if n <= photo::MOST_PER_PIECE => out.push((Block::Photo(p), description)),
-                    Ok(_) => {}
+                    Ok(p) => out.push((Block::Photo(p), description)),
                     Err(photo::NotSet::Format) => {
                         diags.push(Diagnostic::note("N-PIECE-IMAGE", rel, format!("第{n}张图片不是照片格式（如 EMF、WMF 绘图），未采用。")))
                     }

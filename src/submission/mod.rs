@@ -158,13 +158,17 @@ impl Identity {
 
 /// Reads one workbook from its bytes, whatever its name says it is.
 pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> Read {
+    read_as(Kind::of(bytes), bytes, file, plan)
+}
+
+/// `read`, for bytes whose kind is already told.
+pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
     let mut diags = Vec::new();
     let mut identity = Identity::from_path(file, plan);
     let unreadable = |d: Diagnostic, identity: Identity| {
         let identity = Identity { unreadable: Some(d.message.clone()), ..identity };
         Read { report: None, identity, diagnostics: vec![d] }
     };
-    let kind = Kind::of(bytes);
     if !kind.is_workbook() {
         return unreadable(not_a_workbook(file, kind), identity);
     }
