@@ -9,12 +9,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::aggregate::{self, quarter::Quarter};
+use crate::checked::Checked;
 use crate::error::Result;
 use crate::period::Period;
 use crate::render::{self, bulletin, Engine, Meta, Prepared};
+use crate::report;
 use crate::status::Board;
 use crate::submission::Report;
-use crate::{report, Checked};
 
 /// One document: where it goes under the output folder, its sources and its other outputs
 /// (a bulletin also writes the month's `汇总表.xlsx`).

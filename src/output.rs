@@ -218,6 +218,7 @@ fn may_pass(e: &std::io::Error) -> bool {
 }
 
 /// A rename that waits a moment for a file another program holds (Windows), as outputs do.
+#[cfg(feature = "render")]
 pub(crate) fn rename_retrying(from: &Path, to: &Path) -> std::io::Result<()> {
     retrying(|| rename(from, to))
 }

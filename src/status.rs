@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::checked::Checked;
 use crate::diag::{Diagnostic, Severity};
 use crate::period::{Date, Period};
 use crate::pieces::Kind;
-use crate::Checked;
 
 /// One cell of the board: a township in a month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
+use crate::build::{build_with, Built, Progress};
 use crate::error::{Error, Result};
-use crate::{build_with, Built, Options, Progress};
+use crate::options::Options;
 
 /// What happened, for the caller to show.
 pub enum Event<'a> {

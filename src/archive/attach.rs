@@ -20,13 +20,6 @@ impl Attachment {
     }
 }
 
-impl Attachment {
-    /// The name and bytes, as an OFD carries them.
-    pub(super) fn named(&self) -> (String, Vec<u8>) {
-        (self.name.clone(), self.bytes.clone())
-    }
-}
-
 /// The MIME type PDF/A-3 asks for, by extension.
 fn mime_type(name: &str) -> &'static str {
     match name.rsplit('.').next().map(str::to_lowercase).as_deref() {
@@ -87,83 +80,4 @@ pub fn attachments(pdf: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
         walk(&doc, files, &mut out).map_err(bad)?;
     }
     Ok(out)
-}
-
-/// The files attached to an OFD, by name, found as the standard says (GB/T 33190 §7.4, §20):
-/// `OFD.xml` names the document root, the document names its attachment list, and each
-/// attachment's `FileLoc` is relative to that list. Nothing of the writer's layout is assumed.
-pub fn ofd_attachments(ofd: &[u8]) -> Result<BTreeMap<String, Vec<u8>>> {
-    use std::io::Read;
-    let bad = |e: String| Error::Archive { msg: format!("归档的 OFD 文件无法读取附件（{e}）") };
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(ofd)).map_err(|e| bad(e.to_string()))?;
-    let mut read = |name: &str| -> std::result::Result<Option<Vec<u8>>, String> {
-        let Ok(mut f) = zip.by_name(name.trim_start_matches('/')) else { return Ok(None) };
-        let mut bytes = Vec::new();
-        f.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-        Ok(Some(bytes))
-    };
-    let mut out = BTreeMap::new();
-    let entry = read("OFD.xml").map_err(bad)?.ok_or_else(|| bad("缺少 OFD.xml".into()))?;
-    let Some(root) = texts(&entry, "DocRoot").map_err(bad)?.into_iter().next() else { return Ok(out) };
-    let document = read(&root).map_err(bad)?.ok_or_else(|| bad(format!("缺少 {root}")))?;
-    let Some(list_loc) = texts(&document, "Attachments").map_err(bad)?.into_iter().next() else { return Ok(out) };
-    let list_path = resolve(&root, &list_loc);
-    let Some(list) = read(&list_path).map_err(bad)? else { return Ok(out) };
-    for (name, loc) in attachment_list(&list).map_err(bad)? {
-        if let Some(bytes) = read(&resolve(&list_path, &loc)).map_err(bad)? {
-            out.insert(name, bytes);
-        }
-    }
-    Ok(out)
-}
-
-/// `loc` relative to the folder of the part at `base` (or from the package root, with `/`).
-fn resolve(base: &str, loc: &str) -> String {
-    match (loc.strip_prefix('/'), base.rsplit_once('/')) {
-        (Some(absolute), _) => absolute.to_string(),
-        (None, Some((folder, _))) => format!("{folder}/{loc}"),
-        (None, None) => loc.to_string(),
-    }
-}
-
-/// The text of every element named `local` in `xml`.
-fn texts(xml: &[u8], local: &str) -> std::result::Result<Vec<String>, String> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let (mut inside, mut out, mut buf) = (false, Vec::new(), Vec::new());
-    loop {
-        match reader.read_event_into(&mut buf).map_err(|e| e.to_string())? {
-            Event::Start(e) => inside = e.local_name().as_ref() == local,
-            Event::Text(t) if inside => out.push(t.xml10_content().trim().to_string()),
-            Event::End(_) => inside = false,
-            Event::Eof => return Ok(out),
-            _ => {}
-        }
-        buf.clear();
-    }
-}
-
-/// Each attachment of an attachment list: its name and `FileLoc`.
-fn attachment_list(xml: &[u8]) -> std::result::Result<Vec<(String, String)>, String> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let (mut name, mut in_loc, mut out, mut buf) = (None, false, Vec::new(), Vec::new());
-    loop {
-        match reader.read_event_into(&mut buf).map_err(|e| e.to_string())? {
-            Event::Start(e) if e.local_name().as_ref() == "Attachment" => {
-                let attr = e.try_get_attribute("Name").map_err(|e| e.to_string())?;
-                name = attr.map(|a| a.normalized_value(quick_xml::XmlVersion::Explicit1_0).map(|v| v.into_owned())).transpose().map_err(|e| e.to_string())?;
-            }
-            Event::Start(e) => in_loc = e.local_name().as_ref() == "FileLoc",
-            Event::Text(t) if in_loc => {
-                if let Some(n) = name.take() {
-                    out.push((n, t.xml10_content().trim().to_string()));
-                }
-            }
-            Event::End(_) => in_loc = false,
-            Event::Eof => return Ok(out),
-            _ => {}
-        }
-        buf.clear();
-    }
 }

@@ -11,21 +11,23 @@ pub mod numbering;
 mod verify;
 mod volume;
 
+pub use attach::attachments;
 use attach::{attach, Attachment};
-pub use attach::{attachments, ofd_attachments};
 pub use verify::{verify, Verified};
 
 use std::path::{Path, PathBuf};
 
 use crate::aggregate::quarter::Quarter;
+use crate::check::check_with;
+use crate::checked::Checked;
 use crate::diag::Diagnostic;
 use crate::documents::{self, Document, Settings};
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, Inputs};
+use crate::options::Options;
 use crate::period::{Date, Period};
 use crate::render::{bulletin, summary, Engine, PdfKind};
 use crate::series::Series;
-use crate::{check_with, Checked, Options};
 use manifest::{Entry, Input, Manifest};
 
 /// The program that publishes: its version and build id.
@@ -178,8 +180,7 @@ fn render_and_record(
     files: &[Attachment],
 ) -> Result<Outcome> {
     attach(&mut prepared, files);
-    let carried: Vec<(String, Vec<u8>)> = files.iter().map(Attachment::named).collect();
-    let rendered = engine.render_with(&prepared, PdfKind::Archival, entry.ofd.is_some().then_some(&carried))?;
+    let rendered = engine.render_with(&prepared, PdfKind::Archival, entry.ofd.is_some())?;
     (entry.sha256, entry.sm3) = (sha256(&rendered.pdf), crate::inputs::sm3(&rendered.pdf));
     let mut stored = vec![rendered.pdf];
     if let (Some(copy), Some(ofd)) = (entry.ofd.as_mut(), rendered.ofd) {

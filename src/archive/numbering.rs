@@ -7,11 +7,11 @@
 use std::collections::BTreeMap;
 
 use super::manifest::{Entry, Input, Manifest};
+use crate::checked::Checked;
 use crate::documents::{self, Numbering, Settings};
 use crate::inputs::Inputs;
 use crate::period::Period;
 use crate::series::Series;
-use crate::Checked;
 
 /// The number, date and state of every numbered document of a build, from the archive's
 /// manifest and the data as it is now.

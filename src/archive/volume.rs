@@ -12,11 +12,11 @@ use super::{against_previous, attachments, entry_attachment, folder, new_entry, 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, sm3};
+use crate::options::Options;
 use crate::period::Date;
 use crate::render::tables::PdfMeta;
 use crate::render::{Engine, Prepared};
 use crate::series::Series;
-use crate::Options;
 
 pub const MAIN: &str = "volume.typ";
 

@@ -14,8 +14,9 @@ use crate::inputs::{Inputs, KeyHasher, Scan, Stamps};
 use crate::output::Staged;
 
 mod parallel;
+use crate::check::check_with;
+use crate::options::Options;
 use crate::render::{self, FontUse, PdfKind};
-use crate::{check_with, Options};
 
 /// What a build did.
 #[derive(Debug)]
@@ -145,7 +146,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
 /// What a build makes, before typesetting: its engine, the checked data and the documents.
 pub struct Planned {
     pub engine: render::Engine,
-    pub checked: crate::Checked,
+    pub checked: crate::checked::Checked,
     pub made: documents::Made,
     /// The 报送情况 board of every year with data.
     pub boards: Vec<crate::status::Board>,
@@ -163,7 +164,7 @@ pub fn plan_documents(opts: &Options, inputs: &Inputs) -> Result<Planned> {
 }
 
 /// The numbers the documents show, from the archive's manifest.
-fn numbering(inputs: &Inputs, checked: &crate::Checked) -> Result<Numbering> {
+fn numbering(inputs: &Inputs, checked: &crate::checked::Checked) -> Result<Numbering> {
     let manifest = match &inputs.manifest {
         Some(f) => Manifest::parse(&f.bytes, &f.path)?,
         None => Manifest::default(),
@@ -198,7 +199,7 @@ fn typeset_changed(
         cost,
         |(d, _)| d.id.as_str(),
         |(d, _)| {
-            let rendered = engine.render_with(&d.prepared, PdfKind::Plain, ofd.then_some(&[]))?;
+            let rendered = engine.render_with(&d.prepared, PdfKind::Plain, ofd)?;
             progress.done(&d.id);
             files(engine, d, rendered, opts)
         },

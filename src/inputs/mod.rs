@@ -109,8 +109,12 @@ pub fn megabytes(bytes: u64) -> String {
 
 /// The largest file of each kind that is read at all (checked from its size before reading).
 pub mod limits {
-    /// A township workbook (the reader's own limit).
-    pub const WORKBOOK: u64 = crate::submission::grid::limits::FILE_BYTES as u64;
+    /// A township workbook, or a zip or 7z of a month's workbooks.
+    pub const WORKBOOK: u64 = 20 * 1024 * 1024;
+    /// All the files in a workbook (an .xlsx is a zip) or in a zip or 7z, unpacked.
+    pub const UNZIPPED: u64 = 200 * 1024 * 1024;
+    /// The files in a workbook's zip, or in a zip or 7z.
+    pub const ZIP_ENTRIES: usize = 2_000;
     /// A piece (稿件): a .docx with a few photos; text is limited by characters after reading.
     pub const PIECE: u64 = 20 * 1024 * 1024;
     /// `plan.yaml`, `config.yaml`, a template.

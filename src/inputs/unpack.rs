@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use super::kind::Kind;
 use super::{limits, sha256, File, Refused, Shared, Submission, Why};
-use crate::submission::grid::limits as workbook_limits;
 
 /// Archives inside archives are opened this deep, no deeper.
 const DEPTH: usize = 3;
@@ -45,8 +44,8 @@ fn open(f: File, depth: usize, found: &mut Vec<Submission>, refused: &mut Vec<Re
 /// The files of a zip archive (folders and files never read by name left out).
 fn members(zip_file: &File) -> Result<Vec<File>, String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(&zip_file.bytes[..])).map_err(|_| "压缩包已损坏或不完整".to_string())?;
-    if zip.len() > workbook_limits::ZIP_ENTRIES {
-        return Err(format!("压缩包内有 {} 个文件，超过上限 {} 个", zip.len(), workbook_limits::ZIP_ENTRIES));
+    if zip.len() > limits::ZIP_ENTRIES {
+        return Err(format!("压缩包内有 {} 个文件，超过上限 {} 个", zip.len(), limits::ZIP_ENTRIES));
     }
     let mut total: u64 = 0;
     let mut out = Vec::new();
@@ -63,8 +62,8 @@ fn members(zip_file: &File) -> Result<Vec<File>, String> {
         let read = (&mut entry).take(limits::WORKBOOK + 1).read_to_end(&mut bytes);
         read.map_err(|_| format!("压缩包中的“{name}”无法解压（已损坏或不完整）"))?;
         total += bytes.len() as u64;
-        if bytes.len() as u64 > limits::WORKBOOK || total > workbook_limits::UNZIPPED_BYTES {
-            return Err(format!("解压后超过上限 {}（疑为压缩炸弹）", super::megabytes(workbook_limits::UNZIPPED_BYTES)));
+        if bytes.len() as u64 > limits::WORKBOOK || total > limits::UNZIPPED {
+            return Err(format!("解压后超过上限 {}（疑为压缩炸弹）", super::megabytes(limits::UNZIPPED)));
         }
         let rel = format!("{}/{}", zip_file.rel, name.trim_start_matches('/'));
         out.push(File { sha256: sha256(&bytes), rel, path: zip_file.path.clone(), bytes: Shared::Read(Arc::new(bytes)), stamp: None });
@@ -78,8 +77,8 @@ fn seven_zip_members(archive: &File) -> Result<Vec<File>, String> {
     use sevenz_rust2::{ArchiveReader, Password};
     let broken = |_| "7z 压缩包已损坏、不完整，或用了本程序不支持的压缩方式或密码。请解压后放入，或改用 .zip 压缩".to_string();
     let mut reader = ArchiveReader::new_with_memory_limit(Cursor::new(&archive.bytes[..]), Password::empty(), 256 * 1024).map_err(broken)?;
-    if reader.archive().files.len() > workbook_limits::ZIP_ENTRIES {
-        return Err(format!("压缩包内有 {} 个文件，超过上限 {} 个", reader.archive().files.len(), workbook_limits::ZIP_ENTRIES));
+    if reader.archive().files.len() > limits::ZIP_ENTRIES {
+        return Err(format!("压缩包内有 {} 个文件，超过上限 {} 个", reader.archive().files.len(), limits::ZIP_ENTRIES));
     }
     let (mut out, mut total, mut too_large) = (Vec::new(), 0u64, false);
     reader
@@ -88,7 +87,7 @@ fn seven_zip_members(archive: &File) -> Result<Vec<File>, String> {
             let mut bytes = Vec::new();
             r.take(limits::WORKBOOK + 1).read_to_end(&mut bytes)?;
             total += bytes.len() as u64;
-            if bytes.len() as u64 > limits::WORKBOOK || total > workbook_limits::UNZIPPED_BYTES {
+            if bytes.len() as u64 > limits::WORKBOOK || total > limits::UNZIPPED {
                 too_large = true;
                 return Ok(false);
             }
@@ -101,7 +100,7 @@ fn seven_zip_members(archive: &File) -> Result<Vec<File>, String> {
         })
         .map_err(broken)?;
     if too_large {
-        return Err(format!("解压后超过上限 {}（疑为压缩炸弹）", super::megabytes(workbook_limits::UNZIPPED_BYTES)));
+        return Err(format!("解压后超过上限 {}（疑为压缩炸弹）", super::megabytes(limits::UNZIPPED)));
     }
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(out)

@@ -219,21 +219,21 @@ impl Engine {
 
     /// Typesets and exports: the PDF bytes of a prepared document.
     pub fn render(&self, doc: &Prepared, kind: PdfKind) -> Result<Vec<u8>> {
-        Ok(self.render_with(doc, kind, None)?.pdf)
+        Ok(self.render_with(doc, kind, false)?.pdf)
     }
 
-    /// Typesets once and exports the PDF and, when `ofd` gives the files it carries, the OFD
-    /// of the same pages.
-    pub fn render_with(&self, doc: &Prepared, kind: PdfKind, ofd: Option<&[(String, Vec<u8>)]>) -> Result<Rendered> {
+    /// Typesets once and exports the PDF and, when `ofd` is set, the OFD of the same pages (an
+    /// OFD-A beside an archival PDF).
+    pub fn render_with(&self, doc: &Prepared, kind: PdfKind, ofd: bool) -> Result<Rendered> {
         let paged = self.typeset_for(doc, kind)?;
         let pdf = self.pdf(&doc.label, &paged, doc.date, kind)?;
-        let ofd = ofd.map(|attachments| self.ofd(&doc.label, &paged, doc.date, attachments)).transpose()?;
+        let ofd = ofd.then(|| self.ofd(&doc.label, &paged, doc.date, kind == PdfKind::Archival)).transpose()?;
         Ok(Rendered { pdf, ofd })
     }
 
     /// The OFD bytes of a typeset document (`ofd::write`).
-    pub fn ofd(&self, label: &str, doc: &PagedDocument, date: (u16, u8, u8), attachments: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-        ofd::write(doc, &ofd::OfdMeta { label, date, attachments }).map_err(|msg| Error::Typeset { document: label.to_string(), msg })
+    pub fn ofd(&self, label: &str, doc: &PagedDocument, date: (u16, u8, u8), archival: bool) -> Result<Vec<u8>> {
+        ofd::write(doc, &ofd::OfdMeta { label, date, archival }).map_err(|msg| Error::Typeset { document: label.to_string(), msg })
     }
 
     /// The PDF bytes of a document, with a fixed identity and date so that builds are reproducible.

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::tables::{to_data_json, PdfMeta};
 use super::{coverage, Engine, Prepared};
+use crate::checked::Checked;
 use crate::status::Board;
-use crate::Checked;
 
 pub const MAIN: &str = "report.typ";
 /// The Typst templates the report is compiled from.

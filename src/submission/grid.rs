@@ -4,8 +4,10 @@
 use calamine::{Data, Reader};
 use std::io::Cursor;
 
+pub use super::bounds::{limits, OpenError};
 use super::normalize::clean_text;
 use crate::diag::a1;
+use crate::inputs::limits::{UNZIPPED, WORKBOOK, ZIP_ENTRIES};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -104,18 +106,6 @@ impl Grid {
     }
 }
 
-/// Limits that keep a hostile or broken file from hanging the tool or exhausting memory.
-/// A township workbook is a few kilobytes with a few hundred rows.
-pub mod limits {
-    pub const FILE_BYTES: usize = 20 * 1024 * 1024;
-    pub const UNZIPPED_BYTES: u64 = 200 * 1024 * 1024;
-    pub const ZIP_ENTRIES: usize = 2_000;
-    pub const SHEETS: usize = 50;
-    pub const ROWS: u32 = 5_000;
-    pub const COLUMNS: u32 = 100;
-    pub const CELLS: usize = 200_000;
-}
-
 /// An opened workbook: its sheets in file order, and sheets cut short by the limits.
 pub struct Workbook {
     pub sheets: Vec<Grid>,
@@ -123,15 +113,6 @@ pub struct Workbook {
     pub is_1904: bool,
     /// Sheets that exceeded `limits::ROWS`, `COLUMNS` or `CELLS`: (sheet, what).
     pub truncated: Vec<(String, String)>,
-}
-
-/// Why a file could not be opened at all.
-#[derive(Debug)]
-pub enum OpenError {
-    /// Too large or a zip bomb: (what, limit).
-    TooLarge(String),
-    /// Not readable as a spreadsheet (calamine's message).
-    Unreadable(String),
 }
 
 /// Opens any supported format from bytes, within the limits. Only sheets for which `wanted`
@@ -144,8 +125,8 @@ pub fn open(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Workbook, Ope
 }
 
 fn open_within_limits(bytes: &[u8], wanted: &dyn Fn(&str) -> bool) -> Result<Workbook, OpenError> {
-    if bytes.len() > limits::FILE_BYTES {
-        return Err(OpenError::TooLarge(format!("文件大小 {} 字节，超过上限 {} 字节", bytes.len(), limits::FILE_BYTES)));
+    if bytes.len() as u64 > WORKBOOK {
+        return Err(OpenError::TooLarge(format!("文件大小 {} 字节，超过上限 {} 字节", bytes.len(), WORKBOOK)));
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         super::xls_guard::check(bytes)?;
@@ -223,16 +204,16 @@ fn check_sheet_count(n: usize) -> Result<(), OpenError> {
 /// Refuses zip archives whose declared contents are too many or too large (zip bombs).
 fn check_zip(bytes: &[u8]) -> Result<(), OpenError> {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
-    if zip.len() > limits::ZIP_ENTRIES {
-        return Err(OpenError::TooLarge(format!("压缩包内有 {} 个文件，超过上限 {} 个", zip.len(), limits::ZIP_ENTRIES)));
+    if zip.len() > ZIP_ENTRIES {
+        return Err(OpenError::TooLarge(format!("压缩包内有 {} 个文件，超过上限 {} 个", zip.len(), ZIP_ENTRIES)));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let size = zip.by_index_raw(i).map(|f| f.size()).unwrap_or(0);
         total = total.saturating_add(size);
     }
-    if total > limits::UNZIPPED_BYTES {
-        return Err(OpenError::TooLarge(format!("解压后 {total} 字节，超过上限 {} 字节（疑为压缩炸弹）", limits::UNZIPPED_BYTES)));
+    if total > UNZIPPED {
+        return Err(OpenError::TooLarge(format!("解压后 {total} 字节，超过上限 {} 字节（疑为压缩炸弹）", UNZIPPED)));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! One township's monthly workbook (乡镇月报): opened with calamine, read sheet by sheet into
 //! a typed `Report`, with every problem found reported as a diagnostic at its cell.
 
+mod bounds;
 pub mod file_name;
 pub mod grid;
 pub mod normalize;

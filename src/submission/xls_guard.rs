@@ -4,7 +4,8 @@
 
 use std::io::{Cursor, Read};
 
-use super::grid::{limits, OpenError};
+use super::bounds::{limits, OpenError};
+use crate::inputs::limits::WORKBOOK;
 
 /// BIFF record types that start with (row: u16, col: u16).
 const CELL_RECORDS: &[u16] = &[
@@ -36,7 +37,7 @@ pub fn check(bytes: &[u8]) -> Result<(), OpenError> {
     };
     let mut data = Vec::new();
     let s = cfb.open_stream(path).map_err(broken)?;
-    s.take(limits::FILE_BYTES as u64 * 2).read_to_end(&mut data).map_err(broken)?;
+    s.take(WORKBOOK * 2).read_to_end(&mut data).map_err(broken)?;
     walk(&data).map_err(OpenError::TooLarge)
 }
 

@@ -44,7 +44,7 @@ fn near(a: &[u8], b: &[u8], w: usize, h: usize, x: usize, y: usize) -> bool {
 
 /// (inked pixels, of them agreeing): a pixel inked (not white) in either rendering agrees
 /// when each rendering has a matching pixel in the other within one pixel.
-fn agreement(ofd: &[u8], typst: &[u8], w: usize, h: usize) -> (usize, usize) {
+pub(crate) fn agreement(ofd: &[u8], typst: &[u8], w: usize, h: usize) -> (usize, usize) {
     let (mut ink, mut same) = (0, 0);
     for y in 0..h {
         for x in 0..w {
@@ -60,7 +60,7 @@ fn agreement(ofd: &[u8], typst: &[u8], w: usize, h: usize) -> (usize, usize) {
 }
 
 /// typst's rendering of a page (on white, as typst renders pages).
-fn typst_pixels(page: &typst_layout::Page) -> tiny_skia::Pixmap {
+pub(crate) fn typst_pixels(page: &typst_layout::Page) -> tiny_skia::Pixmap {
     let opts = typst_render::RenderOptions { pixel_per_pt: typst::utils::Scalar::new(DPI / 72.0), render_bleed: false };
     typst_render::render(page, &opts)
 }
@@ -174,16 +174,9 @@ fn publish_archives_the_ofd_beside_the_pdf_and_verify_checks_it() {
     let ofd = std::fs::read(folder.join(&copy.file)).unwrap();
     assert_eq!(copy.sha256, jianbao::inputs::sha256(&ofd));
     assert!(ofd_core::check_path(folder.join(&copy.file)).conforms());
-    // Both files carry the same entry and the same data files.
+    // The PDF/A carries the entry and the data files; the OFD-A carries none (see ofd_readers).
     let pdf_files = archive::attachments(&std::fs::read(folder.join(&entry.file)).unwrap()).unwrap();
-    let ofd_files = archive::ofd_attachments(&ofd).unwrap();
-    assert_eq!(pdf_files, ofd_files);
-    assert!(ofd_files.contains_key(archive::ENTRY) && ofd_files.contains_key("plan.yaml"));
-    // Attachment IDs are xs:ID: a name, never a bare number.
-    let (parts, _) = ofd_parts(&folder.join(&copy.file));
-    let list = String::from_utf8(parts["Doc_0/Attachs/Attachments.xml"].clone()).unwrap();
-    let ids: Vec<&str> = list.split("<ofd:Attachment ID=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
-    assert!(!ids.is_empty() && ids.iter().all(|id| id.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')), "{ids:?}");
+    assert!(pdf_files.contains_key(archive::ENTRY) && pdf_files.contains_key("plan.yaml"));
     // The next entry links to this one, OFD and all.
     let second = Request { target: Target::Month("2018-04".parse().unwrap()), date: Some("2018-05-05".parse().unwrap()), correction: false };
     let Outcome::Published { entry: next, .. } = archive::publish(&opts, &second).unwrap().outcome else { panic!("not published") };
@@ -200,7 +193,7 @@ fn publish_archives_the_ofd_beside_the_pdf_and_verify_checks_it() {
 }
 
 /// Every part of an OFD package by name, and the "version made by" system of each entry.
-fn ofd_parts(path: &Path) -> (std::collections::BTreeMap<String, Vec<u8>>, Vec<u8>) {
+pub(crate) fn ofd_parts(path: &Path) -> (std::collections::BTreeMap<String, Vec<u8>>, Vec<u8>) {
     let bytes = std::fs::read(path).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
     let mut parts = std::collections::BTreeMap::new();

@@ -1,7 +1,9 @@
 //! OFD (GB/T 33190-2016) from the same typeset pages as the PDF: text as text objects in
 //! embedded font subsets, rules and bars as paths, the document's metadata, an outline from
-//! its bookmarked headings, and the files it carries as attachments.
+//! its bookmarked headings. Beside an archival PDF it is an OFD-A (GB/T 42133-2022): it says
+//! so in `DocType` and leaves out what the archival profile drops (keywords, attachments).
 
+mod font;
 mod outline;
 mod page;
 mod res;
@@ -17,14 +19,15 @@ use page::{PageWriter, MM};
 use res::{Ids, Resources};
 use xml::{nums, Xml};
 
-/// What the pages do not say: the document's date, its identity and the files it carries.
+/// What the pages do not say: the document's date, its identity and whether it is archived.
 pub struct OfdMeta<'a> {
     /// How the document is named in messages; its `DocID` is made from it.
     pub label: &'a str,
     /// The document's date (`CreationDate`).
     pub date: (u16, u8, u8),
-    /// Files carried by the document, by name: the attachments of an archived one.
-    pub attachments: &'a [(String, Vec<u8>)],
+    /// An OFD-A for the archive: the files the document is made from travel in the archival
+    /// PDF (PDF/A-3 allows that), not here, as the OFD archival profile asks.
+    pub archival: bool,
 }
 
 /// The OFD package of a typeset document.
@@ -43,12 +46,7 @@ pub fn write(doc: &PagedDocument, meta: &OfdMeta) -> Result<Vec<u8>, String> {
     let (public, files) = res.write()?;
     parts.push(("Doc_0/PublicRes.xml".into(), public));
     parts.extend(files.into_iter().map(|(name, bytes)| (format!("Doc_0/Res/{name}"), bytes)));
-    let attached = !meta.attachments.is_empty();
-    if attached {
-        parts.push(("Doc_0/Attachs/Attachments.xml".into(), attachments(&mut ids, meta)));
-        parts.extend(meta.attachments.iter().enumerate().map(|(i, (name, bytes))| (format!("Doc_0/Attachs/{}", attachment_file(i, name)), bytes.clone())));
-    }
-    let document = document(doc, &ids, first, &page_ids, attached);
+    let document = document(doc, &ids, first, &page_ids);
     parts.insert(0, ("Doc_0/Document.xml".into(), document));
     parts.insert(0, ("OFD.xml".into(), ofd_xml(doc, meta)));
     package(&parts).map_err(|e| format!("OFD 文件无法写出（{e}）"))
@@ -67,14 +65,15 @@ fn ofd_xml(doc: &PagedDocument, meta: &OfdMeta) -> Vec<u8> {
     let id = crate::inputs::sha256(format!("jianbao/{}", meta.label).as_bytes());
     let title = info.title.as_deref().unwrap_or(meta.label);
     let mut x = Xml::new();
-    x.open("OFD", &[("Version", "1.0"), ("DocType", "OFD")]).open("DocBody", &[]).open("DocInfo", &[]);
+    let doc_type = if meta.archival { "OFD-A" } else { "OFD" };
+    x.open("OFD", &[("Version", "1.0"), ("DocType", doc_type)]).open("DocBody", &[]).open("DocInfo", &[]);
     x.leaf("DocID", &[], &id[..32]).leaf("Title", &[], title);
     if !info.author.is_empty() {
         x.leaf("Author", &[], &info.author.join("、"));
     }
     x.leaf("Subject", &[], info.description.as_deref().unwrap_or(title));
     x.leaf("CreationDate", &[], &date).leaf("ModDate", &[], &date).leaf("DocUsage", &[], "Normal");
-    if !info.keywords.is_empty() {
+    if !info.keywords.is_empty() && !meta.archival {
         x.open("Keywords", &[]);
         for k in &info.keywords {
             x.leaf("Keyword", &[], k);
@@ -86,8 +85,8 @@ fn ofd_xml(doc: &PagedDocument, meta: &OfdMeta) -> Vec<u8> {
     x.finish()
 }
 
-/// `Doc_0/Document.xml`: the page tree, the resources, the outline and the attachments.
-fn document(doc: &PagedDocument, ids: &Ids, first: [f64; 4], pages: &[u32], attached: bool) -> Vec<u8> {
+/// `Doc_0/Document.xml`: the page tree, the resources and the outline.
+fn document(doc: &PagedDocument, ids: &Ids, first: [f64; 4], pages: &[u32]) -> Vec<u8> {
     let mut x = Xml::new();
     x.open("Document", &[]).open("CommonData", &[]).leaf("MaxUnitID", &[], &ids.max().to_string());
     x.open("PageArea", &[]).leaf("PhysicalBox", &[], &nums(&first)).close("PageArea");
@@ -97,34 +96,7 @@ fn document(doc: &PagedDocument, ids: &Ids, first: [f64; 4], pages: &[u32], atta
     }
     x.close("Pages");
     outline::write(&mut x, doc, pages);
-    if attached {
-        x.leaf("Attachments", &[], "Attachs/Attachments.xml");
-    }
     x.close("Document");
-    x.finish()
-}
-
-/// The name an attachment's bytes have in the package (ASCII; its own name is `Name`).
-fn attachment_file(i: usize, name: &str) -> String {
-    let ext: String = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("bin").chars().filter(char::is_ascii_alphanumeric).collect();
-    format!("attachment_{i}.{}", if ext.is_empty() { "bin" } else { &ext })
-}
-
-/// `Attachs/Attachments.xml`: every carried file with its name, format, date and size.
-fn attachments(ids: &mut Ids, meta: &OfdMeta) -> Vec<u8> {
-    let (y, m, d) = meta.date;
-    let date = format!("{y:04}-{m:02}-{d:02}T00:00:00");
-    let mut x = Xml::new();
-    x.open("Attachments", &[]);
-    for (i, (name, bytes)) in meta.attachments.iter().enumerate() {
-        let format = name.rsplit_once('.').map_or("", |(_, e)| e).to_lowercase();
-        let size = xml::num(bytes.len() as f64 / 1024.0);
-        // The schema types an attachment's ID as xs:ID, which cannot start with a digit.
-        let id = format!("Attach_{}", ids.next());
-        let attrs = [("ID", id.as_str()), ("Name", name.as_str()), ("Format", &format), ("CreationDate", &date), ("Size", &size), ("Visible", "true")];
-        x.open("Attachment", &attrs).leaf("FileLoc", &[], &attachment_file(i, name)).close("Attachment");
-    }
-    x.close("Attachments");
     x.finish()
 }
 

@@ -35,12 +35,16 @@ fn elem(x: &mut Xml, doc: &PagedDocument, pages: &[u32], node: &OutlineNode<&Pac
         Some(n) => format!("{n} {text}"),
         None => text.to_string(),
     };
-    let Some(pos) = h.location().and_then(|l| doc.introspector().position(l)) else { return };
-    let Some(page) = pages.get(pos.page.get() - 1) else { return };
-    x.open("OutlineElem", &[("Title", &title)]).open("Actions", &[]).open("Action", &[("Event", "CLICK")]).open("Goto", &[]);
-    let (left, top) = (num(pos.point.x.to_pt() * MM), num(pos.point.y.to_pt() * MM));
-    x.empty("Dest", &[("Type", "XYZ"), ("PageID", &page.to_string()), ("Left", &left), ("Top", &top)]);
-    x.close("Goto").close("Action").close("Actions");
+    x.open("OutlineElem", &[("Title", &title)]);
+    // A heading whose place cannot be resolved keeps its entry and its sub-headings; only
+    // the click action is left out.
+    let place = h.location().and_then(|l| doc.introspector().position(l));
+    if let Some((pos, page)) = place.and_then(|pos| Some((pos, pages.get(pos.page.get() - 1)?))) {
+        x.open("Actions", &[]).open("Action", &[("Event", "CLICK")]).open("Goto", &[]);
+        let (left, top) = (num(pos.point.x.to_pt() * MM), num(pos.point.y.to_pt() * MM));
+        x.empty("Dest", &[("Type", "XYZ"), ("PageID", &page.to_string()), ("Left", &left), ("Top", &top)]);
+        x.close("Goto").close("Action").close("Actions");
+    }
     for child in &node.children {
         elem(x, doc, pages, child);
     }

@@ -155,11 +155,13 @@ impl PageWriter<'_> {
         let mut font_id = 0;
         let (mut text, mut points, mut transforms) = (String::new(), Vec::new(), Vec::new());
         for c in &cs {
+            let mut chars = c.text.chars();
+            let only = chars.next().filter(|_| chars.next().is_none() && c.glyphs.len() == 1);
             let glyphs: Vec<String> = c
                 .glyphs
                 .iter()
                 .map(|g| {
-                    let (f, id) = self.res.glyph(self.ids, font, *g);
+                    let (f, id) = self.res.glyph(self.ids, font, *g, only);
                     font_id = f;
                     id.to_string()
                 })

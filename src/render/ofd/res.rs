@@ -1,12 +1,12 @@
-//! The resources of an OFD document: its fonts (subset to the glyphs used, with the subsetter
-//! `typst-pdf` uses), its colour spaces and its images, each with its ID.
+//! The resources of an OFD document: its fonts (subset to the glyphs used, see `font`), its
+//! colour spaces and its images, each with its ID.
 
 use std::collections::HashMap;
 
-use subsetter::GlyphRemapper;
 use typst::text::Font;
 use typst::visualize::{Color, Paint};
 
+use super::font::{self, Used};
 use super::xml::Xml;
 
 /// An ID giver: every object of an OFD document has an ID unique in the document.
@@ -28,7 +28,7 @@ impl Ids {
 struct FontRes {
     id: u32,
     font: Font,
-    glyphs: GlyphRemapper,
+    used: Used,
 }
 
 /// An embedded raster image.
@@ -69,14 +69,15 @@ impl Resources {
         Resources { rgb: ids.next(), draw_params: Vec::new(), fonts: Vec::new(), by_font: HashMap::new(), images: Vec::new() }
     }
 
-    /// The ID of `font` and the ID its glyph `gid` has in the embedded subset.
-    pub fn glyph(&mut self, ids: &mut Ids, font: &Font, gid: u16) -> (u32, u16) {
+    /// The ID of `font` and the ID its glyph `gid` has in the embedded subset, whose `cmap`
+    /// maps `ch` to it when the glyph shows that one character.
+    pub fn glyph(&mut self, ids: &mut Ids, font: &Font, gid: u16, ch: Option<char>) -> (u32, u16) {
         let i = *self.by_font.entry(font.clone()).or_insert_with(|| {
-            self.fonts.push(FontRes { id: ids.next(), font: font.clone(), glyphs: GlyphRemapper::new() });
+            self.fonts.push(FontRes { id: ids.next(), font: font.clone(), used: Used::new() });
             self.fonts.len() - 1
         });
         let f = &mut self.fonts[i];
-        (f.id, f.glyphs.remap(gid))
+        (f.id, f.used.glyph(gid, ch))
     }
 
     /// The ID of a drawing parameter with these stroke attributes and colour: some readers take
@@ -122,7 +123,7 @@ impl Resources {
         x.open("Fonts", &[]);
         for f in &self.fonts {
             let file = format!("font_{}.otf", f.id);
-            let sub = subsetter::subset(f.font.data(), f.font.index(), &f.glyphs).map_err(|e| format!("字体 {} 无法嵌入（{e}）", f.font.info().family))?;
+            let sub = font::embed(&f.font, &f.used)?;
             let id = f.id.to_string();
             let name = postscript_name(&f.font);
             let info = f.font.info();
