@@ -6,9 +6,10 @@ use crate::diag::{self, has_errors, Diagnostic};
 use crate::error::Result;
 use crate::options::Options;
 use crate::period::{self, Period};
+use crate::pieces;
 use crate::plan::Plan;
+use crate::seen::{self, Dated};
 use crate::submission::{Identity, Report};
-use crate::{aggregate, pieces};
 
 /// What was read and found.
 #[derive(Debug)]
@@ -47,7 +48,7 @@ impl Checked {
 
     /// Whether an error stops a document showing `months` (built without `--draft`,
     /// published): an error in a workbook whose report or claim its figures use
-    /// (`aggregate::seen::used`: each township's source at each month, and its last report of
+    /// (`crate::seen::used`: each township's source at each month, and its last report of
     /// earlier years), or in the plan. A workbook whose township or month cannot be known
     /// holds back nothing but itself.
     pub fn blocked(&self, months: &[Period]) -> bool {
@@ -64,7 +65,7 @@ impl Checked {
             .map(|r| Claim { file: &r.file, township: &r.township, period: r.period })
             .chain(unread.filter_map(|id| Some(Claim { file: &id.file, township: id.township.as_deref()?, period: id.period? })))
             .collect();
-        aggregate::seen::used(&claims, months).iter().any(|c| errors.contains(c.file))
+        seen::used(&claims, months).iter().any(|c| errors.contains(c.file))
     }
 }
 
@@ -75,7 +76,7 @@ struct Claim<'a> {
     period: Period,
 }
 
-impl aggregate::Dated for Claim<'_> {
+impl Dated for Claim<'_> {
     fn township(&self) -> &str {
         self.township
     }

@@ -152,7 +152,7 @@ fn unverified(c: &Checked, s: Settings) -> BTreeSet<String> {
         return BTreeSet::new();
     }
     let unread = c.files.iter().filter(|f| f.unreadable.is_some());
-    let claims = unread.filter_map(|f| Some(aggregate::seen::unread_key(f.township.as_deref()?, f.period?)));
+    let claims = unread.filter_map(|f| Some(crate::seen::unread_key(f.township.as_deref()?, f.period?)));
     c.files_with_errors().into_iter().chain(claims).collect()
 }
 

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
 
 use crate::period::Period;
 use crate::plan::{same_village, Plan};
+use crate::seen;
 use crate::submission::{Report, VillageType, FUND_SOURCES, PROJECT_CATEGORIES, PROJECT_STATUSES, VILLAGE_TYPES};
 use crate::submission::{COVER, INDICATORS, PROJECTS, VILLAGES};
 
@@ -54,10 +55,17 @@ pub fn villages(plan: &Plan, township: &str, period: Period, reports: &[Report])
             let v = &mut out[i];
             v.kind = v.kind.or(row.village_type.map(VillageType::label));
             v.population = Some(row.population);
-            // A new year starts from what was left at the end of the last one.
-            v.poor_at_start = Some(if r.period.year == period.year { row.poor_at_start } else { row.remaining_poor() });
             v.exited = row.exited;
         }
+    }
+    // 年初贫困人口: as this year's latest report has it, else what last year's last report left.
+    let start = match seen::before(reports, township, period) {
+        Some(r) => Some((r, false)),
+        None => seen::year_start(reports, township, period.year).map(|r| (r, true)),
+    };
+    for v in &mut out {
+        let row = start.and_then(|(r, new_year)| Some((r.villages.iter().find(|row| same_village(&v.name, &row.name))?, new_year)));
+        v.poor_at_start = row.map(|(row, new_year)| if new_year { row.remaining_poor() } else { row.poor_at_start });
     }
     out
 }
@@ -73,8 +81,7 @@ pub fn workbook(plan: &Plan, office: &str, township: &str, period: Period, repor
     instructions(book.add_worksheet(), &f, plan, office, township, period)?;
     cover(book.add_worksheet(), &f, &title, township, period)?;
     village_sheet(book.add_worksheet(), &f, township, &villages(plan, township, period, reports))?;
-    let last = reports.iter().filter(|r| r.township == township && r.period.year == period.year && r.period < period).max_by_key(|r| r.period);
-    project_sheet(book.add_worksheet(), &f, township, last)?;
+    project_sheet(book.add_worksheet(), &f, township, seen::before(reports, township, period))?;
     indicator_sheet(book.add_worksheet(), &f, plan)?;
     book.save_to_buffer()
 }

@@ -21,6 +21,7 @@ pub mod plan;
 pub mod render;
 pub mod report;
 pub mod sample;
+pub mod seen;
 pub mod series;
 pub mod status;
 pub mod submission;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::plan::Plan;
+use crate::seen;
 use crate::submission::{Report, VillageRow, VillageType, VILLAGES};
 
 /// A reported village's type as the figures use it (`Plan::village_type`).
@@ -110,19 +111,12 @@ pub fn incidence_at_least_2pct(v: &VillageRow) -> bool {
 /// Each report against the township's latest earlier report of the same year, whether or
 /// not the month just before it is there (figures.md, Consistency across months).
 fn check_months(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
-    let mut by_township: BTreeMap<(&str, u16), Vec<&Report>> = BTreeMap::new();
     for r in reports {
-        by_township.entry((r.township.as_str(), r.period.year)).or_default().push(r);
-    }
-    for year in by_township.values_mut() {
-        year.sort_by_key(|r| r.period);
-        for pair in year.windows(2) {
-            let (prev, r) = (pair[0], pair[1]);
-            for v in &r.villages {
-                let name = canonical_name(plan, &r.township, v);
-                if let Some(before) = prev.villages.iter().find(|o| canonical_name(plan, &prev.township, o) == name) {
-                    compare_village(r, prev, v, before, diags);
-                }
+        let Some(prev) = seen::before(reports, &r.township, r.period) else { continue };
+        for v in &r.villages {
+            let name = canonical_name(plan, &r.township, v);
+            if let Some(before) = prev.villages.iter().find(|o| canonical_name(plan, &prev.township, o) == name) {
+                compare_village(r, prev, v, before, diags);
             }
         }
     }
@@ -134,23 +128,11 @@ fn check_months(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
 /// township's first report of the new year gets a warning naming the missing December and
 /// both numbers (W-YEAR-START-DEC), and nothing is held back.
 fn check_year_starts(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
-    let mut last_of_year: BTreeMap<(&str, u16), &Report> = BTreeMap::new();
-    let mut first_of_year: BTreeMap<(&str, u16), &Report> = BTreeMap::new();
     for r in reports {
-        let key = (r.township.as_str(), r.period.year);
-        let last = last_of_year.entry(key).or_insert(r);
-        if r.period > last.period {
-            *last = r;
-        }
-        let first = first_of_year.entry(key).or_insert(r);
-        if r.period < first.period {
-            *first = r;
-        }
-    }
-    for r in reports {
-        let Some(prev) = last_of_year.get(&(r.township.as_str(), r.period.year - 1)) else { continue };
+        let Some(prev) = seen::year_start(reports, &r.township, r.period.year) else { continue };
         let december = prev.period.month == 12;
-        if !december && !first_of_year.get(&(r.township.as_str(), r.period.year)).is_some_and(|f| std::ptr::eq(*f, r)) {
+        // Against a missing December only the year's first report is compared.
+        if !december && seen::before(reports, &r.township, r.period).is_some() {
             continue;
         }
         for v in &r.villages {

@@ -13,26 +13,6 @@ use crate::submission::Report;
 use crate::validate::{canonical_name, village_type};
 use ratio::{pct, pct_against, pp_diff, wan};
 
-/// How a township's figures for the month were obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Reported,
-    /// 未报送, latest report of the year carried forward (沿用X月数据).
-    CarriedForward,
-    /// 未报送, and no report earlier in the year.
-    Missing,
-    /// 数据待核: the report has errors (draft builds only); its figures are left out.
-    Unverified,
-}
-
-impl Status {
-    /// Whether the township's figures come from a report (its own or carried forward).
-    pub fn has_figures(self) -> bool {
-        matches!(self, Status::Reported | Status::CarriedForward)
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct TownshipFigures {
     pub name: String,
@@ -416,7 +396,6 @@ fn listed_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)], lis
 
 mod indicators;
 pub mod quarter;
-pub mod seen;
 pub mod year;
+pub use crate::seen::{feeding, Dated, Seen, Sources, Status};
 use indicators::indicators;
-pub use seen::{feeding, Dated, Seen, Sources};

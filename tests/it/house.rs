@@ -10,10 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 const STAGES: &[&[&str]] = &[
     &["error", "text", "format", "diag", "series", "bundled", "period", "output"],
     &["plan", "config", "inputs", "options", "sample"],
-    &["submission", "pieces", "load", "forms"],
+    &["submission", "pieces", "load"],
+    &["seen"],
     &["validate"],
     &["aggregate", "checked", "report"],
-    &["status", "excel", "init"],
+    &["status", "excel", "init", "forms"],
     &["render", "cache"],
     &["check"],
     &["documents"],

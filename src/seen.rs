@@ -1,13 +1,35 @@
 //! Which reports the figures of a period are made from: the one place that decides it, for
 //! every command (build, build of one period, publish, watch) and for what an archived
-//! document records as its inputs. See `README.md` in this folder.
+//! document records as its inputs, and which earlier report a check compares a report with.
+//! See `aggregate/README.md`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::Status;
+use serde::Serialize;
+
 use crate::period::Period;
 use crate::plan::Plan;
 use crate::submission::Report;
+
+/// How a township's figures for the month were obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Reported,
+    /// 未报送, latest report of the year carried forward (沿用X月数据).
+    CarriedForward,
+    /// 未报送, and no report earlier in the year.
+    Missing,
+    /// 数据待核: the report has errors (draft builds only); its figures are left out.
+    Unverified,
+}
+
+impl Status {
+    /// Whether the township's figures come from a report (its own or carried forward).
+    pub fn has_figures(self) -> bool {
+        matches!(self, Status::Reported | Status::CarriedForward)
+    }
+}
 
 /// Something for a township and a month: a report, or a workbook that says which township and
 /// month it is for but could not be read (whether it would feed a period is the same rule).
@@ -24,6 +46,29 @@ impl Dated for Report {
     fn period(&self) -> Period {
         self.period
     }
+}
+
+impl<T: Dated> Dated for &T {
+    fn township(&self) -> &str {
+        (*self).township()
+    }
+
+    fn period(&self) -> Period {
+        (*self).period()
+    }
+}
+
+/// The report a township's figures at `at` are carried forward from when it has none of its
+/// own: its latest report before `at` in the same year. A report never carries across years.
+/// Also the report a month is checked against (E-MONTH and the like).
+pub fn before<'a, T: Dated>(reports: &'a [T], township: &str, at: Period) -> Option<&'a T> {
+    reports.iter().filter(|r| r.township() == township && r.period().year == at.year && r.period() < at).max_by_key(|r| r.period())
+}
+
+/// The report a township's `year` starts from: its last report of the year before (its
+/// remaining poor are the new year's 年初贫困人口, its exits the base of 本年出列).
+pub fn year_start<'a, T: Dated>(reports: &'a [T], township: &str, year: u16) -> Option<&'a T> {
+    reports.iter().filter(|r| r.township() == township && r.period().year + 1 == year).max_by_key(|r| r.period())
 }
 
 /// The reports the figures of `period` are made from: every report of its year up to and
@@ -104,11 +149,11 @@ impl<'a> Seen<'a> {
         if self.unverified.contains(&unread_key(township, at)) {
             return (Status::Unverified, None);
         }
-        let same_year = self.reports.iter().copied().filter(|r| r.township == township && r.period.year == at.year && r.period <= at);
-        let (status, report) = match same_year.max_by_key(|r| r.period) {
-            Some(r) if r.period == at => (Status::Reported, Some(r)),
-            Some(r) => (Status::CarriedForward, Some(r)),
-            None => (Status::Missing, None),
+        let own = self.reports.iter().copied().find(|r| r.township == township && r.period == at);
+        let (status, report) = match (own, before(&self.reports, township, at)) {
+            (Some(r), _) => (Status::Reported, Some(r)),
+            (None, Some(r)) => (Status::CarriedForward, Some(*r)),
+            (None, None) => (Status::Missing, None),
         };
         match report {
             Some(r) if self.unverified.contains(&r.file) => (Status::Unverified, None),
