@@ -11,7 +11,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::output;
 
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Cache {
@@ -20,8 +20,8 @@ pub struct Cache {
     pub inputs: String,
     pub files_read: usize,
     pub diagnostics: Vec<Diagnostic>,
-    /// Documents held back by errors in the workbooks that feed them.
-    pub held: Vec<String>,
+    /// Documents held back by errors in the workbooks that feed them, with those workbooks.
+    pub held: BTreeMap<String, Vec<String>>,
     /// Documents by id (`2018-03/工作简报`).
     pub documents: BTreeMap<String, Entry>,
     /// Documents of earlier builds whose data is no longer there (kept, reported).
@@ -34,6 +34,8 @@ pub struct Entry {
     pub key: String,
     /// Files written for it, relative to the output folder, with their sizes.
     pub outputs: Vec<(String, u64)>,
+    /// Its pages (shown on 结果一览).
+    pub pages: usize,
 }
 
 impl Entry {

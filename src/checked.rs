@@ -40,22 +40,26 @@ impl Checked {
         Ok(opts.today.or(self.config.today))
     }
 
-    /// Whether an error in a piece (稿件) of `period` stops its bulletin (a piece of no known
+    /// The pieces (稿件) of `period` with errors: they stop its bulletin (a piece of no known
     /// month stops nothing).
-    pub fn pieces_blocked(&self, period: Period) -> bool {
-        self.files_with_errors().iter().any(|f| pieces::in_folder(f) && pieces::month_of(f) == Some(period))
+    pub fn pieces_blocking(&self, period: Period) -> Vec<String> {
+        self.files_with_errors().into_iter().filter(|f| pieces::in_folder(f) && pieces::month_of(f) == Some(period)).collect()
     }
 
-    /// Whether an error stops a document showing `months` (built without `--draft`,
-    /// published): an error in a workbook whose report or claim its figures use
-    /// (`crate::seen::used`: each township's source at each month, and its last report of
-    /// earlier years), or in the plan. A workbook whose township or month cannot be known
-    /// holds back nothing but itself.
+    /// Whether an error stops a document showing `months` (see `blocking`).
     pub fn blocked(&self, months: &[Period]) -> bool {
+        !self.blocking(months).is_empty()
+    }
+
+    /// The files with errors that stop a document showing `months` (built without `--draft`,
+    /// published): each workbook whose report or claim its figures use (`seen::used`: each
+    /// township's source at each month, and its last report of earlier years), or the plan.
+    /// A workbook whose township or month cannot be known holds back nothing but itself.
+    pub fn blocking(&self, months: &[Period]) -> Vec<String> {
         let mut errors = self.files_with_errors();
         errors.retain(|f| !pieces::in_folder(f));
         if errors.contains("plan.yaml") {
-            return true;
+            return vec!["plan.yaml".to_string()];
         }
         // Every report, and every workbook that says its township and month but gave no report.
         let unread = self.files.iter().filter(|id| !self.reports.iter().any(|r| r.file == id.file));
@@ -65,7 +69,8 @@ impl Checked {
             .map(|r| Claim { file: &r.file, township: &r.township, period: r.period })
             .chain(unread.filter_map(|id| Some(Claim { file: &id.file, township: id.township.as_deref()?, period: id.period? })))
             .collect();
-        seen::used(&claims, months).iter().any(|c| errors.contains(c.file))
+        let used: std::collections::BTreeSet<&str> = seen::used(&claims, months).iter().map(|c| c.file).filter(|f| errors.contains(*f)).collect();
+        used.into_iter().map(str::to_string).collect()
     }
 }
 

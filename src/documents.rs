@@ -208,12 +208,16 @@ fn with_json(id: String, title: &str, prepared: Prepared, data: &impl Serialize)
 /// The documents of a build, and those held back by errors in the workbooks that feed them.
 pub struct Made {
     pub documents: Vec<Document>,
-    /// Ids of the documents not made (`2019-02/工作简报-2019年2月`).
-    pub held: Vec<String>,
+    /// The documents not made (`2019-02/工作简报-2019年2月`), each with the files whose errors
+    /// hold it back.
+    pub held: Held,
     /// Documents that could not be prepared (a broken office template, an output the writer
     /// refuses): each named in an E-DOCUMENT diagnostic; every other document is still made.
     pub failed: Vec<crate::diag::Diagnostic>,
 }
+
+/// Documents held back, by id, with the files (data-folder paths) whose errors hold them back.
+pub type Held = BTreeMap<String, Vec<String>>;
 
 /// The number, date and state of every numbered document of a build, by series and period
 /// (`2018-03`, `2018-Q1`); `archive::numbering` works them out from the archive.
@@ -275,38 +279,41 @@ enum Job {
     Plan,
 }
 
-/// What a build with these data makes, in order, and the ids of the documents it holds back
-/// because a workbook that feeds them has errors (never in a draft).
-fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Vec<String>) {
-    let (mut jobs, mut held) = (vec![Job::Report], Vec::new());
+/// What a build with these data makes, in order, and the documents it holds back because a
+/// workbook (or piece) that feeds them has errors, each with those files (never in a draft).
+fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Held) {
+    let (mut jobs, mut held) = (vec![Job::Report], Held::new());
+    let blocking = |months: &[Period]| if draft { Vec::new() } else { c.blocking(months) };
     for period in months(&c.reports).into_iter().filter(|p| only.is_none_or(|o| o == *p)) {
-        if !draft && (c.blocked(&[period]) || c.pieces_blocked(period)) {
-            held.push(bulletin_id(period));
-        } else {
-            jobs.push(Job::Bulletin(period));
+        let mut why = blocking(&[period]);
+        why.extend(if draft { Vec::new() } else { c.pieces_blocking(period) });
+        match why.is_empty() {
+            true => jobs.push(Job::Bulletin(period)),
+            false => drop(held.insert(bulletin_id(period), why)),
         }
     }
     // With one period, its quarter's summary only if the quarter stands at that month: the
     // summary is the same document whichever command makes it.
     for (q, as_of) in quarters(&c.reports).into_iter().filter(|(_, as_of)| only.is_none_or(|p| p == *as_of)) {
-        if !draft && c.blocked(&as_of.year_to_date()) {
-            held.push(summary_id(q));
-        } else {
-            jobs.push(Job::Summary(q, as_of));
+        match blocking(&as_of.year_to_date()) {
+            why if why.is_empty() => jobs.push(Job::Summary(q, as_of)),
+            why => drop(held.insert(summary_id(q), why)),
         }
     }
     // The year's documents stand at December: made with the other documents, or with it alone.
     for december in months(&c.reports).into_iter().filter(|p| p.month == 12 && only.is_none_or(|o| o == *p)) {
-        if !draft && c.blocked(&december.year_to_date()) {
-            held.push(year_id(december.year));
-            if c.plan.years.last() == Some(&december.year) {
-                held.push(plan_report_id(&c.plan));
+        let why = blocking(&december.year_to_date());
+        let last_year = c.plan.years.last() == Some(&december.year);
+        if why.is_empty() {
+            jobs.push(Job::Year(december.year));
+            if last_year {
+                jobs.push(Job::Plan);
             }
-            continue;
-        }
-        jobs.push(Job::Year(december.year));
-        if c.plan.years.last() == Some(&december.year) {
-            jobs.push(Job::Plan);
+        } else {
+            if last_year {
+                held.insert(plan_report_id(&c.plan), why.clone());
+            }
+            held.insert(year_id(december.year), why);
         }
     }
     (jobs, held)

@@ -41,6 +41,8 @@ pub mod format;
 pub mod forms;
 pub mod init;
 #[cfg(feature = "render")]
+pub mod overview;
+#[cfg(feature = "render")]
 pub mod watch;
 #[cfg(feature = "render")]
 pub use build::{build, build_with, plan_documents, Built, Planned, Progress, Quiet};

@@ -227,7 +227,6 @@ fn call(c: &Checked, row: &Row, at: Period) -> Option<Call> {
     if !here.needs_a_call() && row.month_unknown.is_empty() {
         return None;
     }
-    let latest = c.files.iter().filter(|f| row_name(f) == row.township && (f.cover.filled_by.is_some() || f.cover.phone.is_some())).max_by_key(|f| f.period);
     let month = at.chinese();
     let mut problems: Vec<String> = match here {
         Cell::Missing | Cell::Carried { .. } | Cell::Late { .. } => vec![format!("{month}报表未报送")],
@@ -239,13 +238,14 @@ fn call(c: &Checked, row: &Row, at: Period) -> Option<Call> {
     for f in &row.month_unknown {
         problems.extend(first_errors(&c.diagnostics, f));
     }
-    Some(Call {
-        township: row.township.clone(),
-        status: here.label(),
-        contact: latest.and_then(|f| f.cover.filled_by.clone()),
-        phone: latest.and_then(|f| f.cover.phone.clone()),
-        problems,
-    })
+    let (contact, phone) = contact(c, &row.township);
+    Some(Call { township: row.township.clone(), status: here.label(), contact, phone, problems })
+}
+
+/// A row's contact and phone, as its latest workbook's cover (填表人, 联系电话) gives them.
+pub fn contact(c: &Checked, township: &str) -> (Option<String>, Option<String>) {
+    let latest = c.files.iter().filter(|f| row_name(f) == township && (f.cover.filled_by.is_some() || f.cover.phone.is_some())).max_by_key(|f| f.period);
+    (latest.and_then(|f| f.cover.filled_by.clone()), latest.and_then(|f| f.cover.phone.clone()))
 }
 
 /// The first three errors of a file, with their places.

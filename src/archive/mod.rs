@@ -219,7 +219,7 @@ impl Publishing<'_> {
         }
         // The months its figures show: a bulletin its own, a summary its year to date.
         let shows = if matches!(self.req.target, Target::Month(_)) { vec![last] } else { last.year_to_date() };
-        if c.blocked(&shows) || (matches!(self.req.target, Target::Month(_)) && c.pieces_blocked(last)) {
+        if c.blocked(&shows) || (matches!(self.req.target, Target::Month(_)) && !c.pieces_blocking(last).is_empty()) {
             return Ok(Outcome::DataErrors);
         }
         let used = self.used_inputs(last)?;

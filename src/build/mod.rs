@@ -45,6 +45,9 @@ pub struct Built {
     pub board: Option<crate::status::Board>,
     /// The files whose contents this build read (with nothing changed, only `config.yaml`).
     pub read: Vec<PathBuf>,
+    /// 结果一览 (`out/结果一览.html`): written by every build that did anything, and left as
+    /// the last one wrote it when nothing changed.
+    pub overview: Option<PathBuf>,
 }
 
 impl Built {
@@ -112,7 +115,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         failed.push(Diagnostic::error("E-LOCKED", &l.group, l.message()));
     }
     if opts.period.is_none() {
-        let kept: Vec<String> = made.held.iter().cloned().chain(failed.iter().map(|d| d.file.clone())).collect();
+        let kept: Vec<String> = made.held.keys().cloned().chain(failed.iter().map(|d| d.file.clone())).collect();
         mark_stale(&mut cache, &keyed, &kept, opts);
     }
     cache.stale.retain(|id| !keyed.iter().any(|(d, _)| d.id == *id));
@@ -121,8 +124,10 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     cache.files_read = checked.files_read;
     cache.held = made.held;
     checked.diagnostics.extend(failed);
-    cache.diagnostics = checked.diagnostics;
+    cache.diagnostics = std::mem::take(&mut checked.diagnostics);
     cache.save(&opts.out)?;
+    let run = crate::overview::Run { checked: &checked, board: boards.last(), cache: &cache, rendered: &rendered, diagnostics: &cache.diagnostics, draft: opts.draft };
+    let overview = Some(crate::overview::write(opts, &run)?);
     // Typst memoises across compilations; keep only recent entries so that repeated builds in
     // one process (tests, watch mode) stay bounded.
     comemo::evict(4);
@@ -137,9 +142,10 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         fonts: Some(engine.fonts().font_use()),
         font_roles: engine.fonts().summary(),
         overrides: inputs.overrides(),
-        held: cache.held,
+        held: cache.held.keys().cloned().collect(),
         board: boards.pop(),
         read: inputs.read_paths(),
+        overview,
     })
 }
 
@@ -193,6 +199,7 @@ fn typeset_changed(
         keyed.iter().filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out))).collect();
     progress.start(todo.len());
     let cost = |(d, _): &&(Document, String)| d.prepared.generated.iter().map(|(_, b)| b.len()).sum();
+    let pages = std::sync::Mutex::new(std::collections::BTreeMap::new());
     let made = parallel::make_all(
         &todo,
         &opts.out,
@@ -200,6 +207,7 @@ fn typeset_changed(
         |(d, _)| d.id.as_str(),
         |(d, _)| {
             let rendered = engine.render_with(&d.prepared, PdfKind::Plain, ofd)?;
+            pages.lock().expect("not poisoned").insert(d.id.clone(), rendered.pages);
             progress.done(&d.id);
             files(engine, d, rendered, opts)
         },
@@ -210,7 +218,8 @@ fn typeset_changed(
     for ((doc, key), outputs) in todo.iter().zip(made) {
         match outputs {
             Ok(outputs) => {
-                cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs });
+                let pages = pages.lock().expect("not poisoned").get(&doc.id).copied().unwrap_or(0);
+                cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs, pages });
                 rendered.push(doc.id.clone());
             }
             Err(e) => {
@@ -225,7 +234,7 @@ fn typeset_changed(
 fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>, read: Vec<PathBuf>) -> Built {
     cache.stale.retain(|id| opts.out.join(format!("{id}.pdf")).exists());
     Built {
-        held: cache.held,
+        held: cache.held.keys().cloned().collect(),
         documents: cache.documents.len(),
         diagnostics: cache.diagnostics,
         files_read: cache.files_read,
@@ -238,6 +247,7 @@ fn up_to_date(mut cache: Cache, opts: &Options, overrides: Vec<String>, read: Ve
         overrides,
         board: None,
         read,
+        overview: Some(opts.out.join(crate::overview::FILE)).filter(|p| p.is_file()),
     }
 }
 

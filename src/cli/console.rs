@@ -28,19 +28,44 @@ fn processes_on_console() -> u32 {
     0
 }
 
-/// After a double-click: says `hint` (where the outputs are, or what to do) and waits for Enter.
-pub fn pause_if_double_clicked(hint: &str) {
+/// After a double-click: says `hint` (where the outputs are, or what to do) and waits for Enter;
+/// with `page` (结果一览), Enter opens it in the browser and q quits.
+pub fn pause_if_double_clicked(hint: &str, page: Option<&std::path::Path>) {
     if should_pause(processes_on_console(), std::io::stdin().is_terminal()) {
         println!();
         println!("{hint}");
-        println!("按回车键退出。");
-        let _ = std::io::stdin().read_line(&mut String::new());
+        println!("{}", if page.is_some() { "按回车键打开结果一览，输入 q 退出。" } else { "按回车键退出。" });
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        if let Some(page) = page.filter(|_| opens(&answer)) {
+            open(page);
+        }
     }
 }
 
+/// Whether the answer to the prompt asks to open the page (anything but q).
+pub fn opens(answer: &str) -> bool {
+    !answer.trim().eq_ignore_ascii_case("q")
+}
+
+/// Opens a file with its default program (Explorer hands an .html file to the browser).
+#[cfg(windows)]
+fn open(page: &std::path::Path) {
+    let _ = std::process::Command::new("explorer.exe").arg(page).spawn();
+}
+
+#[cfg(not(windows))]
+fn open(_page: &std::path::Path) {}
+
 #[cfg(test)]
 mod tests {
-    use super::should_pause;
+    use super::{opens, should_pause};
+
+    #[test]
+    fn enter_opens_the_page_and_q_quits() {
+        assert!(opens("\r\n") && opens("") && opens("y\n"));
+        assert!(!opens("q\r\n") && !opens(" Q \n"));
+    }
 
     #[test]
     fn only_a_console_of_its_own_is_held_open() {

@@ -196,7 +196,9 @@ fn main() -> ExitCode {
     if let Some(msg) = opts.formats.as_deref().and_then(jianbao::config::formats_refused) {
         return usage_error_text(&msg);
     }
-    let result = match cli.command.unwrap_or(Command::Build { build: BuildArgs::default() }) {
+    let command = cli.command.unwrap_or(Command::Build { build: BuildArgs::default() });
+    let writes_overview = matches!(command, Command::Build { .. } | Command::Status { .. } | Command::Watch { .. });
+    let result = match command {
         Command::Build { build } => run_build(&build.apply(opts)),
         Command::Check { format } => jianbao::check(&opts).map(|c| {
             match format {
@@ -245,10 +247,15 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     };
-    console::pause_if_double_clicked(&match result {
-        Ok(_) => format!("生成的文件在 {} 中。", out.display()),
-        Err(_) => "如果还没有数据文件夹：在 jianbao.exe 旁边新建 data 文件夹，放入 plan.yaml、config.yaml 和各乡镇报表；\n或在命令提示符中运行 jianbao init 数据 新建一个，再运行 jianbao --data 数据。".into(),
-    });
+    let page = out.join(jianbao::overview::FILE);
+    let page = (writes_overview && result.is_ok() && page.is_file()).then_some(page.as_path());
+    console::pause_if_double_clicked(
+        &match result {
+            Ok(_) => format!("生成的文件在 {} 中。", out.display()),
+            Err(_) => "如果还没有数据文件夹：在 jianbao.exe 旁边新建 data 文件夹，放入 plan.yaml、config.yaml 和各乡镇报表；\n或在命令提示符中运行 jianbao init 数据 新建一个，再运行 jianbao --data 数据。".into(),
+        },
+        page,
+    );
     code
 }
 
@@ -285,6 +292,7 @@ fn run_status(opts: &Options, year: Option<u16>, format: Format) -> jianbao::err
         None => (Some(Date::from_clock()), true),
     };
     let board = jianbao::status::board(&c, at, today, clock);
+    jianbao::overview::write_for_status(opts, &c, &board)?;
     match format {
         Format::Text => print!("{}", jianbao::status::text(&board)),
         Format::Json => println!("{}", serde_json::to_string_pretty(&board).expect("serialisable")),

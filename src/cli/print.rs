@@ -57,6 +57,9 @@ pub fn built(b: &Built, took: Duration) {
     if !built_in_fonts {
         println!("字体　{}", b.font_roles.join("；"));
     }
+    if let Some(page) = &b.overview {
+        println!("一览　{}（用浏览器打开：本月文件、报送情况、问题清单）", page.display());
+    }
     println!("用时　{:.2} 秒", took.as_secs_f64());
     println!("────────────────────────────");
 }

@@ -105,6 +105,7 @@ impl Meta {
 pub struct Rendered {
     pub pdf: Vec<u8>,
     pub ofd: Option<Vec<u8>>,
+    pub pages: usize,
 }
 
 /// PDF flavour: ordinary, or PDF/A for the archive.
@@ -228,7 +229,7 @@ impl Engine {
         let paged = self.typeset_for(doc, kind)?;
         let pdf = self.pdf(&doc.label, &paged, doc.date, kind)?;
         let ofd = ofd.then(|| self.ofd(&doc.label, &paged, doc.date, kind == PdfKind::Archival)).transpose()?;
-        Ok(Rendered { pdf, ofd })
+        Ok(Rendered { pdf, ofd, pages: paged.pages().len() })
     }
 
     /// The OFD bytes of a typeset document (`ofd::write`).

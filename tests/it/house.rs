@@ -18,6 +18,7 @@ const STAGES: &[&[&str]] = &[
     &["render", "cache"],
     &["check"],
     &["documents"],
+    &["overview"],
     &["archive", "build", "watch"],
 ];
 

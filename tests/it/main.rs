@@ -26,6 +26,7 @@ mod numbering;
 mod ofd;
 mod ofd_readers;
 mod office;
+mod overview;
 mod piece_formats;
 mod piece_photos;
 mod pieces;

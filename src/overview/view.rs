@@ -1,0 +1,274 @@
+//! What 结果一览 shows, as plain values for the template: every string is text (the template
+//! escapes it), every link a path relative to the page.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{chart, relative, Run};
+use crate::archive::manifest::Manifest;
+use crate::diag::{Diagnostic, Severity};
+use crate::options::Options;
+use crate::period::Period;
+use crate::status::{Board, Cell};
+
+/// The state of a document after the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum State {
+    /// 新生成: typeset by this run.
+    Made,
+    /// 未变化: its inputs did not change; the files are the last run's.
+    Unchanged,
+    /// 因错误未生成: a file that feeds it has errors.
+    Held,
+}
+
+impl State {
+    fn word(self, draft: bool) -> String {
+        let word = match self {
+            State::Made => "新生成",
+            State::Unchanged => "未变化",
+            State::Held => "因错误未生成",
+        };
+        if draft && self != State::Held { format!("草稿（{word}）") } else { word.to_string() }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Page {
+    title: String,
+    office: String,
+    latest: Option<String>,
+    draft: bool,
+    counts: Counts,
+    now: Vec<Doc>,
+    calls: Vec<Call>,
+    board: Option<BoardView>,
+    problems: Vec<FileProblems>,
+    all: Vec<Doc>,
+    chart: Option<chart::Chart>,
+}
+
+#[derive(Serialize, Default)]
+struct Counts {
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    made: usize,
+    unchanged: usize,
+    held: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct Doc {
+    name: String,
+    folder: String,
+    pdf: Option<String>,
+    ofd: Option<String>,
+    state: String,
+    class: &'static str,
+    because: Vec<String>,
+    pages: usize,
+    issue: Option<String>,
+    published: Option<String>,
+    archived: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Call {
+    township: String,
+    status: String,
+    contact: String,
+    phone: String,
+    problems: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct BoardView {
+    month: String,
+    rows: Vec<BoardRow>,
+}
+
+#[derive(Serialize)]
+struct BoardRow {
+    township: String,
+    state: String,
+    class: &'static str,
+    contact: String,
+    phone: String,
+}
+
+#[derive(Serialize)]
+struct FileProblems {
+    file: String,
+    folder: String,
+    items: Vec<Problem>,
+}
+
+#[derive(Serialize)]
+struct Problem {
+    level: &'static str,
+    class: &'static str,
+    code: String,
+    place: String,
+    message: String,
+}
+
+pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
+    let c = run.checked;
+    let latest = crate::documents::months(&c.reports).last().copied();
+    let all = documents(opts, run, manifest);
+    let now = latest.map(|p| all.iter().filter(|d| of_month(&d.folder, p) || d.folder.is_empty()).cloned().collect()).unwrap_or_default();
+    let mut counts = Counts::default();
+    for d in run.diagnostics {
+        match d.severity {
+            Severity::Error => counts.errors += 1,
+            Severity::Warning => counts.warnings += 1,
+            Severity::Note => counts.notes += 1,
+        }
+    }
+    counts.held = run.cache.held.len();
+    counts.made = run.rendered.len();
+    counts.unchanged = run.cache.documents.len().saturating_sub(counts.made);
+    Page {
+        title: format!("{}脱贫攻坚工作简报 结果一览", c.plan.county),
+        office: c.config.office.clone(),
+        latest: latest.map(Period::chinese),
+        draft: run.draft,
+        counts,
+        now,
+        calls: run.board.map(calls).unwrap_or_default(),
+        board: run.board.map(|b| board(b, c)),
+        problems: problems(opts, run.diagnostics),
+        all,
+        chart: latest.and_then(|p| chart::chart(c, p, &run.cache.held)),
+    }
+}
+
+/// Whether a document's folder is the month `p`, its quarter or (in December) its year.
+fn of_month(folder: &str, p: Period) -> bool {
+    let quarter = format!("{}-Q{}", p.year, (p.month - 1) / 3 + 1);
+    folder == p.to_string() || folder == quarter || (p.month == 12 && folder == p.year.to_string())
+}
+
+/// Every document of the record and every one held back, newest folder first, with its
+/// archived issue (期号, 签发日期) when it has one.
+fn documents(opts: &Options, run: &Run, manifest: &Manifest) -> Vec<Doc> {
+    let mut ids: Vec<(&String, State)> = run.cache.documents.keys().map(|id| (id, if run.rendered.contains(id) { State::Made } else { State::Unchanged })).collect();
+    ids.extend(run.cache.held.keys().map(|id| (id, State::Held)));
+    let mut docs: Vec<Doc> = ids.into_iter().map(|(id, state)| doc(opts, run, manifest, id, state)).collect();
+    docs.sort_by(|a, b| newest(&b.folder).cmp(&newest(&a.folder)).then(a.name.cmp(&b.name)));
+    docs
+}
+
+/// Where a folder stands in time, for newest-first order: a month, then the quarter summary
+/// that stands at it, then (in December) the year's documents; the report (no folder) first.
+fn newest(folder: &str) -> (u16, u8, u8) {
+    let mut parts = folder.split('-');
+    let Some(year) = parts.next().and_then(|y| y.parse().ok()) else { return (u16::MAX, 0, 0) };
+    match parts.next() {
+        None => (year, 12, 2),
+        Some(q) if q.starts_with('Q') => (year, q[1..].parse::<u8>().map_or(0, |n| n * 3), 1),
+        Some(m) => (year, m.parse().unwrap_or(0), 0),
+    }
+}
+
+fn doc(opts: &Options, run: &Run, manifest: &Manifest, id: &str, state: State) -> Doc {
+    let (folder, name) = id.rsplit_once('/').unwrap_or(("", id));
+    let link = |ext: &str| {
+        let file = format!("{id}.{ext}");
+        opts.out.join(&file).is_file().then_some(file)
+    };
+    let entry = run.cache.documents.get(id);
+    let issue = manifest.entries.iter().filter(|e| e.period == folder && name.starts_with(e.series.name())).max_by_key(|e| e.number);
+    Doc {
+        name: name.to_string(),
+        folder: folder.to_string(),
+        pdf: (state != State::Held).then(|| link("pdf")).flatten(),
+        ofd: (state != State::Held).then(|| link("ofd")).flatten(),
+        state: state.word(run.draft),
+        class: match state {
+            State::Made => "made",
+            State::Unchanged => "same",
+            State::Held => "held",
+        },
+        because: run.cache.held.get(id).cloned().unwrap_or_default(),
+        pages: entry.map_or(0, |e| e.pages),
+        issue: issue.map(|e| e.series.issue_label(e.number, e.corrects)),
+        published: issue.map(|e| e.published.to_string()),
+        archived: issue.map(|e| format!("archive/{}", e.file)),
+    }
+}
+
+/// Whom to phone, first: the board's call list with contacts from `config.yaml`.
+fn calls(b: &Board) -> Vec<Call> {
+    b.calls
+        .iter()
+        .map(|c| Call {
+            township: c.township.clone(),
+            status: c.status.clone(),
+            contact: c.contact.clone().unwrap_or_default(),
+            phone: c.phone.clone().unwrap_or_default(),
+            problems: c.problems.clone(),
+        })
+        .collect()
+}
+
+/// The board's month: each township's state (the words of 报送情况), coloured by state.
+fn board(b: &Board, c: &crate::checked::Checked) -> BoardView {
+    let rows = b
+        .rows
+        .iter()
+        .map(|r| {
+            let cell = r.months.get(usize::from(b.month) - 1).cloned().unwrap_or(Cell::Empty);
+            let (contact, phone) = crate::status::contact(c, &r.township);
+            BoardRow {
+                township: r.township.clone(),
+                state: if cell.label().is_empty() { "—".into() } else { cell.label() },
+                class: class(&cell),
+                contact: contact.unwrap_or_default(),
+                phone: phone.unwrap_or_default(),
+            }
+        })
+        .collect();
+    BoardView { month: format!("{}年{}月", b.year, b.month), rows }
+}
+
+fn class(cell: &Cell) -> &'static str {
+    match cell {
+        Cell::Reported { .. } => "ok",
+        Cell::Warnings { .. } => "warn",
+        Cell::Errors { .. } | Cell::Unreadable { .. } | Cell::Duplicate { .. } => "err",
+        Cell::Carried { .. } => "carried",
+        Cell::Missing | Cell::Late { .. } => "missing",
+        Cell::NotDue | Cell::Empty => "none",
+    }
+}
+
+/// The problems by file, errors first within each, with a link to the file's folder.
+fn problems(opts: &Options, diags: &[Diagnostic]) -> Vec<FileProblems> {
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in diags {
+        by_file.entry(&d.file).or_default().push(d);
+    }
+    let data = relative(&opts.out, &opts.data);
+    by_file
+        .into_iter()
+        .map(|(file, ds)| {
+            let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+            let mut items: Vec<Problem> = ds.iter().map(|d| problem(d)).collect();
+            items.sort_by_key(|p| p.class != "err");
+            FileProblems { file: file.to_string(), folder: if dir.is_empty() { data.clone() } else { format!("{data}/{dir}") }, items }
+        })
+        .collect()
+}
+
+fn problem(d: &Diagnostic) -> Problem {
+    let (level, class) = match d.severity {
+        Severity::Error => ("错误", "err"),
+        Severity::Warning => ("警告", "warn"),
+        Severity::Note => ("提示", "note"),
+    };
+    let place = [Some(d.file.as_str()), d.sheet.as_deref(), d.cell.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" › ");
+    Problem { level, class, code: d.code.clone(), place, message: d.message.clone() }
+}
