@@ -97,6 +97,9 @@ march_after=$(cd "$wdir/out/2018-03" && sha256sum * | sort)
 cmp -s "$wdir/out/2018-04/工作简报-2018年4月.pdf" "$work/linux/out/2018-04/工作简报-2018年4月.pdf" && pass "the other documents are the new ones" || fail "another document was not rebuilt"
 ! find "$wdir/out" -name '.jianbao-*' | grep -q . && pass "no temporary files left in out/" || fail "temporary files left in out/"
 (cd "$wdir" && wine jianbao.exe --data data --out out --formats pdf,ofd < /dev/null > "$work/after.txt" 2>&1) || fail "the build after the release failed"
+# 结果一览 says what each run did (新生成 / 未变化): after the release most documents are 未变化
+# on Windows and 新生成 in the Linux reference, so the page is left out of this comparison.
+rm -f "$wdir/out/结果一览.html" "$work/linux/out/结果一览.html"
 same_tree "$work/linux/out" "$wdir/out" && pass "after the release, the next build completes and out/ equals the Linux build" || fail "out/ differs after the release"
 
 echo "== sizes"

@@ -126,7 +126,14 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     checked.diagnostics.extend(failed);
     cache.diagnostics = std::mem::take(&mut checked.diagnostics);
     cache.save(&opts.out)?;
-    let run = crate::overview::Run { checked: &checked, board: boards.last(), cache: &cache, rendered: &rendered, diagnostics: &cache.diagnostics, draft: opts.draft };
+    let run = crate::overview::Run {
+        checked: &checked,
+        board: boards.last(),
+        cache: &cache,
+        rendered: &rendered,
+        diagnostics: &cache.diagnostics,
+        draft: opts.draft,
+    };
     let overview = Some(crate::overview::write(opts, &run)?);
     // Typst memoises across compilations; keep only recent entries so that repeated builds in
     // one process (tests, watch mode) stay bounded.

@@ -30,7 +30,11 @@ impl State {
             State::Unchanged => "未变化",
             State::Held => "因错误未生成",
         };
-        if draft && self != State::Held { format!("草稿（{word}）") } else { word.to_string() }
+        if draft && self != State::Held {
+            format!("草稿（{word}）")
+        } else {
+            word.to_string()
+        }
     }
 }
 
@@ -154,7 +158,8 @@ fn of_month(folder: &str, p: Period) -> bool {
 /// Every document of the record and every one held back, newest folder first, with its
 /// archived issue (期号, 签发日期) when it has one.
 fn documents(opts: &Options, run: &Run, manifest: &Manifest) -> Vec<Doc> {
-    let mut ids: Vec<(&String, State)> = run.cache.documents.keys().map(|id| (id, if run.rendered.contains(id) { State::Made } else { State::Unchanged })).collect();
+    let mut ids: Vec<(&String, State)> =
+        run.cache.documents.keys().map(|id| (id, if run.rendered.contains(id) { State::Made } else { State::Unchanged })).collect();
     ids.extend(run.cache.held.keys().map(|id| (id, State::Held)));
     let mut docs: Vec<Doc> = ids.into_iter().map(|(id, state)| doc(opts, run, manifest, id, state)).collect();
     docs.sort_by(|a, b| newest(&b.folder).cmp(&newest(&a.folder)).then(a.name.cmp(&b.name)));

@@ -18,8 +18,7 @@ const STAGES: &[&[&str]] = &[
     &["render", "cache"],
     &["check"],
     &["documents"],
-    &["overview"],
-    &["archive", "build", "watch"],
+    &["archive", "build", "watch", "overview"],
 ];
 
 /// The source files: module path (`submission::grid`) → text without its test module.

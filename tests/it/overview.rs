@@ -77,10 +77,7 @@ fn the_page_is_the_same_bytes_for_the_same_inputs() {
 fn with_errors() -> TestData {
     let d = TestData::new();
     let good = V("关底村", "深度贫困村", 1000, 300, 20, 50, "否", "");
-    d.add(
-        "submissions/2018-03/南村乡.xlsx",
-        &Book { township: "南村乡", month: "2018-03", villages: vec![good], projects: vec![], indicators: vec![] },
-    );
+    d.add("submissions/2018-03/南村乡.xlsx", &Book { township: "南村乡", month: "2018-03", villages: vec![good], projects: vec![], indicators: vec![] });
     d.add(
         "submissions/2018-03/段村乡.xlsx",
         &Book {
@@ -126,7 +123,16 @@ fn chromium_renders_the_page_with_the_board_the_calls_the_held_documents_and_the
     let pdf = d.out().join("printed.pdf");
     let shot = std::env::var("JIANBAO_SCREENSHOT").map_or(d.out().join("结果一览.png"), std::path::PathBuf::from);
     let profile = d.out().join(".chromium");
-    let base = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--enable-logging=stderr", "--v=0"];
+    let base = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--enable-logging=stderr",
+        "--v=0",
+    ];
     let run = |extra: &[String]| {
         let out = std::process::Command::new(&chromium)
             .args(base)
@@ -137,7 +143,8 @@ fn chromium_renders_the_page_with_the_board_the_calls_the_held_documents_and_the
             .unwrap_or_else(|e| panic!("{chromium}: {e}"));
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
-    let log = run(&[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".into()]) + &run(&[format!("--screenshot={}", shot.display()), "--window-size=1000,2400".into()]);
+    let log = run(&[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".into()])
+        + &run(&[format!("--screenshot={}", shot.display()), "--window-size=1000,2400".into()]);
     let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect();
     assert!(console.is_empty(), "the page logged: {console:?}");
     assert!(shot.is_file(), "no screenshot: {log}");
