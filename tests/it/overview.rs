@@ -59,6 +59,20 @@ fn the_sample_page_shows_the_month_the_board_the_chart_and_every_document() {
 }
 
 #[test]
+fn an_archived_issue_shows_its_number_and_date_and_links_to_the_archived_file() {
+    use jianbao::archive::{self, Outcome, Request, Target};
+    let (_dir, opts) = common::copy_project();
+    let req = Request { target: Target::Month("2019-03".parse().unwrap()), date: Some("2019-04-05".parse().unwrap()), correction: false };
+    let Outcome::Published { entry, .. } = archive::publish(&opts, &req).unwrap().outcome else { panic!("not published") };
+    jianbao::build(&opts).unwrap();
+    let html = page(&opts.out);
+    let row = section(&html, "全部文件").split("<tr>").find(|r| r.contains("工作简报-2019年3月")).expect("the March row");
+    assert!(row.contains(&format!("第{}期", entry.number)) && row.contains("2019-04-05"), "{row}");
+    assert!(row.contains(&format!("href=\"archive/{}\"", entry.file)), "{row}");
+    assert!(opts.out.join("archive").join(&entry.file).is_file());
+}
+
+#[test]
 fn the_page_is_the_same_bytes_for_the_same_inputs() {
     let (_a, first) = common::copy_project();
     let (_b, second) = common::copy_project();
