@@ -286,18 +286,23 @@ fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Held) {
     let blocking = |months: &[Period]| if draft { Vec::new() } else { c.blocking(months) };
     for period in months(&c.reports).into_iter().filter(|p| only.is_none_or(|o| o == *p)) {
         let mut why = blocking(&[period]);
-        why.extend(if draft { Vec::new() } else { c.pieces_blocking(period) });
-        match why.is_empty() {
-            true => jobs.push(Job::Bulletin(period)),
-            false => drop(held.insert(bulletin_id(period), why)),
+        if !draft {
+            why.extend(c.pieces_blocking(period));
+        }
+        if why.is_empty() {
+            jobs.push(Job::Bulletin(period));
+        } else {
+            held.insert(bulletin_id(period), why);
         }
     }
     // With one period, its quarter's summary only if the quarter stands at that month: the
     // summary is the same document whichever command makes it.
     for (q, as_of) in quarters(&c.reports).into_iter().filter(|(_, as_of)| only.is_none_or(|p| p == *as_of)) {
-        match blocking(&as_of.year_to_date()) {
-            why if why.is_empty() => jobs.push(Job::Summary(q, as_of)),
-            why => drop(held.insert(summary_id(q), why)),
+        let why = blocking(&as_of.year_to_date());
+        if why.is_empty() {
+            jobs.push(Job::Summary(q, as_of));
+        } else {
+            held.insert(summary_id(q), why);
         }
     }
     // The year's documents stand at December: made with the other documents, or with it alone.

@@ -121,7 +121,7 @@ pub struct QuarterFigures {
 pub fn quarter(plan: &Plan, reports: &[Report], q: Quarter, as_of: Period, diags: &[Diagnostic], unverified: &BTreeSet<String>) -> QuarterFigures {
     // Every month of the year up to `as_of`, once: the trend, and the year to date at the
     // ends of the previous two quarters.
-    let months: Vec<MonthFigures> = (1..=as_of.month).filter_map(|m| Period::new(as_of.year, m)).map(|p| month(plan, reports, p, unverified)).collect();
+    let months: Vec<MonthFigures> = as_of.year_to_date().into_iter().map(|p| month(plan, reports, p, unverified)).collect();
     let end_of = |quarter: u8| (quarter >= 1).then(|| &months[usize::from(3 * quarter) - 1]);
     let (now, before, two_before) = (&months[months.len() - 1], end_of(q.q - 1), q.q.checked_sub(2).and_then(end_of));
     let seen = Seen::new(reports, as_of, unverified);

@@ -55,11 +55,11 @@ struct Tick {
 
 /// The chart of `latest`'s year, if the plan has figures for it.
 pub fn chart(c: &Checked, latest: Period, held: &BTreeMap<String, Vec<String>>) -> Option<Chart> {
-    let held_months: BTreeSet<&str> = held.keys().filter_map(|id| id.split_once('/').map(|(f, _)| f)).collect();
     let none = BTreeSet::new();
-    let figures: Vec<(Period, u32, Option<u32>, u32)> = (1..=latest.month)
-        .filter_map(|m| {
-            let p = Period::new(latest.year, m)?;
+    let figures: Vec<(Period, u32, Option<u32>, u32)> = latest
+        .year_to_date()
+        .into_iter()
+        .filter_map(|p| {
             // A month before the year's first report has no figures to show.
             c.reports.iter().any(|r| r.period.year == p.year && r.period <= p).then_some(())?;
             let f = crate::aggregate::month(&c.plan, &c.reports, p, &none).county;
@@ -76,7 +76,7 @@ pub fn chart(c: &Checked, latest: Period, held: &BTreeMap<String, Vec<String>>) 
     let months = (1..=12u8)
         .map(|m| {
             let f = figures.iter().find(|f| f.0.month == m);
-            let is_held = f.is_some_and(|f| held_months.contains(f.0.to_string().as_str()));
+            let is_held = f.is_some_and(|f| held.contains_key(&crate::documents::bulletin_id(f.0)));
             let value = f.filter(|_| !is_held).map(|f| f.1);
             let v = f64::from(value.unwrap_or(0));
             Month {

@@ -16,8 +16,6 @@ use crate::error::{Error, Result};
 use crate::options::Options;
 use crate::status::Board;
 
-pub use view::State;
-
 /// The page's file name, in the output folder.
 pub const FILE: &str = "结果一览.html";
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{chart, relative, Run};
+use crate::aggregate::quarter::Quarter;
 use crate::archive::manifest::Manifest;
 use crate::diag::{Diagnostic, Severity};
 use crate::options::Options;
@@ -14,7 +15,7 @@ use crate::status::{Board, Cell};
 
 /// The state of a document after the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum State {
+enum State {
     /// 新生成: typeset by this run.
     Made,
     /// 未变化: its inputs did not change; the files are the last run's.
@@ -151,8 +152,7 @@ pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
 
 /// Whether a document's folder is the month `p`, its quarter or (in December) its year.
 fn of_month(folder: &str, p: Period) -> bool {
-    let quarter = format!("{}-Q{}", p.year, (p.month - 1) / 3 + 1);
-    folder == p.to_string() || folder == quarter || (p.month == 12 && folder == p.year.to_string())
+    folder == p.to_string() || folder == Quarter::of(p).to_string() || (p.month == 12 && folder == p.year.to_string())
 }
 
 /// Every document of the record and every one held back, newest folder first, with its
@@ -169,12 +169,12 @@ fn documents(opts: &Options, run: &Run, manifest: &Manifest) -> Vec<Doc> {
 /// Where a folder stands in time, for newest-first order: a month, then the quarter summary
 /// that stands at it, then (in December) the year's documents; the report (no folder) first.
 fn newest(folder: &str) -> (u16, u8, u8) {
-    let mut parts = folder.split('-');
-    let Some(year) = parts.next().and_then(|y| y.parse().ok()) else { return (u16::MAX, 0, 0) };
-    match parts.next() {
-        None => (year, 12, 2),
-        Some(q) if q.starts_with('Q') => (year, q[1..].parse::<u8>().map_or(0, |n| n * 3), 1),
-        Some(m) => (year, m.parse().unwrap_or(0), 0),
+    if let Ok(p) = folder.parse::<Period>() {
+        (p.year, p.month, 0)
+    } else if let Ok(q) = folder.parse::<Quarter>() {
+        (q.year, q.q * 3, 1)
+    } else {
+        folder.parse::<u16>().map_or((u16::MAX, 0, 0), |year| (year, 12, 2))
     }
 }
 
@@ -205,7 +205,7 @@ fn doc(opts: &Options, run: &Run, manifest: &Manifest, id: &str, state: State) -
     }
 }
 
-/// Whom to phone, first: the board's call list with contacts from `config.yaml`.
+/// Whom to phone, first: the board's call list, with the contacts on the townships' covers.
 fn calls(b: &Board) -> Vec<Call> {
     b.calls
         .iter()
@@ -269,11 +269,10 @@ fn problems(opts: &Options, diags: &[Diagnostic]) -> Vec<FileProblems> {
 }
 
 fn problem(d: &Diagnostic) -> Problem {
-    let (level, class) = match d.severity {
-        Severity::Error => ("错误", "err"),
-        Severity::Warning => ("警告", "warn"),
-        Severity::Note => ("提示", "note"),
+    let class = match d.severity {
+        Severity::Error => "err",
+        Severity::Warning => "warn",
+        Severity::Note => "note",
     };
-    let place = [Some(d.file.as_str()), d.sheet.as_deref(), d.cell.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" › ");
-    Problem { level, class, code: d.code.clone(), place, message: d.message.clone() }
+    Problem { level: d.severity.label(), class, code: d.code.clone(), place: d.location(), message: d.message.clone() }
 }
