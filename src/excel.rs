@@ -91,7 +91,7 @@ fn colour(c: &crate::status::Cell) -> u32 {
         S::Reported { .. } => 0xC6EFCE,
         S::Warnings { .. } | S::Carried { .. } => 0xFFEB9C,
         S::Errors { .. } | S::Unreadable { .. } | S::Duplicate { .. } | S::Late { .. } | S::Missing => 0xFFC7CE,
-        S::NotDue | S::Empty => 0xFFFFFF,
+        S::NotDue | S::Empty | S::BeforeStart => 0xFFFFFF,
     }
 }
 

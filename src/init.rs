@@ -71,8 +71,18 @@ impl Start {
     }
 }
 
-/// Creates the working folder `dir` for `start`; returns what it wrote.
-pub fn init(dir: &Path, start: &Start) -> Result<Vec<PathBuf>> {
+/// What `init` did: the files and folders it created, and the files it found already there
+/// and left as they were.
+#[derive(Debug, Default)]
+pub struct Done {
+    pub written: Vec<PathBuf>,
+    pub kept: Vec<PathBuf>,
+}
+
+/// Creates the working folder `dir` for `start`: every file of it that is not there yet; a file
+/// that is there is kept as it is (never replaced), and said so. A folder that already has every
+/// file is an error: nothing would be done.
+pub fn init(dir: &Path, start: &Start) -> Result<Done> {
     if start.last < start.first || start.last - start.first > 9 || start.first < 2000 {
         return Err(Error::Usage { msg: format!("规划年份 {}-{} 不合理：应写作 起始年-结束年，如 2021-2025。", start.first, start.last) });
     }
@@ -80,20 +90,23 @@ pub fn init(dir: &Path, start: &Start) -> Result<Vec<PathBuf>> {
     for (name, document) in NARRATIVES {
         files.extend(narrative_copy(name, document).map(|text| (dir.join("templates").join(name), text)));
     }
-    for (path, _) in &files {
-        if path.exists() {
-            return Err(Error::Usage { msg: format!("{} 已存在，不会覆盖。请换一个空文件夹。", path.display()) });
-        }
+    let (kept, new): (Vec<_>, Vec<_>) = files.into_iter().partition(|(path, _)| path.exists());
+    if new.is_empty() {
+        return Err(Error::Usage {
+            msg: format!("{} 中已有 plan.yaml、config.yaml 和全部正文模板，未做任何改动（init 不覆盖已有文件）。", dir.display()),
+        });
     }
-    let mut written = Vec::new();
-    for (path, text) in files {
+    let mut done = Done { kept: kept.into_iter().map(|(p, _)| p).collect(), ..Done::default() };
+    for (path, text) in new {
         output::write_new(&path, text.as_bytes())?;
-        written.push(path);
+        done.written.push(path);
     }
     // The townships' workbooks, and the month's work news (稿件/<YYYY-MM>/).
     for folder in [dir.join("submissions"), dir.join(crate::pieces::FOLDER)] {
-        std::fs::create_dir_all(&folder).map_err(|e| Error::io("创建文件夹", &folder, e))?;
-        written.push(folder);
+        if !folder.is_dir() {
+            std::fs::create_dir_all(&folder).map_err(|e| Error::io("创建文件夹", &folder, e))?;
+            done.written.push(folder);
+        }
     }
-    Ok(written)
+    Ok(done)
 }

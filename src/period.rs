@@ -22,6 +22,15 @@ impl Period {
         (1..=self.month).filter_map(|m| Period::new(self.year, m)).collect()
     }
 
+    /// The month after (across a year's end).
+    pub fn next(self) -> Option<Period> {
+        if self.month == 12 {
+            Period::new(self.year + 1, 1)
+        } else {
+            Period::new(self.year, self.month + 1)
+        }
+    }
+
     pub fn prev_in_year(self) -> Option<Period> {
         (self.month > 1).then(|| Period { year: self.year, month: self.month - 1 })
     }
@@ -51,6 +60,50 @@ impl Serialize for Period {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// Read in any spelling of `parse_month` (`plan.yaml`'s `start.month`); other text is an error
+/// naming it.
+impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Months as an office writes them, runs of consecutive months joined with 至: `5月、6月`
+/// (two in a row stay apart), `5月至11月`, `2021年12月、2022年1月至3月`. The year is written
+/// where it changes, and always first when `with_year`.
+pub fn months_cn(months: &[Period], with_year: bool) -> String {
+    let mut sorted = months.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let mut runs: Vec<(Period, Period)> = Vec::new();
+    for p in sorted {
+        match runs.last_mut() {
+            Some((_, end)) if end.next() == Some(p) => *end = p,
+            _ => runs.push((p, p)),
+        }
+    }
+    let mut year = if with_year { None } else { runs.first().map(|(a, _)| a.year) };
+    let mut name = |p: Period| {
+        let s = if year == Some(p.year) { format!("{}月", p.month) } else { p.chinese() };
+        year = Some(p.year);
+        s
+    };
+    let mut parts = Vec::new();
+    for (a, b) in runs {
+        if a == b {
+            parts.push(name(a));
+        } else if a.next() == Some(b) {
+            parts.push(name(a));
+            parts.push(name(b));
+        } else {
+            let first = name(a);
+            parts.push(format!("{first}至{}", name(b)));
+        }
+    }
+    parts.join("、")
 }
 
 /// What may stand between year and month: `2019-03`, `2019.3`, `2019/3`, `2019_3`. A file name
@@ -201,6 +254,15 @@ mod tests {
         assert!("2018-13".parse::<Period>().is_err());
         assert!("18-3".parse::<Period>().is_err());
         assert!("2018-03-15".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn months_are_written_as_runs() {
+        let ms = |list: &[&str]| list.iter().map(|m| m.parse().unwrap()).collect::<Vec<Period>>();
+        assert_eq!(months_cn(&ms(&["2021-05", "2021-06"]), false), "5月、6月");
+        assert_eq!(months_cn(&ms(&["2021-05", "2021-06", "2021-07", "2021-11"]), true), "2021年5月至7月、11月");
+        assert_eq!(months_cn(&ms(&["2021-12", "2022-01", "2022-02", "2022-03"]), false), "12月至2022年3月");
+        assert_eq!(months_cn(&ms(&["2021-03"]), true), "2021年3月");
     }
 
     #[test]

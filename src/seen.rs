@@ -48,6 +48,17 @@ impl Dated for Report {
     }
 }
 
+/// A township (or none) and a month: what a file names, for rules over files.
+impl Dated for (&str, Period) {
+    fn township(&self) -> &str {
+        self.0
+    }
+
+    fn period(&self) -> Period {
+        self.1
+    }
+}
+
 impl<T: Dated> Dated for &T {
     fn township(&self) -> &str {
         (*self).township()
@@ -91,6 +102,14 @@ pub fn feeding<T: Dated>(reports: &[T], period: Period) -> Vec<&T> {
     out.extend(last_of_year.into_values());
     out.sort_by(|a, b| (a.period(), a.township()).cmp(&(b.period(), b.township())));
     out
+}
+
+/// The first month reports are expected: `plan.yaml`'s `start.month`, else the first month any
+/// claim is for. Months before it are nobody's failure: not 未报, 逾期 or a call, no gap in a
+/// document (启用前). For a document, `claims` are the reports that feed it: the first of them
+/// is in its year only when no earlier year has any, so the answer never depends on later files.
+pub fn start<T: Dated>(plan: &Plan, claims: &[T]) -> Option<Period> {
+    plan.start.as_ref().map(|s| s.month).or_else(|| claims.iter().map(|c| c.period()).min())
 }
 
 /// How a township's month that has a file but no readable report is named among the held-out
@@ -170,6 +189,11 @@ impl<'a> Seen<'a> {
                 (t.as_str(), s, r)
             })
             .collect()
+    }
+
+    /// Whether `p` lies before the first month reports are expected (`start`).
+    pub fn before_start(&self, plan: &Plan, p: Period) -> bool {
+        start(plan, &self.reports).is_some_and(|s| p < s)
     }
 
     /// The reports of the period's own year, in time order.

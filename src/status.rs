@@ -34,6 +34,8 @@ pub enum Cell {
     Late { carried_from: Option<Period> },
     /// Not yet due: a month after the one the board stands at.
     NotDue,
+    /// 启用前: a month before the office started reporting with jianbao (nobody's failure).
+    BeforeStart,
     /// No file, in a row that is not a township of the plan (nothing is expected there).
     Empty,
 }
@@ -50,6 +52,7 @@ impl Cell {
             Cell::Carried { from } => format!("沿用{}", from.month),
             Cell::Missing => "未报".into(),
             Cell::Late { .. } => "逾期".into(),
+            Cell::BeforeStart => "启用前".into(),
             Cell::NotDue | Cell::Empty => String::new(),
         }
     }
@@ -95,6 +98,12 @@ pub struct Board {
     pub today_from_clock: bool,
     /// 报送截止日: the day of the following month a month's workbook is due.
     pub deadline_day: Option<u8>,
+    /// The first month reports are expected: `plan.yaml`'s `start.month`, else the first
+    /// month any file is for (earlier months are 启用前).
+    pub start: Option<Period>,
+    /// Months of the year up to the board's, from the start, that no township of the plan sent
+    /// a file for.
+    pub gaps: Vec<Period>,
     pub rows: Vec<Row>,
     pub calls: Vec<Call>,
     /// The pieces (稿件) of the board's month, in the bulletin's order, then those left out.
@@ -127,10 +136,12 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
         }
     }
     let set = crate::pieces::of_month(&c.pieces, at);
+    let start = crate::seen::start(&c.plan, &c.files.iter().filter_map(|f| f.period).map(|p| ("", p)).collect::<Vec<_>>());
+    let when = When { at, today, deadline_day, start };
     let rows: Vec<Row> = names
         .into_iter()
         .map(|(township, in_plan)| {
-            let months = (1..=12).filter_map(|m| Period::new(at.year, m)).map(|p| cell(c, &township, in_plan, p, at, today, deadline_day)).collect();
+            let months = (1..=12).filter_map(|m| Period::new(at.year, m)).map(|p| cell(c, &township, in_plan, p, &when)).collect();
             let month_unknown = c.files.iter().filter(|f| f.period.is_none() && row_name(f) == township).map(|f| f.file.clone()).collect();
             let pieces = set.iter().filter(|p| p.township.as_deref() == Some(township.as_str())).count();
             Row { township, in_plan, months, month_unknown, pieces }
@@ -140,7 +151,17 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
     let left_out = c.pieces.iter().filter(|p| p.period == at && p.kind == Kind::LeftOut);
     let pieces =
         set.into_iter().chain(left_out).map(|p| Sent { file: p.file.clone(), title: p.title.clone(), source: p.source.clone(), kind: p.kind }).collect();
-    Board { year: at.year, month: at.month, today, today_from_clock, deadline_day, rows, calls, pieces }
+    let sent = |p: Period| c.files.iter().any(|f| f.period == Some(p) && f.township.is_some());
+    let gaps = at.year_to_date().into_iter().filter(|p| start.is_some_and(|s| *p >= s) && !sent(*p)).collect();
+    Board { year: at.year, month: at.month, today, today_from_clock, deadline_day, start, gaps, rows, calls, pieces }
+}
+
+/// What a cell is judged against: the board's month, today, the deadline, the start.
+struct When {
+    at: Period,
+    today: Option<Date>,
+    deadline_day: Option<u8>,
+    start: Option<Period>,
 }
 
 /// The pieces of the board's month in a line: `3月稿件：南村乡1篇、县扶贫办1篇（不采用1篇）`.
@@ -181,18 +202,22 @@ fn count(diags: &[Diagnostic], file: &str, severity: Severity) -> usize {
     diags.iter().filter(|d| d.file == file && d.severity == severity).count()
 }
 
-fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, at: Period, today: Option<Date>, deadline_day: Option<u8>) -> Cell {
+fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, w: &When) -> Cell {
     let files: Vec<&crate::submission::Identity> = c.files.iter().filter(|f| f.period == Some(p) && row_name(f) == township).collect();
     match files.as_slice() {
         [] if !in_plan => Cell::Empty,
-        [] if p > at => Cell::NotDue,
+        [] if p > w.at => Cell::NotDue,
+        [] if w.start.is_some_and(|s| p < s) => Cell::BeforeStart,
         [] => {
             let carried = match crate::aggregate::Seen::new(&c.reports, p, &Default::default()).source(township, p) {
                 (crate::aggregate::Status::CarriedForward, Some(r)) => Some(r.period),
                 _ => None,
             };
-            match (deadline(p, deadline_day), today) {
-                (Some(due), Some(today)) if today > due => Cell::Late { carried_from: carried },
+            // 逾期 only while nothing later has come: a month a later report covers is a gap
+            // (未报, 沿用), no longer a call.
+            let later = c.files.iter().any(|f| row_name(f) == township && f.period.is_some_and(|q| p < q && q <= w.at));
+            match (deadline(p, w.deadline_day), w.today) {
+                (Some(due), Some(today)) if today > due && !later => Cell::Late { carried_from: carried },
                 _ => carried.map_or(Cell::Missing, |from| Cell::Carried { from }),
             }
         }
@@ -229,7 +254,12 @@ fn call(c: &Checked, row: &Row, at: Period) -> Option<Call> {
     }
     let month = at.chinese();
     let mut problems: Vec<String> = match here {
-        Cell::Missing | Cell::Carried { .. } | Cell::Late { .. } => vec![format!("{month}报表未报送")],
+        Cell::Missing | Cell::Carried { .. } | Cell::Late { .. } => {
+            // Every month still overdue, with the board's own.
+            let mut months: Vec<Period> = row.months.iter().zip(at.year_to_date()).filter(|(c, _)| matches!(c, Cell::Late { .. })).map(|(_, p)| p).collect();
+            months.push(at);
+            vec![format!("{}报表未报送", crate::period::months_cn(&months, true))]
+        }
         Cell::Duplicate { files } => vec![format!("{month}有{}份报表：{}，请确认用哪一份、删除其余", files.len(), files.join("、"))],
         Cell::Errors { file, .. } => first_errors(&c.diagnostics, file),
         Cell::Unreadable { file, reason } => vec![format!("{month}报表已收到但无法读取（{file}）：{reason}")],
@@ -287,7 +317,8 @@ pub fn text(b: &Board) -> String {
     out.push_str(&pieces_line(b));
     out.push_str(&format!("\n\n{}年{}月需要联系的乡镇：", b.year, b.month));
     if b.calls.is_empty() {
-        out.push_str("无，各乡镇均已按时报送且报表无误。\n");
+        out.push_str(NO_CALLS);
+        out.push('\n');
     } else {
         out.push('\n');
         for (i, call) in b.calls.iter().enumerate() {
@@ -303,7 +334,10 @@ pub fn text(b: &Board) -> String {
     out
 }
 
-/// What the labels mean, and the date 逾期 is judged on.
+/// What the call list says when there is nobody to phone about the board's month.
+pub const NO_CALLS: &str = "无，本月各乡镇均已报送且报表无误。";
+
+/// What the labels mean, the date 逾期 is judged on, and the months no township reported.
 pub fn legend(b: &Board) -> String {
     let mut s = String::from("已报：报表无问题；警告N／有误N：报表有N条警告／错误；已收到·无法读取：收到了文件，但它不是可读的报表（格式不对、设有密码或已损坏），原因见下；重复N：同月有N份报表；沿用N：未报送，沿用N月数据；未报：未报送；空白：未到期");
     match (b.deadline_day, b.today) {
@@ -314,7 +348,13 @@ pub fn legend(b: &Board) -> String {
         (Some(day), None) => s.push_str(&format!("；报送截止日为次月{day}日，未给出今天的日期，不判断逾期")),
         (None, _) => {}
     }
+    if b.rows.iter().any(|r| r.months.contains(&Cell::BeforeStart)) {
+        s.push_str(&format!("；启用前：{}以前，开始使用本系统之前，不需报送", b.start.map_or(String::new(), Period::chinese)));
+    }
     s.push('。');
+    if !b.gaps.is_empty() {
+        s.push_str(&format!("{}无任何乡镇报表。", crate::period::months_cn(&b.gaps, true)));
+    }
     s
 }
 

@@ -223,13 +223,18 @@ fn exited(plan: &Plan, township: &str, r: &Report) -> u32 {
 }
 
 /// A township's 累计出列村数 at the end of the year before `year`: none in the plan's first
-/// year (its base has no exits); `None` when the township has no report of that year.
+/// year (its base has no exits); else its last report of that year, else what the office
+/// stated of the years before it started (`plan.yaml`'s `start.exited`); `None` when neither
+/// says (上年数据缺失).
 fn exits_before(plan: &Plan, seen: &Seen, township: &str, year: u16) -> Option<u32> {
     if year <= plan.rolling_plan.base_year + 1 {
         return Some(0);
     }
     let december = Period::new(year - 1, 12)?;
-    seen.source(township, december).1.map(|r| exited(plan, township, r))
+    match seen.source(township, december).1 {
+        Some(r) => Some(exited(plan, township, r)),
+        None => plan.exits_before_start(township, year),
+    }
 }
 
 fn township(plan: &Plan, seen: &Seen, name: &str, status: Status, r: Option<&Report>, ranked_by: RankedBy) -> TownshipFigures {
@@ -307,7 +312,10 @@ fn county(plan: &Plan, ts: &[TownshipFigures], sources: &[(&str, Status, Option<
         exited_total,
         exited_this_year,
         village_target: target.map(|t| t.poor_villages),
-        village_completion_pct: target.and_then(|t| pct_against(exited_this_year.into(), t.poor_villages.into(), 1, 1)),
+        // Against the year's target only when every township's base of 本年 is known.
+        village_completion_pct: target
+            .filter(|_| ts.iter().all(|t| t.exited_before_year.is_some() || !t.status.has_figures()))
+            .and_then(|t| pct_against(exited_this_year.into(), t.poor_villages.into(), 1, 1)),
         village_target_cumulative: cumulative_target,
         village_cumulative_pct: cumulative_target.and_then(|t| pct_against(exited_total.into(), t.into(), 1, 1)),
         planned_wan: wan(planned),

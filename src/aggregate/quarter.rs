@@ -58,10 +58,17 @@ impl std::fmt::Display for Quarter {
 pub struct TownshipQuarter {
     pub name: String,
     pub status: Status,
-    /// Year to date at the quarter's end less at the previous quarter's end: negative when the
-    /// township's year to date fell (shown and listed as a problem, never clamped).
-    pub lifted_quarter: i64,
+    /// Year to date at its latest report of the quarter less at its source at the previous
+    /// quarter's end (January when none): negative when the township's year to date fell
+    /// (shown and listed as a problem, never clamped). `None`: no report of its own in the
+    /// quarter (本季度无报表), never 0.
+    pub lifted_quarter: Option<i64>,
+    /// The months that amount spans, when they are not the quarter's own (a month carried
+    /// forward at the previous quarter's end, or months before the first report of the year).
+    pub spans: Option<Span>,
+    /// The previous quarter's amount, when the township reported in it.
     pub lifted_previous_quarter: Option<i64>,
+    /// Only when both amounts are of their own quarters' months.
     pub change: Option<i64>,
     pub lifted_to_date: u32,
     pub progress_pct: Option<f64>,
@@ -69,6 +76,49 @@ pub struct TownshipQuarter {
     pub expected_pct: Option<f64>,
     pub behind_schedule: bool,
     pub rank: Option<u32>,
+}
+
+/// The months an amount spans: from the month after the report it is measured from (January
+/// when there is none) to the report it is measured at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub from: Period,
+    pub to: Period,
+}
+
+/// Which months of a quarter have reports: what its figures rest on.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Coverage {
+    /// Months of the quarter that some township reported.
+    pub reported: Vec<Period>,
+    /// Months of the quarter, from the office's start, that no township reported.
+    pub unreported: Vec<Period>,
+    /// Months of the quarter before the office started reporting with jianbao.
+    pub before_start: Vec<Period>,
+    /// Whether some township reported in the previous quarter (false in the first quarter).
+    pub previous_reported: bool,
+    /// Townships whose quarter amount spans other months than the quarter's, with the span.
+    pub spanning: Vec<Spanning>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Spanning {
+    pub township: String,
+    #[serde(flatten)]
+    pub span: Span,
+    /// `1月至11月`, as the documents print it.
+    pub months: String,
+}
+
+impl Span {
+    /// `1月至11月`, `3月至4月`, `6月`.
+    pub fn chinese(self) -> String {
+        if self.from == self.to {
+            format!("{}月", self.to.month)
+        } else {
+            format!("{}月至{}月", self.from.month, self.to.month)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,7 +133,8 @@ pub struct IndicatorQuarter {
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthPoint {
     pub period: Period,
-    pub lifted_this_month: u32,
+    /// `None` when no township reported the month (a gap in the chart, never a 0).
+    pub lifted_this_month: Option<u32>,
     pub lifted_to_date: u32,
 }
 
@@ -101,9 +152,13 @@ pub struct QuarterFigures {
     /// The month the year-to-date figures stand at.
     pub as_of: Period,
     pub county: CountyFigures,
-    /// The sum of the township quarter amounts.
-    pub lifted_quarter: i64,
+    /// The sum of the township quarter amounts; `None` when no township reported in the quarter.
+    pub lifted_quarter: Option<i64>,
+    /// The previous quarter's, only when every township with an amount now had one then and
+    /// both are of their own quarters' months (else the document says why it compares nothing).
     pub lifted_previous_quarter: Option<i64>,
+    /// Which months the figures rest on.
+    pub coverage: Coverage,
     pub trend: Vec<MonthPoint>,
     pub townships: Vec<TownshipQuarter>,
     pub indicators: Vec<IndicatorQuarter>,
@@ -126,17 +181,18 @@ pub fn quarter(plan: &Plan, reports: &[Report], q: Quarter, as_of: Period, diags
     let (now, before, two_before) = (&months[months.len() - 1], end_of(q.q - 1), q.q.checked_sub(2).and_then(end_of));
     let seen = Seen::new(reports, as_of, unverified);
     let srcs = seen.sources(plan, as_of);
-    let townships = township_lines(now, before, two_before, as_of);
+    let townships = township_lines(now, before, two_before, q, as_of);
     let indicators = indicator_lines(now, before);
+    let amounts: Vec<i64> = townships.iter().filter_map(|t| t.lifted_quarter).collect();
+    let comparable = !amounts.is_empty()
+        && townships.iter().all(|t| t.lifted_quarter.is_some() == t.lifted_previous_quarter.is_some() && (t.lifted_quarter.is_none() || t.change.is_some()));
     QuarterFigures {
         quarter: q,
         as_of,
-        lifted_quarter: townships.iter().map(|t| t.lifted_quarter).sum(),
-        lifted_previous_quarter: before.map(|_| townships.iter().filter_map(|t| t.lifted_previous_quarter).sum()),
-        trend: months
-            .iter()
-            .map(|f| MonthPoint { period: f.period, lifted_this_month: f.county.lifted_this_month, lifted_to_date: f.county.lifted_to_date })
-            .collect(),
+        lifted_quarter: (!amounts.is_empty()).then(|| amounts.iter().sum()),
+        lifted_previous_quarter: comparable.then(|| townships.iter().filter_map(|t| t.lifted_previous_quarter).sum()),
+        coverage: coverage(plan, &seen, &months, &townships, q),
+        trend: months.iter().map(point).collect(),
         funds_by_category: funds(&srcs, |p| p.category.clone()),
         funds_by_source: funds(&srcs, |p| p.source.clone()),
         heavy_villages: listed_villages(plan, &srcs, &plan.heavy_villages_ordered()),
@@ -148,20 +204,65 @@ pub fn quarter(plan: &Plan, reports: &[Report], q: Quarter, as_of: Period, diags
     }
 }
 
+/// A month of the chart: what the townships that reported it lifted; none reported, no value.
+pub fn point(f: &MonthFigures) -> MonthPoint {
+    let reported = f.townships.iter().any(|t| t.status == Status::Reported);
+    MonthPoint { period: f.period, lifted_this_month: reported.then_some(f.county.lifted_this_month), lifted_to_date: f.county.lifted_to_date }
+}
+
+/// The months of `q` with and without reports, those before the office's start, and the
+/// townships whose amounts span other months.
+fn coverage(plan: &Plan, seen: &Seen, months: &[MonthFigures], ts: &[TownshipQuarter], q: Quarter) -> Coverage {
+    let reported_in = |p: Period| months.get(usize::from(p.month) - 1).is_some_and(|f| f.townships.iter().any(|t| t.status == Status::Reported));
+    let (before_start, ours): (Vec<Period>, Vec<Period>) = q.months().partition(|p| seen.before_start(plan, *p));
+    let (reported, unreported) = ours.into_iter().partition(|p| reported_in(*p));
+    Coverage {
+        reported,
+        unreported,
+        before_start,
+        previous_reported: q.q > 1 && Quarter { year: q.year, q: q.q - 1 }.months().any(reported_in),
+        spanning: ts.iter().filter_map(|t| t.spans.map(|span| Spanning { township: t.name.clone(), span, months: span.chinese() })).collect(),
+    }
+}
+
 /// `a − b` of two year-to-date figures, signed.
 fn diff(a: u32, b: u32) -> i64 {
     i64::from(a) - i64::from(b)
 }
 
-fn township_lines(now: &MonthFigures, before: Option<&MonthFigures>, two_before: Option<&MonthFigures>, as_of: Period) -> Vec<TownshipQuarter> {
-    let ytd = |m: Option<&MonthFigures>, t: usize| m.map_or(0, |m| m.townships[t].lifted_to_date);
+/// The month a township's figures at a month come from (its own, or carried forward); `None`
+/// when it has none (未报送, or 数据待核).
+fn source_month(f: &MonthFigures, t: usize) -> Option<Period> {
+    let t = &f.townships[t];
+    match t.status {
+        Status::Reported => Some(f.period),
+        Status::CarriedForward => t.carried_from,
+        Status::Missing | Status::Unverified => None,
+    }
+}
+
+/// A township's amount between two quarter ends (`start`: `None` for the year's start), when
+/// it reported within the quarter that ends at `end`: the amount, and the months it spans.
+fn amount(end: &MonthFigures, start: Option<&MonthFigures>, t: usize, q: Quarter) -> Option<(i64, Span)> {
+    let first = q.months().next()?;
+    let to = source_month(end, t).filter(|p| *p >= first)?;
+    if start.is_some_and(|s| s.townships[t].status == Status::Unverified) {
+        return None;
+    }
+    let from = start.and_then(|s| source_month(s, t)).and_then(Period::next).unwrap_or(Period { year: q.year, month: 1 });
+    Some((diff(end.townships[t].lifted_to_date, start.map_or(0, |s| s.townships[t].lifted_to_date)), Span { from, to }))
+}
+
+fn township_lines(now: &MonthFigures, before: Option<&MonthFigures>, two_before: Option<&MonthFigures>, q: Quarter, as_of: Period) -> Vec<TownshipQuarter> {
     let c = &now.county;
+    let previous_q = Quarter { year: q.year, q: q.q.saturating_sub(1) };
     now.townships
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let quarter = diff(t.lifted_to_date, ytd(before, i));
-            let previous = before.map(|_| diff(ytd(before, i), ytd(two_before, i)));
+            let quarter = amount(now, before, i, q);
+            let previous = before.and_then(|b| amount(b, two_before, i, previous_q));
+            let own = |a: &Option<(i64, Span)>, q: Quarter| a.filter(|(_, s)| Some(s.from) == q.months().next());
             // Expected by now, as an exact fraction: M/12 of the township's own target when
             // townships are ranked by 完成率; else its share of the county target, in
             // proportion to its poor at the start of the year (the same for every township),
@@ -177,9 +278,10 @@ fn township_lines(now: &MonthFigures, before: Option<&MonthFigures>, two_before:
             TownshipQuarter {
                 name: t.name.clone(),
                 status: t.status,
-                lifted_quarter: quarter,
-                lifted_previous_quarter: previous,
-                change: previous.map(|p| quarter - p),
+                lifted_quarter: quarter.map(|(a, _)| a),
+                spans: quarter.map(|(_, s)| s).filter(|s| Some(s.from) != q.months().next()),
+                lifted_previous_quarter: previous.map(|(a, _)| a),
+                change: own(&quarter, q).zip(own(&previous, previous_q)).map(|((a, _), (b, _))| a - b),
                 lifted_to_date: t.lifted_to_date,
                 progress_pct: t.progress_pct,
                 expected_pct: expected.and_then(|(e, f)| pct(e, f)),
@@ -300,7 +402,10 @@ fn findings(plan: &Plan, seen: &Seen, q: Quarter, now: &MonthFigures, ts: &[Town
     let files: BTreeSet<&str> = in_quarter.iter().map(|r| r.file.as_str()).collect();
     QuarterFindings {
         behind: ts.iter().filter(|t| t.behind_schedule).map(|t| t.name.clone()).collect(),
-        lifted_fell: ts.iter().filter(|t| t.lifted_quarter < 0).map(|t| LiftedFell { township: t.name.clone(), lifted_quarter: t.lifted_quarter }).collect(),
+        lifted_fell: ts
+            .iter()
+            .filter_map(|t| t.lifted_quarter.filter(|a| *a < 0).map(|a| LiftedFell { township: t.name.clone(), lifted_quarter: a }))
+            .collect(),
         indicators_fell: falling_indicators(plan, seen, q)
             .into_iter()
             .map(|(township, ind, amount)| IndicatorFell { township: township.into(), name: ind.name.clone(), unit: ind.unit.clone(), amount: wan(amount) })
@@ -317,18 +422,18 @@ fn findings(plan: &Plan, seen: &Seen, q: Quarter, now: &MonthFigures, ts: &[Town
     }
 }
 
-/// The months of `q` up to the period seen with the townships that have not reported them
-/// (a month counts once any township has reported it or a later month).
+/// The months of `q` up to the period seen that some township reported, with the townships
+/// that have not reported them (a month no township reported is a gap of the quarter's
+/// coverage, not any one township's lateness).
 fn late(plan: &Plan, seen: &Seen, q: Quarter) -> Vec<Late> {
     let year: Vec<&Report> = seen.of_year().collect();
     q.months()
-        .filter(|p| *p <= seen.period)
+        .filter(|p| *p <= seen.period && year.iter().any(|r| r.period == *p))
         .map(|p| Late {
             period: p,
             townships: plan
                 .townships
                 .iter()
-                .filter(|t| year.iter().any(|r| r.period > p && r.township == **t) || year.iter().any(|r| r.period == p))
                 .filter(|t| !year.iter().any(|r| r.period == p && r.township == **t))
                 .cloned()
                 .collect(),

@@ -43,6 +43,7 @@ pub struct YearFigures {
 pub fn year(plan: &Plan, reports: &[Report], year: u16, diags: &[Diagnostic], unverified: &BTreeSet<String>, slow_pct: f64) -> Option<YearFigures> {
     let december = Period::new(year, 12)?;
     let m = month(plan, reports, december, unverified);
+    let exits_unknown = m.exits_unknown.clone();
     let q = quarter(plan, reports, Quarter { year, q: 4 }, december, diags, unverified);
     let mut f = YearFigures {
         year,
@@ -59,6 +60,11 @@ pub fn year(plan: &Plan, reports: &[Report], year: u16, diags: &[Diagnostic], un
         findings: YearFindings::default(),
     };
     f.findings = findings(plan, &f, slow_pct);
+    let seen = super::Seen::new(reports, december, unverified);
+    let before = |p: &Period| seen.before_start(plan, *p);
+    f.findings.unreported = f.trend.iter().filter(|p| p.lifted_this_month.is_none()).map(|p| p.period).filter(|p| !before(p)).collect();
+    f.findings.exits_unknown = exits_unknown;
+    f.findings.before_start = f.trend.iter().map(|p| p.period).filter(before).collect();
     Some(f)
 }
 
@@ -84,6 +90,14 @@ pub struct YearFindings {
     pub integrated_short: bool,
     /// The next year's targets, when the plan has them.
     pub next_targets: Option<NextTargets>,
+    /// Months of the year, from the office's start, that no township reported: the year's
+    /// figures rest on incomplete data, and the document never says every target was met.
+    pub unreported: Vec<Period>,
+    /// Months of the year before the office started reporting with jianbao.
+    pub before_start: Vec<Period>,
+    /// Townships whose exits of earlier years are unknown (上年数据缺失): the year's exits
+    /// cannot be told from earlier ones.
+    pub exits_unknown: Vec<String>,
 }
 
 /// A target missed: the target, what was done, and (people) the completion.
@@ -122,7 +136,7 @@ fn findings(plan: &Plan, f: &YearFigures, slow_line: f64) -> YearFindings {
             done: c.lifted_to_date.into(),
             completion_pct: c.completion_pct,
         }),
-        villages_short: c.village_target.filter(|t| c.exited_this_year < i64::from(*t)).map(|t| Short {
+        villages_short: c.village_target.filter(|t| c.village_completion_pct.is_some() && c.exited_this_year < i64::from(*t)).map(|t| Short {
             target: t.into(),
             done: c.exited_this_year,
             completion_pct: None,
@@ -150,6 +164,7 @@ fn findings(plan: &Plan, f: &YearFigures, slow_line: f64) -> YearFindings {
             .collect(),
         integrated_short: c.integrated_rule_met == Some(false),
         next_targets: plan.year_target(f.year + 1).map(|t| NextTargets { year: f.year + 1, people: t.poor_population, villages: t.poor_villages }),
+        ..YearFindings::default()
     }
 }
 

@@ -357,8 +357,12 @@ fn usage_error_text(msg: &str) -> ExitCode {
 
 /// `jianbao init`: the folder, and what to do next.
 fn init(dir: &std::path::Path, start: &jianbao::init::Start) -> jianbao::error::Result<bool> {
-    jianbao::init::init(dir, start).map(|written| {
-        written.iter().for_each(|w| println!("已创建 {}", w.display()));
+    jianbao::init::init(dir, start).map(|done| {
+        done.written.iter().for_each(|w| println!("已创建 {}", w.display()));
+        if !done.kept.is_empty() {
+            done.kept.iter().for_each(|k| println!("已存在，保留原文件、未改动：{}", k.display()));
+            println!("文件夹中原有的其他文件（报表、稿件等）不改动。");
+        }
         println!("请按本县规划改写 plan.yaml 和 config.yaml，然后把报表放进 submissions/、当月稿件放进 稿件/年-月/，运行 jianbao --data {}", dir.display());
         false
     })

@@ -60,8 +60,9 @@ pub fn chart(c: &Checked, latest: Period, held: &BTreeMap<String, Vec<String>>) 
         .year_to_date()
         .into_iter()
         .filter_map(|p| {
-            // A month before the year's first report has no figures to show.
-            c.reports.iter().any(|r| r.period.year == p.year && r.period <= p).then_some(())?;
+            // A month no township reported has no figure of its own to show (never a 0, nor
+            // the figure of an earlier month carried forward).
+            c.reports.iter().any(|r| r.period == p).then_some(())?;
             let f = crate::aggregate::month(&c.plan, &c.reports, p, &none).county;
             let schedule = f.year_target.map(|t| (f64::from(t) * f.time_progress_pct / 100.0).round() as u32);
             Some((p, f.lifted_to_date, f.year_target, schedule.unwrap_or(0)))

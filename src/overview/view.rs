@@ -246,7 +246,7 @@ fn class(cell: &Cell) -> &'static str {
         Cell::Errors { .. } | Cell::Unreadable { .. } | Cell::Duplicate { .. } => "err",
         Cell::Carried { .. } => "carried",
         Cell::Missing | Cell::Late { .. } => "missing",
-        Cell::NotDue | Cell::Empty => "none",
+        Cell::NotDue | Cell::Empty | Cell::BeforeStart => "none",
     }
 }
 

@@ -152,7 +152,10 @@ fn township_notes(f: &MonthFigures) -> Vec<String> {
             Status::Unverified => Some(format!("注：{}报表有错误，数据待核，未计入全县合计。", t.name)),
             Status::Reported => None,
         })
-        .chain(f.exits_unknown.iter().map(|t| format!("注：{t}没有{}年的报表（上年数据缺失），本年出列村数按本年报表中填“是”的村计算。", f.period.year - 1)))
+        .chain((!f.exits_unknown.is_empty()).then(|| {
+            let who = f.exits_unknown.join("、");
+            format!("注：{who}没有{}年的报表（上年数据缺失），本年出列村数按本年报表中填“是”的村计算，不计算出列目标完成率。", f.period.year - 1)
+        }))
         .collect()
 }
 

@@ -41,6 +41,7 @@ struct BoardView {
     legend: String,
     pieces: String,
     calls_title: String,
+    no_calls: &'static str,
     calls: Vec<Call>,
 }
 
@@ -138,6 +139,7 @@ fn board_view(b: &Board, printable: &dyn Fn(&str) -> String) -> BoardView {
         legend: crate::status::legend(b),
         pieces: printable(&crate::status::pieces_line(b)),
         calls_title: format!("{}年{}月需要联系的乡镇", b.year, b.month),
+        no_calls: crate::status::NO_CALLS,
         calls,
     }
 }

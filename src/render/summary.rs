@@ -65,7 +65,7 @@ struct View<'a> {
     #[serde(flatten)]
     heavy: Table,
     trend_caption: String,
-    trend: Vec<Point<u32>>,
+    trend: Vec<Point<Option<u32>>>,
     #[serde(flatten)]
     funds: FundTables,
     #[serde(flatten)]
@@ -104,14 +104,31 @@ fn townships(f: &QuarterFigures) -> Table {
                 Status::Unverified => return super::format::placeholder_row(&t.name, "数据待核", 7),
                 Status::Reported | Status::CarriedForward => {}
             }
-            let previous = t.lifted_previous_quarter.map_or("—".into(), count);
+            // A quarter without the township's own report says so; an amount that spans other
+            // months says which.
+            let quarter = match (t.lifted_quarter, t.spans) {
+                (None, _) => "无报表".to_string(),
+                (Some(a), Some(s)) => format!("{}（{}）", count(a), s.chinese()),
+                (Some(a), None) => count(a),
+            };
+            let previous = match (f.quarter.q, t.lifted_previous_quarter) {
+                (1, _) => "—".into(),
+                (_, None) => "无报表".into(),
+                (_, Some(p)) => count(p),
+            };
             let rank = t.rank.map_or("—".into(), |r| r.to_string());
-            vec![t.name.clone(), count(t.lifted_quarter), previous, signed(t.change), count(t.lifted_to_date), pct(t.progress_pct), rank]
+            vec![t.name.clone(), quarter, previous, signed(t.change), count(t.lifted_to_date), pct(t.progress_pct), rank]
         })
         .collect();
     let header = ["乡镇", "本季度脱贫", "上季度脱贫", "增减", "本年累计脱贫", f.ranked_by.label(), "排名"];
-    let change = signed(f.lifted_previous_quarter.map(|p| f.lifted_quarter - p));
-    let total = vec!["全县合计".into(), count(f.lifted_quarter), f.lifted_previous_quarter.map_or("—".into(), count), change];
+    let change = signed(f.lifted_previous_quarter.zip(f.lifted_quarter).map(|(p, q)| q - p));
+    let previous = match (f.quarter.q, f.lifted_previous_quarter) {
+        (1, _) => "—".into(),
+        (_, Some(p)) => count(p),
+        (_, None) if !f.coverage.previous_reported => "无报表".into(),
+        (_, None) => "不可比".into(),
+    };
+    let total = vec!["全县合计".into(), f.lifted_quarter.map_or("无报表".into(), count), previous, change];
     let total = [total, vec![count(f.county.lifted_to_date), pct(f.county.progress_pct), "—".into()]].concat();
     Table::new("township", format!("表1　各乡镇{}脱贫进展（单位：人）", f.quarter.chinese()), &header, rows).with_total(total)
 }

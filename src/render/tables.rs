@@ -181,8 +181,9 @@ pub struct Point<V> {
     pub target: Option<u32>,
 }
 
-/// The month-by-month chart of people lifted out.
-pub fn trend(points: &[MonthPoint]) -> Vec<Point<u32>> {
+/// The month-by-month chart of people lifted out: a month no township reported has no value
+/// (the chart marks it 无报表, never draws a 0).
+pub fn trend(points: &[MonthPoint]) -> Vec<Point<Option<u32>>> {
     points.iter().map(|m| Point { name: None, label: format!("{}月", m.period.month), value: m.lifted_this_month, target: None }).collect()
 }
 

@@ -58,7 +58,7 @@ struct YearView<'a> {
     meta: PdfMeta,
     title: String,
     trend_caption: String,
-    trend: Vec<Point<u32>>,
+    trend: Vec<Point<Option<u32>>>,
     #[serde(flatten)]
     township: Table,
     #[serde(flatten)]

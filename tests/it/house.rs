@@ -35,8 +35,7 @@ fn sources() -> BTreeMap<String, String> {
         if parts.last().is_some_and(|p| p == "mod") {
             parts.pop();
         }
-        // `plan.rs` includes `plan_check.rs` as its `check` module (`#[path]`).
-        let module = if parts == ["plan_check"] { "plan::check".to_string() } else { parts.join("::") };
+        let module = parts.join("::");
         let text = std::fs::read_to_string(e.path()).unwrap();
         let code = text.find("#[cfg(test)]\nmod ").map_or(text.as_str(), |i| &text[..i]);
         let code: String = code.lines().map(|l| l.split("//").next().unwrap()).collect::<Vec<_>>().join("\n");

@@ -149,7 +149,7 @@ fn ctrl_c_ends_watch_cleanly() {
 fn init_creates_a_data_folder_that_checks_clean_and_is_never_overwritten() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("某某县 数据");
-    let written = jianbao::init::init(&dir, &jianbao::init::Start::placeholder()).unwrap();
+    let written = jianbao::init::init(&dir, &jianbao::init::Start::placeholder()).unwrap().written;
     let templates = dir.join("templates");
     assert_eq!(
         written,
@@ -173,6 +173,14 @@ fn init_creates_a_data_folder_that_checks_clean_and_is_never_overwritten() {
     assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
     std::fs::write(dir.join("plan.yaml"), "county: 已改写").unwrap();
     assert!(jianbao::init::init(&dir, &jianbao::init::Start::placeholder()).is_err());
+    assert_eq!(std::fs::read_to_string(dir.join("plan.yaml")).unwrap(), "county: 已改写");
+    // Into a folder that has some of the files: the missing one is written, the others are
+    // kept as they are and named.
+    std::fs::remove_file(dir.join("config.yaml")).unwrap();
+    let done = jianbao::init::init(&dir, &jianbao::init::Start::placeholder()).unwrap();
+    assert_eq!(done.written, [dir.join("config.yaml")]);
+    assert_eq!(done.kept.len(), 5);
+    assert!(done.kept.contains(&dir.join("plan.yaml")));
     assert_eq!(std::fs::read_to_string(dir.join("plan.yaml")).unwrap(), "county: 已改写");
 }
 

@@ -28,6 +28,9 @@ pub struct Plan {
     /// never counted as an exit of the plan.
     #[serde(default)]
     pub exited_before_plan: BTreeMap<String, Vec<String>>,
+    /// Where the office started reporting with jianbao, when not at the plan's first January.
+    #[serde(default)]
+    pub start: Option<Start>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -294,8 +297,9 @@ impl Indicator {
     }
 }
 
-#[path = "plan_check.rs"]
 mod check;
+mod start;
+pub use start::Start;
 pub use check::check;
 
 /// A village's type: the one place it is turned into text and back (`Display`, `FromStr`).

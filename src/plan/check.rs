@@ -16,6 +16,7 @@ pub fn check(plan: &Plan) -> Vec<Diagnostic> {
     check_focus(plan, &mut out);
     check_indicators(plan, &mut out);
     check_funding(plan, &mut out);
+    out.extend(super::start::check(plan).into_iter().map(|m| Diagnostic::error("P-START", FILE, m)));
     out
 }
 
@@ -138,7 +139,7 @@ mod tests {
     use super::*;
 
     fn bundled() -> Plan {
-        Plan::parse(include_str!("../data/plan.yaml")).expect("bundled plan parses")
+        Plan::parse(include_str!("../../data/plan.yaml")).expect("bundled plan parses")
     }
 
     #[test]
@@ -161,7 +162,7 @@ mod tests {
 
     #[test]
     fn unknown_key_names_its_line() {
-        let text = include_str!("../data/plan.yaml").replace("county: 渑池县", "county: 渑池县\ncountry: 中国");
+        let text = include_str!("../../data/plan.yaml").replace("county: 渑池县", "county: 渑池县\ncountry: 中国");
         let err = Plan::parse(&text).unwrap_err();
         assert!(err.starts_with("第7行第1列：不认识的项“country”"), "{err}");
     }
