@@ -168,19 +168,23 @@ fn findings(plan: &Plan, f: &YearFigures, slow_line: f64) -> YearFindings {
     }
 }
 
-/// One year of the plan against its targets.
+/// One year of the plan against its targets. A year without every township's report (at its
+/// December, carried forward within the year) shows what the office stated of the years before
+/// it started (`plan.yaml`'s `start`), else nothing: never a 0 for a year nobody reported.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanYear {
     pub year: u16,
+    /// Every township has figures at the year's December.
+    pub reported: bool,
     pub target_people: Option<u32>,
-    pub lifted: u32,
+    pub lifted: Option<u32>,
     pub completion_pct: Option<f64>,
     pub target_villages: Option<u32>,
-    pub exited_this_year: i64,
+    pub exited_this_year: Option<i64>,
     pub exited_total: u32,
     pub village_target_cumulative: Option<u32>,
-    pub poor_at_start: u32,
-    pub remaining_poor: u32,
+    pub poor_at_start: Option<u32>,
+    pub remaining_poor: Option<u32>,
 }
 
 /// The plan's final accounting: every year of it against its targets and the base.
@@ -191,7 +195,8 @@ pub struct PlanFigures {
     pub base_people: u32,
     pub base_villages: u32,
     pub years: Vec<PlanYear>,
-    pub lifted_total: u32,
+    /// Lifted over the plan; `None` when a year's is unknown.
+    pub lifted_total: Option<u32>,
     /// Lifted over the plan ÷ the base.
     pub completion_pct: Option<f64>,
     pub exited_total: u32,
@@ -206,6 +211,32 @@ pub struct PlanFigures {
     pub heavy_villages: Vec<VillageFigures>,
 }
 
+/// A year of the plan from its December's figures, or what the office stated of it.
+fn plan_year(plan: &Plan, m: &super::MonthFigures) -> PlanYear {
+    let (c, year) = (&m.county, m.period.year);
+    let reported = m.townships.iter().all(|t| t.status.has_figures());
+    let stated_exits = |t: &str| {
+        let by_year = plan.start.as_ref().filter(|s| year < s.month.year)?.exited.as_ref()?;
+        Some(by_year.get(t).and_then(|b| b.get(&year)).map_or(0, |vs| vs.len() as i64))
+    };
+    let has = |t: &TownshipFigures| t.status.has_figures();
+    let lifted: Option<u32> = m.townships.iter().map(|t| if has(t) { Some(t.lifted_to_date) } else { plan.lifted_before_start(&t.name, year) }).sum();
+    let exited: Option<i64> = m.townships.iter().map(|t| if has(t) { Some(t.exited_this_year) } else { stated_exits(&t.name) }).sum();
+    PlanYear {
+        year,
+        reported,
+        target_people: c.year_target,
+        lifted,
+        completion_pct: c.year_target.zip(lifted).and_then(|(t, l)| pct_against(l.into(), t.into(), 1, 1)),
+        target_villages: c.village_target,
+        exited_this_year: exited,
+        exited_total: c.exited_total,
+        village_target_cumulative: c.village_target_cumulative,
+        poor_at_start: reported.then_some(c.poor_at_start),
+        remaining_poor: reported.then_some(c.remaining_poor),
+    }
+}
+
 /// The plan's span (its years) against its base, once its last December has a report.
 pub fn plan(plan: &Plan, reports: &[Report], unverified: &BTreeSet<String>) -> Option<PlanFigures> {
     let (first, last) = (*plan.years.first()?, *plan.years.last()?);
@@ -214,28 +245,11 @@ pub fn plan(plan: &Plan, reports: &[Report], unverified: &BTreeSet<String>) -> O
         return None;
     }
     let decembers: Vec<super::MonthFigures> = plan.years.iter().filter_map(|&y| Period::new(y, 12)).map(|p| month(plan, reports, p, unverified)).collect();
-    let years: Vec<PlanYear> = decembers
-        .iter()
-        .map(|m| {
-            let c = &m.county;
-            PlanYear {
-                year: m.period.year,
-                target_people: c.year_target,
-                lifted: c.lifted_to_date,
-                completion_pct: c.completion_pct,
-                target_villages: c.village_target,
-                exited_this_year: c.exited_this_year,
-                exited_total: c.exited_total,
-                village_target_cumulative: c.village_target_cumulative,
-                poor_at_start: c.poor_at_start,
-                remaining_poor: c.remaining_poor,
-            }
-        })
-        .collect();
+    let years: Vec<PlanYear> = decembers.iter().map(|m| plan_year(plan, m)).collect();
     let final_month = decembers.last()?;
     let heavy = super::listed_villages(plan, &super::Seen::new(reports, end, unverified).sources(plan, end), &plan.heavy_villages_ordered());
     let base = plan.rolling_plan.base;
-    let lifted_total: u32 = years.iter().map(|y| y.lifted).sum();
+    let lifted_total: Option<u32> = years.iter().map(|y| y.lifted).sum();
     let exited_total = final_month.county.exited_total;
     Some(PlanFigures {
         first_year: first,
@@ -243,7 +257,7 @@ pub fn plan(plan: &Plan, reports: &[Report], unverified: &BTreeSet<String>) -> O
         base_people: base.poor_population,
         base_villages: base.poor_villages,
         lifted_total,
-        completion_pct: pct(lifted_total.into(), base.poor_population.into()),
+        completion_pct: lifted_total.and_then(|l| pct(l.into(), base.poor_population.into())),
         exited_total,
         villages_pct: pct(exited_total.into(), base.poor_villages.into()),
         remaining_poor: final_month.county.remaining_poor,

@@ -123,7 +123,7 @@ struct PlanView<'a> {
     meta: PdfMeta,
     title: String,
     chart_caption: String,
-    chart: Vec<Point<u32>>,
+    chart: Vec<Point<Option<u32>>>,
     #[serde(flatten)]
     year: Table,
     #[serde(flatten)]
@@ -169,6 +169,7 @@ fn plan_view<'a>(config: &'a Config, plan: &Plan, f: &PlanFigures, draft: bool) 
 /// Each year of the plan against its targets, with the plan's total.
 fn plan_years(f: &PlanFigures, span: &str) -> Table {
     let opt = |v: Option<u32>| v.map_or("—".into(), count);
+    let known = |v: Option<u32>| v.map_or("无报表".into(), count);
     let rows = f
         .years
         .iter()
@@ -176,13 +177,13 @@ fn plan_years(f: &PlanFigures, span: &str) -> Table {
             let year = format!("{}年", y.year);
             vec![
                 year,
-                count(y.poor_at_start),
+                known(y.poor_at_start),
                 opt(y.target_people),
-                count(y.lifted),
+                known(y.lifted),
                 pct(y.completion_pct),
                 opt(y.target_villages),
-                count(y.exited_this_year),
-                count(y.remaining_poor),
+                y.exited_this_year.map_or("无报表".into(), count),
+                known(y.remaining_poor),
             ]
         })
         .collect();
@@ -192,7 +193,7 @@ fn plan_years(f: &PlanFigures, span: &str) -> Table {
         "合计".into(),
         count(f.base_people),
         targets(|y| y.target_people),
-        count(f.lifted_total),
+        known(f.lifted_total),
         pct(f.completion_pct),
         targets(|y| y.target_villages),
         count(f.exited_total),

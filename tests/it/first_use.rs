@@ -67,11 +67,12 @@ const VILLAGES: &[(&str, &[Village])] = &[
 
 fn book(township: &'static str, month: &'static str) -> Book<'static> {
     let villages = VILLAGES.iter().find(|(t, _)| *t == township).unwrap().1;
-    let november = month.ends_with("11");
     let rows = villages
         .iter()
         .map(|&(name, kind, pop, poor, sep, oct, nov, ex_oct, ex_nov)| {
-            if november {
+            if month.ends_with("12") {
+                V(name, kind, pop, poor, 0, sep + oct + nov, ex_nov, "")
+            } else if month.ends_with("11") {
                 V(name, kind, pop, poor, nov, sep + oct + nov, ex_nov, "")
             } else {
                 V(name, kind, pop, poor, oct, sep + oct, ex_oct, "")
@@ -82,12 +83,15 @@ fn book(township: &'static str, month: &'static str) -> Book<'static> {
 }
 
 fn county(with_start: bool) -> tempfile::TempDir {
+    county_with(if with_start { START } else { "" }, &["2025-10", "2025-11"])
+}
+
+fn county_with(start: &str, months: &[&'static str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     run(dir.path(), &["init", "data", "--county", "白石县", "--years", "2021-2025"]);
-    let plan = if with_start { format!("{PLAN}{START}") } else { PLAN.to_string() };
-    std::fs::write(data.join("plan.yaml"), plan).unwrap();
-    for month in ["2025-10", "2025-11"] {
+    std::fs::write(data.join("plan.yaml"), format!("{PLAN}{start}")).unwrap();
+    for &month in months {
         for (township, _) in VILLAGES {
             let path = data.join(format!("submissions/{month}/{township}.xlsx"));
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -188,6 +192,35 @@ fn without_the_start_stated_a_warning_says_once_what_to_add_and_no_completion_is
     // Months before the first report are still nobody's failure.
     let status = run(dir.path(), &["status", "--year", "2025", "--today", "2025-12-20"]);
     assert!(!status.contains("逾期"), "{status}");
+}
+
+/// People lifted in 2021-2024 as the office states them (`start.lifted`).
+const LIFTED: &[(&str, [u32; 4])] = &[("白沙镇", [120, 95, 80, 60]), ("青松乡", [70, 66, 52, 41]), ("红岩乡", [88, 73, 64, 30])];
+
+#[test]
+fn the_plans_final_accounting_shows_stated_years_as_stated_and_unknown_years_as_unknown() {
+    let lifted: String = LIFTED.iter().map(|(t, ys)| format!("    {t}: {{ 2021: {}, 2022: {}, 2023: {}, 2024: {} }}\n", ys[0], ys[1], ys[2], ys[3])).collect();
+    let months = ["2025-10", "2025-11", "2025-12"];
+    let this_year = sum(|v| v.4 + v.5 + v.6);
+    let report = "out/五年行动计划完成情况-2021-2025年.pdf";
+
+    let dir = county_with(&format!("{START}  lifted:\n{lifted}"), &months);
+    run(dir.path(), &[]);
+    let text = pdf_text(&dir.path().join(report));
+    let year = |i: usize| LIFTED.iter().map(|(_, ys)| ys[i]).sum::<u32>();
+    let total = (0..4).map(year).sum::<u32>() + this_year;
+    assert!(text.contains(&format!("2021—2025年，全县累计脱贫{total}人")), "{text}");
+    assert!(text.contains(&format!("2021年脱贫{}人，完成年度目标400人的", year(0))), "{text}");
+    assert!(text.contains("（开始使用本系统以前，据规划数据中写明的数字），出列贫困村1个"), "{text}");
+    assert!(text.contains(&format!("2025年脱贫{this_year}人")), "{text}");
+
+    // Without the people of earlier years: those years are unknown, and so is the total.
+    let dir = county_with(START, &months);
+    run(dir.path(), &[]);
+    let text = pdf_text(&dir.path().join(report));
+    assert!(text.contains("有的年份没有报表，全县累计脱贫人数无法合计"), "{text}");
+    assert!(text.contains("2021年无报表，出列贫困村1个") && text.contains("2024年无报表，出列贫困村1个"), "{text}");
+    assert!(!text.contains("2021年脱贫0人"), "{text}");
 }
 
 /// The shared strings and inline strings of a workbook, joined.
