@@ -61,6 +61,8 @@ struct View<'a> {
     township: Table,
     #[serde(flatten)]
     indicator: Table,
+    /// What a * in table 1 means: the townships whose amounts span other months, with them.
+    township_note: String,
     indicator_note: String,
     #[serde(flatten)]
     heavy: Table,
@@ -84,6 +86,7 @@ fn view<'a>(config: &'a Config, plan: &Plan, f: &QuarterFigures, meta: &Meta) ->
         title: title(f),
         township: townships(f),
         indicator: tables::indicators("表2　专项指标完成情况", f.indicators.iter().map(|i| (&i.year_to_date, Some(i.quarter_amount))), true),
+        township_note: township_note(f),
         indicator_note: tables::indicator_note(f.indicators.iter().map(|i| &i.year_to_date)),
         heavy,
         trend_caption: format!("图1　{}年各月脱贫人数（截至{}）", f.quarter.year, f.as_of.chinese()),
@@ -91,6 +94,15 @@ fn view<'a>(config: &'a Config, plan: &Plan, f: &QuarterFigures, meta: &Meta) ->
         funds: tables::fund_tables(&f.funds_by_category, &f.funds_by_source, &f.county, 3),
         frame: Frame::new(config, meta.issue(), meta.date_cn()),
     }
+}
+
+/// `注：*为含本季度以前没有报表的月份的数字：石门镇5月至12月、柳溪乡3月至4月。`, or nothing.
+fn township_note(f: &QuarterFigures) -> String {
+    let spans: Vec<String> = f.coverage.spanning.iter().map(|s| format!("{}{}", s.township, s.months)).collect();
+    if spans.is_empty() {
+        return String::new();
+    }
+    format!("注：*为含本季度以前没有报表的月份的数字（按本年累计数计算）：{}。", spans.join("、"))
 }
 
 /// The townships' quarter against the previous one, with the county total.
@@ -108,7 +120,7 @@ fn townships(f: &QuarterFigures) -> Table {
             // months says which.
             let quarter = match (t.lifted_quarter, t.spans) {
                 (None, _) => "无报表".to_string(),
-                (Some(a), Some(s)) => format!("{}（{}）", count(a), s.chinese()),
+                (Some(a), Some(_)) => format!("{}*", count(a)),
                 (Some(a), None) => count(a),
             };
             let previous = match (f.quarter.q, t.lifted_previous_quarter) {

@@ -227,3 +227,17 @@ pub fn in_own_process(test: &str) -> bool {
     assert!(out.status.success() && stdout.contains("1 passed"), "{test} in its own process:\n{stdout}\n{stderr}");
     false
 }
+
+/// With `JIANBAO_KEEP=<folder>` set, copies `dir` there as `<folder>/<name>`, to look at what a
+/// test made (pages as images, 结果一览 in a browser); without it, nothing.
+pub fn keep(dir: &Path, name: &str) {
+    let Ok(to) = std::env::var("JIANBAO_KEEP") else { return };
+    for e in walkdir::WalkDir::new(dir).into_iter().map(Result::unwrap) {
+        let target = Path::new(&to).join(name).join(e.path().strip_prefix(dir).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
