@@ -43,7 +43,7 @@ pub fn templates(opts: &Options, period: Period, township: Option<&str>) -> Resu
     };
     let mut batch = output::Batch::default();
     for t in towns {
-        let bytes = forms::workbook(plan, &checked.config.office, t, period, &checked.reports)
+        let bytes = forms::workbook(plan, &checked.config, t, period, &checked.reports)
             .map_err(|e| excel::xlsx_error("空白报表", e))
             .and_then(excel::portable)?;
         batch.add(opts.out.join("templates").join(period.to_string()).join(format!("{t}.xlsx")), bytes);
@@ -74,6 +74,7 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
             diagnostics.push(crate::diag::Diagnostic::note("N-FONT", "config.yaml", msg));
         }
     }
+    let mut diagnostics = validate::once_across_months(diagnostics, &reports);
     diagnostics.sort();
     diagnostics.dedup();
     Ok(Checked { plan, config, reports, files, diagnostics, files_read: loaded.files_read, pieces })

@@ -15,8 +15,13 @@ fn date<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Da
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
-    /// Red masthead title (报头).
+    /// Red masthead title (报头); left out, `{work}工作简报` (`Config::for_plan`).
     pub masthead: String,
+    /// What the office's work is called in every title a document, form or page prints
+    /// (全县…{work}工作进展情况, …{work}工作汇总, …{work}月报): `工作名称`, 脱贫攻坚 by default; an
+    /// office of the 巩固衔接 years writes its own (巩固拓展脱贫攻坚成果, 防返贫监测帮扶).
+    #[serde(alias = "工作名称")]
+    pub work: String,
     /// Editing office, printed under the masthead and in the 版记; left out, the plan's
     /// county's office (`Config::for_plan`).
     pub office: String,
@@ -149,7 +154,8 @@ pub struct Distribution {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            masthead: "脱贫攻坚工作简报".into(),
+            masthead: String::new(),
+            work: "脱贫攻坚".into(),
             office: String::new(),
             distribution: Vec::new(),
             copies: 0,
@@ -168,10 +174,13 @@ impl Default for Config {
 
 impl Config {
     /// The configuration for `plan`: an office left out is the plan's county's
-    /// 脱贫攻坚领导小组办公室 (never another county's).
+    /// `{work}领导小组办公室` (never another county's); a masthead left out, `{work}工作简报`.
     pub fn for_plan(mut self, plan: &crate::plan::Plan) -> Config {
         if self.office.trim().is_empty() {
-            self.office = format!("{}脱贫攻坚领导小组办公室", plan.county);
+            self.office = format!("{}{}领导小组办公室", plan.county, self.work);
+        }
+        if self.masthead.trim().is_empty() {
+            self.masthead = format!("{}工作简报", self.work);
         }
         self
     }

@@ -93,7 +93,7 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
     let meta = s.meta(period);
     let pieces = crate::pieces::of_month(&c.pieces, period);
     let prepared = bulletin::prepare(engine, &c.config, &c.plan, &figures, &pieces, &meta)?;
-    let title = bulletin::title(&figures);
+    let title = bulletin::title(&c.config, &figures);
     let sent =
         pieces.iter().map(|p| SentPiece { file: &p.file, section: p.kind.label(), title: &p.title, source: p.source.as_deref(), sha256: &p.sha256 }).collect();
     let data = FiguresFile { pieces: Some(sent), ..FiguresFile::numbered(Series::Bulletin, &title, &meta, &figures) };
@@ -108,7 +108,7 @@ pub fn summary(engine: &Engine, c: &Checked, q: Quarter, as_of: Period, s: Setti
     let figures = aggregate::quarter::quarter(&c.plan, &c.reports, q, as_of, &c.diagnostics, &unverified(c, s));
     let meta = s.meta(as_of);
     let prepared = render::summary::prepare(engine, &c.config, &c.plan, &figures, &meta)?;
-    let title = render::summary::title(&figures);
+    let title = render::summary::title(&c.config, &figures);
     let data = FiguresFile::numbered(Series::Summary, &title, &meta, &figures);
     Ok(with_json(summary_id(q), &title, prepared, &data))
 }
@@ -123,7 +123,7 @@ pub fn year_summary(engine: &Engine, c: &Checked, year: u16, draft: bool) -> Res
     let s = Settings { draft, ..Settings::default() };
     let Some(f) = aggregate::year::year(&c.plan, &c.reports, year, &c.diagnostics, &unverified(c, s), c.config.slow_disbursement_pct) else { return Ok(None) };
     let prepared = render::yearly::prepare_year(engine, &c.config, &c.plan, &f, draft)?;
-    let title = render::yearly::year_title(&f);
+    let title = render::yearly::year_title(&c.config, &f);
     let data = FiguresFile::new("年度总结", &title, render::format::date(year, 12, 31), draft, &f);
     Ok(Some(with_json(year_id(year), &title, prepared, &data)))
 }

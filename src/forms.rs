@@ -8,6 +8,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+use crate::config::Config;
 use crate::period::Period;
 use crate::plan::{same_village, Plan};
 use crate::seen;
@@ -72,13 +73,13 @@ pub fn villages(plan: &Plan, township: &str, period: Period, reports: &[Report])
 
 /// The blank workbook of `township` for `period`, as .xlsx bytes.
 /// `office` is named as the workbook's sender.
-pub fn workbook(plan: &Plan, office: &str, township: &str, period: Period, reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
+pub fn workbook(plan: &Plan, config: &Config, township: &str, period: Period, reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(period.year, period.month, 1)?;
-    let title = format!("{township}{}脱贫攻坚月报", period.chinese());
+    let title = format!("{township}{}{}月报", period.chinese(), config.work);
     book.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title(&title));
     let f = Formats::new();
-    instructions(book.add_worksheet(), &f, plan, office, township, period)?;
+    instructions(book.add_worksheet(), &f, plan, config, township, period)?;
     cover(book.add_worksheet(), &f, &title, township, period)?;
     village_sheet(book.add_worksheet(), &f, township, &villages(plan, township, period, reports))?;
     project_sheet(book.add_worksheet(), &f, township, seen::before(reports, township, period))?;
@@ -119,13 +120,14 @@ fn protect(ws: &mut Worksheet) {
     ws.protect_with_options(&options);
 }
 
-fn instructions(ws: &mut Worksheet, f: &Formats, plan: &Plan, office: &str, township: &str, period: Period) -> Result<(), XlsxError> {
+fn instructions(ws: &mut Worksheet, f: &Formats, plan: &Plan, config: &Config, township: &str, period: Period) -> Result<(), XlsxError> {
+    let (office, work) = (&config.office, &config.work);
     ws.set_name("填表说明")?;
     ws.set_column_width(0, 100)?;
     // The examples are the township's own: its first listed village, its own file name.
     let village = plan.listed_villages(township).first().map_or("某某村", |(v, _)| v).to_string();
     let mut lines = vec![
-        format!("{township}{}脱贫攻坚月报 填表说明", period.chinese()),
+        format!("{township}{}{}月报 填表说明", period.chinese(), work),
         String::new(),
         format!("本表由{office}下发，请勿修改工作表名称和表头；蓝色表头行已锁定，数据区可直接填写、插入或删除行。"),
         "数字请填写阿拉伯数字（如 50），不要带单位或文字（如“约50”“50人”）；没有的填 0 或留空。".into(),

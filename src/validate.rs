@@ -32,6 +32,40 @@ pub fn validate(plan: &Plan, config: &Config, reports: &mut Vec<Report>) -> Vec<
     diags
 }
 
+/// The same warning (code, sheet, cell and words) in a township's reports of several months is
+/// said once, on the latest of them, with the months: a village name typed the same way every
+/// month is one thing to fix, not one per file. Errors stay on every file (each holds back
+/// what uses it).
+pub fn once_across_months(diags: Vec<Diagnostic>, reports: &[Report]) -> Vec<Diagnostic> {
+    use crate::diag::Severity;
+    let of: BTreeMap<&str, (&str, Period)> = reports.iter().map(|r| (r.file.as_str(), (r.township.as_str(), r.period))).collect();
+    type Key = (String, Option<String>, Option<String>, String, String);
+    let key = |d: &Diagnostic| -> Option<Key> {
+        let (t, _) = of.get(d.file.as_str())?;
+        (d.severity != Severity::Error).then(|| (d.code.clone(), d.sheet.clone(), d.cell.clone(), d.message.clone(), t.to_string()))
+    };
+    let mut months: BTreeMap<Key, Vec<Period>> = BTreeMap::new();
+    for d in &diags {
+        if let Some(k) = key(d) {
+            months.entry(k).or_default().push(of[d.file.as_str()].1);
+        }
+    }
+    diags
+        .into_iter()
+        .filter_map(|mut d| {
+            let Some(ms) = key(&d).and_then(|k| months.get(&k)) else { return Some(d) };
+            let here = of[d.file.as_str()].1;
+            if ms.len() > 1 {
+                if Some(&here) != ms.iter().max() {
+                    return None;
+                }
+                d.message.push_str(&format!("（{}各月报表相同，只列一次）", crate::period::months_cn(ms, true)));
+            }
+            Some(d)
+        })
+        .collect()
+}
+
 /// Where the coverage warnings stand: they are about the folder's reports as a whole.
 pub const ALL_REPORTS: &str = "各乡镇报表";
 

@@ -82,7 +82,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         masthead: &config.masthead,
         office: &config.office,
         date: crate::format::date(date.year, date.month, date.day),
-        keywords: ["脱贫攻坚", Series::Volume.name(), &year_label, &config.office],
+        keywords: [&config.work, Series::Volume.name(), &year_label, &config.office],
         docs,
         anchor: &anchor,
     };

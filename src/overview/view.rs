@@ -136,7 +136,7 @@ pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
     counts.made = run.rendered.len();
     counts.unchanged = run.cache.documents.len().saturating_sub(counts.made);
     Page {
-        title: format!("{}脱贫攻坚工作简报 结果一览", c.plan.county),
+        title: format!("{}{} 结果一览", c.plan.county, c.config.masthead),
         office: c.config.office.clone(),
         latest: latest.map(Period::chinese),
         draft: run.draft,

@@ -61,6 +61,10 @@ pub struct YearTarget {
 #[serde(deny_unknown_fields)]
 pub struct VillageList {
     pub section: String,
+    /// What the documents call the list's villages, when the plan names them otherwise than
+    /// the bundled plan (`Plan::heavy_name`).
+    #[serde(default)]
+    pub name: Option<String>,
     pub stated_count: usize,
     pub by_township: BTreeMap<String, Vec<String>>,
     #[serde(default)]
@@ -257,6 +261,12 @@ impl Plan {
             }
         }
         out
+    }
+
+    /// What the documents call the heavy-task villages: the list's `name`, else the bundled
+    /// plan's words (脱贫攻坚任务较重的非贫困村).
+    pub fn heavy_name(&self) -> &str {
+        self.heavy_task_villages.name.as_deref().unwrap_or("脱贫攻坚任务较重的非贫困村")
     }
 
     pub fn indicator(&self, name: &str) -> Option<&Indicator> {

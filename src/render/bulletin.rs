@@ -18,8 +18,8 @@ pub const TEMPLATES: &[&str] = &["gongwen.typ", "bulletin.typ"];
 pub const NARRATIVE: &str = "bulletin-narrative.typ.j2";
 
 /// The bulletin's title: `全县2018年3月脱贫攻坚工作进展情况`.
-pub fn title(f: &MonthFigures) -> String {
-    format!("全县{}脱贫攻坚工作进展情况", f.period.chinese())
+pub fn title(config: &Config, f: &MonthFigures) -> String {
+    format!("全县{}{}工作进展情况", f.period.chinese(), config.work)
 }
 
 /// The bulletin's sources, ready to typeset.
@@ -120,12 +120,12 @@ fn view<'a>(config: &'a Config, plan: &Plan, f: &MonthFigures, pieces: &[&'a Pie
         pieces.iter().filter(|p| p.kind == kind).map(|p| PieceView { title: &p.title, body: &p.body, source: p.source.as_deref() }).collect()
     };
     let subject = format!("{}　{}　{}", config.masthead, f.period.chinese(), meta.issue());
-    let keywords = ["脱贫攻坚", crate::series::Series::Bulletin.name(), &f.period.chinese(), &config.office];
+    let keywords = [config.work.as_str(), crate::series::Series::Bulletin.name(), &f.period.chinese(), &config.office];
     View {
         draft: meta.draft,
-        meta: PdfMeta::new(&title(f), subject, &config.office, &keywords, &meta.issue()),
+        meta: PdfMeta::new(&title(config, f), subject, &config.office, &keywords, &meta.issue()),
         corrects: meta.correction(),
-        title: title(f),
+        title: title(config, f),
         township: tables::townships(format!("表1　各乡镇{}脱贫进展（单位：人、个、万元）", f.period.chinese()), &f.townships, c, f.ranked_by.label(), true),
         township_notes: township_notes(f),
         village: deep_villages(f),

@@ -90,7 +90,7 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
     let span = periods.map(|(a, b)| if a == b { a.chinese() } else { format!("{}—{}", a.chinese(), b.chinese()) });
     let subject = span.clone().map(|s| format!("报表数据校验报告（{s}）")).unwrap_or("报表数据校验报告".into());
     let data = View {
-        meta: PdfMeta::new("数据校验报告", subject, office, &["脱贫攻坚", "数据校验报告"], ""),
+        meta: PdfMeta::new("数据校验报告", subject, office, &[&c.config.work, "数据校验报告"], ""),
         title: "数据校验报告",
         span: span.map(|s| format!("数据期间：{s}")).unwrap_or_default(),
         summary: crate::report::summary(diags, c.files_read),

@@ -18,8 +18,8 @@ pub const MAIN: &str = "summary.typ";
 pub const TEMPLATES: &[&str] = &["gongwen.typ", "summary.typ"];
 pub const NARRATIVE: &str = "summary-narrative.typ.j2";
 
-pub fn title(f: &QuarterFigures) -> String {
-    format!("{}脱贫攻坚工作汇总", f.quarter.chinese())
+pub fn title(config: &Config, f: &QuarterFigures) -> String {
+    format!("{}{}工作汇总", f.quarter.chinese(), config.work)
 }
 
 /// The summary's sources.
@@ -76,14 +76,14 @@ struct View<'a> {
 
 fn view<'a>(config: &'a Config, plan: &Plan, f: &QuarterFigures, meta: &Meta) -> View<'a> {
     let subject = format!("{}　季度汇总　{}　{}", config.masthead, f.quarter.chinese(), meta.issue());
-    let keywords = ["脱贫攻坚", crate::series::Series::Summary.name(), &f.quarter.chinese(), &config.office];
-    let caption = format!("表5　脱贫攻坚任务较重的非贫困村进展（{}，单位：人）", plan.heavy_task_villages.section);
+    let keywords = [config.work.as_str(), crate::series::Series::Summary.name(), &f.quarter.chinese(), &config.office];
+    let caption = format!("表5　{}进展（{}，单位：人）", plan.heavy_name(), plan.heavy_task_villages.section);
     let heavy = tables::villages("heavy", caption, &f.heavy_villages, false);
     View {
         draft: meta.draft,
-        meta: PdfMeta::new(&title(f), subject, &config.office, &keywords, &meta.issue()),
+        meta: PdfMeta::new(&title(config, f), subject, &config.office, &keywords, &meta.issue()),
         corrects: meta.correction(),
-        title: title(f),
+        title: title(config, f),
         township: townships(f),
         indicator: tables::indicators("表2　专项指标完成情况", f.indicators.iter().map(|i| (&i.year_to_date, Some(i.quarter_amount))), true),
         township_note: township_note(f),

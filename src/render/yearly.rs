@@ -21,8 +21,8 @@ pub const PLAN_TEMPLATES: &[&str] = &["gongwen.typ", "plan-report.typ"];
 pub const PLAN_NARRATIVE: &str = "plan-narrative.typ.j2";
 
 /// `全县2018年脱贫攻坚工作总结`
-pub fn year_title(f: &YearFigures) -> String {
-    format!("全县{}年脱贫攻坚工作总结", f.year)
+pub fn year_title(config: &Config, f: &YearFigures) -> String {
+    format!("全县{}年{}工作总结", f.year, config.work)
 }
 
 /// `《渑池县…三年行动计划（2018—2020年）》完成情况`
@@ -78,16 +78,16 @@ fn year_view<'a>(config: &'a Config, plan: &Plan, f: &YearFigures, draft: bool) 
     YearView {
         draft,
         meta: PdfMeta::new(
-            &year_title(f),
+            &year_title(config, f),
             format!("{}　{}年度总结", config.masthead, f.year),
             &config.office,
-            &["脱贫攻坚", "年度总结", &year, &config.office],
+            &[&config.work, "年度总结", &year, &config.office],
             "",
         ),
-        title: year_title(f),
+        title: year_title(config, f),
         trend_caption: format!("图1　{}年各月脱贫人数", f.year),
         trend: tables::trend(&f.trend),
-        township: tables::townships(format!("表1　各乡镇{}年脱贫攻坚进展（单位：人、个）", f.year), &f.townships, c, f.ranked_by.label(), false),
+        township: tables::townships(format!("表1　各乡镇{}年{}进展（单位：人、个）", f.year, config.work), &f.townships, c, f.ranked_by.label(), false),
         village: tables::villages(
             "village",
             format!("表2　深度贫困村{}年末情况（{}，单位：人）", f.year, plan.deep_poverty_villages.section),
@@ -109,6 +109,7 @@ pub fn prepare_plan(engine: &Engine, config: &Config, plan: &Plan, f: &PlanFigur
         county => &plan.county,
         deep_section => &plan.deep_poverty_villages.section,
         heavy_section => &plan.heavy_task_villages.section,
+        heavy_name => plan.heavy_name(),
     };
     let narrative = markup::render_template(&engine.template(PLAN_NARRATIVE)?, PLAN_NARRATIVE, ctx)?;
     let data = tables::to_data_json(&plan_view(config, plan, f, draft));
@@ -143,7 +144,7 @@ fn plan_view<'a>(config: &'a Config, plan: &Plan, f: &PlanFigures, draft: bool) 
             &plan_title(plan),
             format!("{}　{span}完成情况", config.masthead),
             &config.office,
-            &["脱贫攻坚", &plan.short_title(), &span, &config.office],
+            &[&config.work, &plan.short_title(), &span, &config.office],
             "",
         ),
         title: plan_title(plan),
@@ -158,7 +159,7 @@ fn plan_view<'a>(config: &'a Config, plan: &Plan, f: &PlanFigures, draft: bool) 
         ),
         heavy: tables::villages(
             "heavy",
-            format!("表3　脱贫攻坚任务较重的非贫困村{}年末情况（{}，单位：人）", f.last_year, plan.heavy_task_villages.section),
+            format!("表3　{}{}年末情况（{}，单位：人）", plan.heavy_name(), f.last_year, plan.heavy_task_villages.section),
             &f.heavy_villages,
             false,
         ),

@@ -336,7 +336,8 @@ fn another_county_receives_nothing_that_only_the_bundled_county_has() {
 
     // What the other county's documents say, in its own words.
     let march = got.find("2021-03/工作简报-2021年3月.pdf");
-    assert!(march.contains("巩固脱贫攻坚成果工作简报") && march.contains("青石县脱贫攻坚领导小组办公室"), "{march}");
+    assert!(march.contains("巩固衔接帮扶成果工作简报") && march.contains("青石县巩固衔接帮扶领导小组办公室"), "{march}");
+    assert!(march.contains("全县2021年3月巩固衔接帮扶工作进展情况"), "the office's own work name: {march}");
     assert!(march.contains("★为贫困发生率高于25%、逐户建立台账的2个深度贫困村（规划三(二)）"), "{march}");
     let year = got.find("2021/年度总结-2021年.pdf");
     assert!(year.contains("附表二") && year.contains("15%以上") && year.contains("上石村"), "{year}");
@@ -346,6 +347,17 @@ fn another_county_receives_nothing_that_only_the_bundled_county_has() {
     assert!(december.contains("本年已出列2个"), "{december}");
     let report = got.0.iter().find(|(w, _)| w.contains("五年行动计划完成情况-2021-2025年.pdf")).expect("the final accounting, named for five years");
     assert!(report.1.contains("附表三"), "{}", report.1);
+
+    // The vocabulary: every title, caption and keyword of what the program wrote (documents,
+    // workbooks, blank forms, 结果一览, messages) in the county's own words; the bundled
+    // default's work name appears nowhere.
+    let written = got.0.iter().filter(|(at, _)| at.contains("/out/") || at.starts_with("jianbao"));
+    let default_words: Vec<String> = written.flat_map(|(at, text)| occurrences(text, "脱贫攻坚").into_iter().map(move |c| format!("{at}: …{c}…"))).collect();
+    assert!(default_words.is_empty(), "{} places:\n{}", default_words.len(), default_words.join("\n"));
+    let year = got.find("2021/年度总结-2021年.pdf");
+    assert!(year.contains("全县2021年巩固衔接帮扶工作总结") && year.contains("表1各乡镇2021年巩固衔接帮扶进展"), "{year}");
+    let report = got.0.iter().find(|(w, _)| w.ends_with("五年行动计划完成情况-2021-2025年.pdf")).unwrap();
+    assert!(report.1.contains("监测帮扶重点村"), "the list's own name: {}", report.1);
 
     let ours: BTreeSet<String> =
         ["plan.yaml", "config.yaml"].iter().flat_map(|f| words(&std::fs::read_to_string(repo().join(FIXTURE).join(f)).unwrap())).collect();
