@@ -43,9 +43,8 @@ pub fn templates(opts: &Options, period: Period, township: Option<&str>) -> Resu
     };
     let mut batch = output::Batch::default();
     for t in towns {
-        let bytes = forms::workbook(plan, &checked.config, t, period, &checked.reports)
-            .map_err(|e| excel::xlsx_error("空白报表", e))
-            .and_then(excel::portable)?;
+        let bytes =
+            forms::workbook(plan, &checked.config, t, period, &checked.reports).map_err(|e| excel::xlsx_error("空白报表", e)).and_then(excel::portable)?;
         batch.add(opts.out.join("templates").join(period.to_string()).join(format!("{t}.xlsx")), bytes);
     }
     batch.commit()

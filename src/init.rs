@@ -93,7 +93,7 @@ pub fn init(dir: &Path, start: &Start) -> Result<Done> {
     let (kept, new): (Vec<_>, Vec<_>) = files.into_iter().partition(|(path, _)| path.exists());
     if new.is_empty() {
         return Err(Error::Usage {
-            msg: format!("{} 中已有 plan.yaml、config.yaml 和全部正文模板，未做任何改动（init 不覆盖已有文件）。", dir.display()),
+            msg: format!("{} 中已有 plan.yaml、config.yaml 和全部正文模板，未做任何改动（init 不覆盖已有文件）。", dir.display())
         });
     }
     let mut done = Done { kept: kept.into_iter().map(|(p, _)| p).collect(), ..Done::default() };

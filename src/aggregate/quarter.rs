@@ -429,15 +429,7 @@ fn late(plan: &Plan, seen: &Seen, q: Quarter) -> Vec<Late> {
     let year: Vec<&Report> = seen.of_year().collect();
     q.months()
         .filter(|p| *p <= seen.period && year.iter().any(|r| r.period == *p))
-        .map(|p| Late {
-            period: p,
-            townships: plan
-                .townships
-                .iter()
-                .filter(|t| !year.iter().any(|r| r.period == p && r.township == **t))
-                .cloned()
-                .collect(),
-        })
+        .map(|p| Late { period: p, townships: plan.townships.iter().filter(|t| !year.iter().any(|r| r.period == p && r.township == **t)).cloned().collect() })
         .filter(|l| !l.townships.is_empty())
         .collect()
 }

@@ -309,8 +309,8 @@ impl Indicator {
 
 mod check;
 mod start;
-pub use start::Start;
 pub use check::check;
+pub use start::Start;
 
 /// A village's type: the one place it is turned into text and back (`Display`, `FromStr`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -12,7 +12,9 @@ use common::{pdf_text, repo, Book, V};
 
 /// Each township's villages: (name, type, k). Village k lifts `k + m` people in month m of
 /// every year; it starts 2021 with 1000 poor.
-const TOWNSHIPS: &[(&str, &[(&str, &str, u32)])] = &[
+type Village = (&'static str, &'static str, u32);
+
+const TOWNSHIPS: &[(&str, &[Village])] = &[
     ("石门镇", &[("上石村", "深度贫困村", 1), ("下石村", "深度贫困村", 2)]),
     ("柳溪乡", &[("柳湾村", "深度贫困村", 3)]),
     ("白云乡", &[("云顶村", "深度贫困村", 4)]),
@@ -130,10 +132,7 @@ fn quarters_and_years_with_months_nobody_reported_say_so_and_never_print_a_zero_
     // The check report names the county's gaps once, as runs, and 柳溪乡's March once.
     let report = std::fs::read_to_string(out.join("数据校验报告.txt")).unwrap();
     assert_eq!(report.matches("W-NO-REPORTS").count(), 1, "{report}");
-    assert!(
-        report.contains("2021年5月至11月、2022年1月至11月、2023年1月至11月、2024年1月至11月、2025年1月至11月没有任何乡镇的报表"),
-        "{report}"
-    );
+    assert!(report.contains("2021年5月至11月、2022年1月至11月、2023年1月至11月、2024年1月至11月、2025年1月至11月没有任何乡镇的报表"), "{report}");
     assert_eq!(report.matches("W-TOWNSHIP-GAP").count(), 1, "{report}");
     assert!(report.contains("柳溪乡没有2021年3月的报表（其他乡镇已报）"), "{report}");
     // The same village-name warning in all nine of 松岭镇's reports: once, on the latest, with the months.

@@ -348,7 +348,7 @@ fn mistakes_in_plan_and_config_are_told_in_chinese_at_their_line() {
     let e = err(format!("{text}\ncopys: 3\n"));
     assert!(e.contains("不认识的项“copys”") && e.contains("copies"), "{e}");
     let e = err(text.replacen("copies: 60", "copies: -5", 1));
-    assert!(e.contains("第8行") && e.contains("copies：“-5”不是这里要求的非负整数"), "{e}");
+    assert!(e.contains("第9行") && e.contains("copies：“-5”不是这里要求的非负整数"), "{e}");
     std::fs::write(&config, &text).unwrap();
     let plan = d.data().join("plan.yaml");
     let plan_text = std::fs::read_to_string(&plan).unwrap();
