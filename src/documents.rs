@@ -39,12 +39,14 @@ pub struct Settings {
     pub date: Option<(u16, u8, u8)>,
     pub pending: bool,
     pub corrects: Option<u32>,
+    /// Declared never to be published (`publish --skip-earlier`): no number.
+    pub skipped: bool,
 }
 
 impl Settings {
     fn meta(&self, last_day: Period) -> Meta {
         let date = self.date.unwrap_or((last_day.year, last_day.month, last_day.last_day()));
-        Meta { number: self.number, date, draft: self.draft, pending: self.pending, corrects: self.corrects }
+        Meta { number: self.number, date, draft: self.draft, pending: self.pending, corrects: self.corrects, skipped: self.skipped }
     }
 }
 

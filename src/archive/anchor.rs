@@ -130,7 +130,7 @@ mod tests {
     #[test]
     fn a_chain_that_starts_after_entries_from_before_it_anchors_a_volume() {
         // Two entries from before the chain, then two linked ones.
-        let mut m = Manifest { format: 1, entries: vec![entry(1, None), entry(2, None)] };
+        let mut m = Manifest { format: 1, entries: vec![entry(1, None), entry(2, None)], ..Manifest::default() };
         for n in 3..=4 {
             let link = m.next_link();
             m.entries.push(entry(n, Some(link)));

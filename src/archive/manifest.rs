@@ -17,6 +17,20 @@ const FORMAT: u32 = 1;
 pub struct Manifest {
     pub format: u32,
     pub entries: Vec<Entry>,
+    /// Periods the office declared it will never publish (`publish --skip-earlier`): they take
+    /// no number, and publishing them is refused. Absent from manifests without any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skip>,
+}
+
+/// A period declared never to be published, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skip {
+    pub series: Series,
+    /// `2018-03` or `2018-Q1`.
+    pub period: String,
+    /// The 签发日期 of the publication that declared it.
+    pub declared: Date,
 }
 
 /// One published document.
@@ -156,7 +170,7 @@ impl Manifest {
         let path = Manifest::path(archive);
         match std::fs::read(&path) {
             Ok(bytes) => Manifest::parse(&bytes, &path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest { format: FORMAT, entries: Vec::new() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest { format: FORMAT, entries: Vec::new(), skipped: Vec::new() }),
             Err(e) => Err(Error::io("读取归档清单", &path, e)),
         }
     }
@@ -196,6 +210,17 @@ impl Manifest {
     /// The link a new entry records: to the last entry, or the empty link of a chain's start.
     pub fn next_link(&self) -> Link {
         self.entries.last().map_or_else(Link::default, Entry::link)
+    }
+
+    /// Whether an earlier period of the entry's series and year has a later number than it (the
+    /// archive was published out of period order, before the rule that refuses it).
+    pub fn out_of_order(&self, entry: &Entry) -> bool {
+        self.entries.iter().any(|e| e.series == entry.series && e.year == entry.year && e.period < entry.period && e.number > entry.number)
+    }
+
+    /// Whether the office declared it will never publish this period of the series.
+    pub fn is_skipped(&self, series: Series, period: &str) -> bool {
+        self.skipped.iter().any(|s| s.series == series && s.period == period)
     }
 
     /// The number the next document of a series gets in `year`.

@@ -77,6 +77,9 @@ pub struct Request {
     pub target: Target,
     pub date: Option<Date>,
     pub correction: bool,
+    /// The earlier periods of the year not yet published will never be: recorded as such
+    /// (they take no number), so that this one may be published before them.
+    pub skip_earlier: bool,
 }
 
 /// What publishing did.
@@ -94,6 +97,11 @@ pub enum Outcome {
     NoData,
     /// The 签发日期 breaks a rule (`dates`): nothing written.
     BadDate { msg: String },
+    /// Earlier periods of the year with documents are not published yet (`--skip-earlier` to
+    /// declare they never will be): nothing written. Their periods (`2025-10`, `2025-Q3`).
+    OutOfOrder { earlier: Vec<String> },
+    /// The period was declared never to be published: nothing written.
+    Skipped { declared: Date },
     /// Another publication holds the archive: nothing read or written.
     Busy,
 }
@@ -144,7 +152,9 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
 fn against_previous(manifest: &Manifest, req: &Request, used: &[Input], program: &manifest::Program) -> std::result::Result<Option<u32>, Box<Outcome>> {
     let Some(prev) = manifest.latest(req.target.series(), &req.target.period()).cloned() else { return Ok(None) };
     let changes = manifest::changes(&prev, used, program);
-    if changes.is_empty() {
+    // An archive published out of period order is repaired by re-issuing the later period as a
+    // correction after the earlier one: allowed with unchanged data, and only then.
+    if changes.is_empty() && !(req.correction && manifest.out_of_order(&prev)) {
         return Err(Box::new(Outcome::Unchanged { entry: prev }));
     }
     if !req.correction {
@@ -223,11 +233,36 @@ impl Publishing<'_> {
             return Ok(Outcome::DataErrors);
         }
         let used = self.used_inputs(last)?;
-        let manifest = Manifest::load(&folder(&self.opts.out))?;
+        let mut manifest = Manifest::load(&folder(&self.opts.out))?;
+        let (series, key) = (self.req.target.series(), self.req.target.period());
+        if let Some(s) = manifest.skipped.iter().find(|s| s.series == series && s.period == key) {
+            return Ok(Outcome::Skipped { declared: s.declared });
+        }
+        if manifest.latest(series, &key).is_none() {
+            let earlier = self.earlier_unpublished(&manifest);
+            if !earlier.is_empty() && !self.req.skip_earlier {
+                return Ok(Outcome::OutOfOrder { earlier });
+            }
+            manifest.skipped.extend(earlier.into_iter().map(|period| manifest::Skip { series, period, declared: self.date }));
+        }
         match against_previous(&manifest, self.req, &used, &program(&self.opts.program)) {
             Ok(corrects) => self.issue(last, used, corrects, manifest),
             Err(outcome) => Ok(*outcome),
         }
+    }
+
+    /// The periods of the target's year and series before it that have documents but are
+    /// neither published nor declared never to be: publishing the target first would give it
+    /// a number before theirs.
+    fn earlier_unpublished(&self, manifest: &Manifest) -> Vec<String> {
+        let c = self.checked;
+        let periods: Vec<String> = match self.req.target {
+            Target::Month(p) => documents::months(&c.reports).into_iter().filter(|m| m.year == p.year && *m < p).map(|m| m.to_string()).collect(),
+            Target::Quarter(q) => documents::quarters(&c.reports).into_iter().filter(|(x, _)| x.year == q.year && *x < q).map(|(x, _)| x.to_string()).collect(),
+            Target::Volume(_) => Vec::new(),
+        };
+        let series = self.req.target.series();
+        periods.into_iter().filter(|k| manifest.latest(series, k).is_none() && !manifest.is_skipped(series, k)).collect()
     }
 
     /// Numbers, renders (PDF/A-3b, carrying its figures and inputs), stores the document

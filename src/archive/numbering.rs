@@ -34,6 +34,10 @@ pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Numbering
 fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inputs, series: Series, year: u16, periods: &[(String, Period)]) {
     let mut next = manifest.next_number(series, year);
     for (key, last) in periods {
+        if manifest.is_skipped(series, key) {
+            n.set(series, key, Settings { skipped: true, ..Settings::default() });
+            continue;
+        }
         let published = manifest.latest(series, key);
         let settings = match published {
             Some(e) if same_data(e, &data_inputs(c, inputs, series, *last)) => {

@@ -97,7 +97,7 @@ enum Command {
         format: Format,
     },
     /// 签发：给某月简报（或某季度汇总）编号，生成 PDF/A 存入 out/archive/ 并登记清单；或装订全年的合订本
-    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao publish (--period 年-月 | --quarter 年-Q季 | --year 年 --bind) [--date 日期] [--correction]",
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao publish (--period 年-月 | --quarter 年-Q季 | --year 年 --bind) [--date 日期] [--correction] [--skip-earlier]",
         after_help = "示例：\n  jianbao publish --period 2018-03 --date 2018-04-05\n  jianbao publish --quarter 2018-Q1 --date 2018-04-10\n  jianbao publish --period 2018-03 --date 2018-04-20 --correction\n  jianbao publish --year 2018 --bind --date 2019-01-15   装订 2018 年已签发的简报和季度汇总")]
     Publish {
         /// 签发的季度汇总，格式 YYYY-Qn，例如 2018-Q1（与 --period 二选一）
@@ -115,6 +115,9 @@ enum Command {
         /// 已签发的数据有改动时，签发一期更正（新编号，注明更正哪一期）
         #[arg(long)]
         correction: bool,
+        /// 本年更早的、尚未签发的月份（季度）确定不再签发：登记为“不签发”（不占期号，以后也不能签发），再签发本期
+        #[arg(long)]
+        skip_earlier: bool,
     },
     /// 核对归档：逐一校验 out/archive/ 中的文件与清单，列出缺失、被改动和未登记的文件
     #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao verify [--out 目录] [--volume 合订本]",
@@ -207,14 +210,14 @@ fn main() -> ExitCode {
             }
             c.has_errors()
         }),
-        Command::Publish { quarter, year, bind: _, date, correction } => {
+        Command::Publish { quarter, year, bind: _, date, correction, skip_earlier } => {
             let target = match (quarter, year, opts.period) {
                 (Some(q), ..) => archive::Target::Quarter(q),
                 (None, Some(y), _) => archive::Target::Volume(y),
                 (None, None, Some(p)) => archive::Target::Month(p),
                 (None, None, None) => unreachable!("clap requires --period, --quarter or --year"),
             };
-            archive::publish(&opts, &archive::Request { target, date, correction }).map(|p| {
+            archive::publish(&opts, &archive::Request { target, date, correction, skip_earlier }).map(|p| {
                 p.recovered.iter().for_each(|r| println!("{r}"));
                 print::diagnostics(&p.diagnostics, p.files_read);
                 print::outcome(&p.outcome)

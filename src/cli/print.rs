@@ -97,6 +97,17 @@ pub fn outcome(outcome: &Outcome) -> bool {
             println!("未签发：{msg}");
             true
         }
+        Outcome::OutOfOrder { earlier } => {
+            println!("未签发：本年更早的{}还没有签发。期号按月份（季度）先后编排，先签发本期会使期号颠倒，且归档不能改动。", earlier.join("、"));
+            let flag = if earlier[0].contains('Q') { "--quarter" } else { "--period" };
+            println!("请先按先后顺序签发它们（如 jianbao publish {flag} {} --date 日期）；", earlier[0]);
+            println!("确定这些月份（季度）不再签发的，加 --skip-earlier 登记为“不签发”（不占期号，以后也不能再签发）后签发本期。");
+            true
+        }
+        Outcome::Skipped { declared } => {
+            println!("未签发：该期已于 {declared} 登记为不签发（签发后面一期时加了 --skip-earlier），不能再签发。");
+            true
+        }
         Outcome::Busy => {
             println!("另一次签发正在进行（可能是另一位同事在同一文件夹中签发），请等它结束后再签发。");
             true

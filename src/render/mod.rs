@@ -79,11 +79,16 @@ pub struct Meta {
     /// Not yet published as it stands: the number is the one publishing will give it.
     pub pending: bool,
     pub corrects: Option<u32>,
+    /// Declared never to be published: it has no number.
+    pub skipped: bool,
 }
 
 impl Meta {
-    /// `第3期`, `第3期（待签发）`.
+    /// `第3期`, `第3期（待签发）`; `不签发` for a period declared never to be published.
     pub fn issue(&self) -> String {
+        if self.skipped {
+            return "（不签发）".into();
+        }
         format!("{}{}", crate::series::number_label(self.number), if self.pending { "（待签发）" } else { "" })
     }
 

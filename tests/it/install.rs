@@ -129,6 +129,7 @@ fn another_program_rerenders_everything() {
         target: jianbao::archive::Target::Month("2018-01".parse().unwrap()),
         date: Some("2018-02-05".parse().unwrap()),
         correction: false,
+        skip_earlier: true,
     };
     let jianbao::archive::Outcome::Published { entry, .. } = jianbao::archive::publish(&newer, &req).unwrap().outcome else { panic!() };
     assert_eq!(entry.jianbao.build, "程序乙");

@@ -96,6 +96,7 @@ fn sample_documents() -> Vec<(String, Vec<Vec<Run>>)> {
     all.extend(laid_out(&jianbao::Options { draft: true, period: "2019-03".parse().ok(), ..official }, "草稿 "));
     let (_dir, opts) = common::copy_project();
     let req = |correction| jianbao::archive::Request {
+        skip_earlier: true,
         target: jianbao::archive::Target::Month("2018-03".parse().unwrap()),
         date: Some("2018-04-05".parse().unwrap()),
         correction,

@@ -98,6 +98,7 @@ fn the_archived_bulletin_carries_the_piece_with_its_photo() {
         target: jianbao::archive::Target::Month("2019-03".parse().unwrap()),
         date: Some("2019-04-05".parse().unwrap()),
         correction: false,
+        skip_earlier: true,
     };
     let published = jianbao::archive::publish(&opts, &req).unwrap();
     let jianbao::archive::Outcome::Published { .. } = published.outcome else { panic!("{:?}", published.outcome) };
@@ -147,6 +148,7 @@ fn a_photo_file_named_like_its_piece_is_set_with_it_and_archived() {
         target: jianbao::archive::Target::Month("2019-03".parse().unwrap()),
         date: Some("2019-04-05".parse().unwrap()),
         correction: false,
+        skip_earlier: true,
     };
     let jianbao::archive::Outcome::Published { .. } = jianbao::archive::publish(&opts, &req).unwrap().outcome else { panic!("not published") };
     let archived = walkdir::WalkDir::new(jianbao::archive::folder(&opts.out))

@@ -16,7 +16,7 @@ use jianbao::archive::{self, commit, manifest::Manifest, Outcome, Request, Targe
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn publish(opts: &jianbao::Options, period: &str, date: &str) -> jianbao::error::Result<archive::Publication> {
-    let req = Request { target: Target::Month(period.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false };
+    let req = Request { target: Target::Month(period.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false, skip_earlier: false };
     archive::publish(opts, &req)
 }
 
@@ -47,24 +47,21 @@ fn an_interrupted_publication_is_finished_or_rolled_back_by_the_next() {
 
         // The next publication first finishes (the manifest was pending: steps 2 and 3) or
         // rolls back (step 1), then takes the next free number.
-        let next = publish(&opts, "2018-03", "2018-04-05").unwrap();
-        assert!(matches!(next.outcome, Outcome::Published { .. }), "step {step}");
+        // Committed, February is there and March follows; rolled back, February is published
+        // again, with the number it would have had.
         let committed = step >= 2;
+        let (period, date) = if committed { ("2018-03", "2018-04-05") } else { ("2018-02", "2018-04-06") };
+        let next = publish(&opts, period, date).unwrap();
+        assert!(matches!(next.outcome, Outcome::Published { .. }), "step {step}");
         assert_eq!(next.recovered.is_some(), committed, "step {step}: {:?}", next.recovered);
         let expected: Vec<(String, u32)> = if committed {
             vec![("2018-01".into(), 1), ("2018-02".into(), 2), ("2018-03".into(), 3)]
         } else {
-            vec![("2018-01".into(), 1), ("2018-03".into(), 2)]
+            vec![("2018-01".into(), 1), ("2018-02".into(), 2)]
         };
         assert_eq!(numbers(&opts), expected, "step {step}");
         let v = archive::verify(&opts.out).unwrap();
         assert!(v.is_clean(), "step {step}: {v:?}");
-        // Rolled back, February can still be published, with the next number.
-        if !committed {
-            assert!(matches!(publish(&opts, "2018-02", "2018-04-06").unwrap().outcome, Outcome::Published { .. }));
-            assert_eq!(numbers(&opts).last(), Some(&("2018-02".to_string(), 3)));
-            assert!(archive::verify(&opts.out).unwrap().is_clean());
-        }
     }
 }
 

@@ -105,7 +105,7 @@ fn the_plans_final_accounting_on_three_years_of_county_data() {
 }
 
 fn publish(opts: &jianbao::Options, target: Target, date: &str, correction: bool) -> (jianbao::archive::manifest::Entry, std::path::PathBuf) {
-    match archive::publish(opts, &Request { target, date: Some(date.parse().unwrap()), correction }).unwrap().outcome {
+    match archive::publish(opts, &Request { target, date: Some(date.parse().unwrap()), correction, skip_earlier: true }).unwrap().outcome {
         Outcome::Published { entry, path } => (entry, path),
         other => panic!("{other:?}"),
     }
