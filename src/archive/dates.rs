@@ -21,7 +21,7 @@ fn period_end(target: Target) -> Option<Date> {
 pub fn refused(manifest: &Manifest, target: Target, date: Date, corrects: Option<u32>, today: Date) -> Option<String> {
     let series = target.series();
     if let Some(end) = period_end(target).filter(|end| date <= *end) {
-        return Some(format!("签发日期 {date} 不在所报期间结束（{end}）之后。文件应在期间结束后签发，请改用 {end} 以后的日期。"));
+        return Some(format!("签发日期 {date} 不在所报期间结束（{end}）之后。文件应在期间结束后签发，最早可用 {}。", end.next()));
     }
     if date > today.next() {
         return Some(format!("签发日期 {date} 晚于今天（本机日期 {today}）。请用实际签发的日期。"));

@@ -62,7 +62,12 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         let dir = format!("/docs/{:02}", i + 1);
         let main = if e.series == Series::Bulletin { "bulletin.typ" } else { "summary.typ" };
         generated.push((format!("{dir}/{main}"), engine.template(main)?.as_bytes().to_vec()));
-        generated.extend(sources(e, &pdf, &dir)?);
+        for (path, bytes) in sources(e, &pdf, &dir)? {
+            // Photos are named by their content: one copy serves every document that sets it.
+            if !generated.iter().any(|(p, _)| *p == path) {
+                generated.push((path, bytes));
+            }
+        }
         docs.push(Doc { main: format!("{dir}/{main}") });
     }
     used.sort();
@@ -96,7 +101,8 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
 }
 
 /// The typst sources an archived document carries, under `dir`: its data (told it is in a
-/// volume, and what its bookmark says) and its text.
+/// volume, and what its bookmark says) and its text; and its pieces' photos where its data
+/// names them (`/photos/<SHA-256>.jpg`, the same path in every document).
 fn sources(e: &Entry, pdf: &[u8], dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
     let attached = attachments(pdf)?;
     let missing = || Error::Archive { msg: format!("归档文件 {} 没有附带排版数据（{SOURCES}），无法装订。", e.file) };
@@ -110,5 +116,8 @@ fn sources(e: &Entry, pdf: &[u8], dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
     meta.bookmark = Some(format!("{}　{}", meta.issue, e.title));
     meta.volume = true;
     data.insert("meta".into(), serde_json::to_value(meta).expect("serialisable"));
-    Ok(vec![(format!("{dir}/data.json"), crate::render::tables::to_data_json(&data)), (format!("{dir}/narrative.typ"), narrative.clone())])
+    let mut out = vec![(format!("{dir}/data.json"), crate::render::tables::to_data_json(&data)), (format!("{dir}/narrative.typ"), narrative.clone())];
+    let photos = format!("{SOURCES}photos/");
+    out.extend(attached.iter().filter(|(name, _)| name.starts_with(&photos)).map(|(name, bytes)| (format!("/{}", &name[SOURCES.len()..]), bytes.clone())));
+    Ok(out)
 }

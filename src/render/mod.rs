@@ -10,6 +10,7 @@ pub mod ofd;
 pub mod report;
 pub mod summary;
 pub mod tables;
+mod typst_zh;
 pub mod world;
 pub mod yearly;
 
@@ -248,7 +249,7 @@ impl Engine {
         let standards = match kind {
             PdfKind::Plain => PdfStandards::default(),
             PdfKind::Archival => PdfStandards::new(&[PdfStandard::A_3b, PdfStandard::Ua_1])
-                .map_err(|e| Error::Typeset { document: label.to_string(), msg: e.message().to_string() })?,
+                .map_err(|e| Error::Typeset { document: label.to_string(), msg: typst_zh::message(e.message()) })?,
         };
         let options = PdfOptions {
             ident: Smart::Custom(format!("jianbao/{label}")),
@@ -258,7 +259,7 @@ impl Engine {
             ..PdfOptions::default()
         };
         typst_pdf::pdf(doc, &options)
-            .map_err(|errs| Error::Typeset { document: label.to_string(), msg: errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("\n") })
+            .map_err(|errs| Error::Typeset { document: label.to_string(), msg: errs.iter().map(|e| typst_zh::message(&e.message)).collect::<Vec<_>>().join("\n") })
     }
 }
 
@@ -273,10 +274,8 @@ fn typeset_error(document: &str, world: &DocWorld, diags: &[&SourceDiagnostic]) 
             let (line, col) = source.lines().byte_to_line_column(range.start)?;
             Some(format!("{}:{}:{}", id.vpath().get_with_slash(), line + 1, col + 1))
         });
-        msg.push_str(&format!("{kind} {}：{}\n", at.unwrap_or_default(), d.message));
-        for h in &d.hints {
-            msg.push_str(&format!("    提示：{}\n", h.v));
-        }
+        // In Chinese; typst's hints are English prose about its own syntax, left out.
+        msg.push_str(&format!("{kind} {}：{}\n", at.unwrap_or_default(), typst_zh::message(&d.message)));
     }
     Error::Typeset { document: document.to_string(), msg }
 }

@@ -165,3 +165,16 @@ fn a_no_op_reads_no_workbook_template_or_font_and_sees_a_rewrite_behind_an_old_s
         assert!(built.rendered.len() >= 12, "{:?}", built.rendered);
     }
 }
+
+#[test]
+fn a_template_mistake_is_told_in_chinese_at_its_line() {
+    let (_dir, opts) = copy_project();
+    // A misspelt name and an unclosed bracket in the office's own summary template.
+    own_template(&opts, "summary.typ", |text| format!("{text}\n#tabel(d.trend)\n#let x = (1, 2\n"));
+    let built = jianbao::build(&opts).unwrap();
+    let failed = built.diagnostics.iter().find(|d| d.code == "E-DOCUMENT").expect("the summaries fail");
+    assert!(failed.message.contains("summary.typ:") && failed.message.contains("括号没有闭合"), "{}", failed.message);
+    // Beyond the file's name and the quarter's id (2018-Q1), nothing in English.
+    let prose = failed.message.replace("summary.typ", "").replace("-Q", "-");
+    assert!(!prose.contains(|c: char| c.is_ascii_alphabetic()), "{}", failed.message);
+}

@@ -111,6 +111,15 @@ fn the_archived_bulletin_carries_the_piece_with_its_photo() {
     let docx = std::fs::read(repo().join("tests/fixtures/pieces").join(format!("{STEM}.docx"))).unwrap();
     assert!(attachments.values().any(|b| *b == docx), "{:?}", attachments.keys().collect::<Vec<_>>());
     assert_eq!(pdf_images(archived.path()).len(), 1);
+    // The year is bound with the photo set again from the archived copy, and verifies.
+    let req = jianbao::archive::Request { target: jianbao::archive::Target::Volume(2019), date: Some("2020-01-10".parse().unwrap()), ..req };
+    let bound = jianbao::archive::publish(&opts, &req).unwrap();
+    let jianbao::archive::Outcome::Published { path, .. } = bound.outcome else { panic!("{:?}", bound.outcome) };
+    let images = pdf_images(&path);
+    assert_eq!(images.len(), 1, "the bulletin's photo in the volume");
+    assert_eq!(images, pdf_images(archived.path()), "the same photo, byte for byte");
+    let checked = jianbao::archive::anchor::check(&opts.out, &path).unwrap();
+    assert!(checked.checked == 1 && checked.findings.is_empty(), "verify --volume: {checked:?}");
 }
 
 #[test]
