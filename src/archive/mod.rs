@@ -115,6 +115,14 @@ pub struct Publication {
     pub recovered: Option<String>,
 }
 
+/// W-CORRECTION-PENDING for the archive under `opts.out` and the data as `c` read it (what
+/// `status` says; a build says it from the inputs it read).
+pub fn pending_corrections(opts: &Options, c: &Checked) -> Result<Vec<Diagnostic>> {
+    let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
+    let manifest = Manifest::load(&folder(&opts.out))?;
+    Ok(numbering::pending_corrections(&manifest, c, &inputs))
+}
+
 /// The archive folder of an output folder.
 pub fn folder(out: &Path) -> PathBuf {
     out.join("archive")

@@ -53,6 +53,37 @@ fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inp
     }
 }
 
+/// Where a pending correction is said: the archive, at the document's id (`归档 › 2025-10/工作简报-2025年10月`).
+pub const ARCHIVE: &str = "归档";
+
+/// W-CORRECTION-PENDING, one for each published document whose data changed since: which
+/// issue, what changed, what `out/` now shows, and the command that issues the correction.
+pub fn pending_corrections(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Vec<crate::diag::Diagnostic> {
+    let months = documents::months(&c.reports).into_iter().map(|p| (Series::Bulletin, p.to_string(), p, documents::bulletin_id(p), "--period"));
+    let quarters = documents::quarters(&c.reports).into_iter().map(|(q, as_of)| (Series::Summary, q.to_string(), as_of, documents::summary_id(q), "--quarter"));
+    let mut out = Vec::new();
+    for (series, key, last, id, flag) in months.chain(quarters) {
+        let Some(e) = manifest.latest(series, &key).filter(|_| !manifest.is_skipped(series, &key)) else { continue };
+        let now = data_inputs(c, inputs, series, last);
+        if same_data(e, &now) {
+            continue;
+        }
+        // What changed in its data (not the program's templates and fonts).
+        let data_only = Entry { inputs: e.inputs.iter().filter(|i| i.is_data()).cloned().collect(), ..e.clone() };
+        let changes = super::manifest::changes(&data_only, &now, &e.jianbao);
+        let msg = format!(
+            "已签发的{}（{}，{}签发）此后输入有变化：{}。out/ 中的这份文件已是更正期的样子（待签发）。如需更正，请运行 jianbao publish {flag} {key} --date 签发日期 --correction；不更正的，归档中的{}仍有效。",
+            id.rsplit('/').next().unwrap_or(&id),
+            e.issue_label(),
+            e.published,
+            changes.join("；"),
+            e.issue_label()
+        );
+        out.push(crate::diag::Diagnostic::warning("W-CORRECTION-PENDING", ARCHIVE, msg).at_sheet(&id));
+    }
+    out
+}
+
 /// The data a document of `series` standing at `last` is made from: its feeding workbooks,
 /// a bulletin's pieces, the plan and the configuration, with their hashes (the manifest's
 /// data kinds, `Input::is_data`).

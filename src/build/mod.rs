@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use crate::archive::manifest::Manifest;
 use crate::cache::{Cache, Entry};
 use crate::diag::{has_errors, Diagnostic};
-use crate::documents::Numbering;
 use crate::documents::{self, Document};
 use crate::error::Result;
 use crate::inputs::{Inputs, KeyHasher, Scan, Stamps};
@@ -168,21 +167,22 @@ pub struct Planned {
 /// The documents a build with these inputs makes (numbered from the archive), ready to typeset.
 pub fn plan_documents(opts: &Options, inputs: &Inputs) -> Result<Planned> {
     let engine = render::Engine::for_run(inputs, opts.system_fonts)?;
-    let checked = check_with(inputs, engine.fonts())?;
-    let numbering = numbering(inputs, &checked)?;
+    let mut checked = check_with(inputs, engine.fonts())?;
+    let manifest = manifest(inputs)?;
+    let numbering = crate::archive::numbering::numbering(&manifest, &checked, inputs);
+    checked.diagnostics.extend(crate::archive::numbering::pending_corrections(&manifest, &checked, inputs));
     let today = checked.today(opts)?;
     let boards: Vec<crate::status::Board> = crate::status::years(&checked).into_values().map(|at| crate::status::board(&checked, at, today, false)).collect();
     let made = documents::all(&engine, &checked, opts.period, opts.draft, &numbering, &boards)?;
     Ok(Planned { engine, checked, made, boards })
 }
 
-/// The numbers the documents show, from the archive's manifest.
-fn numbering(inputs: &Inputs, checked: &crate::checked::Checked) -> Result<Numbering> {
-    let manifest = match &inputs.manifest {
-        Some(f) => Manifest::parse(&f.bytes, &f.path)?,
-        None => Manifest::default(),
-    };
-    Ok(crate::archive::numbering::numbering(&manifest, checked, inputs))
+/// The archive's manifest, as the run read it (the numbers the documents show come from it).
+fn manifest(inputs: &Inputs) -> Result<Manifest> {
+    match &inputs.manifest {
+        Some(f) => Manifest::parse(&f.bytes, &f.path),
+        None => Ok(Manifest::default()),
+    }
 }
 
 /// Each document with the key of everything that makes its outputs.

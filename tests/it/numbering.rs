@@ -198,3 +198,30 @@ fn an_archive_published_out_of_order_is_repaired_by_reissuing_the_later_period_a
     // Once in order, an unchanged correction is nothing new.
     assert!(matches!(archive::publish(&opts, &request("2018-02", "2018-03-08", true, false)).unwrap().outcome, Outcome::Unchanged { .. }));
 }
+
+#[test]
+fn a_published_issue_whose_inputs_changed_is_said_where_the_clerk_looks() {
+    let (_dir, opts) = copy_project();
+    assert_eq!(published(&opts, request("2019-03", "2019-04-05", false, true)).0, 1);
+    // A township's March workbook changes after publishing.
+    let rel = "submissions/2019-03/南村乡2019年3月报表.xlsx";
+    let plan = jianbao::plan::Plan::load(&opts.data.join("plan.yaml")).unwrap();
+    let mut county = jianbao::sample::county(&plan, 2019);
+    let t = county.iter_mut().find(|t| t.name == "南村乡").unwrap();
+    t.villages[0].population += 9;
+    std::fs::write(opts.data.join(rel), jianbao::sample::workbook(&plan, t, "2019-03".parse().unwrap())).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao")).args(args).arg("--data").arg(&opts.data).arg("--out").arg(&opts.out).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // The build names the issue, the file that changed and the command.
+    let built = run(&["build"]);
+    assert!(built.contains("W-CORRECTION-PENDING") && built.contains("已签发的工作简报-2019年3月（第1期，2019-04-05签发）此后输入有变化：已修改 submissions/2019-03/南村乡2019年3月报表.xlsx"), "{built}");
+    assert!(built.contains("jianbao publish --period 2019-03 --date 签发日期 --correction"), "{built}");
+    assert!(built.contains("更正　2019-03/工作简报-2019年3月"), "the summary table says it: {built}");
+    // status, and 结果一览, say it too.
+    let status = run(&["status"]);
+    assert!(status.contains("更正待签发（归档 › 2019-03/工作简报-2019年3月）") && status.contains("--correction"), "{status}");
+    let page = std::fs::read_to_string(opts.out.join("结果一览.html")).unwrap();
+    assert!(page.contains("第1期（输入已变，更正待签发）") && page.contains("W-CORRECTION-PENDING"), "结果一览");
+}
