@@ -36,6 +36,10 @@ pub struct Entry {
     pub outputs: Vec<(String, u64)>,
     /// Its pages (shown on 结果一览).
     pub pages: usize,
+    /// Made as a draft: a build that holds it back removes its files (a draft never stays
+    /// beside official documents as if it were one).
+    #[serde(default)]
+    pub draft: bool,
 }
 
 impl Entry {

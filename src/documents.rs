@@ -27,6 +27,8 @@ pub struct Document {
     pub prepared: Prepared,
     /// Files written beside the PDF (`<id>.json`, `数据校验报告.txt`), by path under `out/`.
     pub files: Vec<(String, Vec<u8>)>,
+    /// A draft (`build --draft`, a document errors hold back): every file of it says 草稿.
+    pub draft: bool,
 }
 
 /// How a numbered document is made: its number in its series (第N期), its 签发日期 (else the
@@ -70,7 +72,7 @@ pub fn validation_report(engine: &Engine, c: &Checked, boards: &[Board]) -> Resu
     for b in boards {
         files.push((format!("{y}/报送情况-{y}年.xlsx", y = b.year), crate::excel::board(b)?));
     }
-    Ok(Document { id: "数据校验报告".into(), title: "数据校验报告".into(), prepared, files })
+    Ok(Document { id: "数据校验报告".into(), title: "数据校验报告".into(), prepared, files, draft: false })
 }
 
 /// The months with reports.
@@ -101,7 +103,7 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
     let data = FiguresFile { pieces: Some(sent), ..FiguresFile::numbered(Series::Bulletin, &title, &meta, &figures) };
     let id = bulletin_id(period);
     let mut doc = with_json(id, &title, prepared, &data);
-    doc.files.push((format!("{period}/汇总表-{}.xlsx", period.chinese()), crate::excel::month(&figures)?));
+    doc.files.push((format!("{period}/汇总表-{}.xlsx", period.chinese()), crate::excel::month(&figures, s.draft)?));
     Ok(doc)
 }
 
@@ -204,7 +206,7 @@ impl<'a, F: Serialize> FiguresFile<'a, F> {
 
 fn with_json(id: String, title: &str, prepared: Prepared, data: &impl Serialize) -> Document {
     let json = render::tables::to_data_json(data);
-    Document { files: vec![(format!("{id}.json"), json)], id, title: title.to_string(), prepared }
+    Document { files: vec![(format!("{id}.json"), json)], id, title: title.to_string(), prepared, draft: false }
 }
 
 /// The documents of a build, and those held back by errors in the workbooks that feed them.
@@ -250,22 +252,25 @@ pub fn failure(what: &str, e: &crate::error::Error) -> crate::diag::Diagnostic {
 /// document fed by a workbook with errors is held back (see `Checked::blocked`).
 pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numbering: &Numbering, boards: &[Board]) -> Result<Made> {
     let (jobs, held) = jobs(c, only, draft);
-    let settings = |series: Series, period: &str| Settings { draft, ..numbering.settings(series, period) };
+    // Only what errors would hold back is a draft; the rest of a draft build is as official.
+    let would_hold = if draft { self::jobs(c, only, false).1 } else { Held::new() };
+    let is_draft = |id: &str| would_hold.contains_key(id);
+    let settings = |series: Series, period: &str, id: &str| Settings { draft: is_draft(id), ..numbering.settings(series, period) };
     // Each document is prepared on its own (figures, narrative, tables), so in parallel.
     let prepared: Vec<(String, Result<Vec<Document>>)> = jobs
         .par_iter()
         .map(|job| match *job {
             Job::Report => ("数据校验报告".into(), validation_report(engine, c, boards).map(|d| vec![d])),
-            Job::Bulletin(p) => (bulletin_id(p), bulletin(engine, c, p, settings(Series::Bulletin, &p.to_string())).map(|d| vec![d])),
-            Job::Summary(q, as_of) => (summary_id(q), summary(engine, c, q, as_of, settings(Series::Summary, &q.to_string())).map(|d| vec![d])),
-            Job::Year(year) => (year_id(year), year_summary(engine, c, year, draft).map(|d| d.into_iter().collect())),
-            Job::Plan => (plan_report_id(&c.plan), plan_report(engine, c, draft).map(|d| d.into_iter().collect())),
+            Job::Bulletin(p) => (bulletin_id(p), bulletin(engine, c, p, settings(Series::Bulletin, &p.to_string(), &bulletin_id(p))).map(|d| vec![d])),
+            Job::Summary(q, as_of) => (summary_id(q), summary(engine, c, q, as_of, settings(Series::Summary, &q.to_string(), &summary_id(q))).map(|d| vec![d])),
+            Job::Year(year) => (year_id(year), year_summary(engine, c, year, is_draft(&year_id(year))).map(|d| d.into_iter().collect())),
+            Job::Plan => (plan_report_id(&c.plan), plan_report(engine, c, is_draft(&plan_report_id(&c.plan))).map(|d| d.into_iter().collect())),
         })
         .collect();
     let mut made = Made { documents: Vec::new(), held, failed: Vec::new() };
     for (id, result) in prepared {
         match result {
-            Ok(docs) => made.documents.extend(docs),
+            Ok(docs) => made.documents.extend(docs.into_iter().map(|d| Document { draft: is_draft(&d.id), ..d })),
             Err(e) => made.failed.push(failure(&id, &e)),
         }
     }

@@ -38,8 +38,8 @@ struct Table<'a> {
 }
 
 /// The workbook bytes.
-pub fn month(f: &MonthFigures) -> Result<Vec<u8>> {
-    write(f).map_err(|e| xlsx_error("汇总表.xlsx", e)).and_then(portable)
+pub fn month(f: &MonthFigures, draft: bool) -> Result<Vec<u8>> {
+    write(f, draft).map_err(|e| xlsx_error("汇总表.xlsx", e)).and_then(portable)
 }
 
 /// The same workbook with the same bytes on every machine: the zip writer records the system
@@ -142,11 +142,14 @@ fn write_board(b: &crate::status::Board) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
-fn write(f: &MonthFigures) -> Result<Vec<u8>, XlsxError> {
+/// A draft's workbook says so in its title and above every table (草稿).
+fn write(f: &MonthFigures, draft: bool) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let date = ExcelDateTime::from_ymd(f.period.year, f.period.month, f.period.last_day())?;
-    book.set_properties(&DocProperties::new().set_creation_datetime(&date).set_title(format!("{}汇总表", f.period.chinese())));
-    for t in [townships(f), villages(f), projects(f), indicators(f)] {
+    let mark = if draft { "（草稿）" } else { "" };
+    book.set_properties(&DocProperties::new().set_creation_datetime(&date).set_title(format!("{}汇总表{mark}", f.period.chinese())));
+    for mut t in [townships(f), villages(f), projects(f), indicators(f)] {
+        t.title.push_str(mark);
         table(book.add_worksheet(), &t)?;
     }
     book.save_to_buffer()
@@ -190,7 +193,7 @@ fn status(s: Status) -> &'static str {
         Status::Reported => "已报送",
         Status::CarriedForward => "未报送（沿用）",
         Status::Missing => "未报送",
-        Status::Unverified => "数据待核",
+        Status::Unverified => "有误（数据待核）",
     }
 }
 

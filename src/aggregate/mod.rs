@@ -86,6 +86,9 @@ pub struct VillageFigures {
     /// One of the four villages above 30 % (解剖麻雀).
     pub focus: bool,
     pub reported: bool,
+    /// Its township's report has errors (draft builds): 有误, never 未报 or 否.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unverified: bool,
     pub population: Option<u32>,
     pub poor_at_start: Option<u32>,
     pub remaining_poor: Option<u32>,
@@ -384,13 +387,15 @@ fn listed_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)], lis
     let focus = &plan.deep_poverty_villages.focus;
     list.iter()
         .map(|&(t, name)| {
-            let report = sources.iter().find(|(s, ..)| *s == t).and_then(|(_, _, r)| *r);
+            let source = sources.iter().find(|(s, ..)| *s == t);
+            let report = source.and_then(|(_, _, r)| *r);
             let row = report.and_then(|r| r.villages.iter().find(|v| crate::plan::same_village(canonical_name(plan, t, v), name)));
             VillageFigures {
                 township: t.to_string(),
                 name: name.to_string(),
                 focus: focus.iter().any(|f| f == name),
                 reported: row.is_some(),
+                unverified: source.is_some_and(|(_, s, _)| *s == Status::Unverified),
                 population: row.map(|v| v.population),
                 poor_at_start: row.map(|v| v.poor_at_start),
                 remaining_poor: row.map(|v| v.remaining_poor()),

@@ -113,6 +113,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         rendered.retain(|id| *id != l.group);
         failed.push(Diagnostic::error("E-LOCKED", &l.group, l.message()));
     }
+    remove_drafts(&mut cache, made.held.keys(), opts);
     if opts.period.is_none() {
         let kept: Vec<String> = made.held.keys().cloned().chain(failed.iter().map(|d| d.file.clone())).collect();
         mark_stale(&mut cache, &keyed, &kept, opts);
@@ -226,7 +227,7 @@ fn typeset_changed(
         match outputs {
             Ok(outputs) => {
                 let pages = pages.lock().expect("not poisoned").get(&doc.id).copied().unwrap_or(0);
-                cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs, pages });
+                cache.documents.insert(doc.id.clone(), Entry { key: key.clone(), outputs, pages, draft: doc.draft });
                 rendered.push(doc.id.clone());
             }
             Err(e) => {
@@ -301,6 +302,18 @@ fn files(engine: &render::Engine, doc: &Document, rendered: render::Rendered, op
         }
     }
     Ok(files)
+}
+
+/// The files a draft build left of documents this build holds back: removed, with their record
+/// (a held document that was made officially before keeps its files, and is named as held).
+fn remove_drafts<'a>(cache: &mut Cache, held: impl Iterator<Item = &'a String>, opts: &Options) {
+    for id in held {
+        if cache.documents.get(id).is_some_and(|e| e.draft) {
+            for (rel, _) in cache.documents.remove(id).map(|e| e.outputs).unwrap_or_default() {
+                let _ = std::fs::remove_file(opts.out.join(rel));
+            }
+        }
+    }
 }
 
 /// Documents of earlier builds that this full build did not make (and did not hold back):

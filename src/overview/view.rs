@@ -134,7 +134,8 @@ pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
     }
     counts.held = run.cache.held.len();
     counts.made = run.rendered.len();
-    counts.unchanged = run.cache.documents.len().saturating_sub(counts.made);
+    let listed = run.cache.documents.keys().filter(|id| !run.cache.held.contains_key(*id)).count();
+    counts.unchanged = listed.saturating_sub(counts.made);
     Page {
         title: format!("{}{} 结果一览", c.plan.county, c.config.masthead),
         office: c.config.office.clone(),
@@ -158,8 +159,9 @@ fn of_month(folder: &str, p: Period) -> bool {
 /// Every document of the record and every one held back, newest folder first, with its
 /// archived issue (期号, 签发日期) when it has one.
 fn documents(opts: &Options, run: &Run, manifest: &Manifest) -> Vec<Doc> {
-    let mut ids: Vec<(&String, State)> =
-        run.cache.documents.keys().map(|id| (id, if run.rendered.contains(id) { State::Made } else { State::Unchanged })).collect();
+    // A held document is listed once, as held (its files of an earlier build are not this run's).
+    let made = run.cache.documents.keys().filter(|id| !run.cache.held.contains_key(*id));
+    let mut ids: Vec<(&String, State)> = made.map(|id| (id, if run.rendered.contains(id) { State::Made } else { State::Unchanged })).collect();
     ids.extend(run.cache.held.keys().map(|id| (id, State::Held)));
     let mut docs: Vec<Doc> = ids.into_iter().map(|(id, state)| doc(opts, run, manifest, id, state)).collect();
     docs.sort_by(|a, b| newest(&b.folder).cmp(&newest(&a.folder)).then(a.name.cmp(&b.name)));

@@ -149,7 +149,7 @@ fn township_notes(f: &MonthFigures) -> Vec<String> {
         .filter_map(|t| match t.status {
             Status::CarriedForward => Some(format!("注：{}本月未报送，沿用{}月数据。", t.name, t.carried_from?.month)),
             Status::Missing => Some(format!("注：{}本月未报送，本年无数据。", t.name)),
-            Status::Unverified => Some(format!("注：{}报表有错误，数据待核，未计入全县合计。", t.name)),
+            Status::Unverified => Some(format!("注：{}报表有错误（表中“有误”），数据待核，未计入全县合计。", t.name)),
             Status::Reported => None,
         })
         .chain((!f.exits_unknown.is_empty()).then(|| {

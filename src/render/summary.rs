@@ -113,7 +113,7 @@ fn townships(f: &QuarterFigures) -> Table {
         .map(|t| {
             match t.status {
                 Status::Missing => return super::format::placeholder_row(&t.name, "未报送", 7),
-                Status::Unverified => return super::format::placeholder_row(&t.name, "数据待核", 7),
+                Status::Unverified => return super::format::placeholder_row(&t.name, tables::UNVERIFIED, 7),
                 Status::Reported | Status::CarriedForward => {}
             }
             // A quarter without the township's own report says so; an amount that spans other

@@ -196,6 +196,11 @@ pub fn villages(name: &'static str, caption: String, vs: &[VillageFigures], exit
 }
 
 fn village(v: &VillageFigures, exited: bool) -> Vec<String> {
+    if v.unverified {
+        let mut row = vec![v.township.clone()];
+        row.extend(super::format::placeholder_row(&v.name, UNVERIFIED, if exited { 6 } else { 5 }));
+        return row;
+    }
     let mut row = vec![
         v.township.clone(),
         v.name.clone(),
@@ -209,6 +214,10 @@ fn village(v: &VillageFigures, exited: bool) -> Vec<String> {
     }
     row
 }
+
+/// What a table cell of a township whose report has errors says (draft builds): short enough for
+/// the narrowest column; the note under the table says 数据待核.
+pub const UNVERIFIED: &str = "有误";
 
 /// The townships' year so far, with the county total: name, poor at the start of the year,
 /// [lifted this month,] lifted this year, progress (`ranked_by`), exits this year and in all,
@@ -229,7 +238,7 @@ fn township(t: &TownshipFigures, this_month: bool) -> Vec<String> {
     let columns = if this_month { 9 } else { 8 };
     match t.status {
         Status::Missing => return super::format::placeholder_row(&t.name, "未报送", columns),
-        Status::Unverified => return super::format::placeholder_row(&t.name, "数据待核", columns),
+        Status::Unverified => return super::format::placeholder_row(&t.name, UNVERIFIED, columns),
         Status::Reported | Status::CarriedForward => {}
     }
     let mut row = vec![t.name.clone(), count(t.poor_at_start)];
