@@ -64,6 +64,12 @@ impl Diagnostic {
         self
     }
 
+    /// A warning whose reading changes a figure (a merged range's value counted in every row
+    /// it covers): the township is phoned about it, and it is said in every month's file.
+    pub fn changes_figures(&self) -> bool {
+        self.severity == Severity::Warning && self.code == "W-MERGED"
+    }
+
     /// `file › sheet › cell`, as far as it is known.
     pub fn location(&self) -> String {
         let mut s = self.file.clone();

@@ -18,8 +18,13 @@ use crate::pieces::Kind;
 pub enum Cell {
     /// 已报: one workbook, no problems.
     Reported { file: String },
-    /// 有警告: one workbook with warnings only.
-    Warnings { file: String, warnings: usize },
+    /// 有警告: one workbook with warnings only; `changing` of them change a figure (a call).
+    Warnings {
+        file: String,
+        warnings: usize,
+        #[serde(skip_serializing_if = "is_zero")]
+        changing: usize,
+    },
     /// 有误: one workbook with errors.
     Errors { file: String, errors: usize },
     /// 已收到·无法读取: one file for the month that could not be read at all, and why.
@@ -38,6 +43,10 @@ pub enum Cell {
     BeforeStart,
     /// No file, in a row that is not a township of the plan (nothing is expected there).
     Empty,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Cell {
@@ -60,6 +69,7 @@ impl Cell {
     /// Whether the office has to phone about it.
     pub fn needs_a_call(&self) -> bool {
         matches!(self, Cell::Errors { .. } | Cell::Unreadable { .. } | Cell::Duplicate { .. } | Cell::Carried { .. } | Cell::Missing | Cell::Late { .. })
+            || matches!(self, Cell::Warnings { changing, .. } if *changing > 0)
     }
 }
 
@@ -229,7 +239,8 @@ fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, w: &When) -> Cell
             if errors > 0 {
                 Cell::Errors { file, errors }
             } else if warnings > 0 {
-                Cell::Warnings { file, warnings }
+                let changing = c.diagnostics.iter().filter(|d| d.file == file && d.changes_figures()).count();
+                Cell::Warnings { file, warnings, changing }
             } else {
                 Cell::Reported { file }
             }
@@ -263,6 +274,10 @@ fn call(c: &Checked, row: &Row, at: Period) -> Option<Call> {
         Cell::Duplicate { files } => vec![format!("{month}有{}份报表：{}，请确认用哪一份、删除其余", files.len(), files.join("、"))],
         Cell::Errors { file, .. } => first_errors(&c.diagnostics, file),
         Cell::Unreadable { file, reason } => vec![format!("{month}报表已收到但无法读取（{file}）：{reason}")],
+        Cell::Warnings { file, .. } => {
+            let changing = c.diagnostics.iter().filter(|d| d.file == *file && d.changes_figures());
+            changing.map(|d| format!("{}：{}", d.location(), d.message)).collect()
+        }
         _ => Vec::new(),
     };
     for f in &row.month_unknown {

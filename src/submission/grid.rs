@@ -66,6 +66,9 @@ pub struct Grid {
     pub rows: Vec<Vec<Cell>>,
     /// The workbook counts dates from 1904 (Excel for Mac, some WPS settings).
     pub is_1904: bool,
+    /// Merged ranges, absolute zero-based ((first row, first column), (last row, last column)):
+    /// the file holds a value only in each one's first cell.
+    pub merged: Vec<((u32, u32), (u32, u32))>,
 }
 
 static EMPTY: Cell = Cell::Empty;
@@ -173,6 +176,9 @@ fn read_range_sheet<R: std::io::Read + std::io::Seek>(book: &mut calamine::Sheet
     let range = book.worksheet_range(name).map_err(|e| unreadable(name, e))?;
     let formulas = book.worksheet_formula(name).ok();
     let mut grid = SparseGrid::new(name);
+    if let calamine::Sheets::Xls(xls) = book {
+        grid.merged = xls.merge_cells_by_sheet_name(name).unwrap_or_default().iter().map(|d| (d.start, d.end)).collect();
+    }
     let at = |start: Option<(u32, u32)>, r: usize, c: usize| {
         let (r0, c0) = start.unwrap_or((0, 0));
         (r0 + r as u32, c0 + c as u32)
@@ -223,8 +229,10 @@ fn open_xlsx(xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>, wanted: &dyn Fn(&str) -> 
     let is_1904 = xlsx.has_1904_epoch();
     read_sheets(names, is_1904, wanted, |name| {
         // Streamed cell by cell, so a far-away cell costs nothing before the limits stop it.
+        let merged: Vec<((u32, u32), (u32, u32))> = xlsx.merge_cells_by_sheet_name(name).unwrap_or_default().iter().map(|d| (d.start, d.end)).collect();
         let mut reader = xlsx.worksheet_cells_reader(name).map_err(|e| unreadable(name, e))?;
         let mut grid = SparseGrid::new(name);
+        grid.merged = merged;
         while let Some(c) = reader.next_cell_with_formula().map_err(|e| unreadable(name, e))? {
             let value = match (c.value, c.formula) {
                 (calamine::DataRef::Empty, Some(f)) if !f.is_empty() => Cell::NoCache(f),
@@ -244,11 +252,12 @@ struct SparseGrid {
     name: String,
     cells: Vec<(u32, u32, Cell)>,
     truncated: Option<String>,
+    merged: Vec<((u32, u32), (u32, u32))>,
 }
 
 impl SparseGrid {
     fn new(name: &str) -> Self {
-        SparseGrid { name: name.to_string(), cells: Vec::new(), truncated: None }
+        SparseGrid { name: name.to_string(), cells: Vec::new(), truncated: None, merged: Vec::new() }
     }
 
     /// Adds a cell; `false` once a limit is reached (the rest of the sheet is not read).
@@ -287,7 +296,7 @@ impl Workbook {
         for (r, c, cell) in g.cells {
             rows[(r - r0) as usize][(c - c0) as usize] = cell;
         }
-        self.sheets.push(Grid { name: g.name, origin: (r0, c0), rows, is_1904: self.is_1904 });
+        self.sheets.push(Grid { name: g.name, origin: (r0, c0), rows, is_1904: self.is_1904, merged: g.merged });
     }
 }
 

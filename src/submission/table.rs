@@ -32,7 +32,9 @@ impl<'g> Table<'g> {
             let columns = match_headers(grid, row, spec);
             if spec.iter().filter(|c| c.required).all(|c| columns.contains_key(c.name)) {
                 report_unknown_columns(grid, file, row, &columns, diags);
-                return Some(Table { grid, file, columns, first_data_row: row + 1 });
+                let table = Table { grid, file, columns, first_data_row: row + 1 };
+                table.report_merges(diags);
+                return Some(table);
             }
         }
         let missing: Vec<&str> = spec.iter().filter(|c| c.required).map(|c| c.name).collect();
@@ -56,10 +58,46 @@ impl<'g> Table<'g> {
         (self.first_data_row..self.grid.rows.len()).filter(|&r| !self.grid.row_is_blank(r))
     }
 
+    /// The cell as the office sees it: inside a range merged across data rows, the range's
+    /// value (the file holds it only in the first cell; W-MERGED says so).
     pub fn cell(&self, row: usize, column: &str) -> &Cell {
         match self.columns.get(column) {
-            Some(&c) => self.grid.cell(row, c),
+            Some(&c) => {
+                let (r, c) = self.merge_of(row, c).map_or((row, c), |(first, _)| first);
+                self.grid.cell(r, c)
+            }
             None => self.grid.cell(usize::MAX, 0),
+        }
+    }
+
+    /// The merged range (grid positions of its first and last cell) that holds a data cell.
+    fn merge_of(&self, row: usize, col: usize) -> Option<((usize, usize), (usize, usize))> {
+        self.data_merges().find(|((r0, c0), (r1, c1))| (*r0..=*r1).contains(&row) && (*c0..=*c1).contains(&col))
+    }
+
+    /// The merged ranges below the header, as grid positions.
+    fn data_merges(&self) -> impl Iterator<Item = ((usize, usize), (usize, usize))> + '_ {
+        let (or, oc) = self.grid.origin;
+        self.grid
+            .merged
+            .iter()
+            .filter(move |((r0, c0), _)| *r0 >= or && *c0 >= oc)
+            .map(move |((r0, c0), (r1, c1))| (((r0 - or) as usize, (c0 - oc) as usize), ((r1 - or) as usize, (c1 - oc) as usize)))
+            .filter(|((r0, _), _)| *r0 >= self.first_data_row)
+    }
+
+    /// W-MERGED at each range merged across data cells: what the file holds, what is counted,
+    /// and what to do.
+    fn report_merges(&self, diags: &mut Vec<Diagnostic>) {
+        for (first, last) in self.data_merges() {
+            let range = format!("{}:{}", self.grid.a1(first.0, first.1), self.grid.a1(last.0, last.1));
+            let value = self.grid.cell(first.0, first.1).as_text();
+            let msg = format!(
+                "{range} 是合并单元格：文件中只有 {} 有值“{}”，其余格子是空的。已按合并后显示的值计入其中每一行；请在 Excel/WPS 中取消合并，在每个格子里分别填写后重新报送。",
+                self.grid.a1(first.0, first.1),
+                quote(&value)
+            );
+            diags.push(Diagnostic::warning("W-MERGED", self.file, msg).at_cell(&self.grid.name, range));
         }
     }
 

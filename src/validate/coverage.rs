@@ -20,7 +20,7 @@ pub fn once_across_months(diags: Vec<Diagnostic>, reports: &[Report]) -> Vec<Dia
     type Key = (String, Option<String>, Option<String>, String, String);
     let key = |d: &Diagnostic| -> Option<Key> {
         let (t, _) = of.get(d.file.as_str())?;
-        (d.severity != Severity::Error).then(|| (d.code.clone(), d.sheet.clone(), d.cell.clone(), d.message.clone(), t.to_string()))
+        (d.severity != Severity::Error && !d.changes_figures()).then(|| (d.code.clone(), d.sheet.clone(), d.cell.clone(), d.message.clone(), t.to_string()))
     };
     let mut months: BTreeMap<Key, Vec<Period>> = BTreeMap::new();
     for d in &diags {

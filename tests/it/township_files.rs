@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::common;
 
-use common::{copy_project, repo};
+use common::{copy_project, repo, TestData};
 use jianbao::diag::{Diagnostic, Severity};
 
 const FOLDER: &str = "submissions/2019-03";
@@ -316,4 +316,41 @@ fn a_month_sent_as_a_7z_is_read_like_a_zip() {
     let (cell, _) = nancun_on_board(&built);
     let expected = "submissions/2019-03.7z/2019年3月报表/南村乡2019年3月报表.xlsx";
     assert!(matches!(cell, jianbao::status::Cell::Reported { ref file } if file == expected), "{cell:?}");
+}
+
+#[test]
+fn a_range_merged_across_data_cells_is_named_at_its_range_counted_as_shown_and_phoned_about() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let d = TestData::new();
+    let mut book = Workbook::new();
+    let cover = book.add_worksheet().set_name("基本信息").unwrap();
+    cover.write_string(0, 0, "乡镇").unwrap().write_string(0, 1, "南村乡").unwrap();
+    cover.write_string(1, 0, "统计月份").unwrap().write_string(1, 1, "2018-03").unwrap();
+    let villages = book.add_worksheet().set_name("村级进度").unwrap();
+    for (c, h) in ["村名", "村类型", "户籍人口", "年初贫困人口", "本月脱贫人数", "累计脱贫人数", "是否出列", "备注"].iter().enumerate() {
+        villages.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (name, pop, poor, month, done)) in [("关底村", 1000, 300, 20, 300), ("青山村", 800, 200, 10, 200)].iter().enumerate() {
+        let r = r as u32 + 1;
+        villages.write_string(r, 0, *name).unwrap().write_string(r, 1, "深度贫困村").unwrap();
+        for (c, v) in [(2, pop), (3, poor), (4, month), (5, done)] {
+            villages.write_number(r, c, f64::from(*v)).unwrap();
+        }
+    }
+    // 是否出列 of both villages merged into one cell showing 是 (G2:G3).
+    villages.merge_range(1, 6, 2, 6, "是", &Format::new()).unwrap();
+    d.write("submissions/2018-03/南村乡.xlsx", &book.save_to_buffer().unwrap());
+
+    // The township's first month: named at the range, in Chinese, with what to do.
+    let c = jianbao::check(&d.options()).unwrap();
+    let merged = c.diagnostics.iter().find(|d| d.code == "W-MERGED").unwrap_or_else(|| panic!("{:#?}", c.diagnostics));
+    assert_eq!(merged.location(), "submissions/2018-03/南村乡.xlsx › 村级进度 › G2:G3");
+    assert!(merged.message.contains("只有 G2 有值“是”") && merged.message.contains("取消合并"), "{}", merged.message);
+    // Both villages count as they show: exited.
+    let f = jianbao::aggregate::month(&c.plan, &c.reports, "2018-03".parse().unwrap(), &Default::default());
+    assert_eq!(f.townships[0].exited_total, 2);
+    // A warning that changes a figure puts the township on the call list.
+    let board = jianbao::status::board(&c, "2018-03".parse().unwrap(), None, false);
+    let call = board.calls.iter().find(|c| c.township == "南村乡").expect("南村乡 is phoned about its merged cells");
+    assert!(call.problems.iter().any(|p| p.contains("G2:G3")), "{:?}", call.problems);
 }
