@@ -76,5 +76,7 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     let mut diagnostics = validate::once_across_months(diagnostics, &reports);
     diagnostics.sort();
     diagnostics.dedup();
-    Ok(Checked { plan, config, reports, files, diagnostics, files_read: loaded.files_read, pieces })
+    // Every file read: the workbooks (and files that claim to be reports) and the pieces.
+    let files_read = loaded.files_read + inputs.pieces.len();
+    Ok(Checked { plan, config, reports, files, diagnostics, files_read, pieces })
 }

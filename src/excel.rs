@@ -155,6 +155,12 @@ fn write(f: &MonthFigures, draft: bool) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer()
 }
 
+/// A percentage (at most four decimals, as the figures carry it) as the fraction a cell stores:
+/// 91.3 → 0.913, never 0.9129999999999999 (the nearest double to the decimal written).
+fn fraction(pct: f64) -> f64 {
+    (pct * 10_000.0).round() / 1_000_000.0
+}
+
 fn table(ws: &mut Worksheet, t: &Table<'_>) -> Result<(), XlsxError> {
     let border = Format::new().set_border(FormatBorder::Thin);
     let head = border.clone().set_bold().set_align(FormatAlign::Center).set_text_wrap();
@@ -177,7 +183,7 @@ fn table(ws: &mut Worksheet, t: &Table<'_>) -> Result<(), XlsxError> {
                 Cell::Text(s) => ws.write_string_with_format(r, c, s, &text)?,
                 Cell::Count(Some(n)) => ws.write_number_with_format(r, c, *n as f64, &count)?,
                 Cell::Amount(x) => ws.write_number_with_format(r, c, *x, &amount)?,
-                Cell::Pct(Some(p)) => ws.write_number_with_format(r, c, p / 100.0, &pct)?,
+                Cell::Pct(Some(p)) => ws.write_number_with_format(r, c, fraction(*p), &pct)?,
                 Cell::Number(x) => ws.write_number_with_format(r, c, *x, &number)?,
                 Cell::Count(None) | Cell::Pct(None) => ws.write_blank(r, c, &text)?,
                 Cell::Marked(s, rgb) => ws.write_string_with_format(r, c, s, &text.clone().set_background_color(*rgb).set_align(FormatAlign::Center))?,

@@ -4,7 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::bundled;
 use crate::error::{Error, Result};
 use crate::output;
 
@@ -13,23 +12,7 @@ const CONFIG: &str = include_str!("skeleton/config.yaml");
 /// The skeleton plan's base population, shared out over its years.
 const BASE_PEOPLE: u32 = 900;
 
-/// The narrative templates an office edits, with what each one writes.
-pub const NARRATIVES: &[(&str, &str)] = &[
-    ("bulletin-narrative.typ.j2", "工作简报"),
-    ("summary-narrative.typ.j2", "季度汇总"),
-    ("year-narrative.typ.j2", "年度总结"),
-    ("plan-narrative.typ.j2", "规划完成情况"),
-];
-
-/// An editable copy of a built-in narrative template, with a note at the top.
-fn narrative_copy(name: &str, document: &str) -> Option<String> {
-    let text = std::str::from_utf8(bundled::template(name)?.bytes).ok()?;
-    Some(format!(
-        "{{#- 本文件是《{document}》正文的模板，由 jianbao init 从内置模板复制，可直接修改其中的文字。\n    \
-         {{{{ … }}}} 处由程序填入数字和名称（自动转义，不会被当作排版指令）；{{% … %}} 是条件和循环。\n    \
-         模板有误时，生成会停止并指出文件和行号。删除本文件即恢复使用内置模板；升级 jianbao 不会改动本文件。 -#}}\n{text}"
-    ))
-}
+pub use crate::bundled::{narrative_copy, NARRATIVES};
 
 /// What the skeletons are filled with: the county's name and the plan's years.
 #[derive(Debug, Clone)]

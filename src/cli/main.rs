@@ -25,12 +25,16 @@ const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{aft
 #[command(name = "jianbao", version, long_about = None, help_template = TEMPLATE,
     disable_help_flag = true, disable_version_flag = true, disable_help_subcommand = true,
     subcommand_help_heading = "命令", subcommand_value_name = "命令", override_usage = "jianbao [命令] [选项]",
+    args_conflicts_with_subcommands = true,
     after_help = "示例：\n  jianbao                              按 data/ 中的报表生成全部文件到 out/\n  jianbao check                        只检查报表，列出全部问题\n  jianbao build --period 2018-03       只生成 2018年3月的简报\n  jianbao template --period 2018-07    生成 7月的空白报表，发给各乡镇\n  jianbao watch                        放入报表即自动重新生成\n  jianbao publish --period 2018-03 --date 2018-04-05   签发 3月简报\n\n用 jianbao <命令> --help 查看每个命令的说明。")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     #[command(flatten)]
     common: Common,
+    /// Without a command, `jianbao` is `jianbao build`: its options too (`jianbao --force`).
+    #[command(flatten, next_help_heading = "生成选项（不写命令时即 build）")]
+    build: BuildArgs,
 }
 
 #[derive(clap::Args, Clone)]
@@ -199,7 +203,7 @@ fn main() -> ExitCode {
     if let Some(msg) = opts.formats.as_deref().and_then(jianbao::config::formats_refused) {
         return usage_error_text(&msg);
     }
-    let command = cli.command.unwrap_or(Command::Build { build: BuildArgs::default() });
+    let command = cli.command.unwrap_or(Command::Build { build: cli.build });
     let writes_overview = matches!(command, Command::Build { .. } | Command::Status { .. } | Command::Watch { .. });
     let result = match command {
         Command::Build { build } => run_build(&build.apply(opts)),
@@ -255,7 +259,7 @@ fn main() -> ExitCode {
     console::pause_if_double_clicked(
         &match result {
             Ok(_) => format!("生成的文件在 {} 中。", out.display()),
-            Err(_) => "如果还没有数据文件夹：在 jianbao.exe 旁边新建 data 文件夹，放入 plan.yaml、config.yaml 和各乡镇报表；\n或在命令提示符中运行 jianbao init 数据 新建一个，再运行 jianbao --data 数据。".into(),
+            Err(_) => "如果还没有数据文件夹：在上面所说的文件夹中新建 data 文件夹（双击运行时即 jianbao.exe 所在的文件夹），放入 plan.yaml、config.yaml 和各乡镇报表；\n或在命令提示符中运行 jianbao init 数据 新建一个，再运行 jianbao --data 数据。".into(),
         },
         page,
     );
@@ -352,6 +356,8 @@ fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::UnknownArgument => format!("不认识的参数 {arg}"),
         ErrorKind::InvalidSubcommand => format!("不认识的命令 {}", e.get(ContextKind::InvalidSubcommand).map(|v| v.to_string()).unwrap_or_default()),
         ErrorKind::MissingRequiredArgument => format!("缺少必需的参数 {}", e.get(ContextKind::InvalidArg).map(|a| a.to_string()).unwrap_or_default()),
+        // A build's options before another command (`jianbao --force check`): clap names no arg.
+        ErrorKind::ArgumentConflict if arg.is_empty() => "--draft、--force、--keep-typst 是生成的选项，只能单独用（jianbao --force）或写在 build 之后（jianbao build --force）".into(),
         ErrorKind::ArgumentConflict => format!("参数 {arg} 不能与其他参数同时使用"),
         _ => e.to_string(),
     };

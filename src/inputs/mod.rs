@@ -129,11 +129,17 @@ pub mod limits {
 pub trait Input {
     /// Relative to its folder, `/`-separated.
     fn rel(&self) -> &str;
+    /// Its contents (read now if they were not yet: templates are small).
+    fn contents(&self) -> Option<std::borrow::Cow<'_, [u8]>>;
 }
 
 impl Input for File {
     fn rel(&self) -> &str {
         &self.rel
+    }
+
+    fn contents(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
+        Some(std::borrow::Cow::Borrowed(&self.bytes))
     }
 }
 
@@ -412,7 +418,9 @@ fn overrides<T: Input>(templates: &[(Origin, T)], fonts: &[(Origin, T)]) -> Vec<
     let mut out = Vec::new();
     for (what, files) in [("模板", templates), ("字体", fonts)] {
         for origin in [Origin::DataFolder, Origin::Option] {
-            let names: Vec<&str> = files.iter().filter(|(o, f)| *o == origin && (what == "模板" || is_font(f.rel()))).map(|(_, f)| f.rel()).collect();
+            // A template `init` copied and nobody changed is the built-in one, not the office's.
+            let own = |f: &T| if what == "模板" { !f.contents().is_some_and(|b| crate::bundled::is_init_copy(f.rel(), &b)) } else { is_font(f.rel()) };
+            let names: Vec<&str> = files.iter().filter(|(o, f)| *o == origin && own(f)).map(|(_, f)| f.rel()).collect();
             if !names.is_empty() {
                 out.push(format!("{what}（{}）：{}", origin.label(), names.join("、")));
             }

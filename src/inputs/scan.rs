@@ -114,6 +114,10 @@ impl Input for Listed {
     fn rel(&self) -> &str {
         &self.rel
     }
+
+    fn contents(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
+        std::fs::read(&self.path).ok().map(std::borrow::Cow::Owned)
+    }
 }
 
 /// Every input of a run, found and stamped; only `config.yaml` has been read (it says where
@@ -194,11 +198,15 @@ impl Scan {
     }
 }
 
-/// The data folder named does not exist: what to do about it.
+/// The data folder named does not exist: what to do about it, where it was looked for (a
+/// relative `--data` is looked up in the current folder, which a double-clicked program has
+/// as its own folder).
 fn missing_data_folder(data: &Path) -> String {
+    let full = std::path::absolute(data).unwrap_or_else(|_| data.to_path_buf());
     format!(
-        "找不到数据文件夹“{}”。请在程序所在位置新建 data 文件夹并放入 plan.yaml 和各乡镇报表，或用 jianbao init 新建一个，或用 --data 指定数据文件夹。",
-        data.display()
+        "找不到数据文件夹“{}”（在 {} 中查找）。请新建这个文件夹并放入 plan.yaml、config.yaml 和各乡镇报表，或用 jianbao init 新建一个，或用 --data 指定数据文件夹。",
+        data.display(),
+        full.parent().map_or_else(|| full.display().to_string(), |p| p.display().to_string())
     )
 }
 

@@ -25,6 +25,8 @@ fn a_date_must_follow_the_period_lie_in_the_past_and_rise_with_the_numbers() {
     let (_dir, opts) = copy_project();
     // The 15th of the month reported on, and a day before it began.
     refused_for(publish(&opts, "2018-03", "2018-03-15"), "不在所报期间结束（2018-03-31）之后");
+    // The period's last day itself is refused, and the message names the first day allowed.
+    refused_for(publish(&opts, "2018-03", "2018-03-31"), "最早可用 2018-04-01");
     refused_for(publish(&opts, "2018-03", "2018-02-01"), "不在所报期间结束");
     refused_for(publish(&opts, "2018-03", "2099-01-05"), "晚于今天");
     assert!(!archive::folder(&opts.out).join("manifest.json").exists(), "nothing was archived");

@@ -120,3 +120,52 @@ fn a_missing_data_folder_is_told_in_chinese_with_what_to_do() {
     assert!(stderr.contains("找不到数据文件夹") && stderr.contains("jianbao init"), "{stderr}");
     assert!(!stderr.contains("IO error") && !stderr.contains("No such file"), "{stderr}");
 }
+
+#[test]
+fn the_small_things_a_new_user_meets_say_what_is_true() {
+    // `jianbao` is `jianbao build`, its options too.
+    let d = bad_data();
+    let drafted = jianbao(&d, &["--draft"]);
+    assert_eq!(drafted.status.code(), Some(1), "{}", String::from_utf8_lossy(&drafted.stderr));
+    assert!(d.out().join("2018-03/工作简报-2018年3月.pdf").exists(), "--draft without a command builds the draft");
+    assert_eq!(jianbao(&d, &["--force"]).status.code(), Some(1));
+    let misplaced = jianbao(&d, &["--force", "check"]);
+    assert_eq!(misplaced.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&misplaced.stderr).contains("jianbao build --force"), "{}", String::from_utf8_lossy(&misplaced.stderr));
+    // No data folder: it is looked for in the current folder, and the message says which.
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jianbao")).current_dir(empty.path()).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    let here = std::path::absolute(empty.path()).unwrap();
+    assert!(said.contains(&format!("在 {} 中查找", here.display())) && !said.contains("程序所在位置"), "{said}");
+    // Right after init, its copies of the narrative templates are the built-in ones.
+    let root = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_jianbao")).args(args).current_dir(root.path()).output().unwrap();
+    assert!(run(&["init", "县数据", "--county", "某县", "--years", "2021-2023"]).status.success());
+    let built = String::from_utf8_lossy(&run(&["--data", "县数据"]).stdout).into_owned();
+    assert!(built.contains("来源　模板和字体均为内置"), "{built}");
+    let own = root.path().join("县数据/templates/year-narrative.typ.j2");
+    std::fs::write(&own, std::fs::read_to_string(&own).unwrap().replace("存在问题", "存在的问题")).unwrap();
+    let built = String::from_utf8_lossy(&run(&["--data", "县数据"]).stdout).into_owned();
+    assert!(built.contains("来源　模板（数据目录）：year-narrative.typ.j2，其余内置"), "{built}");
+}
+
+#[test]
+fn a_percentage_in_the_summary_workbook_is_the_decimal_shown() {
+    let (_dir, opts) = common::copy_project();
+    jianbao::build(&opts).unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(opts.out.join("2019-03/汇总表-2019年3月.xlsx")).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let fractions: Vec<f64> = range.used_cells().filter_map(|(_, _, v)| match v {
+        calamine::Data::Float(f) if *f > 0.0 && *f < 1.0 => Some(*f),
+        _ => None,
+    }).collect();
+    assert!(!fractions.is_empty());
+    for f in fractions {
+        // Every stored fraction is the shortest decimal with at most six places (0.913, not 0.9129999999999999).
+        let shown = f.to_string();
+        assert!(shown.len() <= 8, "{shown}");
+    }
+}
