@@ -60,7 +60,8 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     let files = loaded.files;
     let mut reports = loaded.reports;
     diagnostics.extend(validate::validate(&plan, &config, &mut reports));
-    let (pieces, notes) = pieces::read(&inputs.pieces, &plan);
+    let months: Vec<crate::period::Period> = reports.iter().map(|r| r.period).collect();
+    let (pieces, notes) = pieces::read(&inputs.pieces, &plan, &months);
     diagnostics.extend(notes);
     diagnostics.extend(inputs.refused.iter().filter(|r| pieces::in_folder(&r.rel)).map(|r| r.diagnostic()));
     diagnostics.extend(pieces::without_bulletin(&pieces, &reports));

@@ -213,7 +213,12 @@ fn count(diags: &[Diagnostic], file: &str, severity: Severity) -> usize {
 }
 
 fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, w: &When) -> Cell {
-    let files: Vec<&crate::submission::Identity> = c.files.iter().filter(|f| f.period == Some(p) && row_name(f) == township).collect();
+    let mut files: Vec<&crate::submission::Identity> = c.files.iter().filter(|f| f.period == Some(p) && row_name(f) == township).collect();
+    // A file refused by its kind (a CSV export beside the workbook) can never be the one used:
+    // it never makes a 重复 beside a readable one (the report lists it under its own name).
+    if files.iter().any(|f| f.unreadable.is_none()) {
+        files.retain(|f| f.unreadable.is_none());
+    }
     match files.as_slice() {
         [] if !in_plan => Cell::Empty,
         [] if p > w.at => Cell::NotDue,

@@ -25,7 +25,6 @@ const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{aft
 #[command(name = "jianbao", version, long_about = None, help_template = TEMPLATE,
     disable_help_flag = true, disable_version_flag = true, disable_help_subcommand = true,
     subcommand_help_heading = "命令", subcommand_value_name = "命令", override_usage = "jianbao [命令] [选项]",
-    args_conflicts_with_subcommands = true,
     after_help = "示例：\n  jianbao                              按 data/ 中的报表生成全部文件到 out/\n  jianbao check                        只检查报表，列出全部问题\n  jianbao build --period 2018-03       只生成 2018年3月的简报\n  jianbao template --period 2018-07    生成 7月的空白报表，发给各乡镇\n  jianbao watch                        放入报表即自动重新生成\n  jianbao publish --period 2018-03 --date 2018-04-05   签发 3月简报\n\n用 jianbao <命令> --help 查看每个命令的说明。")]
 struct Cli {
     #[command(subcommand)]
@@ -180,6 +179,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    quiet_when_the_reader_goes_away();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
@@ -203,7 +203,14 @@ fn main() -> ExitCode {
     if let Some(msg) = opts.formats.as_deref().and_then(jianbao::config::formats_refused) {
         return usage_error_text(&msg);
     }
-    let command = cli.command.unwrap_or(Command::Build { build: cli.build });
+    let command = match cli.command {
+        None => Command::Build { build: cli.build },
+        // A build's options before another command (`jianbao --force check`).
+        Some(_) if cli.build.any() => {
+            return usage_error_text("--draft、--force、--keep-typst 是生成的选项，只能单独用（jianbao --force）或写在 build 之后（jianbao build --force）");
+        }
+        Some(command) => command,
+    };
     let writes_overview = matches!(command, Command::Build { .. } | Command::Status { .. } | Command::Watch { .. });
     let result = match command {
         Command::Build { build } => run_build(&build.apply(opts)),
@@ -267,6 +274,11 @@ fn main() -> ExitCode {
 }
 
 impl BuildArgs {
+    /// Whether any of a build's own options is given.
+    fn any(&self) -> bool {
+        self.draft || self.force || self.keep_typst
+    }
+
     fn apply(self, opts: Options) -> Options {
         Options { draft: self.draft, keep_typst: self.keep_typst, force: self.force, ..opts }
     }
@@ -337,6 +349,21 @@ fn run_watch(opts: &Options) -> jianbao::error::Result<bool> {
 }
 
 /// Usage errors in Chinese; `--help` and `--version` print as asked.
+/// Output piped into a reader that closes early (`jianbao verify | head -1`) ends the program
+/// quietly, as command-line tools end: Rust's `println!` panics on a closed pipe (EPIPE, or
+/// ERROR_NO_DATA on Windows), and that one panic is turned into a plain exit.
+fn quiet_when_the_reader_goes_away() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied()).unwrap_or_default();
+        if msg.starts_with("failed printing to std") && (msg.contains("(os error 32)") || msg.contains("(os error 232)")) {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ErrorKind};
     match e.kind() {
@@ -356,8 +383,6 @@ fn usage_error(e: clap::Error) -> ExitCode {
         ErrorKind::UnknownArgument => format!("不认识的参数 {arg}"),
         ErrorKind::InvalidSubcommand => format!("不认识的命令 {}", e.get(ContextKind::InvalidSubcommand).map(|v| v.to_string()).unwrap_or_default()),
         ErrorKind::MissingRequiredArgument => format!("缺少必需的参数 {}", e.get(ContextKind::InvalidArg).map(|a| a.to_string()).unwrap_or_default()),
-        // A build's options before another command (`jianbao --force check`): clap names no arg.
-        ErrorKind::ArgumentConflict if arg.is_empty() => "--draft、--force、--keep-typst 是生成的选项，只能单独用（jianbao --force）或写在 build 之后（jianbao build --force）".into(),
         ErrorKind::ArgumentConflict => format!("参数 {arg} 不能与其他参数同时使用"),
         _ => e.to_string(),
     };

@@ -204,7 +204,11 @@ fn doc(opts: &Options, run: &Run, manifest: &Manifest, id: &str, state: State) -
         issue: issue.map(|e| {
             let label = e.series.issue_label(e.number, e.corrects);
             let pending = run.diagnostics.iter().any(|d| d.code == "W-CORRECTION-PENDING" && d.sheet.as_deref() == Some(id));
-            if pending { format!("{label}（输入已变，更正待签发）") } else { label }
+            if pending {
+                format!("{label}（输入已变，更正待签发）")
+            } else {
+                label
+            }
         }),
         published: issue.map(|e| e.published.to_string()),
         archived: issue.map(|e| format!("archive/{}", e.file)),

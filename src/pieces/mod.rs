@@ -136,7 +136,8 @@ pub fn of_month(pieces: &[Piece], period: Period) -> Vec<&Piece> {
 /// Reads every piece; what cannot be read, or is not where a piece belongs, is a diagnostic.
 /// A photo file goes with the piece in its folder whose file name (without extension) its
 /// own begins with; one that goes with no piece is passed over with a note.
-pub fn read(files: &[File], plan: &Plan) -> (Vec<Piece>, Vec<Diagnostic>) {
+/// `reports`: the months with reports, for a folder named by its month alone (`3月稿件`).
+pub fn read(files: &[File], plan: &Plan, reports: &[Period]) -> (Vec<Piece>, Vec<Diagnostic>) {
     let (photos, documents): (Vec<&File>, Vec<&File>) = files.iter().partition(|f| crate::inputs::discover::is_photo(&f.rel));
     let mut pieces = Vec::new();
     let mut diags = Vec::new();
@@ -144,7 +145,7 @@ pub fn read(files: &[File], plan: &Plan) -> (Vec<Piece>, Vec<Diagnostic>) {
     for f in documents {
         let beside: Vec<&File> = photos.iter().copied().filter(|p| goes_with(&p.rel, &f.rel)).collect();
         taken.extend(beside.iter().map(|p| p.rel.clone()));
-        pieces.extend(read_one(f, &beside, plan, &mut diags));
+        pieces.extend(read_one(f, &beside, plan, reports, &mut diags));
     }
     for p in photos.iter().filter(|p| !taken.contains(&p.rel)) {
         let msg = "这张照片的文件名不以某篇稿件的文件名开头，不知道属于哪篇稿件，已跳过。请把它改名为“稿件文件名-1.jpg”。";
@@ -168,6 +169,29 @@ pub fn without_bulletin(pieces: &[Piece], reports: &[crate::submission::Report])
         .filter(|p| p.kind != Kind::LeftOut && !reports.iter().any(|r| r.period == p.period))
         .map(|p| Diagnostic::warning("W-PIECE-MONTH", &p.file, format!("{}没有乡镇报表，不出简报，此稿件未采用。", p.period.chinese())))
         .collect()
+}
+
+/// A piece in a folder named by its month alone (`稿件/3月稿件/…`, `稿件/3月/…`): placed in that
+/// month of the one year whose reports have it, with a note on the folder saying what to rename
+/// it to; when no year or several have that month, the warning says what to rename it to.
+fn yearless(rel: &str, reports: &[Period], diags: &mut Vec<Diagnostic>) -> Option<Result<Place, Box<Diagnostic>>> {
+    let folder = rel.split('/').nth(1)?;
+    let month: u8 = crate::text::fold_width(folder).trim_end_matches("稿件").trim_end_matches('份').strip_suffix('月')?.trim().parse().ok()?;
+    let mut years: Vec<u16> = reports.iter().filter(|p| p.month == month).map(|p| p.year).collect();
+    years.sort();
+    years.dedup();
+    let at = format!("{FOLDER}/{folder}");
+    let [year] = years.as_slice() else {
+        let msg = format!(
+            "文件夹“{at}”没有写年份，无法确定是哪一年的{month}月，此稿件未采用。请把文件夹改名为“{FOLDER}/年-{month:02}”（如 {FOLDER}/YYYY-{month:02}）。"
+        );
+        return Some(Err(Box::new(Diagnostic::warning("W-PIECE-PLACE", rel, msg))));
+    };
+    let period = Period::new(*year, month)?;
+    let msg = format!("文件夹“{at}”没有写年份，只有{year}年有{month}月的报表，其中的稿件按{}读取。建议改名为“{FOLDER}/{period}”。", period.chinese());
+    diags.push(Diagnostic::note("N-PIECE-YEAR", &at, msg));
+    let rest = rel.split_once(folder).map(|(_, r)| r).unwrap_or_default();
+    Some(place(&format!("{FOLDER}/{period}{rest}")))
 }
 
 /// Where a piece's path puts it.
@@ -203,8 +227,9 @@ fn place(rel: &str) -> Result<Place, Box<Diagnostic>> {
     Ok(Place { period, kind, number, rest: rest.trim_start_matches(is_separator).to_string() })
 }
 
-fn read_one(f: &File, photos: &[&File], plan: &Plan, diags: &mut Vec<Diagnostic>) -> Option<Piece> {
-    let place = place(&f.rel).map_err(|d| diags.push(*d)).ok()?;
+fn read_one(f: &File, photos: &[&File], plan: &Plan, reports: &[Period], diags: &mut Vec<Diagnostic>) -> Option<Piece> {
+    let placed = place(&f.rel).or_else(|misplaced| yearless(&f.rel, reports, diags).unwrap_or(Err(misplaced)));
+    let place = placed.map_err(|d| diags.push(*d)).ok()?;
     let mut found = Vec::new();
     let paragraphs = paragraphs(f, &mut found);
     // A piece left out stops nothing: what is wrong with it is only noted.

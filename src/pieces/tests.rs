@@ -12,7 +12,7 @@ fn file(rel: &str, bytes: &[u8]) -> File {
 }
 
 fn one(rel: &str, text: &[u8]) -> (Option<Piece>, Vec<Diagnostic>) {
-    let (mut pieces, diags) = read(&[file(rel, text)], &plan());
+    let (mut pieces, diags) = read(&[file(rel, text)], &plan(), &[]);
     (pieces.pop(), diags)
 }
 
@@ -107,7 +107,7 @@ fn a_month_sets_news_then_practice_in_number_then_name_order() {
         .map(|n| file(&format!("稿件/2018-03/{n}"), "标题\n来源：南村乡\n正文".as_bytes()))
         .chain([file("稿件/2018-04/a.txt", "标题\n正文".as_bytes())])
         .collect();
-    let (pieces, _) = read(&files, &plan());
+    let (pieces, _) = read(&files, &plan(), &[]);
     let order: Vec<&str> = of_month(&pieces, Period::new(2018, 3).unwrap()).iter().map(|p| file_name(&p.file)).collect();
     assert_eq!(order, ["2-d.txt", "10-c.txt", "a.txt", "b.txt", "01-x.txt"]);
 }

@@ -258,8 +258,10 @@ impl Engine {
             standards,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(doc, &options)
-            .map_err(|errs| Error::Typeset { document: label.to_string(), msg: errs.iter().map(|e| typst_zh::message(&e.message)).collect::<Vec<_>>().join("\n") })
+        typst_pdf::pdf(doc, &options).map_err(|errs| Error::Typeset {
+            document: label.to_string(),
+            msg: errs.iter().map(|e| typst_zh::message(&e.message)).collect::<Vec<_>>().join("\n"),
+        })
     }
 }
 

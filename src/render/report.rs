@@ -57,11 +57,13 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
     let (diags, office) = (&c.diagnostics, &c.config.office);
     let periods = c.reports.iter().map(|r| r.period).min().zip(c.reports.iter().map(|r| r.period).max());
     let book = engine.fonts().book();
-    // A character no font has (reported as E-GLYPH) is printed as its code point instead.
+    // A character no font has (reported as E-GLYPH) is printed as its code point instead; a
+    // path may break after each `/` (a zero-width space: a long path never runs past the margin).
     let printable = |s: &str| -> String {
         s.chars()
             .map(|c| match coverage::missing_in(book, engine.fonts().roles(), c) {
                 Some(_) => format!("〔U+{:04X}〕", c as u32),
+                None if c == '/' => "/\u{200B}".to_string(),
                 None => c.to_string(),
             })
             .collect()

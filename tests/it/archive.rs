@@ -237,7 +237,8 @@ fn an_error_stops_only_the_documents_its_workbook_feeds() {
     assert!(matches!(p("2018-03", "2018-04-05"), Outcome::DataErrors));
     assert!(matches!(p("2018-04", "2018-05-05"), Outcome::Published { .. }));
     assert!(matches!(p("2019-03", "2019-04-05"), Outcome::Published { .. }));
-    let quarter = |q: &str| Request { target: Target::Quarter(q.parse().unwrap()), date: Some("2019-04-10".parse().unwrap()), correction: false, skip_earlier: true };
+    let quarter =
+        |q: &str| Request { target: Target::Quarter(q.parse().unwrap()), date: Some("2019-04-10".parse().unwrap()), correction: false, skip_earlier: true };
     assert!(matches!(archive::publish(&opts, &quarter("2018-Q1")).unwrap().outcome, Outcome::DataErrors));
     assert!(matches!(archive::publish(&opts, &quarter("2019-Q1")).unwrap().outcome, Outcome::Published { .. }));
     // The build holds back the same documents and makes the others.

@@ -158,14 +158,42 @@ fn a_percentage_in_the_summary_workbook_is_the_decimal_shown() {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(opts.out.join("2019-03/汇总表-2019年3月.xlsx")).unwrap();
     let sheet = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&sheet).unwrap();
-    let fractions: Vec<f64> = range.used_cells().filter_map(|(_, _, v)| match v {
-        calamine::Data::Float(f) if *f > 0.0 && *f < 1.0 => Some(*f),
-        _ => None,
-    }).collect();
+    let fractions: Vec<f64> = range
+        .used_cells()
+        .filter_map(|(_, _, v)| match v {
+            calamine::Data::Float(f) if *f > 0.0 && *f < 1.0 => Some(*f),
+            _ => None,
+        })
+        .collect();
     assert!(!fractions.is_empty());
     for f in fractions {
         // Every stored fraction is the shortest decimal with at most six places (0.913, not 0.9129999999999999).
         let shown = f.to_string();
         assert!(shown.len() <= 8, "{shown}");
     }
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_program_quietly() {
+    use std::io::{BufRead, BufReader};
+    // Thousands of problems: far more output than a pipe holds.
+    let d = TestData::new();
+    let villages: Vec<V> = (0..3000).map(|_| V("某村", "贫困村", 100, 10, 0, 1, "是否", "")).collect();
+    d.add("南村乡.xlsx", &Book { township: "南村乡", month: "2018-03", villages, projects: vec![], indicators: vec![] });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(["check", "--format", "json", "--data"])
+        .arg(d.data())
+        .arg("--out")
+        .arg(d.out())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    // The reader goes away (its end of the pipe is dropped here), as `| head -1` does.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
 }

@@ -211,12 +211,17 @@ fn a_published_issue_whose_inputs_changed_is_said_where_the_clerk_looks() {
     t.villages[0].population += 9;
     std::fs::write(opts.data.join(rel), jianbao::sample::workbook(&plan, t, "2019-03".parse().unwrap())).unwrap();
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao")).args(args).arg("--data").arg(&opts.data).arg("--out").arg(&opts.out).output().unwrap();
+        let out =
+            std::process::Command::new(env!("CARGO_BIN_EXE_jianbao")).args(args).arg("--data").arg(&opts.data).arg("--out").arg(&opts.out).output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     // The build names the issue, the file that changed and the command.
     let built = run(&["build"]);
-    assert!(built.contains("W-CORRECTION-PENDING") && built.contains("已签发的工作简报-2019年3月（第1期，2019-04-05签发）此后输入有变化：已修改 submissions/2019-03/南村乡2019年3月报表.xlsx"), "{built}");
+    assert!(
+        built.contains("W-CORRECTION-PENDING")
+            && built.contains("已签发的工作简报-2019年3月（第1期，2019-04-05签发）此后输入有变化：已修改 submissions/2019-03/南村乡2019年3月报表.xlsx"),
+        "{built}"
+    );
     assert!(built.contains("jianbao publish --period 2019-03 --date 签发日期 --correction"), "{built}");
     assert!(built.contains("更正　2019-03/工作简报-2019年3月"), "the summary table says it: {built}");
     // status, and 结果一览, say it too.

@@ -178,7 +178,8 @@ fn publish_archives_the_ofd_beside_the_pdf_and_verify_checks_it() {
     let pdf_files = archive::attachments(&std::fs::read(folder.join(&entry.file)).unwrap()).unwrap();
     assert!(pdf_files.contains_key(archive::ENTRY) && pdf_files.contains_key("plan.yaml"));
     // The next entry links to this one, OFD and all.
-    let second = Request { target: Target::Month("2018-04".parse().unwrap()), date: Some("2018-05-05".parse().unwrap()), correction: false, skip_earlier: true };
+    let second =
+        Request { target: Target::Month("2018-04".parse().unwrap()), date: Some("2018-05-05".parse().unwrap()), correction: false, skip_earlier: true };
     let Outcome::Published { entry: next, .. } = archive::publish(&opts, &second).unwrap().outcome else { panic!("not published") };
     assert_eq!(next.previous, Some(entry.link()));
     assert!(archive::verify(&opts.out).unwrap().is_clean());

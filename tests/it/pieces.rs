@@ -137,3 +137,30 @@ fn a_published_bulletin_records_and_carries_its_pieces() {
     let Outcome::Refused { changes, .. } = archive::publish(&opts, &req).unwrap().outcome else { panic!() };
     assert!(changes.iter().any(|c| c.contains("02-县人社局-开展贫困劳动力技能培训.txt")), "{changes:?}");
 }
+
+#[test]
+fn a_folder_named_by_its_month_alone_is_read_when_one_year_fits_and_else_named_with_its_new_name() {
+    let (_dir, opts) = copy_project();
+    // 12月稿件: only 2018 has a December: read as 2018-12, with a note saying what to rename.
+    std::fs::rename(opts.data.join("稿件/2018-12"), opts.data.join("稿件/12月稿件")).unwrap();
+    // 3月稿件: 2018 and 2019 both have a March: named, with what to rename it to.
+    std::fs::rename(opts.data.join("稿件/2019-03"), opts.data.join("稿件/3月稿件")).unwrap();
+    let built = jianbao::build(&opts).unwrap();
+    let note = built.diagnostics.iter().find(|d| d.code == "N-PIECE-YEAR").expect("a note on 12月稿件");
+    assert_eq!(note.file, "稿件/12月稿件");
+    assert!(note.message.contains("按2018年12月读取") && note.message.contains("稿件/2018-12"), "{}", note.message);
+    let december = pdf_text(&opts.out.join("2018-12/工作简报-2018年12月.pdf"));
+    assert!(december.contains("开展年终脱贫成效自查"), "the piece is set: {december}");
+    let march: Vec<&jianbao::diag::Diagnostic> = built.diagnostics.iter().filter(|d| d.file.starts_with("稿件/3月稿件/")).collect();
+    assert!(!march.is_empty() && march.iter().all(|d| d.code == "W-PIECE-PLACE" && d.message.contains("改名为“稿件/年-03”")), "{march:#?}");
+    // status for December counts the piece that was read.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(["status", "--period", "2018-12", "--data"])
+        .arg(&opts.data)
+        .arg("--out")
+        .arg(&opts.out)
+        .output()
+        .unwrap();
+    let status = String::from_utf8_lossy(&out.stdout);
+    assert!(status.contains("12月稿件：共1篇"), "{status}");
+}

@@ -327,7 +327,8 @@ fn a_range_merged_across_data_cells_is_named_at_its_range_counted_as_shown_and_p
     cover.write_string(0, 0, "乡镇").unwrap().write_string(0, 1, "南村乡").unwrap();
     cover.write_string(1, 0, "统计月份").unwrap().write_string(1, 1, "2018-03").unwrap();
     let villages = book.add_worksheet().set_name("村级进度").unwrap();
-    for (c, h) in ["村名", "村类型", "户籍人口", "年初贫困人口", "本月脱贫人数", "累计脱贫人数", "是否出列", "备注"].iter().enumerate() {
+    for (c, h) in ["村名", "村类型", "户籍人口", "年初贫困人口", "本月脱贫人数", "累计脱贫人数", "是否出列", "备注"].iter().enumerate()
+    {
         villages.write_string(0, c as u16, *h).unwrap();
     }
     for (r, (name, pop, poor, month, done)) in [("关底村", 1000, 300, 20, 300), ("青山村", 800, 200, 10, 200)].iter().enumerate() {
@@ -353,4 +354,19 @@ fn a_range_merged_across_data_cells_is_named_at_its_range_counted_as_shown_and_p
     let board = jianbao::status::board(&c, "2018-03".parse().unwrap(), None, false);
     let call = board.calls.iter().find(|c| c.township == "南村乡").expect("南村乡 is phoned about its merged cells");
     assert!(call.problems.iter().any(|p| p.contains("G2:G3")), "{:?}", call.problems);
+}
+
+#[test]
+fn a_csv_export_beside_its_workbook_is_never_a_duplicate() {
+    let (_dir, opts) = copy_project();
+    // The township's workbook stays; its CSV export lies beside it.
+    let csv = "村名,村类型,户籍人口\n关底村,深度贫困村,1000\n";
+    std::fs::write(opts.data.join(format!("{FOLDER}/南村乡2019年3月报表.csv")), csv).unwrap();
+    let built = jianbao::build(&opts).unwrap();
+    let (cell, call) = nancun_on_board(&built);
+    assert!(!matches!(cell, jianbao::status::Cell::Duplicate { .. }) && cell.label() != "重复2", "{cell:?}");
+    assert!(call.as_ref().is_none_or(|c| c.problems.iter().all(|p| !p.contains("请确认用哪一份"))), "{call:?}");
+    // The CSV itself is still named in the report.
+    let report = std::fs::read_to_string(opts.out.join("数据校验报告.txt")).unwrap();
+    assert!(report.contains("南村乡2019年3月报表.csv"), "{report}");
 }
