@@ -37,6 +37,9 @@ pub fn yaml<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
 /// serde_yaml's error, in Chinese, at its line.
 fn yaml_error(e: &serde_yaml::Error, text: &str) -> String {
     let raw = e.to_string();
+    if let Some(syntax) = syntax_error(&raw, e.location().map(|l| l.line()), text) {
+        return syntax;
+    }
     let raw = raw.split(" at line ").next().unwrap_or(&raw);
     // serde_yaml names the key path first (`rolling_plan.targets[0].poor_population: …`).
     let (path, raw) = match raw.split_once(": ") {
@@ -61,7 +64,11 @@ fn explain(raw: &str, text: &str) -> (String, Option<usize>) {
     let quoted = |s: &str| s.split('`').nth(1).map(str::to_string);
     // Our own messages (a date in config.yaml, say) are Chinese already; serde places them at
     // the start of their mapping, so the line is found by the value they quote.
-    if !raw.is_ascii() && !raw.contains('`') {
+    if raw.starts_with("invalid type: string") && (raw.contains('：') || raw.contains('，')) {
+        return ("用了中文的冒号“：”或逗号“，”：YAML 要用英文的冒号“:”和逗号“,”，冒号后再加一个空格。".into(), None);
+    }
+    let serde_says = ["invalid type", "invalid value", "invalid length", "unknown ", "missing field", "duplicate "].iter().any(|p| raw.starts_with(p));
+    if !raw.is_ascii() && !raw.contains('`') && !serde_says {
         let value = raw.split('"').nth(1).filter(|v| !v.is_empty());
         let line = value.and_then(|v| text.lines().position(|l| l.contains(v))).map(|i| i + 1);
         return (raw.to_string(), line);
@@ -83,12 +90,59 @@ fn explain(raw: &str, text: &str) -> (String, Option<usize>) {
         let value = raw.split_once(": ").map(|x| x.1).unwrap_or(raw);
         let (got, expected) = value.split_once(", expected ").unwrap_or((value, ""));
         let got = got.split('`').nth(1).unwrap_or(got);
+        let got = got.strip_prefix("string ").map_or(got, |g| g.trim_matches('"'));
         return (format!("“{got}”不是这里要求的{}。", expected_cn(expected)), None);
     }
     if raw.contains("tab character") || raw.contains("found character that cannot start any token") {
         return ("含有制表符（Tab）或无法识别的字符。YAML 只能用空格缩进，请把 Tab 换成空格。".into(), None);
     }
-    (format!("格式有误（{raw}）。请对照 docs/规划数据.md 中的写法检查这一行。"), None)
+    // Anything else libyaml or serde says is English: its kind of mistake is not known here.
+    ("格式有误。请对照 docs/规划数据.md 中的写法检查这一行：冒号、缩进、括号和引号是否成对。".into(), None)
+}
+
+/// The YAML mistakes an office makes by hand (libyaml's scanner and parser messages), in
+/// Chinese: an unclosed bracket or quote named at the line where it was opened as well as
+/// where reading stopped; a tab; bad indentation; a missing colon or the space after it; a
+/// full-width colon or comma.
+fn syntax_error(raw: &str, stopped: Option<usize>, text: &str) -> Option<String> {
+    // `…, while parsing a flow sequence at line 8 column 8`: where the construct began.
+    let opened = |what: &str| raw.split_once(&format!("while {what} at line ")).and_then(|(_, r)| r.split(' ').next()?.parse::<usize>().ok());
+    let at = stopped.map_or(String::new(), |l| format!("第{l}行"));
+    let line_text = |l: Option<usize>| l.and_then(|l| text.lines().nth(l.checked_sub(1)?)).unwrap_or_default();
+    let full_width = |l: Option<usize>| {
+        let t = line_text(l);
+        if t.contains('：') || t.contains('，') {
+            "这一行用了中文的冒号“：”或逗号“，”：YAML 要用英文的冒号“:”和逗号“,”，冒号后再加一个空格。"
+        } else {
+            ""
+        }
+    };
+    let msg = if raw.contains("did not find expected ',' or ']'") {
+        let from = opened("parsing a flow sequence").map_or(String::new(), |l| format!("第{l}行的“[”"));
+        format!("{at}：{from}没有对应的“]”（方括号没有闭合），或列表中两项之间少了逗号。请补上“]”或逗号。")
+    } else if raw.contains("did not find expected ',' or '}'") {
+        let from = opened("parsing a flow mapping").map_or(String::new(), |l| format!("第{l}行的“{{”"));
+        format!("{at}：{from}没有对应的“}}”（花括号没有闭合），或两项之间少了逗号。请补上“}}”或逗号。")
+    } else if raw.contains("while scanning a quoted scalar") {
+        let from = opened("scanning a quoted scalar").map_or(String::new(), |l| format!("第{l}行"));
+        format!("{from}的引号没有闭合：文字以引号开头，就要以同样的引号结尾。请补上引号（读到{at}仍未找到）。")
+    } else if raw.contains("found character that cannot start any token") || raw.contains("tab character") {
+        format!("{at}：含有制表符（Tab）或无法识别的字符。YAML 只能用空格缩进，请把 Tab 换成空格。{}", full_width(stopped))
+    } else if raw.contains("could not find expected ':'") {
+        format!("{at}：缺少冒号：每一项写作“名称: 值”，冒号是英文的“:”，冒号后要有一个空格。{}", full_width(stopped.map(|l| l.saturating_sub(1))))
+    } else if raw.contains("mapping values are not allowed in this context") {
+        format!("{at}：这里不能再有“名称: 值”：多半是缩进不对（同一层的项要对齐），或文字中有冒号（请把文字加上引号）。")
+    } else if raw.contains("did not find expected key")
+        || raw.contains("block sequence entries are not allowed")
+        || raw.contains("did not find expected '-' indicator")
+    {
+        format!("{at}：缩进有误：同一层的项要用同样多的空格对齐，列表项“- ”要比它所属的名称多缩进。")
+    } else if raw.contains("did not find expected node content") || raw.contains("found unexpected end of stream") {
+        format!("{at}：这里缺少内容（冒号或“- ”之后什么也没有，或括号、引号没有闭合）。")
+    } else {
+        return None;
+    };
+    Some(msg)
 }
 
 /// What serde expected, as an office reads it.
@@ -148,6 +202,36 @@ mod tests {
         let e = yaml::<T>(b"copies: 1\n\tname: a\n").unwrap_err();
         assert!(e.contains("制表符"), "{e}");
         assert!(!e.is_ascii());
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct P {
+        county: String,
+        years: Vec<u16>,
+        #[serde(default)]
+        townships: Vec<String>,
+    }
+
+    #[test]
+    fn the_common_yaml_mistakes_are_told_in_chinese_with_where_they_began() {
+        let err = |t: &str| yaml::<P>(t.as_bytes()).unwrap_err();
+        // An unclosed bracket: where it was opened, and where reading stopped.
+        let e = err("county: 某县\nyears: [2018, 2019, 2020\n\n# 乡镇\ntownships: [甲乡]\n\nrolling:\n  a: 1\n");
+        assert!(e.contains("第2行的“[”没有对应的“]”"), "{e}");
+        let e = err("county: \"某县\nyears: [2018]\n");
+        assert!(e.contains("第1行的引号没有闭合"), "{e}");
+        let e = err("county: 某县\n  years: [2018]\n");
+        assert!(e.contains("缩进") || e.contains("冒号"), "{e}");
+        let e = err("county：某县\nyears: [2018]\n");
+        assert!(e.contains("中文的冒号"), "{e}");
+        let e = err("county: 某县\nyears:\n\t- 2018\n");
+        assert!(e.contains("制表符"), "{e}");
+        for e in [err("county: 某县\nyears: [2018, 2019\nrolling:\n  a: 1\n"), err("county: 某县\nyears: {a: 1\nrolling:\n  a: 1\n")] {
+            for english in ["string", "expected", "invalid", "found", "did not", "while", "parsing"] {
+                assert!(!e.contains(english), "no English: {e}");
+            }
+        }
     }
 
     #[test]

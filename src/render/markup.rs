@@ -49,11 +49,25 @@ pub fn render_template(source: &str, name: &str, ctx: minijinja::Value) -> crate
     tmpl.render(ctx).map_err(|e| template_error(&e, name))
 }
 
+/// A narrative template's error, in Chinese at its line: minijinja's own words (English) are
+/// never passed on; what kind of mistake it is, and the line, are.
 fn template_error(e: &minijinja::Error, name: &str) -> crate::error::Error {
-    let mut msg = e.to_string();
-    if let Some(line) = e.line() {
-        msg = format!("第{line}行：{msg}");
-    }
+    use minijinja::ErrorKind as K;
+    let what = match e.kind() {
+        K::SyntaxError => "语法错误：{{ }}、{% %} 没有成对，或 if、for 少了对应的 endif、endfor",
+        K::UndefinedError => "用到了程序没有提供的名称（可能拼错了，请对照内置模板）",
+        K::UnknownFilter => "用到了不存在的过滤器（“|”后面的名称，可用的见内置模板）",
+        K::UnknownTest | K::UnknownFunction | K::UnknownMethod => "用到了不存在的函数或判断",
+        K::TooManyArguments | K::MissingArgument => "函数或过滤器的参数个数不对",
+        K::InvalidOperation | K::NonPrimitive | K::NonKey | K::CannotUnpack => "对这个值不能这样运算或取用",
+        K::BadEscape | K::InvalidDelimiter => "转义或分隔符写法有误",
+        K::TemplateNotFound | K::BadInclude | K::UnknownBlock => "引用的模板或块不存在",
+        _ => "模板有误，无法生成正文",
+    };
+    let msg = match e.line() {
+        Some(line) => format!("第{line}行：{what}"),
+        None => what.to_string(),
+    };
     crate::error::Error::Template { name: e.name().unwrap_or(name).to_string(), msg }
 }
 
@@ -71,9 +85,14 @@ mod tests {
 
     #[test]
     fn broken_template_names_itself_and_its_line() {
-        let err = render_template("第一行\n{{ county.x | nosuchfilter }}", "x.typ.j2", minijinja::context! {}).unwrap_err();
+        let err = render_template("第一行\n{{ 1 | nosuchfilter }}", "x.typ.j2", minijinja::context! {}).unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("x.typ.j2") && msg.contains("第2行"), "{msg}");
+        assert!(msg.contains("x.typ.j2") && msg.contains("第2行") && msg.contains("过滤器"), "{msg}");
+        // minijinja's English never reaches the office.
+        let prose = msg.replace("x.typ.j2", "");
+        assert!(!prose.contains(|c: char| c.is_ascii_alphabetic()), "{msg}");
+        let err = render_template("{% if x %}没有结束", "y.typ.j2", minijinja::context! {}).unwrap_err().to_string();
+        assert!(err.contains("语法错误") && !["syntax", "unexpected", "expected", "block"].iter().any(|w| err.contains(w)), "{err}");
     }
 
     #[test]

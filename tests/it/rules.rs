@@ -359,6 +359,16 @@ fn mistakes_in_plan_and_config_are_told_in_chinese_at_their_line() {
     assert!(e.contains(&format!("第{line}行")), "{e}");
     std::fs::write(&plan, plan_text.replacen("county:", "\tcounty:", 1)).unwrap();
     assert!(jianbao::check(&d.options()).unwrap_err().to_string().contains("制表符"));
+    // One `]` removed from `years: [2018, 2019, 2020]`: the line where the bracket was opened
+    // is named, in Chinese.
+    let years = plan_text.lines().position(|l| l.starts_with("years: [")).unwrap() + 1;
+    std::fs::write(&plan, plan_text.replacen("2020]", "2020", 1)).unwrap();
+    let e = jianbao::check(&d.options()).unwrap_err().to_string();
+    assert!(e.contains(&format!("第{years}行的“[”没有对应的“]”")) && !e.contains("did not find"), "{e}");
+    // A full-width colon.
+    std::fs::write(&plan, plan_text.replacen("county: ", "county：", 1)).unwrap();
+    let e = jianbao::check(&d.options()).unwrap_err().to_string();
+    assert!(e.contains("中文的冒号"), "{e}");
     // A key written twice is reported where it is written the second time.
     let lines: Vec<&str> = plan_text.lines().collect();
     let county = lines.iter().position(|l| l.starts_with("county:")).unwrap();
