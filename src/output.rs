@@ -30,8 +30,18 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// `bytes` in a synced temporary file beside `path`, ready to be renamed into place.
 fn staged(path: &Path, bytes: &[u8]) -> Result<NamedTempFile> {
+    staged_in(path, bytes, &mut Vec::new())
+}
+
+/// `staged`, recording in `created` the folders it had to make (outermost first), so that a
+/// batch that fails can take them away again.
+fn staged_in(path: &Path, bytes: &[u8], created: &mut Vec<PathBuf>) -> Result<NamedTempFile> {
     let dir = path.parent().unwrap_or(Path::new("."));
+    let mut missing: Vec<PathBuf> = dir.ancestors().take_while(|d| !d.as_os_str().is_empty() && !d.exists()).map(Path::to_path_buf).collect();
     std::fs::create_dir_all(dir).map_err(|e| Error::io("创建输出目录", dir, e))?;
+    missing.reverse();
+    created.extend(missing);
+    faults::disk_full(path)?;
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMPORARY);
     // Outputs are ordinary documents: readable by others, as a plain file write would make them.
@@ -76,6 +86,19 @@ impl Batch {
 #[derive(Default)]
 pub struct Staged {
     groups: Vec<(String, Vec<(PathBuf, NamedTempFile)>)>,
+    /// Folders made for the temporaries; taken away again (when empty) unless persisted.
+    created: Vec<PathBuf>,
+}
+
+/// Staged files that are never persisted (a later file could not be written, the disk is
+/// full) leave nothing: their temporaries are removed, then the folders made for them.
+impl Drop for Staged {
+    fn drop(&mut self) {
+        self.groups.clear();
+        for dir in self.created.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
 }
 
 /// A group whose files could not be replaced (a target held open by a PDF viewer or Excel, on
@@ -109,7 +132,7 @@ impl Staged {
             let e = std::io::Error::other("目标位置是一个文件夹");
             return Err(Error::io("写入输出文件", &path, e));
         }
-        let tmp = staged(&path, bytes)?;
+        let tmp = staged_in(&path, bytes, &mut self.created)?;
         match self.groups.iter_mut().find(|(g, _)| g == group) {
             Some((_, files)) => files.push((path, tmp)),
             None => self.groups.push((group.to_string(), vec![(path, tmp)])),
@@ -123,8 +146,9 @@ impl Staged {
     }
 
     /// Adds the files staged in `other`.
-    pub fn append(&mut self, other: Staged) {
-        self.groups.extend(other.groups);
+    pub fn append(&mut self, mut other: Staged) {
+        self.groups.append(&mut other.groups);
+        self.created.append(&mut other.created);
     }
 
     /// Replaces every group's targets; a group that cannot be replaced whole is an error, and
@@ -142,8 +166,10 @@ impl Staged {
     /// the other groups are replaced. Returns the paths written and the locked groups.
     pub fn persist_each(mut self) -> (Vec<PathBuf>, Vec<Locked>) {
         self.groups.sort_by(|a, b| a.0.cmp(&b.0));
+        // The folders stay: files go into them now.
+        self.created.clear();
         let (mut written, mut locked) = (Vec::new(), Vec::new());
-        for (group, mut files) in self.groups {
+        for (group, mut files) in std::mem::take(&mut self.groups) {
             files.sort_by(|a, b| a.0.cmp(&b.0));
             match replace_group(files) {
                 Ok(paths) => written.extend(paths),
@@ -248,6 +274,29 @@ pub mod faults {
 
     pub fn release(path: &Path) {
         LOCKED.lock().expect("not poisoned").retain(|p| p != path);
+    }
+
+    static FULL_AFTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(usize::MAX);
+
+    /// Makes every staged write after the next `n` fail as a full disk does, until `n` is
+    /// `usize::MAX` again.
+    pub fn disk_full_after(n: usize) {
+        FULL_AFTER.store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// The full disk `disk_full_after` asked for, if it is full now.
+    pub(super) fn disk_full(path: &Path) -> crate::error::Result<()> {
+        use std::sync::atomic::Ordering;
+        let left = FULL_AFTER.load(Ordering::SeqCst);
+        if left == usize::MAX {
+            return Ok(());
+        }
+        if left == 0 {
+            let e = std::io::Error::from(std::io::ErrorKind::StorageFull);
+            return Err(crate::error::Error::io("写入临时文件", path, e));
+        }
+        FULL_AFTER.store(left - 1, Ordering::SeqCst);
+        Ok(())
     }
 
     pub(super) fn is_locked(path: &Path) -> bool {

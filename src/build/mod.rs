@@ -88,8 +88,8 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     }
     let inputs = scan.read()?;
     let key = build_key(&inputs.hashes(), opts);
-    inputs.stamps().save(&opts.out, &known)?;
     if trust && cache.is_fresh(&key, &opts.out) {
+        inputs.stamps().save(&opts.out, &known)?;
         return Ok(up_to_date(cache, opts, inputs.overrides(), inputs.read_paths()));
     }
     let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
@@ -126,6 +126,8 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
     checked.diagnostics.extend(failed);
     cache.diagnostics = std::mem::take(&mut checked.diagnostics);
     cache.save(&opts.out)?;
+    // Recorded once the build's outputs are in: a build that fails leaves no stamps behind.
+    inputs.stamps().save(&opts.out, &known)?;
     let run = crate::overview::Run {
         checked: &checked,
         board: boards.last(),

@@ -81,3 +81,46 @@ fn a_pending_manifest_cut_short_by_a_full_disk_is_rolled_back() {
     assert_eq!(numbers(&opts), [("2018-01".to_string(), 1), ("2018-02".to_string(), 2)]);
     assert!(archive::verify(&opts.out).unwrap().is_clean());
 }
+
+#[test]
+fn a_disk_that_fills_during_a_build_leaves_out_as_it_was() {
+    // The full-disk switch is process-wide: this test runs alone.
+    if !common::in_own_process("publish_crash::a_disk_that_fills_during_a_build_leaves_out_as_it_was") {
+        return;
+    }
+    let _serial = SERIAL.lock().unwrap();
+    let (_dir, opts) = copy_project();
+    for first in [true, false] {
+        if !first {
+            // An earlier build is there, then a change that rebuilds a few months.
+            jianbao::build(&opts).unwrap();
+            let force = jianbao::Options { force: true, ..opts.clone() };
+            let before = common::tree(&opts.out);
+            jianbao::output::faults::disk_full_after(3);
+            let failed = jianbao::build(&force);
+            jianbao::output::faults::disk_full_after(usize::MAX);
+            assert!(failed.is_err(), "the build reports the full disk");
+            assert!(failed.unwrap_err().to_string().contains("磁盘空间已满"));
+            let after = common::tree(&opts.out);
+            assert!(before == after, "out/ is as it was: {:?}", changed(&before, &after));
+            continue;
+        }
+        // No out/ at all: a failed first build leaves no folder, stamp or temporary.
+        jianbao::output::faults::disk_full_after(3);
+        let failed = jianbao::build(&opts);
+        jianbao::output::faults::disk_full_after(usize::MAX);
+        assert!(failed.is_err());
+        if opts.out.exists() {
+            let left: Vec<String> = walkdir::WalkDir::new(&opts.out).into_iter().filter_map(Result::ok).map(|e| e.path().display().to_string()).collect();
+            assert!(left.len() <= 1, "left behind: {left:?}");
+        }
+        assert!(!opts.out.join(".jianbao/stamps.json").exists());
+    }
+}
+
+/// The paths that differ between two trees.
+fn changed(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) -> Vec<String> {
+    let mut out: Vec<String> = a.iter().filter(|x| !b.contains(x)).map(|x| format!("- {}", x.0)).collect();
+    out.extend(b.iter().filter(|x| !a.contains(x)).map(|x| format!("+ {}", x.0)));
+    out
+}
