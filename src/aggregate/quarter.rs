@@ -91,7 +91,10 @@ pub struct Span {
 pub struct Coverage {
     /// Months of the quarter that some township reported.
     pub reported: Vec<Period>,
-    /// Months of the quarter, from the office's start, that no township reported.
+    /// Months of the quarter, from the office's start, that no township reported (those after
+    /// the month the figures stand at included: the document says so).
+    pub without: Vec<Period>,
+    /// Of those, the months up to the one the figures stand at: gaps, named as a problem.
     pub unreported: Vec<Period>,
     /// Months of the quarter before the office started reporting with jianbao.
     pub before_start: Vec<Period>,
@@ -215,10 +218,12 @@ pub fn point(f: &MonthFigures) -> MonthPoint {
 fn coverage(plan: &Plan, seen: &Seen, months: &[MonthFigures], ts: &[TownshipQuarter], q: Quarter) -> Coverage {
     let reported_in = |p: Period| months.get(usize::from(p.month) - 1).is_some_and(|f| f.townships.iter().any(|t| t.status == Status::Reported));
     let (before_start, ours): (Vec<Period>, Vec<Period>) = q.months().partition(|p| seen.before_start(plan, *p));
-    let (reported, unreported) = ours.into_iter().partition(|p| reported_in(*p));
+    let (reported, without): (Vec<Period>, Vec<Period>) = ours.into_iter().partition(|p| reported_in(*p));
+    let last = months.last().map(|f| f.period);
     Coverage {
         reported,
-        unreported,
+        unreported: without.iter().copied().filter(|p| last.is_some_and(|l| *p <= l)).collect(),
+        without,
         before_start,
         previous_reported: q.q > 1 && Quarter { year: q.year, q: q.q - 1 }.months().any(reported_in),
         spanning: ts.iter().filter_map(|t| t.spans.map(|span| Spanning { township: t.name.clone(), span, months: span.chinese() })).collect(),

@@ -138,6 +138,7 @@ fn an_office_that_starts_in_october_of_its_plans_last_year_gets_true_documents()
     let q4 = pdf_text(&out.join("2025-Q4/季度汇总-2025年第四季度.pdf"));
     assert!(q4.contains(&format!("2025年第四季度，全县脱贫{lifted_nov}人，上季度无报表，不作比较。")), "{q4}");
     assert!(q4.contains("本季度仅有10月、11月报表，12月无报表。"), "{q4}");
+    assert!(!q4.contains("没有任何乡镇的报表"), "December is not yet due: no problem of the quarter standing at November: {q4}");
     assert!(
         q4.contains(
             "以下乡镇的本季度脱贫人数含本季度以前没有报表的月份，按各自报表的本年累计数计算：白沙镇（1月至11月）、青松乡（1月至11月）、红岩乡（1月至11月）。"
