@@ -242,3 +242,12 @@ pub fn keep(dir: &Path, name: &str) {
         }
     }
 }
+
+/// Runs the program in `dir` with `args`, as an office runs it there; asserts it succeeded and
+/// returns what it printed (stdout, then stderr).
+pub fn run_in_dir(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao")).args(args).current_dir(dir).env_remove("RUST_LOG").output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "jianbao {args:?}: {text}");
+    text
+}

@@ -4,10 +4,7 @@
 
 use crate::common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::{pdf_text, Book, V};
+use common::{pdf_text, run_in_dir as run, Book, V};
 
 const PLAN: &str = "county: 白石县
 title: 白石县巩固拓展脱贫攻坚成果五年规划（2021—2025年）
@@ -99,13 +96,6 @@ fn county_with(start: &str, months: &[&'static str]) -> tempfile::TempDir {
         }
     }
     dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_jianbao")).args(args).current_dir(dir).env_remove("RUST_LOG").output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "jianbao {args:?}: {text}");
-    text
 }
 
 /// Σ over the villages of a column, worked out from the table above.

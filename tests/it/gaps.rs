@@ -6,9 +6,8 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{pdf_text, repo, Book, V};
+use common::{pdf_text, repo, run_in_dir as run, Book, V};
 
 /// Each township's villages: (name, type, k). Village k lifts `k + m` people in month m of
 /// every year; it starts 2021 with 1000 poor.
@@ -67,13 +66,6 @@ fn build() -> tempfile::TempDir {
     }
     run(dir.path(), &[]);
     dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_jianbao")).args(args).current_dir(dir).env_remove("RUST_LOG").output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "jianbao {args:?}: {text}");
-    text
 }
 
 fn trend(path: &Path) -> Vec<serde_json::Value> {
