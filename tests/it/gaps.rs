@@ -42,7 +42,7 @@ fn poor_at_start(k: u32, year: u16) -> u32 {
     1000 - u32::from(year - 2021) * cumulative(k, 12)
 }
 
-/// Σ over the villages of the townships that reported `m` of 2021 (`None`: all townships).
+/// Σ over the villages of the townships that reported month `m` of 2021.
 fn county(m: u32, f: impl Fn(u32) -> u32) -> u32 {
     TOWNSHIPS.iter().filter(|(t, _)| reported(t).contains(&(2021, m))).flat_map(|(_, vs)| vs.iter()).map(|v| f(v.2)).sum()
 }
@@ -92,6 +92,12 @@ fn quarters_and_years_with_months_nobody_reported_say_so_and_never_print_a_zero_
     // Its chart: the months as reported, March without 柳溪乡.
     let expected: Vec<serde_json::Value> = (1..=4).map(|m| county(m, |k| lifted(k, m)).into()).collect();
     assert_eq!(trend(&out.join("2021-Q2/季度汇总-2021年第二季度.json")), expected);
+
+    // Q1 names the township that missed March; its amount stands at February (carried).
+    let text = pdf_text(&out.join("2021-Q1/季度汇总-2021年第一季度.pdf"));
+    assert!(text.contains("2021年3月柳溪乡未按时报送"), "{text}");
+    let q1 = county(3, |k| cumulative(k, 3)) + cumulative(3, 2);
+    assert!(text.contains(&format!("2021年第一季度，全县脱贫{q1}人。")), "{text}");
 
     // No report in the third quarter: no summary for it.
     assert!(!out.join("2021-Q3").exists());
