@@ -242,3 +242,20 @@ fn every_page_of_a_county_scale_build_follows_the_rules() {
     no_page_ends_on_a_heading_or_caption_or_a_third_empty(&docs);
     end_matter_on_an_even_page_unnumbered_when_alone(&docs);
 }
+
+/// A piece's photo that does not fit where it stands floats to the top of the next page while
+/// the text goes on filling this one: no gap of a third of a page before a photo.
+#[test]
+fn a_photo_that_does_not_fit_floats_and_the_text_fills_the_page_before_it() {
+    let (_dir, opts) = common::copy_project();
+    let piece = "03-南村乡-开展贫困劳动力技能培训.docx";
+    std::fs::copy(repo().join("tests/fixtures/pieces").join(piece), opts.data.join("稿件/2019-03").join(piece)).unwrap();
+    let docs = laid_out(&jianbao::Options { period: "2019-03".parse().ok(), ..opts }, "");
+    let (id, pages) = docs.iter().find(|(id, _)| id.contains("工作简报")).unwrap();
+    let at = pages.iter().position(|p| p.iter().any(|r| r.text.contains("图为"))).expect("the photo's caption");
+    let before = &pages[at - 1];
+    let last = before.iter().filter(|r| !is_page_number(r) && !is_watermark(r)).max_by(|a, b| a.baseline.total_cmp(&b.baseline)).unwrap();
+    let empty = (BOTTOM - last.bottom) / (BOTTOM - TOP);
+    assert!(empty < 0.1, "{id} p.{} before the photo is {:.0} % empty", at, empty * 100.0);
+    no_page_ends_on_a_heading_or_caption_or_a_third_empty(&docs);
+}
