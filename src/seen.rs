@@ -112,6 +112,13 @@ pub fn start<T: Dated>(plan: &Plan, claims: &[T]) -> Option<Period> {
     plan.start.as_ref().map(|s| s.month).or_else(|| claims.iter().map(|c| c.period()).min())
 }
 
+/// Of `months`, those from `start` on that no claim is for: the months no township reported
+/// (the board's gaps, W-NO-REPORTS).
+pub fn unreported<T: Dated>(plan: &Plan, claims: &[T], months: impl IntoIterator<Item = Period>) -> Vec<Period> {
+    let from = start(plan, claims);
+    months.into_iter().filter(|p| from.is_some_and(|s| *p >= s) && !claims.iter().any(|c| c.period() == *p)).collect()
+}
+
 /// How a township's month that has a file but no readable report is named among the held-out
 /// files of a draft build (`Seen::source` then says 数据待核, never 未报送).
 pub fn unread_key(township: &str, period: Period) -> String {

@@ -146,7 +146,9 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
         }
     }
     let set = crate::pieces::of_month(&c.pieces, at);
-    let start = crate::seen::start(&c.plan, &c.files.iter().filter_map(|f| f.period).map(|p| ("", p)).collect::<Vec<_>>());
+    // What the townships of the plan sent, by month: where reports are expected from, and gaps.
+    let sent: Vec<(&str, Period)> = c.files.iter().filter_map(|f| Some((f.township.as_deref()?, f.period?))).collect();
+    let start = crate::seen::start(&c.plan, &sent);
     let when = When { at, today, deadline_day, start };
     let rows: Vec<Row> = names
         .into_iter()
@@ -161,8 +163,7 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
     let left_out = c.pieces.iter().filter(|p| p.period == at && p.kind == Kind::LeftOut);
     let pieces =
         set.into_iter().chain(left_out).map(|p| Sent { file: p.file.clone(), title: p.title.clone(), source: p.source.clone(), kind: p.kind }).collect();
-    let sent = |p: Period| c.files.iter().any(|f| f.period == Some(p) && f.township.is_some());
-    let gaps = at.year_to_date().into_iter().filter(|p| start.is_some_and(|s| *p >= s) && !sent(*p)).collect();
+    let gaps = crate::seen::unreported(&c.plan, &sent, at.year_to_date());
     Board { year: at.year, month: at.month, today, today_from_clock, deadline_day, start, gaps, rows, calls, pieces }
 }
 

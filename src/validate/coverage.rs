@@ -56,7 +56,7 @@ pub fn check(plan: &Plan, reports: &[Report], diags: &mut Vec<Diagnostic>) {
     let months: BTreeSet<Period> = reports.iter().map(|r| r.period).collect();
     let (Some(&first), Some(&last)) = (months.first(), months.last()) else { return };
     let start = seen::start(plan, reports).unwrap_or(first);
-    let gaps: Vec<Period> = std::iter::successors(Some(start), |p| p.next()).take_while(|p| *p <= last).filter(|p| !months.contains(p)).collect();
+    let gaps = seen::unreported(plan, reports, std::iter::successors(Some(start), |p| p.next()).take_while(|p| *p <= last));
     if !gaps.is_empty() {
         let msg = format!(
             "{}没有任何乡镇的报表。这些月份的数字按其后报表的本年累计数计算，季度汇总和年度总结写明无报表的月份、不与之比较。报表已收到的，请放入数据文件夹。",
