@@ -114,6 +114,11 @@ pub struct Spanning {
 }
 
 impl Span {
+    /// Whether the amount is of `q`'s own months: it starts at the quarter's first month.
+    pub fn is_of(self, q: Quarter) -> bool {
+        q.months().next() == Some(self.from)
+    }
+
     /// `1月至11月`, `3月至4月`, `6月`.
     pub fn chinese(self) -> String {
         if self.from == self.to {
@@ -216,7 +221,7 @@ pub fn point(f: &MonthFigures) -> MonthPoint {
 /// The months of `q` with and without reports, those before the office's start, and the
 /// townships whose amounts span other months.
 fn coverage(plan: &Plan, seen: &Seen, months: &[MonthFigures], ts: &[TownshipQuarter], q: Quarter) -> Coverage {
-    let reported_in = |p: Period| months.get(usize::from(p.month) - 1).is_some_and(|f| f.townships.iter().any(|t| t.status == Status::Reported));
+    let reported_in = |p: Period| months.get(usize::from(p.month) - 1).is_some_and(|f| point(f).lifted_this_month.is_some());
     let (before_start, ours): (Vec<Period>, Vec<Period>) = q.months().partition(|p| seen.before_start(plan, *p));
     let (reported, without): (Vec<Period>, Vec<Period>) = ours.into_iter().partition(|p| reported_in(*p));
     let last = months.last().map(|f| f.period);
@@ -267,7 +272,7 @@ fn township_lines(now: &MonthFigures, before: Option<&MonthFigures>, two_before:
         .map(|(i, t)| {
             let quarter = amount(now, before, i, q);
             let previous = before.and_then(|b| amount(b, two_before, i, previous_q));
-            let own = |a: &Option<(i64, Span)>, q: Quarter| a.filter(|(_, s)| Some(s.from) == q.months().next());
+            let own = |a: &Option<(i64, Span)>, q: Quarter| a.filter(|(_, s)| s.is_of(q));
             // Expected by now, as an exact fraction: M/12 of the township's own target when
             // townships are ranked by 完成率; else its share of the county target, in
             // proportion to its poor at the start of the year (the same for every township),
@@ -284,7 +289,7 @@ fn township_lines(now: &MonthFigures, before: Option<&MonthFigures>, two_before:
                 name: t.name.clone(),
                 status: t.status,
                 lifted_quarter: quarter.map(|(a, _)| a),
-                spans: quarter.map(|(_, s)| s).filter(|s| Some(s.from) != q.months().next()),
+                spans: quarter.map(|(_, s)| s).filter(|s| !s.is_of(q)),
                 lifted_previous_quarter: previous.map(|(a, _)| a),
                 change: own(&quarter, q).zip(own(&previous, previous_q)).map(|((a, _), (b, _))| a - b),
                 lifted_to_date: t.lifted_to_date,
