@@ -218,9 +218,13 @@ impl Manifest {
         self.entries.iter().any(|e| e.series == entry.series && e.year == entry.year && e.period < entry.period && e.number > entry.number)
     }
 
-    /// Whether the office declared it will never publish this period of the series.
+    /// The office's declaration that it will never publish this period of the series.
+    pub fn skip_of(&self, series: Series, period: &str) -> Option<&Skip> {
+        self.skipped.iter().find(|s| s.series == series && s.period == period)
+    }
+
     pub fn is_skipped(&self, series: Series, period: &str) -> bool {
-        self.skipped.iter().any(|s| s.series == series && s.period == period)
+        self.skip_of(series, period).is_some()
     }
 
     /// The number the next document of a series gets in `year`.

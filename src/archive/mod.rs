@@ -115,12 +115,16 @@ pub struct Publication {
     pub recovered: Option<String>,
 }
 
-/// W-CORRECTION-PENDING for the archive under `opts.out` and the data as `c` read it (what
-/// `status` says; a build says it from the inputs it read).
-pub fn pending_corrections(opts: &Options, c: &Checked) -> Result<Vec<Diagnostic>> {
+/// `check`, with the W-CORRECTION-PENDING of the archive under `opts.out` among its
+/// diagnostics (what `status` shows), from one read of the inputs. A build says the same from
+/// the inputs it read.
+pub fn check_with_pending(opts: &Options) -> Result<Checked> {
     let inputs = Inputs::read(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
+    let fonts = crate::render::Fonts::for_run(&inputs, opts.system_fonts)?;
+    let mut c = check_with(&inputs, &fonts)?;
     let manifest = Manifest::load(&folder(&opts.out))?;
-    Ok(numbering::pending_corrections(&manifest, c, &inputs))
+    c.diagnostics.extend(numbering::pending_corrections(&manifest, &c, &inputs));
+    Ok(c)
 }
 
 /// The archive folder of an output folder.
@@ -243,7 +247,7 @@ impl Publishing<'_> {
         let used = self.used_inputs(last)?;
         let mut manifest = Manifest::load(&folder(&self.opts.out))?;
         let (series, key) = (self.req.target.series(), self.req.target.period());
-        if let Some(s) = manifest.skipped.iter().find(|s| s.series == series && s.period == key) {
+        if let Some(s) = manifest.skip_of(series, &key) {
             return Ok(Outcome::Skipped { declared: s.declared });
         }
         if manifest.latest(series, &key).is_none() {

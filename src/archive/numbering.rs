@@ -56,6 +56,9 @@ fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inp
 /// Where a pending correction is said: the archive, at the document's id (`归档 › 2025-10/工作简报-2025年10月`).
 pub const ARCHIVE: &str = "归档";
 
+/// The code of a pending correction, which the build summary, `status` and 结果一览 look for.
+pub const CORRECTION_PENDING: &str = "W-CORRECTION-PENDING";
+
 /// W-CORRECTION-PENDING, one for each published document whose data changed since: which
 /// issue, what changed, what `out/` now shows, and the command that issues the correction.
 pub fn pending_corrections(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Vec<crate::diag::Diagnostic> {
@@ -79,7 +82,7 @@ pub fn pending_corrections(manifest: &Manifest, c: &Checked, inputs: &Inputs) ->
             changes.join("；"),
             e.issue_label()
         );
-        out.push(crate::diag::Diagnostic::warning("W-CORRECTION-PENDING", ARCHIVE, msg).at_sheet(&id));
+        out.push(crate::diag::Diagnostic::warning(CORRECTION_PENDING, ARCHIVE, msg).at_sheet(&id));
     }
     out
 }

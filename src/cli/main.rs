@@ -299,9 +299,7 @@ static STOP: AtomicBool = AtomicBool::new(false);
 /// The board: of `--period`, of the latest month of `--year`, or of the latest month with data.
 /// Without `--today` or `today` in config.yaml, 逾期 is judged on this computer's date (said so).
 fn run_status(opts: &Options, year: Option<u16>, format: Format) -> jianbao::error::Result<bool> {
-    let mut c = jianbao::check(opts)?;
-    let pending = jianbao::archive::pending_corrections(opts, &c)?;
-    c.diagnostics.extend(pending.iter().cloned());
+    let c = jianbao::archive::check_with_pending(opts)?;
     let latest = jianbao::status::years(&c);
     let at = opts.period.or_else(|| year.and_then(|y| latest.get(&y).copied().or_else(|| Period::new(y, 12))));
     let Some(at) = at.or_else(|| jianbao::status::latest(&c)) else {
@@ -317,7 +315,8 @@ fn run_status(opts: &Options, year: Option<u16>, format: Format) -> jianbao::err
     match format {
         Format::Text => {
             print!("{}", jianbao::status::text(&board));
-            pending.iter().for_each(|d| println!("\n更正待签发（{}）：{}", d.location(), d.message));
+            let pending = c.diagnostics.iter().filter(|d| d.code == jianbao::archive::numbering::CORRECTION_PENDING);
+            pending.for_each(|d| println!("\n更正待签发（{}）：{}", d.location(), d.message));
         }
         Format::Json => println!("{}", serde_json::to_string_pretty(&board).expect("serialisable")),
     }

@@ -47,7 +47,7 @@ pub fn built(b: &Built, took: Duration) {
     println!("文件　{documents}");
     println!("错误　{} 个", count(&b.diagnostics, Severity::Error));
     println!("警告　{} 个", count(&b.diagnostics, Severity::Warning));
-    for d in b.diagnostics.iter().filter(|d| d.code == "W-CORRECTION-PENDING") {
+    for d in b.diagnostics.iter().filter(|d| d.code == archive::numbering::CORRECTION_PENDING) {
         println!("更正　{}：已签发的这一期输入有变化，见上面的 W-CORRECTION-PENDING", d.sheet.as_deref().unwrap_or_default());
     }
     let built_in_fonts = b.font_roles.iter().all(|r| r.ends_with("（内置）"));

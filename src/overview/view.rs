@@ -203,7 +203,7 @@ fn doc(opts: &Options, run: &Run, manifest: &Manifest, id: &str, state: State) -
         pages: entry.map_or(0, |e| e.pages),
         issue: issue.map(|e| {
             let label = e.series.issue_label(e.number, e.corrects);
-            let pending = run.diagnostics.iter().any(|d| d.code == "W-CORRECTION-PENDING" && d.sheet.as_deref() == Some(id));
+            let pending = run.diagnostics.iter().any(|d| d.code == crate::archive::numbering::CORRECTION_PENDING && d.sheet.as_deref() == Some(id));
             if pending {
                 format!("{label}（输入已变，更正待签发）")
             } else {
