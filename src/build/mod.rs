@@ -312,7 +312,7 @@ fn remove_drafts<'a>(cache: &mut Cache, held: impl Iterator<Item = &'a String>, 
     for id in held {
         if cache.documents.get(id).is_some_and(|e| e.draft) {
             for (rel, _) in cache.documents.remove(id).map(|e| e.outputs).unwrap_or_default() {
-                let _ = std::fs::remove_file(opts.out.join(rel));
+                let _ = std::fs::remove_file(crate::output::under(&opts.out, &rel));
             }
         }
     }
