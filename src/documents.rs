@@ -17,14 +17,15 @@ use crate::report;
 use crate::status::Board;
 use crate::submission::Report;
 
-/// One document: where it goes under the output folder, its sources and its other outputs
-/// (a bulletin also writes the month's `汇总表.xlsx`).
+/// One document: where it goes under the output folder, its sources and its other outputs.
+/// A month's 汇总表 is a document of its own with no typeset part: its workbook is its file.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// The output path without extension, `/`-separated: `2018-03/工作简报`.
     pub id: String,
     pub title: String,
-    pub prepared: Prepared,
+    /// What is typeset into `<id>.pdf` (and `.ofd`); none for a workbook-only document.
+    pub prepared: Option<Prepared>,
     /// Files written beside the PDF (`<id>.json`, `数据校验报告.txt`), by path under `out/`.
     pub files: Vec<(String, Vec<u8>)>,
     /// A draft (`build --draft`, a document errors hold back): every file of it says 草稿.
@@ -72,7 +73,7 @@ pub fn validation_report(engine: &Engine, c: &Checked, boards: &[Board]) -> Resu
     for b in boards {
         files.push((format!("{y}/报送情况-{y}年.xlsx", y = b.year), crate::excel::board(b)?));
     }
-    Ok(Document { id: "数据校验报告".into(), title: "数据校验报告".into(), prepared, files, draft: false })
+    Ok(Document { id: "数据校验报告".into(), title: "数据校验报告".into(), prepared: Some(prepared), files, draft: false })
 }
 
 /// The months with reports.
@@ -101,10 +102,21 @@ pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Re
     let sent =
         pieces.iter().map(|p| SentPiece { file: &p.file, section: p.kind.label(), title: &p.title, source: p.source.as_deref(), sha256: &p.sha256 }).collect();
     let data = FiguresFile { pieces: Some(sent), ..FiguresFile::numbered(Series::Bulletin, &title, &meta, &figures) };
-    let id = bulletin_id(period);
-    let mut doc = with_json(id, &title, prepared, &data);
-    doc.files.push((format!("{period}/汇总表-{}.xlsx", period.chinese()), crate::excel::month(&figures, s.draft)?));
-    Ok(doc)
+    Ok(with_json(bulletin_id(period), &title, prepared, &data))
+}
+
+/// `2018-03/汇总表-2018年3月`: the month's tables as a workbook (no PDF). It shows no pieces,
+/// so only the workbooks behind its figures hold it back.
+pub fn table_id(p: Period) -> String {
+    format!("{p}/汇总表-{}", p.chinese())
+}
+
+/// The month's 汇总表 (`<id>.xlsx`).
+pub fn month_table(c: &Checked, period: Period, draft: bool) -> Result<Document> {
+    let figures = aggregate::month(&c.plan, &c.reports, period, &unverified(c, Settings { draft, ..Settings::default() }));
+    let id = table_id(period);
+    let files = vec![(format!("{id}.xlsx"), crate::excel::month(&figures, draft)?)];
+    Ok(Document { title: format!("{}汇总表", period.chinese()), id, prepared: None, files, draft: false })
 }
 
 /// The summary of quarter `q`, with figures up to `as_of`.
@@ -206,7 +218,7 @@ impl<'a, F: Serialize> FiguresFile<'a, F> {
 
 fn with_json(id: String, title: &str, prepared: Prepared, data: &impl Serialize) -> Document {
     let json = render::tables::to_data_json(data);
-    Document { files: vec![(format!("{id}.json"), json)], id, title: title.to_string(), prepared, draft: false }
+    Document { files: vec![(format!("{id}.json"), json)], id, title: title.to_string(), prepared: Some(prepared), draft: false }
 }
 
 /// The documents of a build, and those held back by errors in the workbooks that feed them.
@@ -261,6 +273,7 @@ pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numb
         .par_iter()
         .map(|job| match *job {
             Job::Report => ("数据校验报告".into(), validation_report(engine, c, boards).map(|d| vec![d])),
+            Job::Table(p) => (table_id(p), month_table(c, p, is_draft(&table_id(p))).map(|d| vec![d])),
             Job::Bulletin(p) => (bulletin_id(p), bulletin(engine, c, p, settings(Series::Bulletin, &p.to_string(), &bulletin_id(p))).map(|d| vec![d])),
             Job::Summary(q, as_of) => (summary_id(q), summary(engine, c, q, as_of, settings(Series::Summary, &q.to_string(), &summary_id(q))).map(|d| vec![d])),
             Job::Year(year) => (year_id(year), year_summary(engine, c, year, is_draft(&year_id(year))).map(|d| d.into_iter().collect())),
@@ -280,6 +293,7 @@ pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numb
 /// A document (or the year's documents) to prepare.
 enum Job {
     Report,
+    Table(Period),
     Bulletin(Period),
     Summary(Quarter, Period),
     Year(u16),
@@ -293,6 +307,12 @@ fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Held) {
     let blocking = |months: &[Period]| if draft { Vec::new() } else { c.blocking(months) };
     for period in months(&c.reports).into_iter().filter(|p| only.is_none_or(|o| o == *p)) {
         let mut why = blocking(&[period]);
+        if why.is_empty() {
+            jobs.push(Job::Table(period));
+        } else {
+            held.insert(table_id(period), why.clone());
+        }
+        // Only the bulletin prints the month's pieces, so only it is held back by one.
         if !draft {
             why.extend(c.pieces_blocking(period));
         }

@@ -293,9 +293,10 @@ impl Publishing<'_> {
         };
         let ofd = crate::config::wants_ofd(self.opts.formats.as_deref(), &self.inputs.settings);
         let entry = new_entry(req, &manifest, corrects, &doc.title, self.date, &self.opts.program, used, ofd);
+        let prepared = doc.prepared.clone().ok_or_else(|| Error::Archive { msg: format!("{} 没有可排版的正文，不能签发", doc.id) })?;
         let mut files = self.attachments(&doc, &entry.inputs);
         files.push(entry_attachment(&entry));
-        render_and_record(self.engine, &folder(&self.opts.out), manifest, entry, doc.prepared.clone(), &files)
+        render_and_record(self.engine, &folder(&self.opts.out), manifest, entry, prepared, &files)
     }
 
     /// The files an archived document carries: its figures (the JSON written beside it in
@@ -308,7 +309,7 @@ impl Publishing<'_> {
             .filter(|(rel, _)| rel.ends_with(".json"))
             .map(|(rel, bytes)| Attachment::new(rel.rsplit('/').next().unwrap_or(rel), bytes.clone(), "data", "本文件中的全部数字"))
             .collect();
-        for (path, bytes) in &doc.prepared.generated {
+        for (path, bytes) in doc.prepared.iter().flat_map(|p| &p.generated) {
             let name = format!("{SOURCES}{}", path.trim_start_matches('/'));
             out.push(Attachment::new(&name, bytes.clone(), "source", "本文件正文和版面的数据（排版源文件）"));
         }

@@ -208,7 +208,7 @@ fn typeset_changed(
     let todo: Vec<&(Document, String)> =
         keyed.iter().filter(|(d, k)| opts.force || !cache.documents.get(&d.id).is_some_and(|e| e.key == *k && e.present(&opts.out))).collect();
     progress.start(todo.len());
-    let cost = |(d, _): &&(Document, String)| d.prepared.generated.iter().map(|(_, b)| b.len()).sum();
+    let cost = |(d, _): &&(Document, String)| d.prepared.iter().flat_map(|p| &p.generated).map(|(_, b)| b.len()).sum();
     let pages = std::sync::Mutex::new(std::collections::BTreeMap::new());
     let made = parallel::make_all(
         &todo,
@@ -216,8 +216,8 @@ fn typeset_changed(
         cost,
         |(d, _)| d.id.as_str(),
         |(d, _)| {
-            let rendered = engine.render_with(&d.prepared, PdfKind::Plain, ofd)?;
-            pages.lock().expect("not poisoned").insert(d.id.clone(), rendered.pages);
+            let rendered = d.prepared.as_ref().map(|p| engine.render_with(p, PdfKind::Plain, ofd)).transpose()?;
+            pages.lock().expect("not poisoned").insert(d.id.clone(), rendered.as_ref().map_or(0, |r| r.pages));
             progress.done(&d.id);
             files(engine, d, rendered, opts)
         },
@@ -283,9 +283,15 @@ fn fonts_key(engine: &render::Engine, program: &str) -> Result<String> {
 /// the font roles, the generated files), its fonts, its other files, and the options.
 fn document_key(engine: &render::Engine, doc: &Document, fonts: &str, opts: &Options, ofd: bool) -> Result<String> {
     let mut k = KeyHasher::new("document", &opts.program);
-    k.add("id", doc.id.as_bytes()).add("main", doc.prepared.main.as_bytes()).add("fonts", fonts.as_bytes());
-    k.add("date", format!("{:?}", doc.prepared.date).as_bytes()).add("keep_typst", &[u8::from(opts.keep_typst)]).add("ofd", &[u8::from(ofd)]);
-    for (path, bytes) in engine.sources(&doc.prepared)?.iter().chain(&doc.files) {
+    k.add("id", doc.id.as_bytes());
+    if let Some(p) = &doc.prepared {
+        k.add("main", p.main.as_bytes()).add("fonts", fonts.as_bytes());
+        k.add("date", format!("{:?}", p.date).as_bytes()).add("keep_typst", &[u8::from(opts.keep_typst)]).add("ofd", &[u8::from(ofd)]);
+        for (path, bytes) in engine.sources(p)? {
+            k.add(&path, &bytes);
+        }
+    }
+    for (path, bytes) in &doc.files {
         k.add(path, bytes);
     }
     Ok(k.finish())
@@ -293,13 +299,16 @@ fn document_key(engine: &render::Engine, doc: &Document, fonts: &str, opts: &Opt
 
 /// A document's files: `<id>.pdf`, `<id>.ofd` if asked for, its other files and, on request,
 /// the `<id>.typst/` sources (`typst compile --font-path fonts <id>.typst/<main>` reproduces
-/// the PDF), relative to the output folder.
-fn files(engine: &render::Engine, doc: &Document, rendered: render::Rendered, opts: &Options) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files = vec![(format!("{}.pdf", doc.id), rendered.pdf)];
-    files.extend(rendered.ofd.map(|ofd| (format!("{}.ofd", doc.id), ofd)));
+/// the PDF), relative to the output folder. A workbook-only document has its files only.
+fn files(engine: &render::Engine, doc: &Document, rendered: Option<render::Rendered>, opts: &Options) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    if let Some(rendered) = rendered {
+        files.push((format!("{}.pdf", doc.id), rendered.pdf));
+        files.extend(rendered.ofd.map(|ofd| (format!("{}.ofd", doc.id), ofd)));
+    }
     files.extend(doc.files.iter().cloned());
-    if opts.keep_typst {
-        for (path, bytes) in engine.sources(&doc.prepared)? {
+    if let Some(p) = doc.prepared.as_ref().filter(|_| opts.keep_typst) {
+        for (path, bytes) in engine.sources(p)? {
             files.push((format!("{}.typst{path}", doc.id), bytes));
         }
     }

@@ -68,7 +68,8 @@ struct Counts {
 struct Doc {
     name: String,
     folder: String,
-    pdf: Option<String>,
+    /// The document's main file: its PDF, or the workbook of a workbook-only document.
+    file: Option<String>,
     ofd: Option<String>,
     state: String,
     class: &'static str,
@@ -191,7 +192,7 @@ fn doc(opts: &Options, run: &Run, manifest: &Manifest, id: &str, state: State) -
     Doc {
         name: name.to_string(),
         folder: folder.to_string(),
-        pdf: (state != State::Held).then(|| link("pdf")).flatten(),
+        file: (state != State::Held).then(|| link("pdf").or_else(|| link("xlsx"))).flatten(),
         ofd: (state != State::Held).then(|| link("ofd")).flatten(),
         state: state.word(run.draft),
         class: match state {

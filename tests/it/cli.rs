@@ -106,7 +106,7 @@ fn documents_held_by_an_error_in_the_plan_say_so() {
     let out = jianbao(&d, &["build"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("规划数据 plan.yaml 有错误，未生成：2018-03/工作简报-2018年3月"), "{stdout}");
+    assert!(stdout.contains("规划数据 plan.yaml 有错误，未生成：2018-03/工作简报-2018年3月、2018-03/汇总表-2018年3月"), "{stdout}");
     assert!(!stdout.contains("用到的报表有错误"), "{stdout}");
 }
 

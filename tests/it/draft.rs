@@ -81,10 +81,10 @@ fn only_what_errors_hold_back_is_a_draft_and_a_normal_build_leaves_no_draft_behi
 
     // A normal build holds March back and removes what the draft left; 结果一览 lists it once.
     let built = jianbao::build(&d.options()).unwrap();
-    assert_eq!(built.held, ["2018-03/工作简报-2018年3月", "2018-Q1/季度汇总-2018年第一季度"]);
+    assert_eq!(built.held, ["2018-03/工作简报-2018年3月", "2018-03/汇总表-2018年3月", "2018-Q1/季度汇总-2018年第一季度"]);
     assert!(!mar.exists() && !d.out().join("2018-03/汇总表-2018年3月.xlsx").exists() && !d.out().join("2018-03/工作简报-2018年3月.json").exists());
     assert!(feb.exists());
     let page = std::fs::read_to_string(d.out().join("结果一览.html")).unwrap();
     let summary = page.lines().find(|l| l.contains("class=\"summary\"")).unwrap_or_default();
-    assert!(page.contains("未变化 2 份，因错误未生成 2 份"), "{summary}: February and the report unchanged; March and the first quarter held, once each");
+    assert!(page.contains("未变化 3 份，因错误未生成 3 份"), "{summary}: February's bulletin and 汇总表 and the report unchanged; March's two and the first quarter held, once each");
 }

@@ -71,8 +71,9 @@ fn laid_out(opts: &jianbao::Options, label: &str) -> Vec<(String, Vec<Vec<Run>>)
     let jianbao::Planned { engine, made, .. } = jianbao::plan_documents(opts, &inputs).unwrap();
     made.documents
         .iter()
-        .map(|d| {
-            let paged = engine.typeset(&d.prepared).unwrap();
+        .filter_map(|d| Some((d, d.prepared.as_ref()?)))
+        .map(|(d, prepared)| {
+            let paged = engine.typeset(prepared).unwrap();
             let pages = paged
                 .pages()
                 .iter()

@@ -151,14 +151,15 @@ fn every_ofd_of_the_sample_reads_renders_and_matches_its_pdf() {
     let inputs = jianbao::inputs::Inputs::read(&opts.data, &opts.out, None, None).unwrap();
     let planned = jianbao::plan_documents(&opts, &inputs).unwrap();
     let (mut pages, mut worst) = (0, 1.0_f64);
-    for d in &planned.made.documents {
-        let typeset = planned.engine.typeset(&d.prepared).unwrap();
+    let typeset_docs: Vec<_> = planned.made.documents.iter().filter_map(|d| Some((d, d.prepared.as_ref()?))).collect();
+    for (d, prepared) in &typeset_docs {
+        let typeset = planned.engine.typeset(prepared).unwrap();
         let (n, w) = check_document(&opts.out, &d.id, &typeset);
         pages += n;
         worst = worst.min(w);
     }
-    assert!(planned.made.documents.len() >= 20 && pages >= 60, "{} documents, {pages} pages", planned.made.documents.len());
-    println!("{} OFD, {pages} pages; worst ink agreement {:.2}%", planned.made.documents.len(), worst * 100.0);
+    assert!(typeset_docs.len() >= 20 && pages >= 60, "{} documents, {pages} pages", typeset_docs.len());
+    println!("{} OFD, {pages} pages; worst ink agreement {:.2}%", typeset_docs.len(), worst * 100.0);
 }
 
 #[test]

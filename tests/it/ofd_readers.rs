@@ -230,7 +230,7 @@ fn a_second_renderer_draws_the_masthead_red_and_the_pages_as_typst_does() {
     let inputs = jianbao::inputs::Inputs::read(&opts.data, &opts.out, None, None).unwrap();
     let planned = jianbao::plan_documents(&opts, &inputs).unwrap();
     let march = planned.made.documents.iter().find(|d| d.id == MARCH.trim_end_matches(".ofd")).expect("the March bulletin");
-    let typeset = planned.engine.typeset(&march.prepared).unwrap();
+    let typeset = planned.engine.typeset(march.prepared.as_ref().expect("typeset")).unwrap();
     let ofd = opts.out.join(MARCH);
     let (parts, _) = ofd_parts(&ofd);
     let chart = (0..typeset.pages().len()).find(|i| xml(&parts, &format!("Doc_0/Pages/Page_{i}/Content.xml")).contains("DashPattern")).expect("the chart page");

@@ -297,7 +297,7 @@ fn help_is_in_chinese_with_examples_and_chinese_paths_work() {
     assert_eq!(built.status.code(), Some(0), "{}", String::from_utf8_lossy(&built.stderr));
     assert!(opts.out.join("2018-01/工作简报-2018年1月.pdf").exists() && opts.out.join("2018-01/汇总表-2018年1月.xlsx").exists());
     let stdout = String::from_utf8(built.stdout).unwrap();
-    assert!(stdout.contains("重新生成 3 份") && stdout.contains("用时"), "{stdout}");
+    assert!(stdout.contains("重新生成 4 份") && stdout.contains("用时"), "{stdout}");
     assert!(built.stderr.is_empty(), "no progress bar when output is not a terminal");
     let again = String::from_utf8(jianbao(&["build"], &opts).stdout).unwrap();
     assert!(again.contains("均为最新"), "{again}");

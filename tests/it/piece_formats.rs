@@ -53,6 +53,12 @@ fn a_pdf_piece_is_an_error_naming_it_and_holds_back_its_bulletin_only() {
     assert_eq!((e.code.as_str(), e.severity), ("E-PIECE-FORMAT", Severity::Error));
     assert!(e.message.contains("原稿"), "{}", e.message);
     assert_eq!(built.held, ["2019-03/工作简报-2019年3月"]);
+    // The month's 汇总表 prints no pieces: it is made, with the month's figures.
+    let table = opts.out.join("2019-03/汇总表-2019年3月.xlsx");
+    assert!(built.written.contains(&table), "{:?}", built.written);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&table).unwrap();
+    use calamine::Reader;
+    assert!(!book.sheet_names().is_empty() && book.worksheet_range_at(0).unwrap().unwrap().height() > 3);
 }
 
 #[test]

@@ -136,7 +136,7 @@ fn unreadable_march(name: &str, bytes: &[u8], code: &str, says: &str) {
     }
     let mut held = built.held.clone();
     held.sort();
-    assert_eq!(held, [BULLETIN, "2019-Q1/季度汇总-2019年第一季度"], "{name}");
+    assert_eq!(held, [BULLETIN, "2019-03/汇总表-2019年3月", "2019-Q1/季度汇总-2019年第一季度"], "{name}");
     let (cell, call) = nancun_on_board(&built);
     assert_eq!(cell.label(), "已收到·无法读取");
     assert!(matches!(&cell, jianbao::status::Cell::Unreadable { file, reason } if *file == rel && reason == msg), "{cell:?}");
@@ -292,6 +292,7 @@ fn a_bad_workbook_holds_back_only_the_documents_whose_figures_use_it() {
     // so far (March's bar); and the year summary. Not April to December.
     let expected = [
         "2018-03/工作简报-2018年3月",
+        "2018-03/汇总表-2018年3月",
         "2018-Q1/季度汇总-2018年第一季度",
         "2018-Q2/季度汇总-2018年第二季度",
         "2018-Q3/季度汇总-2018年第三季度",
