@@ -147,16 +147,21 @@ fn xls_has_password(mut cfb: cfb::CompoundFile<Cursor<&[u8]>>) -> bool {
 /// A ZIP container: an Office or OpenDocument file by its parts, else an archive of files.
 fn zip_kind(bytes: &[u8]) -> Kind {
     let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Kind::Damaged };
-    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.to_ascii_lowercase().replace('\\', "/"))).collect();
     let has = |n: &str| names.iter().any(|x| x == n);
-    // Office's parts, whole or not: a workbook with a part missing is still a workbook (that
-    // cannot be opened), never an archive of files.
+    // Office's parts, whole or not, whatever the case of their names and their separator (some
+    // writers use lower case, or `\`): a workbook with a part missing is still a workbook (that cannot be opened),
+    // never an archive of files.
     let under = |folder: &str| names.iter().any(|x| x.starts_with(folder));
     if under("xl/") {
         return Kind::Xlsx;
     }
     if under("word/") {
         return Kind::Docx;
+    }
+    // Another Office package (a presentation, a theme): its parts are no files of ours.
+    if has("[content_types].xml") {
+        return Kind::Other;
     }
     if has("mimetype") {
         let mut mime = String::new();

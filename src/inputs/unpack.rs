@@ -36,6 +36,7 @@ fn open(f: File, depth: usize, found: &mut Vec<Submission>, refused: &mut Vec<Re
         kind => return found.push(Submission { file: f, kind }),
     };
     match members {
+        Ok(members) if members.is_empty() => refused.push(refuse("压缩包中没有文件，请乡镇重新压缩后发送".into())),
         Ok(members) => members.into_iter().for_each(|m| open(m, depth + 1, found, refused)),
         Err(why) => refused.push(refuse(why)),
     }

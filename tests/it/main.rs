@@ -8,6 +8,7 @@ mod archive_rules;
 mod cli;
 mod codes;
 mod common;
+mod corpus;
 mod draft;
 mod end_to_end;
 mod first_use;
