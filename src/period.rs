@@ -1,4 +1,5 @@
-//! Reporting periods: a month of a year, and the quarter it falls in.
+//! Reporting periods: a month of a year, the quarter it falls in, and the span a document
+//! covers (`Span`).
 
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -53,6 +54,85 @@ impl Period {
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// A quarter of a year (`2018-Q1`): its summary's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Quarter {
+    pub year: u16,
+    pub q: u8,
+}
+
+impl Quarter {
+    pub fn of(p: Period) -> Quarter {
+        Quarter { year: p.year, q: (p.month - 1) / 3 + 1 }
+    }
+
+    pub fn months(self) -> impl Iterator<Item = Period> {
+        (3 * self.q - 2..=3 * self.q).filter_map(move |m| Period::new(self.year, m))
+    }
+
+    /// `2018年第一季度`
+    pub fn chinese(self) -> String {
+        let n = crate::format::cn_num(u32::from(self.q));
+        format!("{}年第{n}季度", self.year)
+    }
+}
+
+impl std::str::FromStr for Quarter {
+    type Err = String;
+
+    /// Parses the command-line form `YYYY-Qn`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || format!("季度应写作 YYYY-Qn（年-第n季度，如某年第二季度写 YYYY-Q2），实际为 \"{s}\"");
+        let (y, q) = s.split_once(['-']).ok_or_else(err)?;
+        let q = q.strip_prefix(['Q', 'q']).ok_or_else(err)?;
+        let (year, q): (u16, u8) = (y.parse().map_err(|_| err())?, q.parse().map_err(|_| err())?);
+        (y.len() == 4 && (1..=4).contains(&q)).then_some(Quarter { year, q }).ok_or_else(err)
+    }
+}
+
+impl std::fmt::Display for Quarter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.q)
+    }
+}
+
+/// The time a document covers: what its id, its number's key and its place in 结果一览
+/// follow. A quarter's summary stands at the quarter's last month with a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Span {
+    /// No period: the data check report.
+    Whole,
+    Month(Period),
+    Quarter(Quarter, Period),
+    Year(u16),
+    /// The plan's years, first to last, standing at the last one's December.
+    Plan(u16, u16),
+}
+
+impl Span {
+    /// The month whose last day is the document's date when it is not signed on another.
+    pub fn last_month(self) -> Option<Period> {
+        match self {
+            Span::Whole => None,
+            Span::Month(p) | Span::Quarter(_, p) => Some(p),
+            Span::Year(y) | Span::Plan(_, y) => Period::new(y, 12),
+        }
+    }
+}
+
+/// The key a number is kept under in the archive: `2018-03`, `2018-Q1`, `2018`, `2018-2020`.
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Span::Whole => Ok(()),
+            Span::Month(p) => p.fmt(f),
+            Span::Quarter(q, _) => q.fmt(f),
+            Span::Year(y) => write!(f, "{y}"),
+            Span::Plan(first, last) => write!(f, "{first}-{last}"),
+        }
     }
 }
 

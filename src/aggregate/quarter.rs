@@ -8,51 +8,10 @@ use serde::Serialize;
 use super::ratio::{cmp_ratio, pct, wan};
 use super::{listed_villages, month, CountyFigures, IndicatorFigures, MonthFigures, Seen, Status, VillageFigures};
 use crate::diag::{Diagnostic, Severity};
-use crate::period::Period;
+use crate::period::{Period, Quarter};
 use crate::plan::{IndicatorKind, Plan};
 use crate::submission::Report;
 use crate::validate::{incidence_at_least_2pct, village_type};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Quarter {
-    pub year: u16,
-    pub q: u8,
-}
-
-impl Quarter {
-    pub fn of(p: Period) -> Quarter {
-        Quarter { year: p.year, q: (p.month - 1) / 3 + 1 }
-    }
-
-    pub fn months(self) -> impl Iterator<Item = Period> {
-        (3 * self.q - 2..=3 * self.q).filter_map(move |m| Period::new(self.year, m))
-    }
-
-    /// `2018年第一季度`
-    pub fn chinese(self) -> String {
-        let n = crate::format::cn_num(u32::from(self.q));
-        format!("{}年第{n}季度", self.year)
-    }
-}
-
-impl std::str::FromStr for Quarter {
-    type Err = String;
-
-    /// Parses the command-line form `YYYY-Qn`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || format!("季度应写作 YYYY-Qn（年-第n季度，如某年第二季度写 YYYY-Q2），实际为 \"{s}\"");
-        let (y, q) = s.split_once(['-']).ok_or_else(err)?;
-        let q = q.strip_prefix(['Q', 'q']).ok_or_else(err)?;
-        let (year, q): (u16, u8) = (y.parse().map_err(|_| err())?, q.parse().map_err(|_| err())?);
-        (y.len() == 4 && (1..=4).contains(&q)).then_some(Quarter { year, q }).ok_or_else(err)
-    }
-}
-
-impl std::fmt::Display for Quarter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}-Q{}", self.year, self.q)
-    }
-}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TownshipQuarter {

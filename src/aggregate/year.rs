@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::quarter::{quarter, FundLine, MonthPoint, Quarter};
+use super::quarter::{quarter, FundLine, MonthPoint};
+use crate::period::Quarter;
 use super::ratio::{cmp_ratio, pct, pct_against, pct_line};
 use super::{month, CountyFigures, IndicatorFigures, TownshipFigures, VillageFigures};
 use crate::diag::Diagnostic;

@@ -17,7 +17,7 @@ pub use verify::{verify, Verified};
 
 use std::path::{Path, PathBuf};
 
-use crate::aggregate::quarter::Quarter;
+use crate::period::Quarter;
 use crate::check::check_with;
 use crate::checked::Checked;
 use crate::diag::Diagnostic;

@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
-use jianbao::aggregate::quarter::Quarter;
+use jianbao::period::Quarter;
 use jianbao::archive;
 use jianbao::period::{Date, Period};
 use jianbao::watch::{self, Event};

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{chart, relative, Run};
-use crate::aggregate::quarter::Quarter;
+use crate::period::Quarter;
 use crate::archive::manifest::Manifest;
 use crate::diag::{Diagnostic, Severity};
 use crate::options::Options;

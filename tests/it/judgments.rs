@@ -5,7 +5,8 @@
 use crate::common;
 
 use common::{Book, TestData, P, V};
-use jianbao::aggregate::{self, quarter::Quarter};
+use jianbao::aggregate;
+use jianbao::period::Quarter;
 
 fn checked(d: &TestData) -> jianbao::Checked {
     jianbao::check(&d.options()).unwrap()

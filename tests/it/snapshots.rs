@@ -20,7 +20,7 @@ fn sample_figures_and_narratives() {
         insta::assert_snapshot!(format!("{month}-narrative"), jianbao::render::bulletin::narrative(&engine, &figures).unwrap());
     }
     for (q, as_of) in [("2018-Q2", "2018-06"), ("2019-Q1", "2019-03")] {
-        let q: quarter::Quarter = q.parse().unwrap();
+        let q: jianbao::period::Quarter = q.parse().unwrap();
         let f = quarter::quarter(&checked.plan, &checked.reports, q, as_of.parse().unwrap(), &checked.diagnostics, &none);
         insta::assert_json_snapshot!(format!("{q}-figures"), f);
         insta::assert_snapshot!(format!("{q}-narrative"), jianbao::render::summary::narrative(&engine, &f).unwrap());

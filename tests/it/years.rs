@@ -177,14 +177,14 @@ fn a_multi_year_target_counts_earlier_years_and_quarters_stay_in_their_year() {
 
     let c = jianbao::check(&d.options()).unwrap();
     let none = BTreeSet::new();
-    let q1 = quarter::quarter(&c.plan, &c.reports, quarter::Quarter { year: 2019, q: 1 }, "2019-03".parse().unwrap(), &c.diagnostics, &none);
+    let q1 = quarter::quarter(&c.plan, &c.reports, jianbao::period::Quarter { year: 2019, q: 1 }, "2019-03".parse().unwrap(), &c.diagnostics, &none);
     let line = |f: &quarter::QuarterFigures, name: &str| f.indicators.iter().find(|i| i.year_to_date.name == name).unwrap().clone();
     // Q1 of 2019 is 2019's year to date (50 + 30), not the running total since 2018 (380).
     assert_eq!(line(&q1, TRAINING).quarter_amount, Some(80.0));
     assert_eq!(line(&q1, TRAINING).year_to_date.value, 380.0);
     assert_eq!(q1.lifted_quarter, Some(100));
     assert_eq!(q1.townships.iter().take(2).map(|t| t.lifted_quarter).collect::<Vec<_>>(), [Some(45), Some(55)]);
-    let q2 = quarter::quarter(&c.plan, &c.reports, quarter::Quarter { year: 2019, q: 2 }, "2019-04".parse().unwrap(), &c.diagnostics, &none);
+    let q2 = quarter::quarter(&c.plan, &c.reports, jianbao::period::Quarter { year: 2019, q: 2 }, "2019-04".parse().unwrap(), &c.diagnostics, &none);
     // April: 南村乡 55 (30 + 25), 段村乡 55: the quarter adds 10 and 0.
     assert_eq!((q2.lifted_quarter, q2.lifted_previous_quarter), (Some(10), Some(100)));
     assert_eq!(q2.townships[0].change, Some(10 - 45));
@@ -198,7 +198,7 @@ fn a_falling_year_to_date_gives_a_negative_quarter_shown_and_reported() {
     d.add("submissions/2019-04/段村乡.xlsx", &duancun("2019-04", (0, 40), None, (0.0, 30.0)));
     let c = jianbao::check(&d.options()).unwrap();
     assert!(!c.has_errors(), "{:#?}", c.diagnostics);
-    let q2 = quarter::quarter(&c.plan, &c.reports, quarter::Quarter { year: 2019, q: 2 }, "2019-04".parse().unwrap(), &c.diagnostics, &BTreeSet::new());
+    let q2 = quarter::quarter(&c.plan, &c.reports, jianbao::period::Quarter { year: 2019, q: 2 }, "2019-04".parse().unwrap(), &c.diagnostics, &BTreeSet::new());
     assert_eq!((q2.townships[0].lifted_quarter, q2.townships[1].lifted_quarter), (Some(10), Some(-15)));
     assert_eq!(q2.lifted_quarter, Some(-5), "the county is the sum of its townships, negative included");
     assert_eq!(q2.county.lifted_to_date, 95);
@@ -266,7 +266,7 @@ fn assert_one_value_per_figure(d: &TestData) {
         // year's December (the 年度总结, made with that month and not published).
         let (period, target) = if let Ok(p) = folder.parse::<jianbao::period::Period>() {
             (p, Some(Target::Month(p)))
-        } else if let Ok(q) = folder.parse::<jianbao::aggregate::quarter::Quarter>() {
+        } else if let Ok(q) = folder.parse::<jianbao::period::Quarter>() {
             (jianbao::period::Period::new(q.year, expected["as_of"].as_str().unwrap()[5..].parse().unwrap()).unwrap(), Some(Target::Quarter(q)))
         } else {
             (jianbao::period::Period::new(folder.parse().unwrap(), 12).unwrap(), None)

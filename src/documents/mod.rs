@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::aggregate::{self, quarter::Quarter};
+use crate::aggregate;
 use crate::checked::Checked;
 use crate::error::Result;
-use crate::period::Period;
+use crate::period::{Period, Quarter, Span};
 use crate::render::{self, bulletin, Engine, Meta, Prepared};
 use crate::report;
 use crate::status::Board;
@@ -55,6 +55,12 @@ impl Settings {
 
 pub use crate::series::Series;
 
+pub mod kinds;
+pub use kinds::{Kind, KINDS};
+
+/// The data check report's id (and file name).
+pub const REPORT_ID: &str = "数据校验报告";
+
 /// `2018-03/工作简报-2018年3月`
 pub fn bulletin_id(p: Period) -> String {
     format!("{p}/{}-{}", Series::Bulletin.name(), p.chinese())
@@ -73,7 +79,7 @@ pub fn validation_report(engine: &Engine, c: &Checked, boards: &[Board]) -> Resu
     for b in boards {
         files.push((format!("{y}/报送情况-{y}年.xlsx", y = b.year), crate::excel::board(b)?));
     }
-    Ok(Document { id: "数据校验报告".into(), title: "数据校验报告".into(), prepared: Some(prepared), files, draft: false })
+    Ok(Document { id: REPORT_ID.into(), title: REPORT_ID.into(), prepared: Some(prepared), files, draft: false })
 }
 
 /// The months with reports.
@@ -259,93 +265,51 @@ pub fn failure(what: &str, e: &crate::error::Error) -> crate::diag::Diagnostic {
     crate::diag::Diagnostic::error("E-DOCUMENT", what, msg)
 }
 
-/// Every document of a build: the report, then the bulletins and summaries, of one month (and
-/// the summary standing at it) or of all, numbered as `numbering` says. Without `draft`, a
+/// Every document of a build, of every kind in `kinds::KINDS`: of one month (and the
+/// documents standing at it) or of all, numbered as `numbering` says. Without `draft`, a
 /// document fed by a workbook with errors is held back (see `Checked::blocked`).
 pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numbering: &Numbering, boards: &[Board]) -> Result<Made> {
-    let (jobs, held) = jobs(c, only, draft);
+    all_of(kinds::KINDS, &kinds::Context { engine, checked: c, boards }, only, draft, numbering)
+}
+
+/// The documents of `kinds` (every build's are `kinds::KINDS`).
+pub fn all_of(kinds: &[&dyn Kind], cx: &kinds::Context, only: Option<Period>, draft: bool, numbering: &Numbering) -> Result<Made> {
+    let c = cx.checked;
+    let (jobs, held) = jobs(kinds, c, only, draft);
     // Only what errors would hold back is a draft; the rest of a draft build is as official.
-    let would_hold = if draft { self::jobs(c, only, false).1 } else { Held::new() };
+    let would_hold = if draft { self::jobs(kinds, c, only, false).1 } else { Held::new() };
     let is_draft = |id: &str| would_hold.contains_key(id);
-    let settings = |series: Series, period: &str, id: &str| Settings { draft: is_draft(id), ..numbering.settings(series, period) };
     // Each document is prepared on its own (figures, narrative, tables), so in parallel.
-    let prepared: Vec<(String, Result<Vec<Document>>)> = jobs
+    let prepared: Vec<(String, Result<Option<Document>>)> = jobs
         .par_iter()
-        .map(|job| match *job {
-            Job::Report => ("数据校验报告".into(), validation_report(engine, c, boards).map(|d| vec![d])),
-            Job::Table(p) => (table_id(p), month_table(c, p, is_draft(&table_id(p))).map(|d| vec![d])),
-            Job::Bulletin(p) => (bulletin_id(p), bulletin(engine, c, p, settings(Series::Bulletin, &p.to_string(), &bulletin_id(p))).map(|d| vec![d])),
-            Job::Summary(q, as_of) => (summary_id(q), summary(engine, c, q, as_of, settings(Series::Summary, &q.to_string(), &summary_id(q))).map(|d| vec![d])),
-            Job::Year(year) => (year_id(year), year_summary(engine, c, year, is_draft(&year_id(year))).map(|d| d.into_iter().collect())),
-            Job::Plan => (plan_report_id(&c.plan), plan_report(engine, c, is_draft(&plan_report_id(&c.plan))).map(|d| d.into_iter().collect())),
+        .map(|(kind, span, id)| {
+            let numbered = kind.series().map(|series| numbering.settings(series, &span.to_string())).unwrap_or_default();
+            (id.clone(), kind.make(cx, *span, Settings { draft: is_draft(id), ..numbered }))
         })
         .collect();
     let mut made = Made { documents: Vec::new(), held, failed: Vec::new() };
     for (id, result) in prepared {
         match result {
-            Ok(docs) => made.documents.extend(docs.into_iter().map(|d| Document { draft: is_draft(&d.id), ..d })),
+            Ok(doc) => made.documents.extend(doc.map(|d| Document { draft: is_draft(&d.id), ..d })),
             Err(e) => made.failed.push(failure(&id, &e)),
         }
     }
     Ok(made)
 }
 
-/// A document (or the year's documents) to prepare.
-enum Job {
-    Report,
-    Table(Period),
-    Bulletin(Period),
-    Summary(Quarter, Period),
-    Year(u16),
-    Plan,
-}
-
-/// What a build with these data makes, in order, and the documents it holds back because a
+/// What a build with these data makes, kind by kind, and the documents it holds back because a
 /// workbook (or piece) that feeds them has errors, each with those files (never in a draft).
-fn jobs(c: &Checked, only: Option<Period>, draft: bool) -> (Vec<Job>, Held) {
-    let (mut jobs, mut held) = (vec![Job::Report], Held::new());
-    let blocking = |months: &[Period]| if draft { Vec::new() } else { c.blocking(months) };
-    for period in months(&c.reports).into_iter().filter(|p| only.is_none_or(|o| o == *p)) {
-        let mut why = blocking(&[period]);
-        if why.is_empty() {
-            jobs.push(Job::Table(period));
-        } else {
-            held.insert(table_id(period), why.clone());
-        }
-        // Only the bulletin prints the month's pieces, so only it is held back by one.
-        if !draft {
-            why.extend(c.pieces_blocking(period));
-        }
-        if why.is_empty() {
-            jobs.push(Job::Bulletin(period));
-        } else {
-            held.insert(bulletin_id(period), why);
-        }
-    }
-    // With one period, its quarter's summary only if the quarter stands at that month: the
-    // summary is the same document whichever command makes it.
-    for (q, as_of) in quarters(&c.reports).into_iter().filter(|(_, as_of)| only.is_none_or(|p| p == *as_of)) {
-        let why = blocking(&as_of.year_to_date());
-        if why.is_empty() {
-            jobs.push(Job::Summary(q, as_of));
-        } else {
-            held.insert(summary_id(q), why);
-        }
-    }
-    // The year's documents stand at December: made with the other documents, or with it alone.
-    for december in months(&c.reports).into_iter().filter(|p| p.month == 12 && only.is_none_or(|o| o == *p)) {
-        let why = blocking(&december.year_to_date());
-        let last_year = c.plan.years.last() == Some(&december.year);
-        if why.is_empty() {
-            jobs.push(Job::Year(december.year));
-            if last_year {
-                jobs.push(Job::Plan);
+fn jobs<'k>(kinds: &[&'k dyn Kind], c: &Checked, only: Option<Period>, draft: bool) -> (Vec<(&'k dyn Kind, Span, String)>, Held) {
+    let (mut jobs, mut held) = (Vec::new(), Held::new());
+    for &kind in kinds {
+        for span in kind.spans(c, only) {
+            let id = kind.id(c, span);
+            let why = if draft { Vec::new() } else { kind.held_by(c, span) };
+            if why.is_empty() {
+                jobs.push((kind, span, id));
+            } else {
+                held.insert(id, why);
             }
-        } else {
-            if last_year {
-                held.insert(plan_report_id(&c.plan), why.clone());
-            }
-            held.insert(year_id(december.year), why);
         }
     }
     (jobs, held)
