@@ -100,26 +100,33 @@ impl std::fmt::Display for Quarter {
 }
 
 /// The time a document covers: what its id, its number's key and its place in 结果一览
-/// follow. A quarter's summary stands at the quarter's last month with a report.
+/// follow. (A quarter's summary stands at the quarter's last month with a report: the data
+/// say which, `documents::stands_at`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Span {
     /// No period: the data check report.
     Whole,
     Month(Period),
-    Quarter(Quarter, Period),
+    Quarter(Quarter),
     Year(u16),
-    /// The plan's years, first to last, standing at the last one's December.
+    /// The plan's years, first to last.
     Plan(u16, u16),
 }
 
 impl Span {
-    /// The month whose last day is the document's date when it is not signed on another.
-    pub fn last_month(self) -> Option<Period> {
+    /// The span's last month (a quarter's third, a year's December).
+    pub fn end(self) -> Option<Period> {
         match self {
             Span::Whole => None,
-            Span::Month(p) | Span::Quarter(_, p) => Some(p),
+            Span::Month(p) => Some(p),
+            Span::Quarter(q) => Period::new(q.year, 3 * q.q),
             Span::Year(y) | Span::Plan(_, y) => Period::new(y, 12),
         }
+    }
+
+    /// The year it is numbered in: its last month's.
+    pub fn year(self) -> Option<u16> {
+        self.end().map(|p| p.year)
     }
 }
 
@@ -129,7 +136,7 @@ impl fmt::Display for Span {
         match self {
             Span::Whole => Ok(()),
             Span::Month(p) => p.fmt(f),
-            Span::Quarter(q, _) => q.fmt(f),
+            Span::Quarter(q) => q.fmt(f),
             Span::Year(y) => write!(f, "{y}"),
             Span::Plan(first, last) => write!(f, "{first}-{last}"),
         }

@@ -5,16 +5,11 @@
 
 use super::manifest::Manifest;
 use super::Target;
-use crate::period::{Date, Period};
+use crate::period::Date;
 
 /// The last day of what `target` reports on.
 fn period_end(target: Target) -> Option<Date> {
-    let last = match target {
-        Target::Month(p) => p,
-        Target::Quarter(q) => Period::new(q.year, 3 * q.q)?,
-        Target::Volume(y) => Period::new(y, 12)?,
-    };
-    Some(Date::last_of(last))
+    target.span().end().map(Date::last_of)
 }
 
 /// Why `date` cannot be the 签发日期 of this publication (in Chinese), if it cannot.

@@ -17,16 +17,15 @@ pub use verify::{verify, Verified};
 
 use std::path::{Path, PathBuf};
 
-use crate::period::Quarter;
 use crate::check::check_with;
 use crate::checked::Checked;
 use crate::diag::Diagnostic;
-use crate::documents::{self, Document, Settings};
+use crate::documents::{self, kinds, Document, Kind, Settings};
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, Inputs};
 use crate::options::Options;
-use crate::period::{Date, Period};
-use crate::render::{bulletin, summary, Engine, PdfKind};
+use crate::period::{Date, Period, Quarter, Span};
+use crate::render::{Engine, PdfKind};
 use crate::series::Series;
 use manifest::{Entry, Input, Manifest};
 
@@ -45,30 +44,38 @@ pub enum Target {
 }
 
 impl Target {
-    fn series(self) -> Series {
+    /// What it covers.
+    fn span(self) -> Span {
         match self {
-            Target::Month(_) => Series::Bulletin,
-            Target::Quarter(_) => Series::Summary,
-            Target::Volume(_) => Series::Volume,
+            Target::Month(p) => Span::Month(p),
+            Target::Quarter(q) => Span::Quarter(q),
+            Target::Volume(y) => Span::Year(y),
         }
+    }
+
+    /// The kind of document it publishes (a bound volume is made in `volume`).
+    fn kind(self) -> Option<&'static dyn Kind> {
+        match self {
+            Target::Month(_) => Some(&kinds::Bulletin),
+            Target::Quarter(_) => Some(&kinds::QuarterSummary),
+            Target::Volume(_) => None,
+        }
+    }
+
+    /// The series it is numbered in: its kind's, or the volume's.
+    fn series(self) -> Series {
+        self.kind().and_then(|k| k.published()).map_or(Series::Volume, |(s, _)| s)
     }
 
     fn period(self) -> String {
-        match self {
-            Target::Month(p) => p.to_string(),
-            Target::Quarter(q) => q.to_string(),
-            Target::Volume(y) => y.to_string(),
-        }
+        self.span().to_string()
     }
 
     fn year(self) -> u16 {
-        match self {
-            Target::Month(p) => p.year,
-            Target::Quarter(q) => q.year,
-            Target::Volume(y) => y,
-        }
+        self.span().year().unwrap_or_default()
     }
 }
+
 
 /// A publication request: what, the 签发日期 (an option, else `publish_date` in the
 /// configuration; never the clock), and whether it is a correction.
@@ -144,16 +151,17 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
         return Err(Error::Archive { msg: "请用 --date YYYY-MM-DD 给出签发日期（或在 config.yaml 中写 publish_date）".into() });
     };
     let engine = crate::render::Engine::for_run(&inputs, opts.system_fonts)?;
-    if let Target::Volume(year) = req.target {
+    let Some(kind) = req.target.kind() else {
+        let year = req.target.year();
         let plan = crate::plan::Plan::from_bytes(&inputs.plan.bytes).map_err(|msg| Error::Plan { path: inputs.plan.path.clone(), msg })?;
         let outcome = volume::bind(&engine, &inputs.settings.clone().for_plan(&plan), year, req, date, opts)?;
         drop(lock);
         comemo::evict(4);
         return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome, recovered });
-    }
+    };
     let checked = check_with(&inputs, engine.fonts())?;
     let _lock = lock;
-    let p = Publishing { engine: &engine, inputs: &inputs, checked: &checked, req, date, opts };
+    let p = Publishing { engine: &engine, inputs: &inputs, checked: &checked, kind, req, date, opts };
     let outcome = p.decide()?;
     comemo::evict(4);
     Ok(Publication { diagnostics: checked.diagnostics, files_read: checked.files_read, outcome, recovered })
@@ -220,6 +228,7 @@ struct Publishing<'a> {
     engine: &'a Engine,
     inputs: &'a Inputs,
     checked: &'a Checked,
+    kind: &'static dyn Kind,
     req: &'a Request,
     date: Date,
     opts: &'a Options,
@@ -227,21 +236,11 @@ struct Publishing<'a> {
 
 impl Publishing<'_> {
     fn decide(&self) -> Result<Outcome> {
-        let c = self.checked;
-        let last = match self.req.target {
-            Target::Month(p) => p,
-            Target::Quarter(q) => match documents::quarters(&c.reports).into_iter().find(|(x, _)| *x == q) {
-                Some((_, as_of)) => as_of,
-                None => return Ok(Outcome::NoData),
-            },
-            Target::Volume(_) => unreachable!("bound volumes are made in archive::volume"),
-        };
-        if !c.reports.iter().any(|r| r.period == last) {
+        let (c, span) = (self.checked, self.req.target.span());
+        let Some(last) = documents::stands_at(c, span).filter(|last| c.reports.iter().any(|r| r.period == *last)) else {
             return Ok(Outcome::NoData);
-        }
-        // The months its figures show: a bulletin its own, a summary its year to date.
-        let shows = if matches!(self.req.target, Target::Month(_)) { vec![last] } else { last.year_to_date() };
-        if c.blocked(&shows) || (matches!(self.req.target, Target::Month(_)) && !c.pieces_blocking(last).is_empty()) {
+        };
+        if !kinds::held_by(self.kind, c, span).is_empty() {
             return Ok(Outcome::DataErrors);
         }
         let used = self.used_inputs(last)?;
@@ -258,7 +257,7 @@ impl Publishing<'_> {
             manifest.skipped.extend(earlier.into_iter().map(|period| manifest::Skip { series, period, declared: self.date }));
         }
         match against_previous(&manifest, self.req, &used, &program(&self.opts.program)) {
-            Ok(corrects) => self.issue(last, used, corrects, manifest),
+            Ok(corrects) => self.issue(used, corrects, manifest),
             Err(outcome) => Ok(*outcome),
         }
     }
@@ -267,30 +266,22 @@ impl Publishing<'_> {
     /// neither published nor declared never to be: publishing the target first would give it
     /// a number before theirs.
     fn earlier_unpublished(&self, manifest: &Manifest) -> Vec<String> {
-        let c = self.checked;
-        let periods: Vec<String> = match self.req.target {
-            Target::Month(p) => documents::months(&c.reports).into_iter().filter(|m| m.year == p.year && *m < p).map(|m| m.to_string()).collect(),
-            Target::Quarter(q) => documents::quarters(&c.reports).into_iter().filter(|(x, _)| x.year == q.year && *x < q).map(|(x, _)| x.to_string()).collect(),
-            Target::Volume(_) => Vec::new(),
-        };
-        let series = self.req.target.series();
-        periods.into_iter().filter(|k| manifest.latest(series, k).is_none() && !manifest.is_skipped(series, k)).collect()
+        let (span, series) = (self.req.target.span(), self.req.target.series());
+        let earlier = self.kind.spans(self.checked, None).into_iter().filter(|s| s.year() == span.year() && *s < span);
+        earlier.map(|s| s.to_string()).filter(|k| manifest.latest(series, k).is_none() && !manifest.is_skipped(series, k)).collect()
     }
 
     /// Numbers, renders (PDF/A-3b, carrying its figures and inputs), stores the document
     /// and appends it to the manifest.
-    fn issue(&self, last: Period, used: Vec<Input>, corrects: Option<u32>, manifest: Manifest) -> Result<Outcome> {
+    fn issue(&self, used: Vec<Input>, corrects: Option<u32>, manifest: Manifest) -> Result<Outcome> {
         let (req, c) = (self.req, self.checked);
         if let Some(msg) = dates::refused(&manifest, req.target, self.date, corrects, Date::from_clock()) {
             return Ok(Outcome::BadDate { msg });
         }
         let number = manifest.next_number(req.target.series(), req.target.year());
         let s = Settings { number, date: Some(self.date.tuple()), corrects, ..Settings::default() };
-        let doc = match req.target {
-            Target::Month(p) => documents::bulletin(self.engine, c, p, s)?,
-            Target::Quarter(q) => documents::summary(self.engine, c, q, last, s)?,
-            Target::Volume(_) => unreachable!("bound volumes are made in archive::volume"),
-        };
+        let cx = kinds::Context { engine: self.engine, checked: c, boards: &[] };
+        let Some(doc) = self.kind.make(&cx, req.target.span(), s)? else { return Ok(Outcome::NoData) };
         let ofd = crate::config::wants_ofd(self.opts.formats.as_deref(), &self.inputs.settings);
         let entry = new_entry(req, &manifest, corrects, &doc.title, self.date, &self.opts.program, used, ofd);
         let prepared = doc.prepared.clone().ok_or_else(|| Error::Archive { msg: format!("{} 没有可排版的正文，不能签发", doc.id) })?;
@@ -355,15 +346,13 @@ impl Publishing<'_> {
     /// configuration, the templates it uses (with its narrative template) and the fonts of its roles.
     fn used_inputs(&self, last: Period) -> Result<Vec<Input>> {
         let engine = self.engine;
-        let mut used = numbering::data_inputs(self.checked, self.inputs, self.req.target.series(), last);
+        let mut used = numbering::data_inputs(self.checked, self.inputs, self.kind, last);
         for i in &mut used {
             i.sm3 = self.data_bytes(i).map(|b| crate::inputs::sm3(b)).unwrap_or_default();
         }
-        let templates: &[&str] = match self.req.target {
-            Target::Month(_) => &[bulletin::TEMPLATES, &[bulletin::NARRATIVE]].concat(),
-            _ => &[summary::TEMPLATES, &[summary::NARRATIVE]].concat(),
-        };
-        used.extend(program_inputs(engine, templates)?);
+        let t = self.kind.templates();
+        let templates: Vec<&str> = t.iter().flat_map(|t| t.files.iter().copied().chain(t.narrative.map(|(n, _)| n))).collect();
+        used.extend(program_inputs(engine, &templates)?);
         used.sort();
         used.dedup();
         Ok(used)

@@ -8,30 +8,31 @@ use std::collections::BTreeMap;
 
 use super::manifest::{Entry, Input, Manifest};
 use crate::checked::Checked;
-use crate::documents::{self, Numbering, Settings};
+use crate::documents::{self, Kind, Numbering, Settings};
 use crate::inputs::Inputs;
 use crate::period::Period;
-use crate::series::Series;
 
 /// The number, date and state of every numbered document of a build, from the archive's
 /// manifest and the data as it is now.
 pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Numbering {
     let mut n = Numbering::default();
-    let months: Vec<(String, Period)> = documents::months(&c.reports).into_iter().map(|p| (p.to_string(), p)).collect();
-    let quarters: Vec<(String, Period)> = documents::quarters(&c.reports).into_iter().map(|(q, as_of)| (q.to_string(), as_of)).collect();
-    for (series, periods) in [(Series::Bulletin, months), (Series::Summary, quarters)] {
+    for kind in documents::KINDS {
         let mut years: BTreeMap<u16, Vec<(String, Period)>> = BTreeMap::new();
-        for (key, last) in periods {
-            years.entry(last.year).or_default().push((key, last));
+        for span in kind.spans(c, None) {
+            if let Some(last) = documents::stands_at(c, span) {
+                years.entry(last.year).or_default().push((span.to_string(), last));
+            }
         }
         for (year, periods) in years {
-            number_year(&mut n, manifest, c, inputs, series, year, &periods);
+            number_year(&mut n, manifest, c, inputs, *kind, year, &periods);
         }
     }
     n
 }
 
-fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inputs, series: Series, year: u16, periods: &[(String, Period)]) {
+/// Numbers the periods of one year of a published kind's series.
+fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inputs, kind: &dyn Kind, year: u16, periods: &[(String, Period)]) {
+    let Some((series, _)) = kind.published() else { return };
     let mut next = manifest.next_number(series, year);
     for (key, last) in periods {
         if manifest.is_skipped(series, key) {
@@ -40,7 +41,7 @@ fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inp
         }
         let published = manifest.latest(series, key);
         let settings = match published {
-            Some(e) if same_data(e, &data_inputs(c, inputs, series, *last)) => {
+            Some(e) if same_data(e, &data_inputs(c, inputs, kind, *last)) => {
                 Settings { number: e.number, date: Some(e.published.tuple()), corrects: e.corrects, ..Settings::default() }
             }
             _ => {
@@ -62,42 +63,49 @@ pub const CORRECTION_PENDING: &str = "W-CORRECTION-PENDING";
 /// W-CORRECTION-PENDING, one for each published document whose data changed since: which
 /// issue, what changed, what `out/` now shows, and the command that issues the correction.
 pub fn pending_corrections(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Vec<crate::diag::Diagnostic> {
-    let months = documents::months(&c.reports).into_iter().map(|p| (Series::Bulletin, p.to_string(), p, documents::bulletin_id(p), "--period"));
-    let quarters = documents::quarters(&c.reports).into_iter().map(|(q, as_of)| (Series::Summary, q.to_string(), as_of, documents::summary_id(q), "--quarter"));
     let mut out = Vec::new();
-    for (series, key, last, id, flag) in months.chain(quarters) {
-        let Some(e) = manifest.latest(series, &key).filter(|_| !manifest.is_skipped(series, &key)) else { continue };
-        let now = data_inputs(c, inputs, series, last);
-        if same_data(e, &now) {
-            continue;
+    for kind in documents::KINDS {
+        for span in kind.spans(c, None) {
+            out.extend(pending_correction(manifest, c, inputs, *kind, span));
         }
-        // What changed in its data (not the program's templates and fonts).
-        let data_only = Entry { inputs: e.inputs.iter().filter(|i| i.is_data()).cloned().collect(), ..e.clone() };
-        let changes = super::manifest::changes(&data_only, &now, &e.jianbao);
-        let msg = format!(
-            "已签发的{}（{}，{}签发）此后输入有变化：{}。out/ 中的这份文件已是更正期的样子（待签发）。如需更正，请运行 jianbao publish {flag} {key} --date 签发日期 --correction；不更正的，归档中的{}仍有效。",
-            id.rsplit('/').next().unwrap_or(&id),
-            e.issue_label(),
-            e.published,
-            changes.join("；"),
-            e.issue_label()
-        );
-        out.push(crate::diag::Diagnostic::warning(CORRECTION_PENDING, ARCHIVE, msg).at_sheet(&id));
     }
     out
 }
 
-/// The data a document of `series` standing at `last` is made from: its feeding workbooks,
-/// a bulletin's pieces, the plan and the configuration, with their hashes (the manifest's
-/// data kinds, `Input::is_data`).
-pub fn data_inputs(c: &Checked, inputs: &Inputs, series: Series, last: Period) -> Vec<Input> {
+/// W-CORRECTION-PENDING for one published document, if its data changed since.
+fn pending_correction(manifest: &Manifest, c: &Checked, inputs: &Inputs, kind: &dyn Kind, span: crate::period::Span) -> Option<crate::diag::Diagnostic> {
+    let ((series, flag), last) = (kind.published()?, documents::stands_at(c, span)?);
+    let (key, id) = (span.to_string(), kind.id(c, span));
+    let e = manifest.latest(series, &key).filter(|_| !manifest.is_skipped(series, &key))?;
+    let now = data_inputs(c, inputs, kind, last);
+    if same_data(e, &now) {
+        return None;
+    }
+    // What changed in its data (not the program's templates and fonts).
+    let data_only = Entry { inputs: e.inputs.iter().filter(|i| i.is_data()).cloned().collect(), ..e.clone() };
+    let changes = super::manifest::changes(&data_only, &now, &e.jianbao);
+    let msg = format!(
+        "已签发的{}（{}，{}签发）此后输入有变化：{}。out/ 中的这份文件已是更正期的样子（待签发）。如需更正，请运行 jianbao publish {flag} {key} --date 签发日期 --correction；不更正的，归档中的{}仍有效。",
+        id.rsplit('/').next().unwrap_or(&id),
+        e.issue_label(),
+        e.published,
+        changes.join("；"),
+        e.issue_label()
+    );
+    Some(crate::diag::Diagnostic::warning(CORRECTION_PENDING, ARCHIVE, msg).at_sheet(&id))
+}
+
+/// The data a document of `kind` standing at `last` is made from: its feeding workbooks, the
+/// pieces it prints, the plan and the configuration, with their hashes (the manifest's data
+/// kinds, `Input::is_data`).
+pub fn data_inputs(c: &Checked, inputs: &Inputs, kind: &dyn Kind, last: Period) -> Vec<Input> {
     let mut used = Vec::new();
     for r in crate::aggregate::feeding(&c.reports, last) {
         if let Some(f) = inputs.workbook(&r.file) {
             used.push(Input { kind: "workbook".into(), path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
         }
     }
-    if series == Series::Bulletin {
+    if kind.prints_pieces() {
         for p in crate::pieces::of_month(&c.pieces, last) {
             used.push(Input { kind: "piece".into(), path: p.file.clone(), sha256: p.sha256.clone(), sm3: String::new() });
             for (path, sha256) in &p.photo_files {

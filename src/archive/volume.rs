@@ -10,6 +10,7 @@ use super::attach::Attachment;
 use super::manifest::{Entry, Input, Manifest};
 use super::{against_previous, attachments, entry_attachment, folder, new_entry, program, program_inputs, render_and_record, Outcome, Request, SOURCES};
 use crate::config::Config;
+use crate::documents;
 use crate::error::{Error, Result};
 use crate::inputs::{sha256, sm3};
 use crate::options::Options;
@@ -40,16 +41,32 @@ struct Doc {
     main: String,
 }
 
+/// The templates a volume is set with: those of every published kind, and its own.
+fn bound_templates() -> Vec<&'static str> {
+    let published = documents::KINDS.iter().filter(|k| k.published().is_some()).filter_map(|k| k.templates());
+    let mut names: Vec<&str> = published.flat_map(|t| t.files.iter().copied()).chain([MAIN]).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The main template an archived document of `series` is set again with: its kind's.
+fn main_template(series: Series) -> Result<&'static str> {
+    let kind = documents::kinds::of_series(series).and_then(|k| k.templates());
+    kind.map(|t| t.main).ok_or_else(|| Error::Archive { msg: format!("归档中的“{series}”不是可装订的文件") })
+}
+
 /// Binds the archived documents of `year` (see the module).
 pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, date: Date, opts: &Options) -> Result<Outcome> {
     let archive = folder(&opts.out);
     let manifest = Manifest::load(&archive)?;
     let mut entries: Vec<&Entry> = manifest.entries.iter().filter(|e| e.year == year && Series::NUMBERED.contains(&e.series)).collect();
-    entries.sort_by_key(|e| (e.series != Series::Bulletin, e.number));
+    // Bulletins, then summaries (the order of `Series`), each in number order.
+    entries.sort_by_key(|e| (e.series, e.number));
     if entries.is_empty() {
         return Ok(Outcome::NoData);
     }
-    let mut used = program_inputs(engine, &["gongwen.typ", "bulletin.typ", "summary.typ", MAIN])?;
+    let mut used = program_inputs(engine, &bound_templates())?;
     let mut generated = Vec::new();
     let mut docs = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -60,7 +77,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         }
         used.push(Input { kind: "document".into(), path: e.file.clone(), sha256: e.sha256.clone(), sm3: sm3(&pdf) });
         let dir = format!("/docs/{:02}", i + 1);
-        let main = if e.series == Series::Bulletin { "bulletin.typ" } else { "summary.typ" };
+        let main = main_template(e.series)?;
         generated.push((format!("{dir}/{main}"), engine.template(main)?.as_bytes().to_vec()));
         for (path, bytes) in sources(e, &pdf, &dir)? {
             // Photos are named by their content: one copy serves every document that sets it.

@@ -1,12 +1,13 @@
-//! The registry of document kinds: each kind says in one place which spans it is made for,
-//! its id, its series (numbered or not), what holds it back and how it is made; `KINDS` lists
-//! them in the order a build makes them, and every build goes through it.
+//! The registry of document kinds: each kind says in one place which spans it is made for, its
+//! id, the months its figures show and whether it prints pieces (so what holds it back), its
+//! series and `publish` option, its templates, and how it is made. `KINDS` lists them in the
+//! order a build makes them; builds, numbering, publishing and binding go through it.
 
-use super::{Document, Settings};
+use super::{stands_at, Document, Settings};
 use crate::checked::Checked;
 use crate::error::Result;
 use crate::period::{Period, Span};
-use crate::render::Engine;
+use crate::render::{self, Engine};
 use crate::series::Series;
 use crate::status::Board;
 
@@ -17,6 +18,14 @@ pub struct Context<'a> {
     pub boards: &'a [Board],
 }
 
+/// The templates a kind is set with: its main file, every file it uses (recorded in the
+/// archive), and the narrative an office may edit, with the document's name for `init`.
+pub struct Templates {
+    pub main: &'static str,
+    pub files: &'static [&'static str],
+    pub narrative: Option<(&'static str, &'static str)>,
+}
+
 /// One kind of document.
 pub trait Kind: Sync {
     /// The spans a build with these data makes it for: all, or those a build of the month
@@ -24,12 +33,19 @@ pub trait Kind: Sync {
     fn spans(&self, c: &Checked, only: Option<Period>) -> Vec<Span>;
     /// Its id, the output path without extension: `2018-03/工作简报-2018年3月`.
     fn id(&self, c: &Checked, span: Span) -> String;
-    /// The files whose errors hold it back (asked only of an official build).
-    fn held_by(&self, c: &Checked, span: Span) -> Vec<String>;
-    /// The series it is numbered in, if it is numbered.
-    fn series(&self) -> Option<Series> {
+    /// The months whose reports its figures show: a workbook with errors among them holds it
+    /// back (none: it is never held back).
+    fn shows(&self, c: &Checked, span: Span) -> Vec<Period>;
+    /// Whether it prints the pieces of the month it stands at (then an error in one holds it back).
+    fn prints_pieces(&self) -> bool {
+        false
+    }
+    /// The series it is numbered in, and the `publish` option naming its period, if published.
+    fn published(&self) -> Option<(Series, &'static str)> {
         None
     }
+    /// Its templates; none for a document with no typeset part.
+    fn templates(&self) -> Option<Templates>;
     /// Makes it; `None` when the data make no such document after all.
     fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>>;
 }
@@ -37,9 +53,38 @@ pub trait Kind: Sync {
 /// Every kind, in the order a build makes them.
 pub const KINDS: &[&dyn Kind] = &[&CheckReport, &MonthTable, &Bulletin, &QuarterSummary, &YearSummary, &PlanReport];
 
+/// The kind numbered in `series`.
+pub fn of_series(series: Series) -> Option<&'static dyn Kind> {
+    KINDS.iter().copied().find(|k| k.published().is_some_and(|(s, _)| s == series))
+}
+
+/// The files whose errors hold back `kind` at `span` (asked only of an official build): the
+/// workbooks behind the months it shows, and the pieces it prints.
+pub fn held_by(kind: &dyn Kind, c: &Checked, span: Span) -> Vec<String> {
+    let shows = kind.shows(c, span);
+    if shows.is_empty() {
+        return Vec::new();
+    }
+    let mut why = c.blocking(&shows);
+    if kind.prints_pieces() {
+        why.extend(stands_at(c, span).map(|p| c.pieces_blocking(p)).unwrap_or_default());
+    }
+    why
+}
+
 /// Whether a span is of the month a one-month build makes.
 fn of(only: Option<Period>, p: Period) -> bool {
     only.is_none_or(|o| o == p)
+}
+
+/// The months with reports, as spans (of the month `only`).
+fn month_spans(c: &Checked, only: Option<Period>) -> Vec<Span> {
+    super::months(&c.reports).into_iter().filter(|p| of(only, *p)).map(Span::Month).collect()
+}
+
+/// January to the month a document stands at.
+fn year_to_date(c: &Checked, span: Span) -> Vec<Period> {
+    stands_at(c, span).map(Period::year_to_date).unwrap_or_default()
 }
 
 /// The Decembers with reports: the year's documents stand at them.
@@ -57,26 +102,32 @@ impl Kind for CheckReport {
     fn id(&self, _: &Checked, _: Span) -> String {
         super::REPORT_ID.into()
     }
-    fn held_by(&self, _: &Checked, _: Span) -> Vec<String> {
+    fn shows(&self, _: &Checked, _: Span) -> Vec<Period> {
         Vec::new()
+    }
+    fn templates(&self) -> Option<Templates> {
+        Some(Templates { main: render::report::MAIN, files: render::report::TEMPLATES, narrative: None })
     }
     fn make(&self, cx: &Context, _: Span, _: Settings) -> Result<Option<Document>> {
         super::validation_report(cx.engine, cx.checked, cx.boards).map(Some)
     }
 }
 
-/// The month's 汇总表 (a workbook, no PDF): held back by the workbooks behind its figures.
+/// The month's 汇总表 (a workbook, no PDF): it prints no pieces.
 pub struct MonthTable;
 
 impl Kind for MonthTable {
     fn spans(&self, c: &Checked, only: Option<Period>) -> Vec<Span> {
-        super::months(&c.reports).into_iter().filter(|p| of(only, *p)).map(Span::Month).collect()
+        month_spans(c, only)
     }
     fn id(&self, _: &Checked, span: Span) -> String {
-        span.last_month().map(super::table_id).unwrap_or_default()
+        span.end().map(super::table_id).unwrap_or_default()
     }
-    fn held_by(&self, c: &Checked, span: Span) -> Vec<String> {
-        c.blocking(&span.last_month().into_iter().collect::<Vec<_>>())
+    fn shows(&self, _: &Checked, span: Span) -> Vec<Period> {
+        span.end().into_iter().collect()
+    }
+    fn templates(&self) -> Option<Templates> {
+        None
     }
     fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>> {
         let Span::Month(p) = span else { return Ok(None) };
@@ -84,23 +135,28 @@ impl Kind for MonthTable {
     }
 }
 
-/// The month's 工作简报: numbered; held back by its workbooks and by the pieces it prints.
+/// The month's 工作简报: numbered, and it prints the month's pieces.
 pub struct Bulletin;
 
 impl Kind for Bulletin {
     fn spans(&self, c: &Checked, only: Option<Period>) -> Vec<Span> {
-        MonthTable.spans(c, only)
+        month_spans(c, only)
     }
     fn id(&self, _: &Checked, span: Span) -> String {
-        span.last_month().map(super::bulletin_id).unwrap_or_default()
+        span.end().map(super::bulletin_id).unwrap_or_default()
     }
-    fn held_by(&self, c: &Checked, span: Span) -> Vec<String> {
-        let mut why = MonthTable.held_by(c, span);
-        why.extend(span.last_month().map(|p| c.pieces_blocking(p)).unwrap_or_default());
-        why
+    fn shows(&self, _: &Checked, span: Span) -> Vec<Period> {
+        span.end().into_iter().collect()
     }
-    fn series(&self) -> Option<Series> {
-        Some(Series::Bulletin)
+    fn prints_pieces(&self) -> bool {
+        true
+    }
+    fn published(&self) -> Option<(Series, &'static str)> {
+        Some((Series::Bulletin, "--period"))
+    }
+    fn templates(&self) -> Option<Templates> {
+        use render::bulletin::{MAIN, NARRATIVE, TEMPLATES};
+        Some(Templates { main: MAIN, files: TEMPLATES, narrative: Some((NARRATIVE, "工作简报")) })
     }
     fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>> {
         let Span::Month(p) = span else { return Ok(None) };
@@ -108,33 +164,32 @@ impl Kind for Bulletin {
     }
 }
 
-/// The quarter's 季度汇总, standing at its last month with a report: numbered; held back by
-/// the workbooks of its year to date.
+/// The quarter's 季度汇总, standing at its last month with a report: numbered; it shows the
+/// year to date.
 pub struct QuarterSummary;
 
 impl Kind for QuarterSummary {
     fn spans(&self, c: &Checked, only: Option<Period>) -> Vec<Span> {
-        super::quarters(&c.reports).into_iter().filter(|(_, as_of)| of(only, *as_of)).map(|(q, as_of)| Span::Quarter(q, as_of)).collect()
+        super::quarters(&c.reports).into_iter().filter(|(_, as_of)| of(only, *as_of)).map(|(q, _)| Span::Quarter(q)).collect()
     }
     fn id(&self, _: &Checked, span: Span) -> String {
-        let Span::Quarter(q, _) = span else { return String::new() };
+        let Span::Quarter(q) = span else { return String::new() };
         super::summary_id(q)
     }
-    fn held_by(&self, c: &Checked, span: Span) -> Vec<String> {
+    fn shows(&self, c: &Checked, span: Span) -> Vec<Period> {
         year_to_date(c, span)
     }
-    fn series(&self) -> Option<Series> {
-        Some(Series::Summary)
+    fn published(&self) -> Option<(Series, &'static str)> {
+        Some((Series::Summary, "--quarter"))
+    }
+    fn templates(&self) -> Option<Templates> {
+        use render::summary::{MAIN, NARRATIVE, TEMPLATES};
+        Some(Templates { main: MAIN, files: TEMPLATES, narrative: Some((NARRATIVE, "季度汇总")) })
     }
     fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>> {
-        let Span::Quarter(q, as_of) = span else { return Ok(None) };
+        let (Span::Quarter(q), Some(as_of)) = (span, stands_at(cx.checked, span)) else { return Ok(None) };
         super::summary(cx.engine, cx.checked, q, as_of, s).map(Some)
     }
-}
-
-/// What holds back a document standing at a month that shows its year to date.
-fn year_to_date(c: &Checked, span: Span) -> Vec<String> {
-    span.last_month().map(|p| c.blocking(&p.year_to_date())).unwrap_or_default()
 }
 
 /// The year's 年度总结, once its December has a report.
@@ -148,8 +203,12 @@ impl Kind for YearSummary {
         let Span::Year(y) = span else { return String::new() };
         super::year_id(y)
     }
-    fn held_by(&self, c: &Checked, span: Span) -> Vec<String> {
+    fn shows(&self, c: &Checked, span: Span) -> Vec<Period> {
         year_to_date(c, span)
+    }
+    fn templates(&self) -> Option<Templates> {
+        use render::yearly::{YEAR_MAIN, YEAR_NARRATIVE, YEAR_TEMPLATES};
+        Some(Templates { main: YEAR_MAIN, files: YEAR_TEMPLATES, narrative: Some((YEAR_NARRATIVE, "年度总结")) })
     }
     fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>> {
         let Span::Year(y) = span else { return Ok(None) };
@@ -168,10 +227,37 @@ impl Kind for PlanReport {
     fn id(&self, c: &Checked, _: Span) -> String {
         super::plan_report_id(&c.plan)
     }
-    fn held_by(&self, c: &Checked, span: Span) -> Vec<String> {
+    fn shows(&self, c: &Checked, span: Span) -> Vec<Period> {
         year_to_date(c, span)
+    }
+    fn templates(&self) -> Option<Templates> {
+        use render::yearly::{PLAN_MAIN, PLAN_NARRATIVE, PLAN_TEMPLATES};
+        Some(Templates { main: PLAN_MAIN, files: PLAN_TEMPLATES, narrative: Some((PLAN_NARRATIVE, "规划完成情况")) })
     }
     fn make(&self, cx: &Context, _: Span, s: Settings) -> Result<Option<Document>> {
         super::plan_report(cx.engine, cx.checked, s.draft)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_editable_narrative_is_a_kinds_and_every_kinds_is_bundled() {
+        let of_kinds: Vec<(&str, &str)> = KINDS.iter().filter_map(|k| k.templates()?.narrative).collect();
+        assert_eq!(of_kinds, crate::bundled::NARRATIVES);
+        for k in KINDS {
+            for name in k.templates().iter().flat_map(|t| t.files.iter().chain([&t.main])) {
+                assert!(crate::bundled::template(name).is_some(), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn each_series_is_one_kinds() {
+        for series in Series::NUMBERED {
+            assert_eq!(KINDS.iter().filter(|k| k.published().is_some_and(|(s, _)| s == series)).count(), 1, "{series}");
+        }
     }
 }

@@ -88,6 +88,15 @@ pub fn months(reports: &[Report]) -> Vec<Period> {
     all.into_iter().collect()
 }
 
+/// The month a document of `span` stands at: its figures are as of this month, and it is
+/// dated its last day unless signed on another. A quarter's is its last month with a report.
+pub fn stands_at(c: &Checked, span: Span) -> Option<Period> {
+    match span {
+        Span::Quarter(q) => quarters(&c.reports).into_iter().find(|(x, _)| *x == q).map(|(_, as_of)| as_of),
+        other => other.end(),
+    }
+}
+
 /// The quarters with reports, each with its last month that has a report.
 pub fn quarters(reports: &[Report]) -> Vec<(Quarter, Period)> {
     let mut out: BTreeMap<Quarter, Period> = BTreeMap::new();
@@ -283,7 +292,7 @@ pub fn all_of(kinds: &[&dyn Kind], cx: &kinds::Context, only: Option<Period>, dr
     let prepared: Vec<(String, Result<Option<Document>>)> = jobs
         .par_iter()
         .map(|(kind, span, id)| {
-            let numbered = kind.series().map(|series| numbering.settings(series, &span.to_string())).unwrap_or_default();
+            let numbered = kind.published().map(|(series, _)| numbering.settings(series, &span.to_string())).unwrap_or_default();
             (id.clone(), kind.make(cx, *span, Settings { draft: is_draft(id), ..numbered }))
         })
         .collect();
@@ -304,7 +313,7 @@ fn jobs<'k>(kinds: &[&'k dyn Kind], c: &Checked, only: Option<Period>, draft: bo
     for &kind in kinds {
         for span in kind.spans(c, only) {
             let id = kind.id(c, span);
-            let why = if draft { Vec::new() } else { kind.held_by(c, span) };
+            let why = if draft { Vec::new() } else { kinds::held_by(kind, c, span) };
             if why.is_empty() {
                 jobs.push((kind, span, id));
             } else {
