@@ -252,3 +252,32 @@ fn an_error_stops_only_the_documents_its_workbook_feeds() {
     assert!(opts.out.join("2018-02/工作简报-2018年2月.pdf").exists() && opts.out.join("2019-03/工作简报-2019年3月.pdf").exists());
     assert!(!opts.out.join("2018-03/工作简报-2018年3月.pdf").exists());
 }
+
+/// An archive the program published before document kinds were a registry (the sample's
+/// January bulletin and first-quarter summary, `tests/fixtures/archive-2018`): it verifies,
+/// its issues are seen as published from the same data, and it binds.
+#[test]
+fn an_archive_of_an_earlier_program_verifies_renumbers_nothing_and_binds() {
+    let (_dir, opts) = copy_project();
+    let archive = archive::folder(&opts.out);
+    let fixture = common::repo().join("tests/fixtures/archive-2018");
+    for e in walkdir::WalkDir::new(&fixture).into_iter().map(Result::unwrap).filter(|e| e.file_type().is_file()) {
+        let to = archive.join(e.path().strip_prefix(&fixture).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(e.path(), to).unwrap();
+    }
+    assert!(archive::verify(&opts.out).unwrap().is_clean());
+    // The same data (another program: publishing again would be a correction of the program's
+    // change, so only the data is compared): the build shows the archived numbers.
+    let built = jianbao::build(&opts).unwrap();
+    assert!(!built.diagnostics.iter().any(|d| d.code == "W-CORRECTION-PENDING"), "{:?}", built.diagnostics);
+    assert!(pdf_text(&opts.out.join("2018-01/工作简报-2018年1月.pdf")).contains("第1期"));
+    let february = pdf_text(&opts.out.join("2018-02/工作简报-2018年2月.pdf"));
+    assert!(february.contains("第2期") && february.contains("待签发"), "{february}");
+    // Bound as it is.
+    let bind = Request { target: Target::Volume(2018), date: Some("2019-01-15".parse().unwrap()), correction: false, skip_earlier: false };
+    let Outcome::Published { path, .. } = archive::publish(&opts, &bind).unwrap().outcome else { panic!("not bound") };
+    let text = pdf_text(&path);
+    assert!(text.contains("全县2018年1月脱贫攻坚工作进展情况") && text.contains("2018年第一季度脱贫攻坚工作汇总"), "{text}");
+    assert!(archive::verify(&opts.out).unwrap().is_clean());
+}
