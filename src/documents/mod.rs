@@ -1,5 +1,6 @@
-//! The documents a build makes from checked data: the validation report, one bulletin per
-//! month and one summary per quarter, each numbered in its series (see `archive::numbering`).
+//! The documents a build makes from checked data, kind by kind (`kinds::KINDS`): the validation
+//! report, a month's 汇总表 and bulletin, a quarter's summary, the year's documents; numbered
+//! documents in their series (see `archive::numbering`).
 //! Each comes with its figures (JSON) and its Typst sources, ready to typeset; nothing here
 //! touches the disk. A file's name says what it is and its period: `2018-03/工作简报-2018年3月`.
 

@@ -23,6 +23,7 @@ mod house;
 mod incremental;
 mod install;
 mod judgments;
+mod kinds;
 mod keep_typst;
 mod layout;
 mod numbering;
