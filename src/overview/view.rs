@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{chart, relative, Run};
-use crate::period::Quarter;
 use crate::archive::manifest::Manifest;
 use crate::diag::{Diagnostic, Severity};
 use crate::options::Options;
-use crate::period::Period;
+use crate::period::{Period, Quarter, Span};
+use crate::series::Series;
 use crate::status::{Board, Cell};
 
 /// The state of a document after the run.
@@ -66,6 +66,8 @@ struct Counts {
 
 #[derive(Serialize, Clone)]
 struct Doc {
+    #[serde(skip)]
+    span: Option<Span>,
     name: String,
     folder: String,
     /// The document's main file: its PDF, or the workbook of a workbook-only document.
@@ -124,7 +126,7 @@ pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
     let c = run.checked;
     let latest = crate::documents::months(&c.reports).last().copied();
     let all = documents(opts, run, manifest);
-    let now = latest.map(|p| all.iter().filter(|d| of_month(&d.folder, p) || d.folder.is_empty()).cloned().collect()).unwrap_or_default();
+    let now = latest.map(|p| all.iter().filter(|d| d.span.is_some_and(|s| of_month(s, p))).cloned().collect()).unwrap_or_default();
     let mut counts = Counts::default();
     for d in run.diagnostics {
         match d.severity {
@@ -152,9 +154,26 @@ pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
     }
 }
 
-/// Whether a document's folder is the month `p`, its quarter or (in December) its year.
-fn of_month(folder: &str, p: Period) -> bool {
-    folder == p.to_string() || folder == Quarter::of(p).to_string() || (p.month == 12 && folder == p.year.to_string())
+/// Whether a document is of the month `p`: the month's, its quarter's, (in December) its
+/// year's or the plan's, or of no period (the report).
+fn of_month(span: Span, p: Period) -> bool {
+    match span {
+        Span::Whole | Span::Plan(..) => true,
+        Span::Month(m) => m == p,
+        Span::Quarter(q) => q == Quarter::of(p),
+        Span::Year(y) => p.month == 12 && y == p.year,
+    }
+}
+
+/// What each document of the current data covers, and its series if it is numbered, by id.
+fn spans(c: &crate::checked::Checked) -> BTreeMap<String, (Span, Option<Series>)> {
+    let mut out = BTreeMap::new();
+    for kind in crate::documents::KINDS {
+        for span in kind.spans(c, None) {
+            out.insert(kind.id(c, span), (span, kind.published().map(|(s, _)| s)));
+        }
+    }
+    out
 }
 
 /// Every document of the record and every one held back, newest folder first, with its
@@ -164,32 +183,36 @@ fn documents(opts: &Options, run: &Run, manifest: &Manifest) -> Vec<Doc> {
     let made = run.cache.documents.keys().filter(|id| !run.cache.held.contains_key(*id));
     let mut ids: Vec<(&String, State)> = made.map(|id| (id, if run.rendered.contains(id) { State::Made } else { State::Unchanged })).collect();
     ids.extend(run.cache.held.keys().map(|id| (id, State::Held)));
-    let mut docs: Vec<Doc> = ids.into_iter().map(|(id, state)| doc(opts, run, manifest, id, state)).collect();
-    docs.sort_by(|a, b| newest(&b.folder).cmp(&newest(&a.folder)).then(a.name.cmp(&b.name)));
+    let spans = spans(run.checked);
+    let mut docs: Vec<Doc> = ids.into_iter().map(|(id, state)| doc(opts, run, manifest, id, state, spans.get(id).copied())).collect();
+    docs.sort_by(|a, b| newest(b.span).cmp(&newest(a.span)).then(a.name.cmp(&b.name)));
     docs
 }
 
-/// Where a folder stands in time, for newest-first order: a month, then the quarter summary
-/// that stands at it, then (in December) the year's documents; the report (no folder) first.
-fn newest(folder: &str) -> (u16, u8, u8) {
-    if let Ok(p) = folder.parse::<Period>() {
-        (p.year, p.month, 0)
-    } else if let Ok(q) = folder.parse::<Quarter>() {
-        (q.year, q.q * 3, 1)
-    } else {
-        folder.parse::<u16>().map_or((u16::MAX, 0, 0), |year| (year, 12, 2))
+/// Where a document stands in time, for newest-first order: a month, then the quarter summary
+/// that ends at it, then (in December) the year's documents; the report and the plan's
+/// accounting (no folder) first; a document of data no longer there last.
+fn newest(span: Option<Span>) -> (u16, u8, u8) {
+    match span {
+        None => (0, 0, 0),
+        Some(Span::Whole | Span::Plan(..)) => (u16::MAX, 0, 0),
+        Some(Span::Month(p)) => (p.year, p.month, 0),
+        Some(Span::Quarter(q)) => (q.year, q.q * 3, 1),
+        Some(Span::Year(y)) => (y, 12, 2),
     }
 }
 
-fn doc(opts: &Options, run: &Run, manifest: &Manifest, id: &str, state: State) -> Doc {
+fn doc(opts: &Options, run: &Run, manifest: &Manifest, id: &str, state: State, span: Option<(Span, Option<Series>)>) -> Doc {
     let (folder, name) = id.rsplit_once('/').unwrap_or(("", id));
     let link = |ext: &str| {
         let file = format!("{id}.{ext}");
         opts.out.join(&file).is_file().then_some(file)
     };
     let entry = run.cache.documents.get(id);
-    let issue = manifest.entries.iter().filter(|e| e.period == folder && name.starts_with(e.series.name())).max_by_key(|e| e.number);
+    let numbered = span.and_then(|(s, series)| Some((s.to_string(), series?)));
+    let issue = numbered.and_then(|(key, series)| manifest.entries.iter().filter(|e| e.period == key && e.series == series).max_by_key(|e| e.number));
     Doc {
+        span: span.map(|(s, _)| s),
         name: name.to_string(),
         folder: folder.to_string(),
         file: (state != State::Held).then(|| link("pdf").or_else(|| link("xlsx"))).flatten(),
