@@ -1,51 +1,37 @@
 //! jianbao: township workbooks in, official Chinese bulletins out.
 //!
-//! The pipeline, one stage per module: `plan` (reference data) and `load`/`submission`
-//! (workbooks) → `validate` → `aggregate` (pure figures) → `render` (Typst) → `output`.
+//! One folder per stage of the pipeline, lowest first (src/README.md gives the order and what
+//! each may import): `base` (shared vocabulary) → `setup` (plan, configuration, input files) →
+//! `reading` (workbooks and pieces) → `seen` → `validate` → `figures` → `office` (board,
+//! workbooks we write) → `render` (Typst, PDF, OFD) → `check` → `documents` (the kinds of
+//! document) → `commands` (build, archive, watch, 结果一览).
 
-pub mod aggregate;
-pub mod bundled;
+pub mod base;
 pub mod check;
-pub mod checked;
-pub mod config;
-pub mod diag;
-pub mod error;
-pub mod inputs;
-pub mod load;
-pub mod options;
-pub mod output;
-pub mod period;
-pub mod pieces;
-pub mod plan;
-#[cfg(feature = "render")]
-pub mod render;
-pub mod report;
-pub mod sample;
+pub mod figures;
+pub mod office;
+pub mod reading;
 pub mod seen;
-pub mod series;
-pub mod status;
-pub mod submission;
-pub mod text;
+pub mod setup;
 pub mod validate;
 
 #[cfg(feature = "render")]
-pub mod archive;
-#[cfg(feature = "render")]
-mod build;
-#[cfg(feature = "render")]
-pub mod cache;
+pub mod commands;
 #[cfg(feature = "render")]
 pub mod documents;
-pub mod excel;
-pub mod format;
-pub mod forms;
-pub mod init;
 #[cfg(feature = "render")]
-pub mod overview;
+pub mod render;
+
+// The public API keeps each module's own name (`jianbao::period::Period`).
+pub use base::{bundled, diag, error, format, output, period, series, text};
 #[cfg(feature = "render")]
-pub mod watch;
+pub use commands::build::{build, build_with, cache, plan_documents, Built, Planned, Progress, Quiet};
 #[cfg(feature = "render")]
-pub use build::{build, build_with, plan_documents, Built, Planned, Progress, Quiet};
+pub use commands::{archive, overview, watch};
+pub use figures::{aggregate, checked, report};
+pub use office::{excel, forms, init, status};
+pub use reading::{load, pieces, submission};
+pub use setup::{config, inputs, options, plan, sample};
 
 pub use check::{check, templates};
 pub use checked::Checked;

@@ -12,8 +12,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
-use jianbao::period::Quarter;
 use jianbao::archive;
+use jianbao::period::Quarter;
 use jianbao::period::{Date, Period};
 use jianbao::watch::{self, Event};
 use jianbao::Options;

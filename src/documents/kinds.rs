@@ -4,12 +4,12 @@
 //! order a build makes them; builds, numbering, publishing and binding go through it.
 
 use super::{stands_at, Document, Settings};
-use crate::checked::Checked;
-use crate::error::Result;
-use crate::period::{Period, Span};
+use crate::base::error::Result;
+use crate::base::period::{Period, Span};
+use crate::base::series::Series;
+use crate::figures::checked::Checked;
+use crate::office::status::Board;
 use crate::render::{self, Engine};
-use crate::series::Series;
-use crate::status::Board;
 
 /// What a kind is made from: the engine, the checked data and the boards of the build.
 pub struct Context<'a> {
@@ -246,10 +246,10 @@ mod tests {
     #[test]
     fn every_editable_narrative_is_a_kinds_and_every_kinds_is_bundled() {
         let of_kinds: Vec<(&str, &str)> = KINDS.iter().filter_map(|k| k.templates()?.narrative).collect();
-        assert_eq!(of_kinds, crate::bundled::NARRATIVES);
+        assert_eq!(of_kinds, crate::base::bundled::NARRATIVES);
         for k in KINDS {
             for name in k.templates().iter().flat_map(|t| t.files.iter().chain([&t.main])) {
-                assert!(crate::bundled::template(name).is_some(), "{name}");
+                assert!(crate::base::bundled::template(name).is_some(), "{name}");
             }
         }
     }

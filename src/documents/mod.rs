@@ -9,14 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::aggregate;
-use crate::checked::Checked;
-use crate::error::Result;
-use crate::period::{Period, Quarter, Span};
+use crate::base::error::Result;
+use crate::base::period::{Period, Quarter, Span};
+use crate::figures::aggregate;
+use crate::figures::checked::Checked;
+use crate::figures::report;
+use crate::office::status::Board;
+use crate::reading::submission::Report;
 use crate::render::{self, bulletin, Engine, Meta, Prepared};
-use crate::report;
-use crate::status::Board;
-use crate::submission::Report;
 
 /// One document: where it goes under the output folder, its sources and its other outputs.
 /// A month's 汇总表 is a document of its own with no typeset part: its workbook is its file.
@@ -54,7 +54,7 @@ impl Settings {
     }
 }
 
-pub use crate::series::Series;
+pub use crate::base::series::Series;
 
 pub mod kinds;
 pub use kinds::{Kind, KINDS};
@@ -78,7 +78,7 @@ pub fn validation_report(engine: &Engine, c: &Checked, boards: &[Board]) -> Resu
     let prepared = render::report::prepare(engine, c, boards.last());
     let mut files = vec![("数据校验报告.txt".to_string(), report::text(&c.diagnostics, c.files_read).into_bytes())];
     for b in boards {
-        files.push((format!("{y}/报送情况-{y}年.xlsx", y = b.year), crate::excel::board(b)?));
+        files.push((format!("{y}/报送情况-{y}年.xlsx", y = b.year), crate::office::excel::board(b)?));
     }
     Ok(Document { id: REPORT_ID.into(), title: REPORT_ID.into(), prepared: Some(prepared), files, draft: false })
 }
@@ -112,7 +112,7 @@ pub fn quarters(reports: &[Report]) -> Vec<(Quarter, Period)> {
 pub fn bulletin(engine: &Engine, c: &Checked, period: Period, s: Settings) -> Result<Document> {
     let figures = aggregate::month(&c.plan, &c.reports, period, &unverified(c, s));
     let meta = s.meta(period);
-    let pieces = crate::pieces::of_month(&c.pieces, period);
+    let pieces = crate::reading::pieces::of_month(&c.pieces, period);
     let prepared = bulletin::prepare(engine, &c.config, &c.plan, &figures, &pieces, &meta)?;
     let title = bulletin::title(&c.config, &figures);
     let sent =
@@ -131,7 +131,7 @@ pub fn table_id(p: Period) -> String {
 pub fn month_table(c: &Checked, period: Period, draft: bool) -> Result<Document> {
     let figures = aggregate::month(&c.plan, &c.reports, period, &unverified(c, Settings { draft, ..Settings::default() }));
     let id = table_id(period);
-    let files = vec![(format!("{id}.xlsx"), crate::excel::month(&figures, draft)?)];
+    let files = vec![(format!("{id}.xlsx"), crate::office::excel::month(&figures, draft)?)];
     Ok(Document { title: format!("{}汇总表", period.chinese()), id, prepared: None, files, draft: false })
 }
 
@@ -173,7 +173,7 @@ pub fn plan_report(engine: &Engine, c: &Checked, draft: bool) -> Result<Option<D
 }
 
 /// `三年行动计划完成情况-2018-2020年`, named from the plan (`Plan::short_title`).
-pub fn plan_report_id(plan: &crate::plan::Plan) -> String {
+pub fn plan_report_id(plan: &crate::setup::plan::Plan) -> String {
     let (first, last) = (plan.years.first().copied().unwrap_or_default(), plan.years.last().copied().unwrap_or_default());
     format!("{}完成情况-{first}-{last}年", plan.short_title())
 }
@@ -245,7 +245,7 @@ pub struct Made {
     pub held: Held,
     /// Documents that could not be prepared (a broken office template, an output the writer
     /// refuses): each named in an E-DOCUMENT diagnostic; every other document is still made.
-    pub failed: Vec<crate::diag::Diagnostic>,
+    pub failed: Vec<crate::base::diag::Diagnostic>,
 }
 
 /// Documents held back, by id, with the files (data-folder paths) whose errors hold them back.
@@ -270,9 +270,9 @@ impl Numbering {
 }
 
 /// E-DOCUMENT: one document could not be made, and why; the others are made as usual.
-pub fn failure(what: &str, e: &crate::error::Error) -> crate::diag::Diagnostic {
+pub fn failure(what: &str, e: &crate::base::error::Error) -> crate::base::diag::Diagnostic {
     let msg = format!("未能生成：{e}。其他文件已照常生成。");
-    crate::diag::Diagnostic::error("E-DOCUMENT", what, msg)
+    crate::base::diag::Diagnostic::error("E-DOCUMENT", what, msg)
 }
 
 /// Every document of a build, of every kind in `kinds::KINDS`: of one month (and the

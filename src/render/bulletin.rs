@@ -6,11 +6,11 @@ use serde::Serialize;
 use super::format::{pct, wan_column};
 use super::tables::{self, Frame, PdfMeta, Point, Table};
 use super::{markup, Engine, Meta, Prepared};
-use crate::aggregate::{IndicatorFigures, MonthFigures, Status, TownshipFigures};
-use crate::config::Config;
-use crate::error::Result;
-use crate::pieces::{Kind, Piece};
-use crate::plan::Plan;
+use crate::base::error::Result;
+use crate::figures::aggregate::{IndicatorFigures, MonthFigures, Status, TownshipFigures};
+use crate::reading::pieces::{Kind, Piece};
+use crate::setup::config::Config;
+use crate::setup::plan::Plan;
 
 pub const MAIN: &str = "bulletin.typ";
 /// The Typst templates a bulletin is compiled from.
@@ -110,7 +110,7 @@ struct View<'a> {
 #[derive(Serialize)]
 struct PieceView<'a> {
     title: &'a str,
-    body: &'a [crate::pieces::Block],
+    body: &'a [crate::reading::pieces::Block],
     source: Option<&'a str>,
 }
 
@@ -120,7 +120,7 @@ fn view<'a>(config: &'a Config, plan: &Plan, f: &MonthFigures, pieces: &[&'a Pie
         pieces.iter().filter(|p| p.kind == kind).map(|p| PieceView { title: &p.title, body: &p.body, source: p.source.as_deref() }).collect()
     };
     let subject = format!("{}　{}　{}", config.masthead, f.period.chinese(), meta.issue());
-    let keywords = [config.work.as_str(), crate::series::Series::Bulletin.name(), &f.period.chinese(), &config.office];
+    let keywords = [config.work.as_str(), crate::base::series::Series::Bulletin.name(), &f.period.chinese(), &config.office];
     View {
         draft: meta.draft,
         meta: PdfMeta::new(&title(config, f), subject, &config.office, &keywords, &meta.issue()),

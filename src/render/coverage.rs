@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use typst::text::{FontBook, FontVariant};
 
-use crate::config::FontRoles;
-use crate::diag::Diagnostic;
-use crate::submission::{Report, PROJECTS, VILLAGES};
+use crate::base::diag::Diagnostic;
+use crate::reading::submission::{Report, PROJECTS, VILLAGES};
+use crate::setup::config::FontRoles;
 
 /// The first data role in which no family of its list (as Typst falls back along it) has `c`:
 /// its name and the families tried.
@@ -49,10 +49,10 @@ pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diag
 
 /// One diagnostic per (paragraph, missing character) of the pieces that are set: the title in
 /// 楷体 (a level-2 heading), the body and source in 仿宋.
-pub fn check_pieces(book: &FontBook, roles: &FontRoles, pieces: &[crate::pieces::Piece]) -> Vec<Diagnostic> {
+pub fn check_pieces(book: &FontBook, roles: &FontRoles, pieces: &[crate::reading::pieces::Piece]) -> Vec<Diagnostic> {
     let mut title = Checker::new(book, vec![("楷体", roles.kai.as_slice())]);
     let mut body = Checker::new(book, vec![("仿宋", roles.fang.as_slice())]);
-    for p in pieces.iter().filter(|p| p.kind != crate::pieces::Kind::LeftOut) {
+    for p in pieces.iter().filter(|p| p.kind != crate::reading::pieces::Kind::LeftOut) {
         title.value(&p.file, "标题", "", "标题", &p.title);
         for (i, para) in p.texts().enumerate() {
             body.value(&p.file, &format!("正文第{}段", i + 1), "", "正文", para);

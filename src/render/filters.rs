@@ -24,8 +24,8 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_filter("cn_date", |s: String| format::cn_date(&s));
     // Months (`YYYY-MM`) as runs: `5月、6月`, `5月至11月`.
     env.add_filter("months_cn", |v: Vec<String>| {
-        let months: Vec<crate::period::Period> = v.iter().filter_map(|m| m.parse().ok()).collect();
-        crate::period::months_cn(&months, false)
+        let months: Vec<crate::base::period::Period> = v.iter().filter_map(|m| m.parse().ok()).collect();
+        crate::base::period::months_cn(&months, false)
     });
     env.add_filter("rank", |v: Value| format::rank(opt_f64(&v).map(|r| r as u32)));
 }

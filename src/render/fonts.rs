@@ -9,9 +9,9 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontInfo};
 use typst_kit::fonts::{FontPath, FontSource, FontStore};
 
-use crate::config::{FontConfig, FontRoles};
-use crate::error::{Error, Result};
-use crate::inputs::{self, Asset};
+use crate::base::error::{Error, Result};
+use crate::setup::config::{FontConfig, FontRoles};
+use crate::setup::inputs::{self, Asset};
 
 /// A face the store can load: which font it comes from, and how often it was parsed.
 struct LoadedFont {
@@ -87,7 +87,7 @@ pub struct Fonts {
 impl Fonts {
     /// The fonts of a run: the office's and the built-in ones, plus the installed ones if the
     /// options (`--system-fonts`) or `config.yaml` ask for them.
-    pub fn for_run(inputs: &crate::inputs::Inputs, system_fonts: bool) -> Result<Fonts> {
+    pub fn for_run(inputs: &crate::setup::inputs::Inputs, system_fonts: bool) -> Result<Fonts> {
         let config = &inputs.settings;
         Fonts::new(&inputs.fonts(), &config.fonts, system_fonts || config.fonts.system)
     }

@@ -42,7 +42,7 @@ pub fn environment() -> Environment<'static> {
 }
 
 /// Renders an office-editable narrative template; a broken template is an error with its name and line.
-pub fn render_template(source: &str, name: &str, ctx: minijinja::Value) -> crate::error::Result<String> {
+pub fn render_template(source: &str, name: &str, ctx: minijinja::Value) -> crate::base::error::Result<String> {
     let mut env = environment();
     env.add_template(name, source).map_err(|e| template_error(&e, name))?;
     let tmpl = env.get_template(name).map_err(|e| template_error(&e, name))?;
@@ -51,7 +51,7 @@ pub fn render_template(source: &str, name: &str, ctx: minijinja::Value) -> crate
 
 /// A narrative template's error, in Chinese at its line: minijinja's own words (English) are
 /// never passed on; what kind of mistake it is, and the line, are.
-fn template_error(e: &minijinja::Error, name: &str) -> crate::error::Error {
+fn template_error(e: &minijinja::Error, name: &str) -> crate::base::error::Error {
     use minijinja::ErrorKind as K;
     let what = match e.kind() {
         K::SyntaxError => "语法错误：{{ }}、{% %} 没有成对，或 if、for 少了对应的 endif、endfor",
@@ -68,7 +68,7 @@ fn template_error(e: &minijinja::Error, name: &str) -> crate::error::Error {
         Some(line) => format!("第{line}行：{what}"),
         None => what.to_string(),
     };
-    crate::error::Error::Template { name: e.name().unwrap_or(name).to_string(), msg }
+    crate::base::error::Error::Template { name: e.name().unwrap_or(name).to_string(), msg }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ pub mod bulletin;
 pub mod coverage;
 mod filters;
 pub mod fonts;
-pub use crate::format;
+pub use crate::base::format;
 pub mod markup;
 pub mod ofd;
 pub mod report;
@@ -26,9 +26,9 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::config::FontConfig;
-use crate::error::{Error, Result};
-use crate::inputs::Asset;
+use crate::base::error::{Error, Result};
+use crate::setup::config::FontConfig;
+use crate::setup::inputs::Asset;
 pub use fonts::{process_counts, FontUse, Fonts};
 use world::DocWorld;
 
@@ -90,13 +90,13 @@ impl Meta {
         if self.skipped {
             return "（不签发）".into();
         }
-        format!("{}{}", crate::series::number_label(self.number), if self.pending { "（待签发）" } else { "" })
+        format!("{}{}", crate::base::series::number_label(self.number), if self.pending { "（待签发）" } else { "" })
     }
 
     /// `本期更正第1期，原第1期作废`, for a correction.
     pub fn correction(&self) -> Option<String> {
         self.corrects.map(|n| {
-            let label = crate::series::number_label(n);
+            let label = crate::base::series::number_label(n);
             format!("本期更正{label}，原{label}作废")
         })
     }
@@ -129,18 +129,18 @@ impl Engine {
 
     /// The built-in fonts, and the built-in templates overridden by the files of `dir`.
     pub fn with_template_dir(dir: Option<&Path>) -> Result<Engine> {
-        let inputs = crate::inputs::read_dir("读取模板", dir.unwrap_or(Path::new(".")))?;
-        let mut templates: BTreeMap<String, Asset> = crate::bundled::TEMPLATES.iter().map(|b| (b.name.to_string(), Asset::from_bundled(b))).collect();
+        let inputs = crate::setup::inputs::read_dir("读取模板", dir.unwrap_or(Path::new(".")))?;
+        let mut templates: BTreeMap<String, Asset> = crate::base::bundled::TEMPLATES.iter().map(|b| (b.name.to_string(), Asset::from_bundled(b))).collect();
         for f in inputs.iter().filter(|_| dir.is_some()) {
-            templates.insert(f.rel.clone(), Asset::from_file(f, crate::inputs::Origin::Option));
+            templates.insert(f.rel.clone(), Asset::from_file(f, crate::setup::inputs::Origin::Option));
         }
-        let fonts = Fonts::new(&crate::bundled::FONTS.iter().map(Asset::from_bundled).collect::<Vec<_>>(), &FontConfig::default(), false)?;
+        let fonts = Fonts::new(&crate::base::bundled::FONTS.iter().map(Asset::from_bundled).collect::<Vec<_>>(), &FontConfig::default(), false)?;
         Ok(Engine::new(fonts, templates))
     }
 
     /// The engine of a run: its fonts (`Fonts::for_run`) and its templates (the office's over
     /// the built-in ones).
-    pub fn for_run(inputs: &crate::inputs::Inputs, system_fonts: bool) -> Result<Engine> {
+    pub fn for_run(inputs: &crate::setup::inputs::Inputs, system_fonts: bool) -> Result<Engine> {
         Ok(Engine::new(Fonts::for_run(inputs, system_fonts)?, inputs.templates()))
     }
 

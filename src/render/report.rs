@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::tables::{to_data_json, PdfMeta};
 use super::{coverage, Engine, Prepared};
-use crate::checked::Checked;
-use crate::status::Board;
+use crate::figures::checked::Checked;
+use crate::office::status::Board;
 
 pub const MAIN: &str = "report.typ";
 /// The Typst templates the report is compiled from.
@@ -68,7 +68,7 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
             })
             .collect()
     };
-    let groups: Vec<Group> = crate::report::grouped(diags)
+    let groups: Vec<Group> = crate::figures::report::grouped(diags)
         .into_iter()
         .map(|(file, list)| {
             let rows: Vec<Vec<String>> = list
@@ -95,7 +95,7 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
         meta: PdfMeta::new("数据校验报告", subject, office, &[&c.config.work, "数据校验报告"], ""),
         title: "数据校验报告",
         span: span.map(|s| format!("数据期间：{s}")).unwrap_or_default(),
-        summary: crate::report::summary(diags, c.files_read),
+        summary: crate::figures::report::summary(diags, c.files_read),
         board: board.map(|b| board_view(b, &printable)),
         empty: diags.is_empty(),
         pieces,
@@ -138,10 +138,10 @@ fn board_view(b: &Board, printable: &dyn Fn(&str) -> String) -> BoardView {
         caption: format!("{}年各乡镇报送情况（截至{}月）", b.year, b.month),
         header,
         rows,
-        legend: crate::status::legend(b),
-        pieces: printable(&crate::status::pieces_line(b)),
+        legend: crate::office::status::legend(b),
+        pieces: printable(&crate::office::status::pieces_line(b)),
         calls_title: format!("{}年{}月需要联系的乡镇", b.year, b.month),
-        no_calls: crate::status::NO_CALLS,
+        no_calls: crate::office::status::NO_CALLS,
         calls,
     }
 }

@@ -7,11 +7,11 @@ use serde::Serialize;
 use super::format::{count, pct};
 use super::tables::{self, Frame, FundTables, PdfMeta, Point, Table};
 use super::{markup, Engine, Meta, Prepared};
-use crate::aggregate::quarter::QuarterFigures;
-use crate::aggregate::Status;
-use crate::config::Config;
-use crate::error::Result;
-use crate::plan::Plan;
+use crate::base::error::Result;
+use crate::figures::aggregate::quarter::QuarterFigures;
+use crate::figures::aggregate::Status;
+use crate::setup::config::Config;
+use crate::setup::plan::Plan;
 
 pub const MAIN: &str = "summary.typ";
 /// The Typst templates a summary is compiled from.
@@ -76,7 +76,7 @@ struct View<'a> {
 
 fn view<'a>(config: &'a Config, plan: &Plan, f: &QuarterFigures, meta: &Meta) -> View<'a> {
     let subject = format!("{}　季度汇总　{}　{}", config.masthead, f.quarter.chinese(), meta.issue());
-    let keywords = [config.work.as_str(), crate::series::Series::Summary.name(), &f.quarter.chinese(), &config.office];
+    let keywords = [config.work.as_str(), crate::base::series::Series::Summary.name(), &f.quarter.chinese(), &config.office];
     let caption = format!("表5　{}进展（{}，单位：人）", plan.heavy_name(), plan.heavy_task_villages.section);
     let heavy = tables::villages("heavy", caption, &f.heavy_villages, false);
     View {

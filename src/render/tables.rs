@@ -10,9 +10,9 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::format::{amount, count, pct, wan_column};
-use crate::aggregate::quarter::{FundLine, MonthPoint};
-use crate::aggregate::{CountyFigures, IndicatorFigures, Status, TownshipFigures, VillageFigures};
-use crate::config::{Config, Distribution};
+use crate::figures::aggregate::quarter::{FundLine, MonthPoint};
+use crate::figures::aggregate::{CountyFigures, IndicatorFigures, Status, TownshipFigures, VillageFigures};
+use crate::setup::config::{Config, Distribution};
 
 /// A view as `/data.json`: keys sorted (see the module).
 pub fn to_data_json(view: &impl Serialize) -> Vec<u8> {

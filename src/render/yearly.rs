@@ -8,10 +8,10 @@ use serde::Serialize;
 use super::format::{count, pct};
 use super::tables::{self, Frame, FundTables, PdfMeta, Point, Table};
 use super::{markup, Engine, Prepared};
-use crate::aggregate::year::{PlanFigures, YearFigures};
-use crate::config::Config;
-use crate::error::Result;
-use crate::plan::Plan;
+use crate::base::error::Result;
+use crate::figures::aggregate::year::{PlanFigures, YearFigures};
+use crate::setup::config::Config;
+use crate::setup::plan::Plan;
 
 pub const YEAR_MAIN: &str = "year.typ";
 pub const YEAR_TEMPLATES: &[&str] = &["gongwen.typ", "year.typ"];
@@ -189,7 +189,7 @@ fn plan_years(f: &PlanFigures, span: &str) -> Table {
         })
         .collect();
     let header = ["年度", "年初贫困人口", "脱贫目标", "脱贫人数", "完成率", "出列目标", "出列村数", "年末贫困人口"];
-    let targets = |t: fn(&crate::aggregate::year::PlanYear) -> Option<u32>| count(f.years.iter().filter_map(t).sum::<u32>());
+    let targets = |t: fn(&crate::figures::aggregate::year::PlanYear) -> Option<u32>| count(f.years.iter().filter_map(t).sum::<u32>());
     let total = vec![
         "合计".into(),
         count(f.base_people),

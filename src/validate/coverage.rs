@@ -4,18 +4,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diag::Diagnostic;
-use crate::period::{months_cn, Period};
-use crate::plan::Plan;
+use crate::base::diag::Diagnostic;
+use crate::base::period::{months_cn, Period};
+use crate::reading::submission::Report;
 use crate::seen;
-use crate::submission::Report;
+use crate::setup::plan::Plan;
 
 /// The same warning (code, sheet, cell and words) in a township's reports of several months is
 /// said once, on the latest of them, with the months: a village name typed the same way every
 /// month is one thing to fix, not one per file. Errors stay on every file (each holds back
 /// what uses it).
 pub fn once_across_months(diags: Vec<Diagnostic>, reports: &[Report]) -> Vec<Diagnostic> {
-    use crate::diag::Severity;
+    use crate::base::diag::Severity;
     let of: BTreeMap<&str, (&str, Period)> = reports.iter().map(|r| (r.file.as_str(), (r.township.as_str(), r.period))).collect();
     type Key = (String, Option<String>, Option<String>, String, String);
     let key = |d: &Diagnostic| -> Option<Key> {

@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Config;
-use crate::diag::Diagnostic;
-use crate::plan::Plan;
+use crate::base::diag::Diagnostic;
 use crate::seen;
+use crate::setup::config::Config;
+use crate::setup::plan::Plan;
 
 mod coverage;
-use crate::submission::{Report, VillageRow, VillageType, VILLAGES};
+use crate::reading::submission::{Report, VillageRow, VillageType, VILLAGES};
 pub use coverage::{once_across_months, ALL_REPORTS};
 
 /// A reported village's type as the figures use it (`Plan::village_type`).
@@ -35,7 +35,7 @@ pub fn validate(plan: &Plan, config: &Config, reports: &mut Vec<Report>) -> Vec<
 }
 
 fn remove_duplicates(reports: &mut Vec<Report>) -> Vec<Diagnostic> {
-    let mut by_key: BTreeMap<(String, crate::period::Period), Vec<String>> = BTreeMap::new();
+    let mut by_key: BTreeMap<(String, crate::base::period::Period), Vec<String>> = BTreeMap::new();
     for r in reports.iter() {
         by_key.entry((r.township.clone(), r.period)).or_default().push(r.file.clone());
     }
@@ -100,7 +100,7 @@ fn check_villages(plan: &Plan, config: &Config, r: &Report, diags: &mut Vec<Diag
     }
     for (listed, _) in plan.listed_villages(&r.township) {
         let named = r.villages.iter().map(|v| v.name.as_str()).chain(r.unread_villages.iter().map(String::as_str));
-        if !named.into_iter().any(|v| crate::plan::same_village(listed, v)) {
+        if !named.into_iter().any(|v| crate::setup::plan::same_village(listed, v)) {
             let msg = format!("规划名单中的“{listed}”没有出现在村级进度表中。请补报该村。");
             diags.push(Diagnostic::warning("W-VILLAGE-MISSING", file, msg).at_sheet(VILLAGES));
         }

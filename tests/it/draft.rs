@@ -86,5 +86,8 @@ fn only_what_errors_hold_back_is_a_draft_and_a_normal_build_leaves_no_draft_behi
     assert!(feb.exists());
     let page = std::fs::read_to_string(d.out().join("结果一览.html")).unwrap();
     let summary = page.lines().find(|l| l.contains("class=\"summary\"")).unwrap_or_default();
-    assert!(page.contains("未变化 3 份，因错误未生成 3 份"), "{summary}: February's bulletin and 汇总表 and the report unchanged; March's two and the first quarter held, once each");
+    assert!(
+        page.contains("未变化 3 份，因错误未生成 3 份"),
+        "{summary}: February's bulletin and 汇总表 and the report unchanged; March's two and the first quarter held, once each"
+    );
 }

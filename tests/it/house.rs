@@ -6,20 +6,9 @@
 use crate::common;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The stages, lowest first. A module may import its own stage and those below it.
-const STAGES: &[&[&str]] = &[
-    &["error", "text", "format", "diag", "series", "bundled", "period", "output"],
-    &["plan", "config", "inputs", "options", "sample"],
-    &["submission", "pieces", "load"],
-    &["seen"],
-    &["validate"],
-    &["aggregate", "checked", "report"],
-    &["status", "excel", "init", "forms"],
-    &["render", "cache"],
-    &["check"],
-    &["documents"],
-    &["archive", "build", "watch", "overview"],
-];
+/// The stages, lowest first: each a folder of `src/`. A module may import its own stage and
+/// those below it.
+const STAGES: &[&str] = &["base", "setup", "reading", "seen", "validate", "figures", "office", "render", "check", "documents", "commands"];
 
 /// The source files: module path (`submission::grid`) → text without its test module.
 fn sources() -> BTreeMap<String, String> {
@@ -131,7 +120,7 @@ fn target(module: &str, path: &str, files: &BTreeMap<String, String>) -> String 
 
 fn stage(module: &str) -> usize {
     let top = module.split("::").next().unwrap();
-    STAGES.iter().position(|s| s.contains(&top)).unwrap_or_else(|| panic!("module {top} is in no stage: add it to STAGES and to src/README.md"))
+    STAGES.iter().position(|s| *s == top).unwrap_or_else(|| panic!("module {top} is in no stage: put it in a stage's folder (src/README.md)"))
 }
 
 #[test]
@@ -206,5 +195,20 @@ fn the_scan_finds_circles_back_ups_and_root_imports() {
         edges.entry(from.into()).or_default().insert(to.into());
     }
     assert_eq!(circles(&edges), [vec!["a::x".to_string(), "a::y".to_string()]]);
-    assert!(stage("render::ofd") > stage("aggregate"));
+    assert!(stage("render::ofd") > stage("figures::aggregate"));
+}
+
+/// `src/`'s root holds `lib.rs`, its README, one folder per stage and the programs' folders.
+#[test]
+fn the_source_root_is_the_stage_folders() {
+    let mut found: Vec<String> =
+        std::fs::read_dir(common::repo().join("src")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    found.sort();
+    let mut expected: Vec<String> = STAGES.iter().map(|s| s.to_string()).chain(["lib.rs", "README.md", "cli", "bin"].map(String::from)).collect();
+    expected.sort();
+    assert_eq!(found, expected);
+    let readme = std::fs::read_to_string(common::repo().join("src/README.md")).unwrap();
+    let readme = &readme[readme.find("## How the stages import").expect("the stage list")..];
+    let listed: Vec<usize> = STAGES.iter().map(|s| readme.find(&format!("`{s}/`")).unwrap_or_else(|| panic!("src/README.md does not list `{s}/`"))).collect();
+    assert!(listed.windows(2).all(|w| w[0] > w[1]), "src/README.md lists the stages highest first");
 }

@@ -30,7 +30,13 @@ impl Kind for Roll {
         let mut names: Vec<&str> = cx.checked.reports.iter().filter(|r| r.period == p).map(|r| r.township.as_str()).collect();
         names.sort();
         let text = format!("{}{}\n", if s.draft { "草稿\n" } else { "" }, names.join("\n"));
-        Ok(Some(Document { title: format!("{}报送名单", p.chinese()), files: vec![(format!("{id}.txt"), text.into_bytes())], id, prepared: None, draft: false }))
+        Ok(Some(Document {
+            title: format!("{}报送名单", p.chinese()),
+            files: vec![(format!("{id}.txt"), text.into_bytes())],
+            id,
+            prepared: None,
+            draft: false,
+        }))
     }
 }
 

@@ -88,7 +88,13 @@ fn one_bad_file_of_each_kind_stops_nothing_but_itself() {
     held.sort();
     // A piece holds back only the bulletin that prints it (December's); a workbook, what its
     // figures feed (February's bulletin and 汇总表, March's bulletin through a piece, the quarter).
-    let expected = ["2018-12/工作简报-2018年12月", "2019-02/工作简报-2019年2月", "2019-02/汇总表-2019年2月", "2019-03/工作简报-2019年3月", "2019-Q1/季度汇总-2019年第一季度"];
+    let expected = [
+        "2018-12/工作简报-2018年12月",
+        "2019-02/工作简报-2019年2月",
+        "2019-02/汇总表-2019年2月",
+        "2019-03/工作简报-2019年3月",
+        "2019-Q1/季度汇总-2019年第一季度",
+    ];
     assert_eq!(held, expected);
     // Everything else of the sample's 37 documents (22 typeset, 15 汇总表) is built.
     assert_eq!(built.rendered.len(), 37 - held.len(), "{:?}", built.rendered);

@@ -62,7 +62,7 @@ fn ofd_xml(doc: &PagedDocument, meta: &OfdMeta) -> Vec<u8> {
     let info = doc.info();
     let (y, m, d) = meta.date;
     let date = format!("{y:04}-{m:02}-{d:02}");
-    let id = crate::inputs::sha256(format!("jianbao/{}", meta.label).as_bytes());
+    let id = crate::setup::inputs::sha256(format!("jianbao/{}", meta.label).as_bytes());
     let title = info.title.as_deref().unwrap_or(meta.label);
     let mut x = Xml::new();
     let doc_type = if meta.archival { "OFD-A" } else { "OFD" };

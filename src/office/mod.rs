@@ -1,0 +1,6 @@
+//! What the office keeps and sends: the reporting board, the workbooks we write, the blank forms, `jianbao init`.
+
+pub mod excel;
+pub mod forms;
+pub mod init;
+pub mod status;

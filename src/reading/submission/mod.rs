@@ -1,0 +1,279 @@
+//! One township's monthly workbook (乡镇月报): opened with calamine, read sheet by sheet into
+//! a typed `Report`, with every problem found reported as a diagnostic at its cell.
+
+mod bounds;
+pub mod file_name;
+pub mod grid;
+pub mod normalize;
+mod sheets;
+pub use sheets::{CoverRead, FUND_SOURCES, PROJECT_CATEGORIES, PROJECT_STATUSES, VILLAGE_TYPES};
+pub mod table;
+mod xls_guard;
+
+use serde::Serialize;
+
+use crate::base::diag::Diagnostic;
+use crate::base::period::Period;
+use crate::setup::inputs::discover::{archive_stem, extension};
+use crate::setup::inputs::kind::Kind;
+use crate::setup::plan::Plan;
+use grid::Grid;
+use normalize::header_key;
+
+/// Sheet names of the contract.
+pub const COVER: &str = "基本信息";
+pub const VILLAGES: &str = "村级进度";
+pub const PROJECTS: &str = "项目资金";
+pub const INDICATORS: &str = "专项指标";
+
+/// A township's report for one month, as read from its workbook.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Path relative to the data folder.
+    pub file: String,
+    pub township: String,
+    pub period: Period,
+    pub cover: Cover,
+    pub villages: Vec<VillageRow>,
+    /// Village rows that could not be read (an error at their cells), by the name typed.
+    pub unread_villages: Vec<String>,
+    pub projects: Vec<ProjectRow>,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Cover {
+    pub filled_by: Option<String>,
+    pub phone: Option<String>,
+    pub approver: Option<String>,
+    pub filled_on: Option<String>,
+}
+
+pub use crate::setup::plan::VillageType;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VillageRow {
+    /// The name as typed.
+    pub name: String,
+    /// Excel row number, for diagnostics.
+    pub row: u32,
+    /// A1 references of the cells later checks point at.
+    pub cells: VillageCells,
+    pub village_type: Option<VillageType>,
+    pub population: u32,
+    pub poor_at_start: u32,
+    pub lifted_this_month: u32,
+    pub lifted_to_date: u32,
+    pub exited: bool,
+    pub ill_or_disabled: Option<u32>,
+    pub remark: String,
+}
+
+/// Where a village row's checked values stand in the sheet.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VillageCells {
+    pub name: String,
+    pub village_type: String,
+    pub poor_at_start: String,
+    pub lifted_to_date: String,
+    pub exited: String,
+    pub remark: String,
+}
+
+impl VillageRow {
+    pub fn remaining_poor(&self) -> u32 {
+        self.poor_at_start.saturating_sub(self.lifted_to_date)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectRow {
+    pub name: String,
+    pub row: u32,
+    /// A1 references of the name and village cells.
+    pub name_cell: String,
+    pub village_cell: String,
+    pub category: Option<String>,
+    pub village: Option<String>,
+    pub source: Option<String>,
+    /// 万元 × 100.
+    pub planned: i64,
+    /// 万元 × 100.
+    pub disbursed: i64,
+    pub status: Option<String>,
+    pub beneficiaries: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorRow {
+    pub name: String,
+    pub row: u32,
+    /// Hundredths of the indicator's unit.
+    pub this_month: i64,
+    /// Hundredths: the year to date (flow) or the level at month end (stock).
+    pub to_date: i64,
+    pub remark: String,
+}
+
+/// What reading one workbook gave: its report when it could be read well enough to aggregate,
+/// what it says about itself (from its cover, else from its file name and folder), and every
+/// diagnostic found either way.
+#[derive(Debug)]
+pub struct Read {
+    pub report: Option<Report>,
+    pub identity: Identity,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Which township and month a workbook is for, as far as it says: from its cover, else from
+/// its path (`2019-03/南村乡.xlsx`). Unreadable files still show up where a clerk looks.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Identity {
+    pub file: String,
+    /// A township of the plan.
+    pub township: Option<String>,
+    /// The township as typed when it is not one of the plan's.
+    pub typed_township: Option<String>,
+    pub period: Option<Period>,
+    /// Township or month taken from the file's path, not its cover.
+    pub from_path: bool,
+    pub cover: Cover,
+    /// Why it could not be read at all (it is on the board as 已收到·无法读取).
+    pub unreadable: Option<String>,
+}
+
+impl Identity {
+    /// What the path says: a plan township named in it, and a month of the plan's years named
+    /// in the file name or in a folder named like `2019-03`.
+    pub fn from_path(file: &str, plan: &Plan) -> Identity {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let township = plan.townships.iter().find(|t| name.contains(t.as_str())).cloned();
+        // A folder, or an archive standing for one (`2019-03.zip/南村乡.xlsx`).
+        let folder = file.rsplit('/').nth(1).and_then(|f| archive_stem(f).parse::<Period>().ok());
+        let named = file_name::month_in_name(file).and_then(|m| Period::new(m.year.or(folder.map(|f| f.year))?, m.month));
+        // A month outside the plan's years is no month the plan knows (E-MONTH-RANGE on the cover).
+        let period = named.or(folder).filter(|p| plan.years.is_empty() || plan.years.contains(&p.year));
+        Identity { file: file.into(), township, period, from_path: true, ..Identity::default() }
+    }
+}
+
+/// Reads one workbook from its bytes, whatever its name says it is.
+pub fn read(bytes: &[u8], file: &str, plan: &Plan) -> Read {
+    read_as(Kind::of(bytes), bytes, file, plan)
+}
+
+/// `read`, for bytes whose kind is already told.
+pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
+    let mut diags = Vec::new();
+    let mut identity = Identity::from_path(file, plan);
+    let unreadable = |d: Diagnostic, identity: Identity| {
+        let identity = Identity { unreadable: Some(d.message.clone()), ..identity };
+        Read { report: None, identity, diagnostics: vec![d] }
+    };
+    if !kind.is_workbook() {
+        return unreadable(not_a_workbook(file, kind), identity);
+    }
+    let wanted = |name: &str| [COVER, VILLAGES, PROJECTS, INDICATORS].contains(&header_key(name).as_str());
+    let book = match grid::open(bytes, &wanted) {
+        Ok(b) => b,
+        Err(grid::OpenError::Unreadable(e)) => {
+            let wps = if ["et", "ett"].contains(&extension(file).as_str()) { "这是 WPS 表格文件（.et），" } else { "" };
+            let msg = format!("{wps}无法打开此文件（{e}）。请在 Excel 或 WPS 中打开它，另存为 .xlsx 后重新放入；打不开时请乡镇重新发送。");
+            return unreadable(Diagnostic::error("E-OPEN", file, msg), identity);
+        }
+        Err(grid::OpenError::TooLarge(what)) => {
+            let msg = format!("文件过大，未读取：{what}。乡镇月报通常只有几十KB，请检查是否发错了文件。");
+            return unreadable(Diagnostic::error("E-TOO-LARGE", file, msg), identity);
+        }
+    };
+    for (sheet, what) in &book.truncated {
+        let msg = format!("工作表过大，超出部分未读取：{what}。请删除表格下方或右侧多余的内容。");
+        diags.push(Diagnostic::error("E-TOO-LARGE", file, msg).at_sheet(sheet));
+    }
+    for g in &book.sheets {
+        report_formulas_without_values(g, file, &mut diags);
+    }
+    let sheet = |name: &str| book.sheets.iter().find(|g| header_key(&g.name) == name);
+    let cover = sheet(COVER).map(|g| sheets::read_cover(g, file, plan, &mut diags));
+    if let Some(c) = &cover {
+        identity.cover = c.cover.clone();
+        identity.typed_township = c.typed_township.clone().filter(|_| c.township.is_none());
+        if c.township.is_some() || c.period.is_some() {
+            identity.from_path = c.township.is_none() || c.period.is_none();
+        }
+        identity.township = c.township.clone().or(identity.township.take());
+        identity.period = c.period.or(identity.period);
+    }
+    let (Some(cover), Some(villages)) = (cover, sheet(VILLAGES)) else {
+        for name in [COVER, VILLAGES] {
+            if sheet(name).is_none() {
+                diags.push(missing_sheet(file, name, &book.sheets, true));
+            }
+        }
+        return Read { report: None, identity, diagnostics: diags };
+    };
+    let (villages, unread_villages) = sheets::read_villages(villages, file, &mut diags);
+    let projects = match sheet(PROJECTS) {
+        Some(g) => sheets::read_projects(g, file, &mut diags),
+        None => {
+            diags.push(missing_sheet(file, PROJECTS, &book.sheets, false));
+            Vec::new()
+        }
+    };
+    let indicators = match sheet(INDICATORS) {
+        Some(g) => sheets::read_indicators(g, file, plan, &mut diags),
+        None => {
+            diags.push(missing_sheet(file, INDICATORS, &book.sheets, false));
+            Vec::new()
+        }
+    };
+    let report = match (cover.township, cover.period) {
+        (Some(township), Some(period)) => {
+            Some(Report { file: file.to_string(), township, period, cover: cover.cover, villages, unread_villages, projects, indicators })
+        }
+        _ => None,
+    };
+    Read { report, identity, diagnostics: diags }
+}
+
+/// What a file that is no workbook (by its bytes) is, and what to do: E-PASSWORD for a file
+/// saved with a password, E-FORMAT for every other kind.
+fn not_a_workbook(file: &str, kind: Kind) -> Diagnostic {
+    let send_template = "请乡镇用县扶贫办下发的报表模板（.xlsx）填报后重新发送。";
+    let msg = match kind {
+        Kind::Encrypted => {
+            let msg = "文件设有密码，无法读取。请乡镇取消打开密码后重新发送（Excel：文件 › 信息 › 保护工作簿 › 用密码进行加密，清空密码；WPS：文件 › 文档加密 › 密码加密，清空密码）。";
+            return Diagnostic::error("E-PASSWORD", file, msg);
+        }
+        Kind::Empty => format!("这是一个空文件（0 字节），没有任何内容，可能在发送或复制时出了错。{send_template}"),
+        Kind::Damaged => "文件不完整或已损坏（可能没有接收完整），无法打开。请乡镇重新发送。".to_string(),
+        Kind::Html => {
+            format!("这是网页文件（网上系统导出的“Excel”常是网页格式），不是电子表格。请在 Excel 或 WPS 中打开它，另存为 .xlsx 后重新放入，或{send_template}")
+        }
+        Kind::Csv => format!("这是 CSV 文本表格，一个文件只能存一个工作表，装不下报表的各个工作表（基本信息、村级进度等）。{send_template}"),
+        other => format!("这是{}，不是电子表格，无法作为报表读取。{send_template}", other.label()),
+    };
+    Diagnostic::error("E-FORMAT", file, msg)
+}
+
+/// A formula whose result was never saved has no value to read: an error at its cell.
+fn report_formulas_without_values(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) {
+    for (r, row) in g.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if let grid::Cell::NoCache(formula) = cell {
+                let msg = format!("公式“={formula}”没有保存计算结果，无法读取。请在 Excel 或 WPS 中打开此文件、保存后重新发送。");
+                diags.push(Diagnostic::error("E-FORMULA", file, msg).at_cell(&g.name, g.a1(r, c)));
+            }
+        }
+    }
+}
+
+fn missing_sheet(file: &str, name: &str, sheets: &[Grid], required: bool) -> Diagnostic {
+    let present: Vec<&str> = sheets.iter().map(|g| g.name.as_str()).collect();
+    let msg = format!("缺少工作表“{name}”（现有工作表：{}）。请使用县扶贫办下发的模板，勿改动工作表名称。", present.join("、"));
+    if required {
+        Diagnostic::error("E-SHEET", file, msg)
+    } else {
+        Diagnostic::warning("W-SHEET", file, msg)
+    }
+}

@@ -1,0 +1,159 @@
+//! The sample county's workbooks, one per township and month, in the submission format.
+
+use super::xlsx::{self, Sheet, Value};
+use super::{between, lifted_by, SampleTownship, MONTHLY_PROGRESS};
+use crate::base::period::Period;
+use crate::setup::plan::{IndicatorKind, Plan};
+
+/// `submissions/2018-03/南村乡2018年3月报表.xlsx`
+pub fn file_name(township: &str, p: Period) -> String {
+    format!("submissions/{p}/{township}{}月报表.xlsx", p.chinese().trim_end_matches('月'))
+}
+
+/// The workbook of township `t` for period `p`, as .xlsx bytes.
+pub fn workbook(plan: &Plan, t: &SampleTownship, p: Period) -> Vec<u8> {
+    let sheets = [cover(t, p), villages(t, p), projects(plan, t, p), indicators(plan, t, p)];
+    xlsx::write(&sheets).expect("sample workbook")
+}
+
+fn text(s: &str) -> Value {
+    Value::from(s)
+}
+
+fn cover(t: &SampleTownship, p: Period) -> Sheet {
+    let mut s = Sheet::new("基本信息");
+    // The month is typed in the different ways townships really type it.
+    let month = match super::unit(&t.name) {
+        u if u < 0.4 => format!("{p}"),
+        u if u < 0.7 => p.chinese(),
+        _ => format!("{}.{}", p.year, p.month),
+    };
+    let next = Period::new(p.year + u16::from(p.month == 12), p.month % 12 + 1).expect("valid");
+    s.row(vec![text(&format!("{}脱贫攻坚月报（示例数据）", t.name))]);
+    s.row(vec![text("乡镇"), text(&t.name)]);
+    s.row(vec![text("统计月份"), text(&month)]);
+    s.row(vec![text("填报人"), text("示例填报人")]);
+    s.row(vec![text("联系电话"), text("0398-0000000")]);
+    s.row(vec![text("审核人"), text("示例审核人")]);
+    s.row(vec![text("填报日期"), text(&format!("{}年{}月3日", next.year, next.month))]);
+    s.row(vec![text("数据性质"), text("示例数据（依据规划生成，非真实统计数据）")]);
+    s
+}
+
+fn villages(t: &SampleTownship, p: Period) -> Sheet {
+    let mut s = Sheet::new("村级进度");
+    s.row(vec![text(&format!("{}村级脱贫进度表（示例数据）", t.name))]);
+    s.row(vec![text("单位：人")]);
+    s.row(["村名", "村类型", "户籍人口", "年初贫困人口", "本月脱贫人数", "累计脱贫人数", "是否出列", "因病因残致贫人数", "备注"].map(text).to_vec());
+    let mut totals = [0u32; 4];
+    // After a month it did not report, the township catches up: 本月 counts since its last workbook.
+    let previous = t.previous_report(p.month);
+    for v in &t.villages {
+        let done = lifted_by(v, p.month);
+        let month = done - lifted_by(v, previous);
+        let exited = v.exited_before || v.exit_month.is_some_and(|m| p.month >= m);
+        let remaining = v.poor - done;
+        let ill = (f64::from(remaining) * between(&format!("{}因病", v.name), 0.68, 0.78)).round() as u32;
+        let remark = if exited && v.exit_month == Some(p.month) { "本月通过出列验收" } else { "" };
+        s.row(vec![
+            text(&v.name),
+            text(v.kind),
+            v.population.into(),
+            v.poor.into(),
+            month.into(),
+            done.into(),
+            text(if exited { "是" } else { "否" }),
+            ill.into(),
+            text(remark),
+        ]);
+        for (acc, x) in totals.iter_mut().zip([v.population, v.poor, month, done]) {
+            *acc += x;
+        }
+    }
+    let [pop, poor, month, done] = totals;
+    s.row(vec![text("合计"), Value::Blank, pop.into(), poor.into(), month.into(), done.into()]);
+    s
+}
+
+/// Fraction of planned investment disbursed by the end of month `m`.
+fn disbursed_share(t: &SampleTownship, m: u8) -> f64 {
+    (MONTHLY_PROGRESS[usize::from(m) - 1] * 1.15 * t.pace).min(1.0)
+}
+
+fn projects(plan: &Plan, t: &SampleTownship, p: Period) -> Sheet {
+    let mut s = Sheet::new("项目资金");
+    s.row(vec![text("单位：万元")]);
+    s.row(["项目名称", "项目类别", "所在村", "资金来源", "计划投资", "累计拨付", "项目状态", "带贫人数"].map(text).to_vec());
+    let whole = if t.name.ends_with('镇') { "全镇" } else { "全乡" };
+    let mut rows: Vec<(String, &str, String, &str, f64)> = Vec::new();
+    for v in &t.villages {
+        match v.kind {
+            "深度贫困村" => {
+                let planned = (between(&format!("{}项目", v.name), 90.0, 220.0) / 5.0).round() * 5.0;
+                let cat = if super::unit(&v.name) < 0.5 { "产业扶贫" } else { "基础设施" };
+                rows.push((format!("{}{}项目", v.name, if cat == "产业扶贫" { "花椒种植基地" } else { "道路硬化" }), cat, v.name.clone(), "统筹整合", planned));
+                rows.push((
+                    format!("{}县级专项扶持", v.name),
+                    "产业扶贫",
+                    v.name.clone(),
+                    "县级专项",
+                    plan.funding.per_poverty_village + plan.funding.per_deep_poverty_village_extra,
+                ));
+            }
+            "贫困村" => rows.push((format!("{}村集体经济项目", v.name), "产业扶贫", v.name.clone(), "县级专项", plan.funding.per_poverty_village)),
+            _ => {}
+        }
+    }
+    let heavy = t.villages.iter().filter(|v| v.kind == "非贫困村").count();
+    if heavy > 0 {
+        rows.push((
+            format!("{whole}任务较重非贫困村村集体经济扶持"),
+            "产业扶贫",
+            whole.to_string(),
+            "县级专项",
+            plan.funding.per_heavy_task_village * heavy as f64,
+        ));
+    }
+    rows.push((format!("{whole}贫困劳动力技能培训"), "就业扶贫", whole.to_string(), "统筹整合", (between(&t.name, 20.0, 45.0)).round()));
+    let share = disbursed_share(t, p.month);
+    for (name, cat, village, source, planned) in rows {
+        let paid = (planned * share * 100.0).round() / 100.0;
+        let status = if paid >= planned {
+            "已完工"
+        } else if paid > 0.0 {
+            "在建"
+        } else {
+            "未开工"
+        };
+        let helped = (planned * 1.6).round() as u32;
+        s.row(vec![text(&name), text(cat), text(&village), text(source), planned.into(), paid.into(), text(status), helped.into()]);
+    }
+    s
+}
+
+fn indicators(plan: &Plan, t: &SampleTownship, p: Period) -> Sheet {
+    let mut s = Sheet::new("专项指标");
+    s.row(["指标名称", "本月完成", "本年累计", "备注"].map(text).to_vec());
+    let n = plan.townships.len() as f64;
+    for ind in &plan.indicators {
+        let key = format!("{}{}", t.name, ind.name);
+        let yearly = ind.target_for(p.year).map_or(between(&key, 60.0, 200.0) * n, |tg| tg.value / f64::from(tg.to - tg.from + 1));
+        let share = yearly / n * between(&key, 0.7, 1.3);
+        // Two indicators run slow in the sample, so that the bulletin has something to flag.
+        let pace = if ind.name == "危房改造户数" || ind.name == "易地扶贫搬迁入住人数" { 0.6 } else { t.pace };
+        let (month, to_date) = match ind.kind {
+            IndicatorKind::Flow => {
+                let at = |m: u8| if m == 0 { 0.0 } else { (share * (MONTHLY_PROGRESS[usize::from(m) - 1] * pace).min(1.0)).round() };
+                (at(p.month) - at(t.previous_report(p.month)), at(p.month))
+            }
+            IndicatorKind::Stock => {
+                // A level that grows from the plan's first month on, across years.
+                let months = f64::from(p.year.saturating_sub(plan.rolling_plan.base_year + 1)) * 12.0 + f64::from(p.month);
+                let level = (share * (0.45 + 0.1 * months).min(1.0) * pace.min(1.0)).round();
+                (0.0, level)
+            }
+        };
+        s.row(vec![text(&ind.name), month.into(), to_date.into(), Value::Blank]);
+    }
+    s
+}
