@@ -130,6 +130,41 @@ impl Span {
     }
 }
 
+/// Read back from the archive's key (`2018-03`, `2018-Q1`, `2018`, `2018-2020`; nothing for
+/// no period).
+impl FromStr for Span {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let year = |y: &str| (y.len() == 4).then(|| y.parse::<u16>().ok()).flatten();
+        if s.is_empty() {
+            return Ok(Span::Whole);
+        }
+        if let Some(y) = year(s) {
+            return Ok(Span::Year(y));
+        }
+        if s.contains(['Q', 'q']) {
+            return s.parse().map(Span::Quarter);
+        }
+        if let Some((Some(first), Some(last))) = s.split_once('-').map(|(a, b)| (year(a), year(b))) {
+            return Ok(Span::Plan(first, last));
+        }
+        s.parse().map(Span::Month).map_err(|_| format!("无法识别的期间“{s}”（应为 YYYY-MM、YYYY-Qn、YYYY 或 YYYY-YYYY）"))
+    }
+}
+
+impl Serialize for Span {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// The key a number is kept under in the archive: `2018-03`, `2018-Q1`, `2018`, `2018-2020`.
 impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -320,6 +355,20 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_is_written_as_the_archive_has_always_keyed_it_and_read_back() {
+        let spans =
+            [Span::Whole, Span::Month(Period { year: 2018, month: 3 }), Span::Quarter(Quarter { year: 2019, q: 2 }), Span::Year(2018), Span::Plan(2018, 2020)];
+        let keys: Vec<String> = spans.iter().map(ToString::to_string).collect();
+        assert_eq!(keys, ["", "2018-03", "2019-Q2", "2018", "2018-2020"]);
+        for (span, key) in spans.iter().zip(&keys) {
+            assert_eq!(key.parse::<Span>().as_ref(), Ok(span));
+            assert_eq!(serde_json::to_string(span).unwrap(), format!("\"{key}\""));
+        }
+        assert!("2018-13".parse::<Span>().unwrap_err().contains("无法识别的期间"));
+        assert_eq!(Span::Quarter(Quarter { year: 2019, q: 2 }).end(), Some(Period { year: 2019, month: 6 }));
+    }
 
     #[test]
     fn dates_parse_with_real_calendar_days() {

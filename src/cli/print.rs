@@ -101,8 +101,9 @@ pub fn outcome(outcome: &Outcome) -> bool {
             true
         }
         Outcome::OutOfOrder { earlier } => {
-            println!("未签发：本年更早的{}还没有签发。期号按月份（季度）先后编排，先签发本期会使期号颠倒，且归档不能改动。", earlier.join("、"));
-            let flag = if earlier[0].contains('Q') { "--quarter" } else { "--period" };
+            let names: Vec<String> = earlier.iter().map(ToString::to_string).collect();
+            println!("未签发：本年更早的{}还没有签发。期号按月份（季度）先后编排，先签发本期会使期号颠倒，且归档不能改动。", names.join("、"));
+            let flag = if matches!(earlier[0], jianbao::period::Span::Quarter(_)) { "--quarter" } else { "--period" };
             println!("请先按先后顺序签发它们（如 jianbao publish {flag} {} --date 日期）；", earlier[0]);
             println!("确定这些月份（季度）不再签发的，加 --skip-earlier 登记为“不签发”（不占期号，以后也不能再签发）后签发本期。");
             true

@@ -255,17 +255,17 @@ pub type Held = BTreeMap<String, Vec<String>>;
 /// (`2018-03`, `2018-Q1`); `archive::numbering` works them out from the archive.
 #[derive(Debug, Default)]
 pub struct Numbering {
-    by_period: BTreeMap<(Series, String), Settings>,
+    by_period: BTreeMap<(Series, Span), Settings>,
 }
 
 impl Numbering {
-    pub fn set(&mut self, series: Series, period: &str, settings: Settings) {
-        self.by_period.insert((series, period.to_string()), settings);
+    pub fn set(&mut self, series: Series, period: Span, settings: Settings) {
+        self.by_period.insert((series, period), settings);
     }
 
     /// The settings of a document of `series` for `period`.
-    pub fn settings(&self, series: Series, period: &str) -> Settings {
-        self.by_period.get(&(series, period.to_string())).copied().unwrap_or_default()
+    pub fn settings(&self, series: Series, period: Span) -> Settings {
+        self.by_period.get(&(series, period)).copied().unwrap_or_default()
     }
 }
 
@@ -293,7 +293,7 @@ pub fn all_of(kinds: &[&dyn Kind], cx: &kinds::Context, only: Option<Period>, dr
     let prepared: Vec<(String, Result<Option<Document>>)> = jobs
         .par_iter()
         .map(|(kind, span, id)| {
-            let numbered = kind.published().map(|(series, _)| numbering.settings(series, &span.to_string())).unwrap_or_default();
+            let numbered = kind.published().map(|(series, _)| numbering.settings(series, *span)).unwrap_or_default();
             (id.clone(), kind.make(cx, *span, Settings { draft: is_draft(id), ..numbered }))
         })
         .collect();

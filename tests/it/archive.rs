@@ -32,7 +32,7 @@ fn publishing_numbers_archives_and_never_overwrites() {
 
     let first = archive::publish(&opts, &month("2018-03", "2018-04-05")).unwrap();
     let Outcome::Published { entry, path } = first.outcome else { panic!("{:?}", first.outcome) };
-    assert_eq!((entry.number, entry.series.name(), entry.period.as_str()), (1, "工作简报", "2018-03"));
+    assert_eq!((entry.number, entry.series.name(), entry.period.to_string().as_str()), (1, "工作简报", "2018-03"));
     assert_eq!(path, archive.join("2018/第01期-全县2018年3月脱贫攻坚工作进展情况.pdf"));
     let pdf = std::fs::read(&path).unwrap();
     assert_eq!(entry.sha256, sha256(&pdf));

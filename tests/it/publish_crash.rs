@@ -21,7 +21,7 @@ fn publish(opts: &jianbao::Options, period: &str, date: &str) -> jianbao::error:
 }
 
 fn numbers(opts: &jianbao::Options) -> Vec<(String, u32)> {
-    Manifest::load(&archive::folder(&opts.out)).unwrap().entries.iter().map(|e| (e.period.clone(), e.number)).collect()
+    Manifest::load(&archive::folder(&opts.out)).unwrap().entries.iter().map(|e| (e.period.to_string(), e.number)).collect()
 }
 
 #[test]

@@ -146,7 +146,7 @@ fn a_bound_volume_has_a_contents_page_continuous_numbers_and_is_verified() {
     std::fs::write(opts.data.join("config.yaml"), config).unwrap();
     publish(&opts, month("2018-02"), "2018-04-20", true);
     let (entry, path) = publish(&opts, Target::Volume(2018), "2019-01-15", false);
-    assert_eq!((entry.series.name(), entry.number, entry.period.as_str()), ("合订本", 1, "2018"));
+    assert_eq!((entry.series.name(), entry.number, entry.period.to_string().as_str()), ("合订本", 1, "2018"));
     assert_eq!(entry.inputs.iter().filter(|i| i.kind == "document").count(), 4);
 
     // Page by page: the cover, the 目录, then each document from an odd page.

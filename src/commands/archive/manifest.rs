@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::error::{Error, Result};
 use crate::base::output;
-use crate::base::period::Date;
+use crate::base::period::{Date, Span};
 use crate::base::series::Series;
 
 const FORMAT: u32 = 1;
@@ -28,7 +28,7 @@ pub struct Manifest {
 pub struct Skip {
     pub series: Series,
     /// `2018-03` or `2018-Q1`.
-    pub period: String,
+    pub period: Span,
     /// The 签发日期 of the publication that declared it.
     pub declared: Date,
 }
@@ -41,7 +41,7 @@ pub struct Entry {
     pub number: u32,
     pub year: u16,
     /// `2018-03` or `2018-Q1`.
-    pub period: String,
+    pub period: Span,
     pub title: String,
     /// 签发日期, written `YYYY-MM-DD`.
     pub published: Date,
@@ -135,11 +135,49 @@ impl std::fmt::Display for Program {
     }
 }
 
+/// What an input is, as the manifest writes it (`"workbook"`). Declared in the order of those
+/// names, so that inputs sort as they always have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    Config,
+    /// An archived document a bound volume binds.
+    Document,
+    Font,
+    Piece,
+    Plan,
+    Template,
+    Workbook,
+}
+
+impl InputKind {
+    /// The data a document is made from (and carries as attachments), in the order attached.
+    pub const DATA: [InputKind; 4] = [InputKind::Workbook, InputKind::Piece, InputKind::Plan, InputKind::Config];
+
+    /// The name the manifest writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Config => "config",
+            InputKind::Document => "document",
+            InputKind::Font => "font",
+            InputKind::Piece => "piece",
+            InputKind::Plan => "plan",
+            InputKind::Template => "template",
+            InputKind::Workbook => "workbook",
+        }
+    }
+}
+
+impl PartialEq<&str> for InputKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A file that went into a document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Input {
-    /// workbook, piece, plan, config, template, font; or document, for what a bound volume binds.
-    pub kind: String,
+    pub kind: InputKind,
     /// Relative to its folder (data, templates, fonts), or a full path for an installed font.
     pub path: String,
     pub sha256: String,
@@ -151,7 +189,7 @@ impl Input {
     /// Whether it is data the document was made from (and carries as an attachment), rather
     /// than the program's templates and fonts.
     pub fn is_data(&self) -> bool {
-        matches!(self.kind.as_str(), "workbook" | "piece" | "plan" | "config")
+        InputKind::DATA.contains(&self.kind)
     }
 
     /// The same file as `other`: kind, path and SHA-256 (SM3 is recorded, not compared here).
@@ -187,7 +225,7 @@ impl Manifest {
     }
 
     /// The latest entry of a series for a period (a correction supersedes what it corrects).
-    pub fn latest(&self, series: Series, period: &str) -> Option<&Entry> {
+    pub fn latest(&self, series: Series, period: Span) -> Option<&Entry> {
         self.entries.iter().filter(|e| e.series == series && e.period == period).max_by_key(|e| e.number)
     }
 
@@ -219,11 +257,11 @@ impl Manifest {
     }
 
     /// The office's declaration that it will never publish this period of the series.
-    pub fn skip_of(&self, series: Series, period: &str) -> Option<&Skip> {
+    pub fn skip_of(&self, series: Series, period: Span) -> Option<&Skip> {
         self.skipped.iter().find(|s| s.series == series && s.period == period)
     }
 
-    pub fn is_skipped(&self, series: Series, period: &str) -> bool {
+    pub fn is_skipped(&self, series: Series, period: Span) -> bool {
         self.skip_of(series, period).is_some()
     }
 
@@ -259,7 +297,7 @@ mod tests {
     use super::*;
 
     fn input(path: &str, sha: &str) -> Input {
-        Input { kind: "workbook".into(), path: path.into(), sha256: sha.into(), sm3: String::new() }
+        Input { kind: InputKind::Workbook, path: path.into(), sha256: sha.into(), sm3: String::new() }
     }
 
     #[test]
@@ -268,7 +306,7 @@ mod tests {
             series: Series::Bulletin,
             number: 3,
             year: 2018,
-            period: "2018-03".into(),
+            period: "2018-03".parse().unwrap(),
             title: String::new(),
             published: "2018-04-05".parse().unwrap(),
             file: String::new(),
@@ -295,7 +333,7 @@ mod tests {
             series: Series::Summary,
             number: 2,
             year: 2019,
-            period: "2019-Q2".into(),
+            period: "2019-Q2".parse().unwrap(),
             title: "全县脱贫攻坚工作季度汇总".into(),
             published: "2019-07-10".parse().unwrap(),
             file: "2019/季度汇总第02期-全县脱贫攻坚工作季度汇总.pdf".into(),
@@ -303,7 +341,7 @@ mod tests {
             sm3: "bb".into(),
             corrects: Some(1),
             jianbao: Program { version: "0.1.0".into(), build: "c".into() },
-            inputs: vec![Input { kind: "plan".into(), path: "plan.yaml".into(), sha256: "dd".into(), sm3: "ee".into() }],
+            inputs: vec![Input { kind: InputKind::Plan, path: "plan.yaml".into(), sha256: "dd".into(), sm3: "ee".into() }],
             ofd: Some(Copy { file: "2019/季度汇总第02期-全县脱贫攻坚工作季度汇总.ofd".into(), sha256: "ff".into(), sm3: "gg".into() }),
             previous: Some(Link { sha256: "11".into(), sm3: "22".into() }),
         };
@@ -330,7 +368,7 @@ mod tests {
             series: Series::Bulletin,
             number: 1,
             year: 2018,
-            period: "2018-01".into(),
+            period: "2018-01".parse().unwrap(),
             title: String::new(),
             published: "2018-02-05".parse().unwrap(),
             file: String::new(),

@@ -27,7 +27,7 @@ use crate::figures::checked::Checked;
 use crate::render::{Engine, PdfKind};
 use crate::setup::inputs::{sha256, Inputs};
 use crate::setup::options::Options;
-use manifest::{Entry, Input, Manifest};
+use manifest::{Entry, Input, InputKind, Manifest};
 
 /// The program that publishes: its version and build id.
 fn program(build_id: &str) -> manifest::Program {
@@ -67,10 +67,6 @@ impl Target {
         self.kind().and_then(|k| k.published()).map_or(Series::Volume, |(s, _)| s)
     }
 
-    fn period(self) -> String {
-        self.span().to_string()
-    }
-
     fn year(self) -> u16 {
         self.span().year().unwrap_or_default()
     }
@@ -105,7 +101,7 @@ pub enum Outcome {
     BadDate { msg: String },
     /// Earlier periods of the year with documents are not published yet (`--skip-earlier` to
     /// declare they never will be): nothing written. Their periods (`2025-10`, `2025-Q3`).
-    OutOfOrder { earlier: Vec<String> },
+    OutOfOrder { earlier: Vec<Span> },
     /// The period was declared never to be published: nothing written.
     Skipped { declared: Date },
     /// Another publication holds the archive: nothing read or written.
@@ -169,7 +165,7 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
 /// Against what was published before for the same target: nothing new (`Unchanged`), refused
 /// (other inputs, not a correction), or go ahead, with the number it corrects.
 fn against_previous(manifest: &Manifest, req: &Request, used: &[Input], program: &manifest::Program) -> std::result::Result<Option<u32>, Box<Outcome>> {
-    let Some(prev) = manifest.latest(req.target.series(), &req.target.period()).cloned() else { return Ok(None) };
+    let Some(prev) = manifest.latest(req.target.series(), req.target.span()).cloned() else { return Ok(None) };
     let changes = manifest::changes(&prev, used, program);
     // An archive published out of period order is repaired by re-issuing the later period as a
     // correction after the earlier one: allowed with unchanged data, and only then.
@@ -187,11 +183,11 @@ fn program_inputs(engine: &Engine, templates: &[&str]) -> Result<Vec<Input>> {
     let mut used = Vec::new();
     for t in templates {
         let f = engine.template_asset(t).ok_or_else(|| Error::Template { name: t.to_string(), msg: "模板文件不存在".into() })?;
-        used.push(Input { kind: "template".into(), path: f.label(), sha256: f.sha256.clone(), sm3: crate::setup::inputs::sm3(&f.bytes) });
+        used.push(Input { kind: InputKind::Template, path: f.label(), sha256: f.sha256.clone(), sm3: crate::setup::inputs::sm3(&f.bytes) });
     }
     let sm3s = engine.fonts().role_font_sm3()?;
     for ((name, sha256), (_, sm3)) in engine.fonts().role_font_hashes()?.into_iter().zip(sm3s) {
-        used.push(Input { kind: "font".into(), path: name, sha256, sm3 });
+        used.push(Input { kind: InputKind::Font, path: name, sha256, sm3 });
     }
     Ok(used)
 }
@@ -244,11 +240,11 @@ impl Publishing<'_> {
         }
         let used = self.used_inputs(last)?;
         let mut manifest = Manifest::load(&folder(&self.opts.out))?;
-        let (series, key) = (self.req.target.series(), self.req.target.period());
-        if let Some(s) = manifest.skip_of(series, &key) {
+        let (series, key) = (self.req.target.series(), self.req.target.span());
+        if let Some(s) = manifest.skip_of(series, key) {
             return Ok(Outcome::Skipped { declared: s.declared });
         }
-        if manifest.latest(series, &key).is_none() {
+        if manifest.latest(series, key).is_none() {
             let earlier = self.earlier_unpublished(&manifest);
             if !earlier.is_empty() && !self.req.skip_earlier {
                 return Ok(Outcome::OutOfOrder { earlier });
@@ -264,10 +260,10 @@ impl Publishing<'_> {
     /// The periods of the target's year and series before it that have documents but are
     /// neither published nor declared never to be: publishing the target first would give it
     /// a number before theirs.
-    fn earlier_unpublished(&self, manifest: &Manifest) -> Vec<String> {
+    fn earlier_unpublished(&self, manifest: &Manifest) -> Vec<Span> {
         let (span, series) = (self.req.target.span(), self.req.target.series());
         let earlier = self.kind.spans(self.checked, None).into_iter().filter(|s| s.year() == span.year() && *s < span);
-        earlier.map(|s| s.to_string()).filter(|k| manifest.latest(series, k).is_none() && !manifest.is_skipped(series, k)).collect()
+        earlier.filter(|k| manifest.latest(series, *k).is_none() && !manifest.is_skipped(series, *k)).collect()
     }
 
     /// Numbers, renders (PDF/A-3b, carrying its figures and inputs), stores the document
@@ -303,7 +299,7 @@ impl Publishing<'_> {
             let name = format!("{SOURCES}{}", path.trim_start_matches('/'));
             out.push(Attachment::new(&name, bytes.clone(), "source", "本文件正文和版面的数据（排版源文件）"));
         }
-        for kind in ["workbook", "piece", "plan", "config"] {
+        for kind in InputKind::DATA {
             for i in used.iter().filter(|i| i.kind == kind) {
                 if let Some(bytes) = self.data_bytes(i) {
                     out.push(Attachment::new(&i.path, bytes.to_vec(), "source", &self.describe(i)));
@@ -315,28 +311,29 @@ impl Publishing<'_> {
 
     /// The bytes of one of the document's data inputs.
     fn data_bytes(&self, i: &Input) -> Option<&crate::setup::inputs::Shared> {
-        match i.kind.as_str() {
-            "plan" => Some(&self.inputs.plan.bytes),
-            "config" => self.inputs.config.as_ref().map(|f| &f.bytes),
-            "piece" => self.inputs.piece(&i.path).map(|f| &f.bytes),
-            "workbook" => self.inputs.workbook(&i.path).map(|f| &f.bytes),
-            _ => None,
+        match i.kind {
+            InputKind::Plan => Some(&self.inputs.plan.bytes),
+            InputKind::Config => self.inputs.config.as_ref().map(|f| &f.bytes),
+            InputKind::Piece => self.inputs.piece(&i.path).map(|f| &f.bytes),
+            InputKind::Workbook => self.inputs.workbook(&i.path).map(|f| &f.bytes),
+            InputKind::Document | InputKind::Font | InputKind::Template => None,
         }
     }
 
     /// How an attached data input is described: `南村乡2019年3月报表`, `稿件：标题`.
     fn describe(&self, i: &Input) -> String {
         let c = self.checked;
-        match i.kind.as_str() {
-            "workbook" => c.reports.iter().find(|r| r.file == i.path).map(|r| format!("{}{}报表", r.township, r.period.chinese())),
-            "piece" => c
+        match i.kind {
+            InputKind::Workbook => c.reports.iter().find(|r| r.file == i.path).map(|r| format!("{}{}报表", r.township, r.period.chinese())),
+            InputKind::Piece => c
                 .pieces
                 .iter()
                 .find(|p| p.file == i.path)
                 .map(|p| format!("稿件：{}", p.title))
                 .or_else(|| c.pieces.iter().find(|p| p.photo_files.iter().any(|(f, _)| *f == i.path)).map(|p| format!("稿件照片：{}", p.title))),
-            "plan" => Some("规划数据".into()),
-            _ => Some("配置".into()),
+            InputKind::Plan => Some("规划数据".into()),
+            InputKind::Config => Some("配置".into()),
+            InputKind::Document | InputKind::Font | InputKind::Template => None,
         }
         .unwrap_or_default()
     }
@@ -398,7 +395,7 @@ fn new_entry(req: &Request, manifest: &Manifest, corrects: Option<u32>, title: &
         series,
         number,
         year,
-        period: req.target.period(),
+        period: req.target.span(),
         title: title.into(),
         published: date,
         file,

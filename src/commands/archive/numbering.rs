@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use super::manifest::{Entry, Input, Manifest};
-use crate::base::period::Period;
+use super::manifest::{Entry, Input, InputKind, Manifest};
+use crate::base::period::{Period, Span};
 use crate::documents::{self, Kind, Numbering, Settings};
 use crate::figures::checked::Checked;
 use crate::setup::inputs::Inputs;
@@ -17,10 +17,10 @@ use crate::setup::inputs::Inputs;
 pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Numbering {
     let mut n = Numbering::default();
     for kind in documents::KINDS {
-        let mut years: BTreeMap<u16, Vec<(String, Period)>> = BTreeMap::new();
+        let mut years: BTreeMap<u16, Vec<(Span, Period)>> = BTreeMap::new();
         for span in kind.spans(c, None) {
             if let Some(last) = documents::stands_at(c, span) {
-                years.entry(last.year).or_default().push((span.to_string(), last));
+                years.entry(last.year).or_default().push((span, last));
             }
         }
         for (year, periods) in years {
@@ -31,15 +31,15 @@ pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Numbering
 }
 
 /// Numbers the periods of one year of a published kind's series.
-fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inputs, kind: &dyn Kind, year: u16, periods: &[(String, Period)]) {
+fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inputs, kind: &dyn Kind, year: u16, periods: &[(Span, Period)]) {
     let Some((series, _)) = kind.published() else { return };
     let mut next = manifest.next_number(series, year);
     for (key, last) in periods {
-        if manifest.is_skipped(series, key) {
-            n.set(series, key, Settings { skipped: true, ..Settings::default() });
+        if manifest.is_skipped(series, *key) {
+            n.set(series, *key, Settings { skipped: true, ..Settings::default() });
             continue;
         }
-        let published = manifest.latest(series, key);
+        let published = manifest.latest(series, *key);
         let settings = match published {
             Some(e) if same_data(e, &data_inputs(c, inputs, kind, *last)) => {
                 Settings { number: e.number, date: Some(e.published.tuple()), corrects: e.corrects, ..Settings::default() }
@@ -50,7 +50,7 @@ fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inp
                 s
             }
         };
-        n.set(series, key, settings);
+        n.set(series, *key, settings);
     }
 }
 
@@ -81,8 +81,8 @@ fn pending_correction(
     span: crate::base::period::Span,
 ) -> Option<crate::base::diag::Diagnostic> {
     let ((series, flag), last) = (kind.published()?, documents::stands_at(c, span)?);
-    let (key, id) = (span.to_string(), kind.id(c, span));
-    let e = manifest.latest(series, &key).filter(|_| !manifest.is_skipped(series, &key))?;
+    let (key, id) = (span, kind.id(c, span));
+    let e = manifest.latest(series, span).filter(|_| !manifest.is_skipped(series, span))?;
     let now = data_inputs(c, inputs, kind, last);
     if same_data(e, &now) {
         return None;
@@ -108,20 +108,20 @@ pub fn data_inputs(c: &Checked, inputs: &Inputs, kind: &dyn Kind, last: Period) 
     let mut used = Vec::new();
     for r in crate::figures::aggregate::feeding(&c.reports, last) {
         if let Some(f) = inputs.workbook(&r.file) {
-            used.push(Input { kind: "workbook".into(), path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
+            used.push(Input { kind: InputKind::Workbook, path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
         }
     }
     if kind.prints_pieces() {
         for p in crate::reading::pieces::of_month(&c.pieces, last) {
-            used.push(Input { kind: "piece".into(), path: p.file.clone(), sha256: p.sha256.clone(), sm3: String::new() });
+            used.push(Input { kind: InputKind::Piece, path: p.file.clone(), sha256: p.sha256.clone(), sm3: String::new() });
             for (path, sha256) in &p.photo_files {
-                used.push(Input { kind: "piece".into(), path: path.clone(), sha256: sha256.clone(), sm3: String::new() });
+                used.push(Input { kind: InputKind::Piece, path: path.clone(), sha256: sha256.clone(), sm3: String::new() });
             }
         }
     }
-    used.push(Input { kind: "plan".into(), path: inputs.plan.rel.clone(), sha256: inputs.plan.sha256.clone(), sm3: String::new() });
+    used.push(Input { kind: InputKind::Plan, path: inputs.plan.rel.clone(), sha256: inputs.plan.sha256.clone(), sm3: String::new() });
     if let Some(f) = &inputs.config {
-        used.push(Input { kind: "config".into(), path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
+        used.push(Input { kind: InputKind::Config, path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
     }
     used.sort();
     used

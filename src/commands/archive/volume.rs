@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::anchor::{Anchor, ANCHOR};
 use super::attach::Attachment;
-use super::manifest::{Entry, Input, Manifest};
+use super::manifest::{Entry, Input, InputKind, Manifest};
 use super::{against_previous, attachments, entry_attachment, folder, new_entry, program, program_inputs, render_and_record, Outcome, Request, SOURCES};
 use crate::base::error::{Error, Result};
 use crate::base::period::Date;
@@ -75,7 +75,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         if sha256(&pdf) != e.sha256 {
             return Err(Error::Archive { msg: format!("归档文件 {} 已被改动，不能装订。请运行 jianbao verify 检查归档。", e.file) });
         }
-        used.push(Input { kind: "document".into(), path: e.file.clone(), sha256: e.sha256.clone(), sm3: sm3(&pdf) });
+        used.push(Input { kind: InputKind::Document, path: e.file.clone(), sha256: e.sha256.clone(), sm3: sm3(&pdf) });
         let dir = format!("/docs/{:02}", i + 1);
         let main = main_template(e.series)?;
         generated.push((format!("{dir}/{main}"), engine.template(main)?.as_bytes().to_vec()));

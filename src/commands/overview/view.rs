@@ -209,7 +209,7 @@ fn doc(opts: &Options, run: &Run, manifest: &Manifest, id: &str, state: State, s
         opts.out.join(&file).is_file().then_some(file)
     };
     let entry = run.cache.documents.get(id);
-    let numbered = span.and_then(|(s, series)| Some((s.to_string(), series?)));
+    let numbered = span.and_then(|(s, series)| Some((s, series?)));
     let issue = numbered.and_then(|(key, series)| manifest.entries.iter().filter(|e| e.period == key && e.series == series).max_by_key(|e| e.number));
     Doc {
         span: span.map(|(s, _)| s),
