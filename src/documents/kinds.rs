@@ -82,6 +82,11 @@ fn month_spans(c: &Checked, only: Option<Period>) -> Vec<Span> {
     super::months(&c.reports).into_iter().filter(|p| of(only, *p)).map(Span::Month).collect()
 }
 
+/// A month's document shows its own month.
+fn own_month(span: Span) -> Vec<Period> {
+    span.end().into_iter().collect()
+}
+
 /// January to the month a document stands at.
 fn year_to_date(c: &Checked, span: Span) -> Vec<Period> {
     stands_at(c, span).map(Period::year_to_date).unwrap_or_default()
@@ -124,7 +129,7 @@ impl Kind for MonthTable {
         span.end().map(super::table_id).unwrap_or_default()
     }
     fn shows(&self, _: &Checked, span: Span) -> Vec<Period> {
-        span.end().into_iter().collect()
+        own_month(span)
     }
     fn templates(&self) -> Option<Templates> {
         None
@@ -146,7 +151,7 @@ impl Kind for Bulletin {
         span.end().map(super::bulletin_id).unwrap_or_default()
     }
     fn shows(&self, _: &Checked, span: Span) -> Vec<Period> {
-        span.end().into_iter().collect()
+        own_month(span)
     }
     fn prints_pieces(&self) -> bool {
         true
