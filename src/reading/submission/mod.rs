@@ -26,6 +26,35 @@ pub const VILLAGES: &str = "村级进度";
 pub const PROJECTS: &str = "项目资金";
 pub const INDICATORS: &str = "专项指标";
 
+/// A form of workbook the townships send, told by its sheets: those it must have (else E-SHEET)
+/// and those it should have (else W-SHEET).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Form {
+    pub name: &'static str,
+    pub required: &'static [&'static str],
+    pub optional: &'static [&'static str],
+}
+
+/// The monthly report (村级进度, 项目资金, 专项指标 under a 基本信息 cover).
+pub const MONTHLY: Form = Form { name: "月报表", required: &[COVER, VILLAGES], optional: &[PROJECTS, INDICATORS] };
+
+/// Every form a workbook can be of. The first is what a workbook that fits none is read as
+/// (its missing sheets are named).
+pub const FORMS: &[&Form] = &[&MONTHLY];
+
+impl Form {
+    /// The form of a workbook that has the sheets `has` says it has: the first whose required
+    /// sheets are all there, else the first form.
+    pub fn of(has: impl Fn(&str) -> bool) -> &'static Form {
+        FORMS.iter().copied().find(|f| f.required.iter().all(|s| has(s))).unwrap_or(FORMS[0])
+    }
+
+    /// Whether a sheet (by its normalised name) belongs to some form: only those are read.
+    fn wanted(name: &str) -> bool {
+        FORMS.iter().any(|f| f.required.iter().chain(f.optional).any(|s| *s == name))
+    }
+}
+
 /// A township's report for one month, as read from its workbook.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -173,7 +202,7 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
     if !kind.is_workbook() {
         return unreadable(not_a_workbook(file, kind), identity);
     }
-    let wanted = |name: &str| [COVER, VILLAGES, PROJECTS, INDICATORS].contains(&header_key(name).as_str());
+    let wanted = |name: &str| Form::wanted(&header_key(name));
     let book = match grid::open(bytes, &wanted) {
         Ok(b) => b,
         Err(grid::OpenError::Unreadable(e)) => {
@@ -194,6 +223,7 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
         report_formulas_without_values(g, file, &mut diags);
     }
     let sheet = |name: &str| book.sheets.iter().find(|g| header_key(&g.name) == name);
+    let form = Form::of(|name| sheet(name).is_some());
     let cover = sheet(COVER).map(|g| sheets::read_cover(g, file, plan, &mut diags));
     if let Some(c) = &cover {
         identity.cover = c.cover.clone();
@@ -205,28 +235,17 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
         identity.period = c.period.or(identity.period);
     }
     let (Some(cover), Some(villages)) = (cover, sheet(VILLAGES)) else {
-        for name in [COVER, VILLAGES] {
-            if sheet(name).is_none() {
-                diags.push(missing_sheet(file, name, &book.sheets, true));
-            }
+        for name in form.required.iter().filter(|name| sheet(name).is_none()) {
+            diags.push(missing_sheet(file, name, &book.sheets, true));
         }
         return Read { report: None, identity, diagnostics: diags };
     };
     let (villages, unread_villages) = sheets::read_villages(villages, file, &mut diags);
-    let projects = match sheet(PROJECTS) {
-        Some(g) => sheets::read_projects(g, file, &mut diags),
-        None => {
-            diags.push(missing_sheet(file, PROJECTS, &book.sheets, false));
-            Vec::new()
-        }
-    };
-    let indicators = match sheet(INDICATORS) {
-        Some(g) => sheets::read_indicators(g, file, plan, &mut diags),
-        None => {
-            diags.push(missing_sheet(file, INDICATORS, &book.sheets, false));
-            Vec::new()
-        }
-    };
+    for name in form.optional.iter().filter(|name| sheet(name).is_none()) {
+        diags.push(missing_sheet(file, name, &book.sheets, false));
+    }
+    let projects = sheet(PROJECTS).map(|g| sheets::read_projects(g, file, &mut diags)).unwrap_or_default();
+    let indicators = sheet(INDICATORS).map(|g| sheets::read_indicators(g, file, plan, &mut diags)).unwrap_or_default();
     let report = match (cover.township, cover.period) {
         (Some(township), Some(period)) => {
             Some(Report { file: file.to_string(), township, period, cover: cover.cover, villages, unread_villages, projects, indicators })
@@ -275,5 +294,18 @@ fn missing_sheet(file: &str, name: &str, sheets: &[Grid], required: bool) -> Dia
         Diagnostic::error("E-SHEET", file, msg)
     } else {
         Diagnostic::warning("W-SHEET", file, msg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_workbooks_form_is_told_by_its_sheets_and_only_forms_sheets_are_read() {
+        assert_eq!(Form::of(|s| [COVER, VILLAGES].contains(&s)), &MONTHLY);
+        // A workbook of no form is read as the first, whose missing sheets are named.
+        assert_eq!(Form::of(|_| false), FORMS[0]);
+        assert!(Form::wanted(PROJECTS) && Form::wanted(COVER) && !Form::wanted("Sheet1"));
     }
 }
