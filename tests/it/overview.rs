@@ -38,6 +38,8 @@ fn the_sample_page_shows_the_month_the_board_the_chart_and_every_document() {
         assert!(now.contains(&format!("href=\"{doc}\"")), "{doc} not linked: {now}");
     }
     assert_eq!(now.matches("新生成").count(), 4, "{now}");
+    // The month's 汇总表 is a workbook: said so, never "0 页".
+    assert!(now.contains("汇总表-2019年3月</a></td>") && now.contains("Excel 表格") && !now.contains(">0 页<"), "{now}");
     assert!(section(&html, "需要联系的乡镇").contains("本月不需要联系任何乡镇"));
     let board = section(&html, "报送情况（2019年3月）");
     for t in ["南村乡", "段村乡", "仁村乡", "天池镇", "张村镇", "英豪镇", "陈村乡", "洪阳镇", "果园乡", "坡头乡"] {
