@@ -7,8 +7,10 @@
 #   git clone --depth 1 https://github.com/apache/poi /tmp/poi   (or any folder of files)
 #   scripts/corpus.sh /tmp/poi/test-data [results.tsv]
 #
-# Prints a table: read, refused with a diagnostic naming the file, skipped by its kind with a
-# note naming it (N-SKIPPED: a Word file among the workbooks), panics, hangs, peak memory.
+# Judged by what each file became: a piece is `read` when the bulletin's figures file lists it
+# (printed), `unused` when it is read but not printed and a warning names it and says why.
+# Prints a table: read, unused, refused with a diagnostic naming the file, skipped by its kind
+# with a note naming it (N-SKIPPED: a Word file among the workbooks), panics, hangs, peak memory.
 # A panic, a hang, a run over 350 MB or a refusal that does not name the file is listed by name
 # and makes the script exit 1. Not part of CI: the corpus is large and not ours.
 set -euo pipefail
@@ -63,6 +65,13 @@ run_one() {
         outcome=failed; note=$(head -c 300 "$dir/stderr.txt" "$dir/stdout.txt" | tr '\t\n' '  ')
     elif [ "$place" = piece ] && [ ! -f "$dir/out/2018-03/工作简报-2018年3月.pdf" ]; then
         outcome=failed; note="read, but no bulletin was made"
+    elif [ "$place" = piece ] && ! grep -qF "\"file\": \"$rel\"" "$dir/out/2018-03/工作简报-2018年3月.json"; then
+        # Not printed: a warning must say why (no text, a title only).
+        if names 警告 "$rel" "$dir/stdout.txt"; then
+            outcome=unused; note=$(names 警告 "$rel" "$dir/stdout.txt" -n | tr '\t' ' ')
+        else
+            outcome=failed; note="read, neither printed in the bulletin nor told why"
+        fi
     else
         outcome=read; note=$(names 警告 "$rel" "$dir/stdout.txt" -n | tr '\t' ' ' || true)
     fi
@@ -80,12 +89,12 @@ find "$corpus" -type f \( -iname '*.xls' -o -iname '*.xlsx' -o -iname '*.xlsm' -
 
 awk -F'\t' '
     { n[$1]++; c[$1, $3]++; if ($5 > peak) { peak = $5; peakfile = $2 } if ($4 > slow) { slow = $4; slowfile = $2 } }
-    $3 != "read" && $3 != "refused" && $3 != "skipped" { bad++ }
+    $3 != "read" && $3 != "unused" && $3 != "refused" && $3 != "skipped" { bad++ }
     $5 > 350000 { bad++; big++ }
     END {
-        printf "%-9s %6s %6s %8s %8s %6s %6s %7s\n", "as", "files", "read", "refused", "skipped", "panic", "hang", "failed"
-        for (p in n) printf "%-9s %6d %6d %8d %8d %6d %6d %7d\n", p, n[p], c[p, "read"], c[p, "refused"], c[p, "skipped"], c[p, "panic"], c[p, "hang"], c[p, "failed"]
+        printf "%-9s %6s %6s %7s %8s %8s %6s %6s %7s\n", "as", "files", "read", "unused", "refused", "skipped", "panic", "hang", "failed"
+        for (p in n) printf "%-9s %6d %6d %7d %8d %8d %6d %6d %7d\n", p, n[p], c[p, "read"], c[p, "unused"], c[p, "refused"], c[p, "skipped"], c[p, "panic"], c[p, "hang"], c[p, "failed"]
         printf "peak memory %.1f MB (%s); slowest %.2f s (%s); over 350 MB: %d\n", peak / 1024, peakfile, slow, slowfile, big
         exit bad > 0
-    }' "$results" || { echo "Problems (panic, hang, failed or over 350 MB):"; awk -F'\t' '($3 != "read" && $3 != "refused" && $3 != "skipped") || $5 > 350000' "$results"; exit 1; }
+    }' "$results" || { echo "Problems (panic, hang, failed or over 350 MB):"; awk -F'\t' '($3 != "read" && $3 != "unused" && $3 != "refused" && $3 != "skipped") || $5 > 350000' "$results"; exit 1; }
 echo "Each run: $results"
