@@ -25,11 +25,11 @@ pub mod render;
 // The public API keeps each module's own name (`jianbao::period::Period`).
 pub use base::{bundled, diag, error, format, output, period, series, text};
 #[cfg(feature = "render")]
-pub use commands::build::{build, build_with, cache, plan_documents, Built, Planned, Progress, Quiet};
+pub use commands::build::{build, build_in, build_with, cache, plan_documents, plan_in, Built, Planned, Progress, Quiet};
 #[cfg(feature = "render")]
-pub use commands::{archive, overview, watch};
+pub use commands::{archive, init, overview, watch};
 pub use figures::{aggregate, checked, report};
-pub use office::{excel, forms, init, status};
+pub use office::{excel, forms, status};
 pub use reading::{load, pieces, submission};
 pub use setup::{config, inputs, options, plan, sample};
 

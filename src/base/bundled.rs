@@ -17,27 +17,28 @@ pub fn template(name: &str) -> Option<&'static Bundled> {
     TEMPLATES.iter().find(|t| t.name == name)
 }
 
-/// The narrative templates an office edits, with what each one writes.
-pub const NARRATIVES: &[(&str, &str)] = &[
-    ("bulletin-narrative.typ.j2", "工作简报"),
-    ("summary-narrative.typ.j2", "季度汇总"),
-    ("year-narrative.typ.j2", "年度总结"),
-    ("plan-narrative.typ.j2", "规划完成情况"),
-];
+/// The note at the top of `init`'s editable copy of the narrative of `document` (a kind's
+/// narratives are listed by its registry: `documents::kinds::narratives`).
+fn copy_note(document: &str) -> String {
+    format!(
+        "{{#- 本文件是《{document}》正文的模板，由 jianbao init 从内置模板复制，可直接修改其中的文字。\n    \
+         {{{{ … }}}} 处由程序填入数字和名称（自动转义，不会被当作排版指令）；{{% … %}} 是条件和循环。\n    \
+         模板有误时，生成会停止并指出文件和行号。删除本文件即恢复使用内置模板；升级 jianbao 不会改动本文件。 -#}}\n"
+    )
+}
 
 /// An editable copy of a built-in narrative template, with a note at the top.
 pub fn narrative_copy(name: &str, document: &str) -> Option<String> {
     let text = std::str::from_utf8(template(name)?.bytes).ok()?;
-    Some(format!(
-        "{{#- 本文件是《{document}》正文的模板，由 jianbao init 从内置模板复制，可直接修改其中的文字。\n    \
-         {{{{ … }}}} 处由程序填入数字和名称（自动转义，不会被当作排版指令）；{{% … %}} 是条件和循环。\n    \
-         模板有误时，生成会停止并指出文件和行号。删除本文件即恢复使用内置模板；升级 jianbao 不会改动本文件。 -#}}\n{text}"
-    ))
+    Some(format!("{}{text}", copy_note(document)))
 }
 
-/// Whether a data folder's template is the copy `jianbao init` made of a built-in one, unchanged.
+/// Whether a data folder's template is the copy `jianbao init` made of a built-in one, unchanged:
+/// the built-in text under the note, whichever document the note names.
 pub fn is_init_copy(name: &str, bytes: &[u8]) -> bool {
-    NARRATIVES.iter().find(|(n, _)| *n == name).and_then(|(n, doc)| narrative_copy(n, doc)).is_some_and(|copy| copy.as_bytes() == bytes)
+    let Some(note) = template(name).and_then(|t| bytes.strip_suffix(t.bytes)).and_then(|n| std::str::from_utf8(n).ok()) else { return false };
+    let document = note.split_once('《').and_then(|(_, rest)| rest.split_once('》')).map(|(d, _)| d);
+    document.is_some_and(|d| note == copy_note(d))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Reporting periods: a month of a year, the quarter it falls in, and the span a document
-//! covers (`Span`).
+//! Reporting periods: a month of a year, its 旬 (ten-day thirds), the quarter it falls in, and
+//! the span a document covers (`Span`).
 
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -99,6 +99,37 @@ impl std::fmt::Display for Quarter {
     }
 }
 
+/// A third of a month: 上旬 (days 1-10), 中旬 (11-20), 下旬 (21 to the month's end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Xun {
+    Upper,
+    Middle,
+    Lower,
+}
+
+impl Xun {
+    pub const ALL: [Xun; 3] = [Xun::Upper, Xun::Middle, Xun::Lower];
+
+    /// `上旬`, `中旬`, `下旬`.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Xun::Upper => "上旬",
+            Xun::Middle => "中旬",
+            Xun::Lower => "下旬",
+        }
+    }
+
+    /// The last day of this 旬 of the month `p`.
+    pub fn last_day(self, p: Period) -> Date {
+        let day = match self {
+            Xun::Upper => 10,
+            Xun::Middle => 20,
+            Xun::Lower => p.last_day(),
+        };
+        Date { year: p.year, month: p.month, day }
+    }
+}
+
 /// The time a document covers: what its id, its number's key and its place in 结果一览
 /// follow. (A quarter's summary stands at the quarter's last month with a report: the data
 /// say which, `documents::stands_at`.)
@@ -107,6 +138,8 @@ pub enum Span {
     /// No period: the data check report.
     Whole,
     Month(Period),
+    /// A 旬 of a month.
+    Xun(Period, Xun),
     Quarter(Quarter),
     Year(u16),
     /// The plan's years, first to last.
@@ -118,9 +151,30 @@ impl Span {
     pub fn end(self) -> Option<Period> {
         match self {
             Span::Whole => None,
-            Span::Month(p) => Some(p),
+            Span::Month(p) | Span::Xun(p, _) => Some(p),
             Span::Quarter(q) => Period::new(q.year, 3 * q.q),
             Span::Year(y) | Span::Plan(_, y) => Period::new(y, 12),
+        }
+    }
+
+    /// Its last day: a 旬's tenth, twentieth or the month's last; else its last month's.
+    pub fn last_day(self) -> Option<Date> {
+        match self {
+            Span::Xun(p, x) => Some(x.last_day(p)),
+            other => other.end().map(Date::last_of),
+        }
+    }
+
+    /// Its short name, without the year where it has a month: `3月`, `3月上旬`, `第一季度`,
+    /// `2018年`, `2018—2020年` (a board's column heads).
+    pub fn short(self) -> String {
+        match self {
+            Span::Whole => String::new(),
+            Span::Month(p) => format!("{}月", p.month),
+            Span::Xun(p, x) => format!("{}月{}", p.month, x.chinese()),
+            Span::Quarter(q) => format!("第{}季度", crate::base::format::cn_num(u32::from(q.q))),
+            Span::Year(y) => format!("{y}年"),
+            Span::Plan(first, last) => format!("{first}—{last}年"),
         }
     }
 
@@ -130,8 +184,8 @@ impl Span {
     }
 }
 
-/// Read back from the archive's key (`2018-03`, `2018-Q1`, `2018`, `2018-2020`; nothing for
-/// no period).
+/// Read back from the archive's key (`2018-03`, `2019-03上旬`, `2018-Q1`, `2018`, `2018-2020`;
+/// nothing for no period).
 impl FromStr for Span {
     type Err = String;
 
@@ -146,10 +200,13 @@ impl FromStr for Span {
         if s.contains(['Q', 'q']) {
             return s.parse().map(Span::Quarter);
         }
+        if let Some((month, xun)) = Xun::ALL.iter().find_map(|x| Some((s.strip_suffix(x.chinese())?, *x))) {
+            return month.parse().map(|p| Span::Xun(p, xun));
+        }
         if let Some((Some(first), Some(last))) = s.split_once('-').map(|(a, b)| (year(a), year(b))) {
             return Ok(Span::Plan(first, last));
         }
-        s.parse().map(Span::Month).map_err(|_| format!("无法识别的期间“{s}”（应为 YYYY-MM、YYYY-Qn、YYYY 或 YYYY-YYYY）"))
+        s.parse().map(Span::Month).map_err(|_| format!("无法识别的期间“{s}”（应为 YYYY-MM、YYYY-MM上旬、YYYY-Qn、YYYY 或 YYYY-YYYY）"))
     }
 }
 
@@ -165,12 +222,14 @@ impl<'de> serde::Deserialize<'de> for Span {
     }
 }
 
-/// The key a number is kept under in the archive: `2018-03`, `2018-Q1`, `2018`, `2018-2020`.
+/// The key a number is kept under in the archive: `2018-03`, `2019-03上旬`, `2018-Q1`, `2018`,
+/// `2018-2020`.
 impl fmt::Display for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Span::Whole => Ok(()),
             Span::Month(p) => p.fmt(f),
+            Span::Xun(p, x) => write!(f, "{p}{}", x.chinese()),
             Span::Quarter(q) => q.fmt(f),
             Span::Year(y) => write!(f, "{y}"),
             Span::Plan(first, last) => write!(f, "{first}-{last}"),
@@ -362,6 +421,13 @@ mod tests {
             [Span::Whole, Span::Month(Period { year: 2018, month: 3 }), Span::Quarter(Quarter { year: 2019, q: 2 }), Span::Year(2018), Span::Plan(2018, 2020)];
         let keys: Vec<String> = spans.iter().map(ToString::to_string).collect();
         assert_eq!(keys, ["", "2018-03", "2019-Q2", "2018", "2018-2020"]);
+        let feb = Period { year: 2020, month: 2 };
+        let xun = Span::Xun(feb, Xun::Lower);
+        assert_eq!((xun.to_string().as_str(), "2020-02下旬".parse::<Span>()), ("2020-02下旬", Ok(xun)));
+        assert_eq!(xun.last_day().unwrap().to_string(), "2020-02-29");
+        assert_eq!(Span::Xun(feb, Xun::Middle).last_day().unwrap().to_string(), "2020-02-20");
+        assert!(Span::Xun(feb, Xun::Upper) < Span::Xun(feb, Xun::Middle) && xun.end() == Some(feb));
+        assert!("2020-13上旬".parse::<Span>().is_err());
         for (span, key) in spans.iter().zip(&keys) {
             assert_eq!(key.parse::<Span>().as_ref(), Ok(span));
             assert_eq!(serde_json::to_string(span).unwrap(), format!("\"{key}\""));

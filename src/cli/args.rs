@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 use jianbao::archive;
-use jianbao::period::{Date, Period, Quarter};
+use jianbao::period::{Date, Period, Quarter, Span};
 use jianbao::Options;
 
 pub const TEMPLATE: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
@@ -199,15 +199,16 @@ impl Common {
     }
 }
 
-/// What `publish` is asked to publish: a quarter's summary, a year's volume, or a month's
-/// bulletin (clap requires one of `--quarter`, `--year` and `--period`).
+/// What `publish` is asked to publish: a year's volume, or the document of the kind whose
+/// `publish` option was given (clap requires one of `--quarter`, `--year` and `--period`).
 pub fn target(quarter: Option<Quarter>, year: Option<u16>, period: Option<Period>) -> Option<archive::Target> {
-    match (quarter, year, period) {
-        (Some(q), ..) => Some(archive::Target::Quarter(q)),
-        (None, Some(y), _) => Some(archive::Target::Volume(y)),
-        (None, None, Some(p)) => Some(archive::Target::Month(p)),
-        (None, None, None) => None,
-    }
+    let (option, span) = match (quarter, year, period) {
+        (Some(q), ..) => ("--quarter", Span::Quarter(q)),
+        (None, Some(y), _) => return Some(archive::Target::Volume(y)),
+        (None, None, Some(p)) => ("--period", Span::Month(p)),
+        (None, None, None) => return None,
+    };
+    jianbao::documents::kinds::published_as(option).map(|kind| archive::Target::Issue(kind, span))
 }
 
 /// `--years 2021-2025` (or `2021—2025`).

@@ -68,7 +68,7 @@ pub fn built(b: &Built, took: Duration) {
 }
 
 /// What publishing did; true when it did not publish (exit 1).
-pub fn outcome(outcome: &Outcome) -> bool {
+pub fn outcome(outcome: &Outcome, target: archive::Target) -> bool {
     match outcome {
         Outcome::Published { entry, path } => {
             let label = jianbao::series::number_label(entry.number);
@@ -103,7 +103,7 @@ pub fn outcome(outcome: &Outcome) -> bool {
         Outcome::OutOfOrder { earlier } => {
             let names: Vec<String> = earlier.iter().map(ToString::to_string).collect();
             println!("未签发：本年更早的{}还没有签发。期号按月份（季度）先后编排，先签发本期会使期号颠倒，且归档不能改动。", names.join("、"));
-            let flag = if matches!(earlier[0], jianbao::period::Span::Quarter(_)) { "--quarter" } else { "--period" };
+            let flag = target.kind().and_then(|k| k.published()).map_or("--period", |(_, option)| option);
             println!("请先按先后顺序签发它们（如 jianbao publish {flag} {} --date 日期）；", earlier[0]);
             println!("确定这些月份（季度）不再签发的，加 --skip-earlier 登记为“不签发”（不占期号，以后也不能再签发）后签发本期。");
             true

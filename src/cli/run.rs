@@ -89,7 +89,7 @@ pub fn publish(opts: &Options, req: &jianbao::archive::Request) -> jianbao::erro
     jianbao::archive::publish(opts, req).map(|p| {
         p.recovered.iter().for_each(|r| println!("{r}"));
         print::diagnostics(&p.diagnostics, p.files_read);
-        print::outcome(&p.outcome)
+        print::outcome(&p.outcome, req.target)
     })
 }
 

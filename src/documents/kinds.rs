@@ -50,12 +50,25 @@ pub trait Kind: Sync {
     fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>>;
 }
 
-/// Every kind, in the order a build makes them.
-pub const KINDS: &[&dyn Kind] = &[&CheckReport, &MonthTable, &Bulletin, &QuarterSummary, &YearSummary, &PlanReport];
+/// A registry of kinds: what builds, numbering, publishing, binding and 结果一览 loop over.
+pub type Registry = &'static [&'static dyn Kind];
 
-/// The kind numbered in `series`.
-pub fn of_series(series: Series) -> Option<&'static dyn Kind> {
-    KINDS.iter().copied().find(|k| k.published().is_some_and(|(s, _)| s == series))
+/// Every kind, in the order a build makes them: the program's registry.
+pub const KINDS: Registry = &[&CheckReport, &MonthTable, &Bulletin, &QuarterSummary, &YearSummary, &PlanReport];
+
+/// The kind of `kinds` numbered in `series`.
+pub fn of_series(kinds: Registry, series: Series) -> Option<&'static dyn Kind> {
+    kinds.iter().copied().find(|k| k.published().is_some_and(|(s, _)| s == series))
+}
+
+/// The narratives an office may edit (what `init` copies), with their documents' names.
+pub fn narratives(kinds: Registry) -> Vec<(&'static str, &'static str)> {
+    kinds.iter().filter_map(|k| k.templates()?.narrative).collect()
+}
+
+/// The kind `publish` names with `option` (`--period`, `--quarter`).
+pub fn published_as(option: &str) -> Option<&'static dyn Kind> {
+    KINDS.iter().copied().find(|k| k.published().is_some_and(|(_, o)| o == option))
 }
 
 /// The files whose errors hold back `kind` at `span` (asked only of an official build): the
@@ -249,9 +262,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_editable_narrative_is_a_kinds_and_every_kinds_is_bundled() {
-        let of_kinds: Vec<(&str, &str)> = KINDS.iter().filter_map(|k| k.templates()?.narrative).collect();
-        assert_eq!(of_kinds, crate::base::bundled::NARRATIVES);
+    fn every_template_a_kind_names_is_bundled_and_init_copies_every_narrative() {
+        let names: Vec<&str> = narratives(KINDS).iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["bulletin-narrative.typ.j2", "summary-narrative.typ.j2", "year-narrative.typ.j2", "plan-narrative.typ.j2"]);
+        for (name, document) in narratives(KINDS) {
+            let copy = crate::base::bundled::narrative_copy(name, document).unwrap();
+            assert!(copy.contains(&format!("《{document}》")) && crate::base::bundled::is_init_copy(name, copy.as_bytes()));
+            assert!(!crate::base::bundled::is_init_copy(name, copy.replacen("本文件", "此文件", 1).as_bytes()));
+        }
         for k in KINDS {
             for name in k.templates().iter().flat_map(|t| t.files.iter().chain([&t.main])) {
                 assert!(crate::base::bundled::template(name).is_some(), "{name}");

@@ -275,14 +275,9 @@ pub fn failure(what: &str, e: &crate::base::error::Error) -> crate::base::diag::
     crate::base::diag::Diagnostic::error("E-DOCUMENT", what, msg)
 }
 
-/// Every document of a build, of every kind in `kinds::KINDS`: of one month (and the
-/// documents standing at it) or of all, numbered as `numbering` says. Without `draft`, a
-/// document fed by a workbook with errors is held back (see `Checked::blocked`).
-pub fn all(engine: &Engine, c: &Checked, only: Option<Period>, draft: bool, numbering: &Numbering, boards: &[Board]) -> Result<Made> {
-    all_of(kinds::KINDS, &kinds::Context { engine, checked: c, boards }, only, draft, numbering)
-}
-
-/// The documents of `kinds` (every build's are `kinds::KINDS`).
+/// Every document of a build, of every kind in `kinds` (the program's are `kinds::KINDS`): of
+/// one month (and the documents standing at it) or of all, numbered as `numbering` says.
+/// Without `draft`, a document fed by a workbook with errors is held back (`kinds::held_by`).
 pub fn all_of(kinds: &[&dyn Kind], cx: &kinds::Context, only: Option<Period>, draft: bool, numbering: &Numbering) -> Result<Made> {
     let c = cx.checked;
     let (jobs, held) = jobs(kinds, c, only, draft);

@@ -82,6 +82,8 @@ struct Claim<'a> {
 }
 
 impl Dated for Claim<'_> {
+    type At = Period;
+
     fn township(&self) -> &str {
         self.township
     }

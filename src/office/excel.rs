@@ -100,7 +100,9 @@ fn write_board(b: &crate::office::status::Board) -> Result<Vec<u8>, XlsxError> {
     let at = crate::base::period::Period::new(b.year, b.month).expect("a board's month");
     let date = ExcelDateTime::from_ymd(at.year, at.month, at.last_day())?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&date).set_title(format!("{}年报送情况", b.year)));
-    let months: Vec<String> = (1..=b.month).map(|m| format!("{m}月")).collect();
+    // The columns up to the board's own (months after it are not yet due).
+    let due = crate::office::status::own_column(b).map_or(0, |i| i + 1);
+    let months: Vec<String> = b.columns.iter().take(due).map(|s| s.short()).collect();
     let mut header: Vec<&str> = vec!["乡镇"];
     header.extend(months.iter().map(String::as_str));
     header.extend(["月份不明", "本月稿件", "核实"]);
@@ -109,7 +111,7 @@ fn write_board(b: &crate::office::status::Board) -> Result<Vec<u8>, XlsxError> {
         .iter()
         .map(|r| {
             let mut line = vec![Cell::Text(r.township.clone())];
-            line.extend(r.months.iter().take(usize::from(b.month)).map(|c| Cell::Marked(c.label(), colour(c))));
+            line.extend(r.months.iter().take(due).map(|c| Cell::Marked(c.label(), colour(c))));
             line.push(Cell::Text(r.month_unknown.join("、")));
             line.push(Cell::Text(if r.pieces > 0 { format!("{}篇", r.pieces) } else { String::new() }));
             line.push(Cell::Text(String::new()));

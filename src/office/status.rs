@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::base::diag::{Diagnostic, Severity};
-use crate::base::period::{Date, Period};
+use crate::base::period::{Date, Period, Span};
 use crate::figures::checked::Checked;
 use crate::reading::pieces::Kind;
+use crate::reading::submission::MONTHLY;
 
 /// One cell of the board: a township in a month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -103,6 +104,9 @@ pub struct Call {
 pub struct Board {
     pub year: u16,
     pub month: u8,
+    /// What each column of `Row::months` is for: the monthly form's times of the year.
+    #[serde(skip)]
+    pub columns: Vec<Span>,
     /// The date 逾期 is judged on, if any; and whether it is the computer's clock.
     pub today: Option<Date>,
     pub today_from_clock: bool,
@@ -150,10 +154,11 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
     let sent: Vec<(&str, Period)> = c.files.iter().filter_map(|f| Some((f.township.as_deref()?, f.period?))).collect();
     let start = crate::seen::start(&c.plan, &sent);
     let when = When { at, today, deadline_day, start };
+    let columns = (MONTHLY.times)(at.year);
     let rows: Vec<Row> = names
         .into_iter()
         .map(|(township, in_plan)| {
-            let months = (1..=12).filter_map(|m| Period::new(at.year, m)).map(|p| cell(c, &township, in_plan, p, &when)).collect();
+            let months = months(&columns).map(|p| cell(c, &township, in_plan, p, &when)).collect();
             let month_unknown = c.files.iter().filter(|f| f.period.is_none() && row_name(f) == township).map(|f| f.file.clone()).collect();
             let pieces = set.iter().filter(|p| p.township.as_deref() == Some(township.as_str())).count();
             Row { township, in_plan, months, month_unknown, pieces }
@@ -164,7 +169,17 @@ pub fn board(c: &Checked, at: Period, today: Option<Date>, today_from_clock: boo
     let pieces =
         set.into_iter().chain(left_out).map(|p| Sent { file: p.file.clone(), title: p.title.clone(), source: p.source.clone(), kind: p.kind }).collect();
     let gaps = crate::seen::unreported(&c.plan, &sent, at.year_to_date());
-    Board { year: at.year, month: at.month, today, today_from_clock, deadline_day, start, gaps, rows, calls, pieces }
+    Board { year: at.year, month: at.month, columns, today, today_from_clock, deadline_day, start, gaps, rows, calls, pieces }
+}
+
+/// The months of a monthly board's columns.
+fn months(columns: &[Span]) -> impl Iterator<Item = Period> + '_ {
+    columns.iter().filter_map(|s| if let Span::Month(p) = s { Some(*p) } else { None })
+}
+
+/// The column of the board's own month.
+pub fn own_column(b: &Board) -> Option<usize> {
+    b.columns.iter().position(|s| s.end() == Period::new(b.year, b.month))
 }
 
 /// What a cell is judged against: the board's month, today, the deadline, the start.
@@ -315,7 +330,7 @@ fn first_errors(diags: &[Diagnostic], file: &str) -> Vec<String> {
 pub fn text(b: &Board) -> String {
     use unicode_width::UnicodeWidthStr;
     let unknown = b.rows.iter().any(|r| !r.month_unknown.is_empty());
-    let mut table: Vec<Vec<String>> = vec![std::iter::once("乡镇".to_string()).chain((1..=12).map(|m| format!("{m}月"))).collect()];
+    let mut table: Vec<Vec<String>> = vec![std::iter::once("乡镇".to_string()).chain(b.columns.iter().map(|s| s.short())).collect()];
     if unknown {
         table[0].push("月份不明".into());
     }

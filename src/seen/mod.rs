@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::base::period::Period;
+use crate::base::period::{Period, Xun};
 use crate::reading::submission::Report;
 use crate::setup::plan::Plan;
 
@@ -31,14 +31,46 @@ impl Status {
     }
 }
 
-/// Something for a township and a month: a report, or a workbook that says which township and
+/// What a report is for, in time: a month (the monthly report), or a 旬 of a month. Ordered by
+/// time; a report never carries across years.
+pub trait At: Copy + Ord {
+    fn year(self) -> u16;
+    /// The first of its kind in the month `p` (where `plan.yaml`'s start month puts it).
+    fn first_in(p: Period) -> Self;
+}
+
+impl At for Period {
+    fn year(self) -> u16 {
+        self.year
+    }
+
+    fn first_in(p: Period) -> Self {
+        p
+    }
+}
+
+/// A 旬 of a month.
+impl At for (Period, Xun) {
+    fn year(self) -> u16 {
+        self.0.year
+    }
+
+    fn first_in(p: Period) -> Self {
+        (p, Xun::Upper)
+    }
+}
+
+/// Something for a township and a time: a report, or a workbook that says which township and
 /// month it is for but could not be read (whether it would feed a period is the same rule).
 pub trait Dated {
+    type At: At;
     fn township(&self) -> &str;
-    fn period(&self) -> Period;
+    fn period(&self) -> Self::At;
 }
 
 impl Dated for Report {
+    type At = Period;
+
     fn township(&self) -> &str {
         &self.township
     }
@@ -48,23 +80,27 @@ impl Dated for Report {
     }
 }
 
-/// A township (or none) and a month: what a file names, for rules over files.
-impl Dated for (&str, Period) {
+/// A township (or none) and a time: what a file names, for rules over files.
+impl<A: At> Dated for (&str, A) {
+    type At = A;
+
     fn township(&self) -> &str {
         self.0
     }
 
-    fn period(&self) -> Period {
+    fn period(&self) -> A {
         self.1
     }
 }
 
 impl<T: Dated> Dated for &T {
+    type At = T::At;
+
     fn township(&self) -> &str {
         (*self).township()
     }
 
-    fn period(&self) -> Period {
+    fn period(&self) -> T::At {
         (*self).period()
     }
 }
@@ -72,28 +108,28 @@ impl<T: Dated> Dated for &T {
 /// The report a township's figures at `at` are carried forward from when it has none of its
 /// own: its latest report before `at` in the same year. A report never carries across years.
 /// Also the report a month is checked against (E-MONTH and the like).
-pub fn before<'a, T: Dated>(reports: &'a [T], township: &str, at: Period) -> Option<&'a T> {
-    reports.iter().filter(|r| r.township() == township && r.period().year == at.year && r.period() < at).max_by_key(|r| r.period())
+pub fn before<'a, T: Dated>(reports: &'a [T], township: &str, at: T::At) -> Option<&'a T> {
+    reports.iter().filter(|r| r.township() == township && r.period().year() == at.year() && r.period() < at).max_by_key(|r| r.period())
 }
 
 /// The report a township's `year` starts from: its last report of the year before (its
 /// remaining poor are the new year's 年初贫困人口, its exits the base of 本年出列).
 pub fn year_start<'a, T: Dated>(reports: &'a [T], township: &str, year: u16) -> Option<&'a T> {
-    reports.iter().filter(|r| r.township() == township && r.period().year + 1 == year).max_by_key(|r| r.period())
+    reports.iter().filter(|r| r.township() == township && r.period().year() + 1 == year).max_by_key(|r| r.period())
 }
 
 /// The reports the figures of `period` are made from: every report of its year up to and
 /// including it, and each township's last report of every earlier year (the year-start count
 /// of exited villages, and the running totals of multi-year targets). Never a later report.
-pub fn feeding<T: Dated>(reports: &[T], period: Period) -> Vec<&T> {
+pub fn feeding<T: Dated>(reports: &[T], period: T::At) -> Vec<&T> {
     let mut last_of_year: BTreeMap<(&str, u16), &T> = BTreeMap::new();
     let mut out = Vec::new();
     for r in reports {
         let p = r.period();
-        if p.year == period.year && p <= period {
+        if p.year() == period.year() && p <= period {
             out.push(r);
-        } else if p.year < period.year {
-            let last = last_of_year.entry((r.township(), p.year)).or_insert(r);
+        } else if p.year() < period.year() {
+            let last = last_of_year.entry((r.township(), p.year())).or_insert(r);
             if p > last.period() {
                 *last = r;
             }
@@ -108,13 +144,13 @@ pub fn feeding<T: Dated>(reports: &[T], period: Period) -> Vec<&T> {
 /// claim is for. Months before it are nobody's failure: not 未报, 逾期 or a call, no gap in a
 /// document (启用前). For a document, `claims` are the reports that feed it: the first of them
 /// is in its year only when no earlier year has any, so the answer never depends on later files.
-pub fn start<T: Dated>(plan: &Plan, claims: &[T]) -> Option<Period> {
-    plan.start.as_ref().map(|s| s.month).or_else(|| claims.iter().map(|c| c.period()).min())
+pub fn start<T: Dated>(plan: &Plan, claims: &[T]) -> Option<T::At> {
+    plan.start.as_ref().map(|s| T::At::first_in(s.month)).or_else(|| claims.iter().map(|c| c.period()).min())
 }
 
 /// Of `months`, those from `start` on that no claim is for: the months no township reported
 /// (the board's gaps, W-NO-REPORTS).
-pub fn unreported<T: Dated>(plan: &Plan, claims: &[T], months: impl IntoIterator<Item = Period>) -> Vec<Period> {
+pub fn unreported<T: Dated>(plan: &Plan, claims: &[T], months: impl IntoIterator<Item = T::At>) -> Vec<T::At> {
     let from = start(plan, claims);
     months.into_iter().filter(|p| from.is_some_and(|s| *p >= s) && !claims.iter().any(|c| c.period() == *p)).collect()
 }
@@ -132,22 +168,22 @@ pub fn unread_key(township: &str, period: Period) -> String {
 /// the running totals of multi-year targets). A report of an earlier month that a later one
 /// does not carry forward is not used by it: a bad March file does not hold back May when May
 /// has its own report.
-pub fn used<'a, T: Dated>(claims: &'a [T], months: &[Period]) -> Vec<&'a T> {
+pub fn used<'a, T: Dated>(claims: &'a [T], months: &[T::At]) -> Vec<&'a T> {
     let Some(first) = months.iter().min() else { return Vec::new() };
-    let mut latest: BTreeMap<(&str, Period), Period> = BTreeMap::new();
-    let mut last_of_year: BTreeMap<(&str, u16), Period> = BTreeMap::new();
+    let mut latest: BTreeMap<(&str, T::At), T::At> = BTreeMap::new();
+    let mut last_of_year: BTreeMap<(&str, u16), T::At> = BTreeMap::new();
     for c in claims {
         let (t, p) = (c.township(), c.period());
-        for &m in months.iter().filter(|m| m.year == p.year && p <= **m) {
+        for &m in months.iter().filter(|m| m.year() == p.year() && p <= **m) {
             let e = latest.entry((t, m)).or_insert(p);
             *e = (*e).max(p);
         }
-        if p.year < first.year {
-            let e = last_of_year.entry((t, p.year)).or_insert(p);
+        if p.year() < first.year() {
+            let e = last_of_year.entry((t, p.year())).or_insert(p);
             *e = (*e).max(p);
         }
     }
-    let sources: BTreeSet<(&str, Period)> = latest.iter().map(|((t, _), p)| (*t, *p)).chain(last_of_year.iter().map(|((t, _), p)| (*t, *p))).collect();
+    let sources: BTreeSet<(&str, T::At)> = latest.iter().map(|((t, _), p)| (*t, *p)).chain(last_of_year.iter().map(|((t, _), p)| (*t, *p))).collect();
     claims.iter().filter(|c| sources.contains(&(c.township(), c.period()))).collect()
 }
 
@@ -266,5 +302,26 @@ mod tests {
         // 2018's March is carried to October 2018, and no further.
         assert!(files(&["2018-10"]).contains(&"A2018-03".to_string()));
         assert!(!files(&["2018-11"]).contains(&"A2018-03".to_string()));
+    }
+
+    #[test]
+    fn the_same_rules_hold_for_reports_of_a_xun() {
+        let m = |s: &str| s.parse::<Period>().unwrap();
+        let (feb, mar) = (m("2019-02"), m("2019-03"));
+        let claims =
+            [("A", (m("2018-12"), Xun::Lower)), ("A", (feb, Xun::Middle)), ("B", (mar, Xun::Upper)), ("A", (mar, Xun::Middle)), ("A", (mar, Xun::Lower))];
+        let at = (mar, Xun::Middle);
+        // 三月中旬 sees this year's 旬 up to it and each township's last of 2018; never 下旬.
+        let fed: Vec<_> = feeding(&claims, at).into_iter().copied().collect();
+        assert_eq!(fed, [("A", (m("2018-12"), Xun::Lower)), ("A", (feb, Xun::Middle)), ("B", (mar, Xun::Upper)), ("A", (mar, Xun::Middle))]);
+        // B's 中旬 is carried from its 上旬; A's 上旬 from February's 中旬.
+        assert_eq!(before(&claims, "B", at), Some(&("B", (mar, Xun::Upper))));
+        assert_eq!(before(&claims, "A", (mar, Xun::Upper)), Some(&("A", (feb, Xun::Middle))));
+        let plan = Plan::parse(include_str!("../../data/plan.yaml")).unwrap();
+        assert_eq!(
+            unreported(&plan, &claims, [(feb, Xun::Upper), (feb, Xun::Middle), (feb, Xun::Lower), (mar, Xun::Upper)]),
+            [(feb, Xun::Upper), (feb, Xun::Lower)]
+        );
+        assert_eq!(used(&claims, &[at]).len(), 3);
     }
 }

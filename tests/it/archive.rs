@@ -10,7 +10,7 @@ use jianbao::plan::Plan;
 use jianbao::sample;
 
 fn month(p: &str, date: &str) -> Request {
-    Request { target: Target::Month(p.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false, skip_earlier: true }
+    Request { target: Target::month(p.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false, skip_earlier: true }
 }
 
 /// Regenerates one sample workbook with one village's population changed.
@@ -76,7 +76,7 @@ fn publishing_numbers_archives_and_never_overwrites() {
     assert_eq!(std::fs::read(&path).unwrap(), pdf, "the corrected number's file is untouched");
 
     // Summaries are their own series.
-    let q = Request { target: Target::Quarter("2018-Q1".parse().unwrap()), date: Some("2018-04-10".parse().unwrap()), correction: false, skip_earlier: true };
+    let q = Request { target: Target::quarter("2018-Q1".parse().unwrap()), date: Some("2018-04-10".parse().unwrap()), correction: false, skip_earlier: true };
     let Outcome::Published { entry: s, path: spath } = archive::publish(&opts, &q).unwrap().outcome else { panic!() };
     assert_eq!((s.number, s.series.name()), (1, "季度汇总"));
     assert!(spath.ends_with("2018/季度汇总第01期-2018年第一季度脱贫攻坚工作汇总.pdf"));
@@ -238,7 +238,7 @@ fn an_error_stops_only_the_documents_its_workbook_feeds() {
     assert!(matches!(p("2018-04", "2018-05-05"), Outcome::Published { .. }));
     assert!(matches!(p("2019-03", "2019-04-05"), Outcome::Published { .. }));
     let quarter =
-        |q: &str| Request { target: Target::Quarter(q.parse().unwrap()), date: Some("2019-04-10".parse().unwrap()), correction: false, skip_earlier: true };
+        |q: &str| Request { target: Target::quarter(q.parse().unwrap()), date: Some("2019-04-10".parse().unwrap()), correction: false, skip_earlier: true };
     assert!(matches!(archive::publish(&opts, &quarter("2018-Q1")).unwrap().outcome, Outcome::DataErrors));
     assert!(matches!(archive::publish(&opts, &quarter("2019-Q1")).unwrap().outcome, Outcome::Published { .. }));
     // The build holds back the same documents and makes the others.

@@ -9,7 +9,7 @@ use common::copy_project;
 use jianbao::archive::{self, Outcome, Request, Target};
 
 fn publish(opts: &jianbao::Options, period: &str, date: &str) -> Outcome {
-    let req = Request { target: Target::Month(period.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false, skip_earlier: true };
+    let req = Request { target: Target::month(period.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false, skip_earlier: true };
     archive::publish(opts, &req).unwrap().outcome
 }
 

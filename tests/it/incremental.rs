@@ -88,7 +88,7 @@ fn a_document_that_fails_keeps_its_outputs_and_the_others_are_built() {
     jianbao::archive::publish(
         &opts,
         &jianbao::archive::Request {
-            target: jianbao::archive::Target::Month("2018-01".parse().unwrap()),
+            target: jianbao::archive::Target::month("2018-01".parse().unwrap()),
             date: Some("2018-02-05".parse().unwrap()),
             correction: false,
             skip_earlier: true,

@@ -126,7 +126,7 @@ fn another_program_rerenders_everything() {
     assert_eq!(built.rendered.len(), 37);
     // The archive records the program, and sees a new one as a change.
     let req = jianbao::archive::Request {
-        target: jianbao::archive::Target::Month("2018-01".parse().unwrap()),
+        target: jianbao::archive::Target::month("2018-01".parse().unwrap()),
         date: Some("2018-02-05".parse().unwrap()),
         correction: false,
         skip_earlier: true,

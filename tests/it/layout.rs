@@ -98,7 +98,7 @@ fn sample_documents() -> Vec<(String, Vec<Vec<Run>>)> {
     let (_dir, opts) = common::copy_project();
     let req = |correction| jianbao::archive::Request {
         skip_earlier: true,
-        target: jianbao::archive::Target::Month("2018-03".parse().unwrap()),
+        target: jianbao::archive::Target::month("2018-03".parse().unwrap()),
         date: Some("2018-04-05".parse().unwrap()),
         correction,
     };

@@ -11,8 +11,8 @@ use jianbao::Options;
 
 fn request(period: &str, date: &str, correction: bool, skip_earlier: bool) -> Request {
     let target = match period.parse() {
-        Ok(p) => Target::Month(p),
-        Err(_) => Target::Quarter(period.parse().unwrap()),
+        Ok(p) => Target::month(p),
+        Err(_) => Target::quarter(period.parse().unwrap()),
     };
     Request { target, date: Some(date.parse().unwrap()), correction, skip_earlier }
 }

@@ -167,7 +167,7 @@ fn publish_archives_the_ofd_beside_the_pdf_and_verify_checks_it() {
     use jianbao::archive::{self, Outcome, Request, Target};
     let (_dir, mut opts) = common::copy_project();
     opts.formats = Some(vec![Format::Pdf, Format::Ofd]);
-    let req = Request { target: Target::Month("2018-03".parse().unwrap()), date: Some("2018-04-05".parse().unwrap()), correction: false, skip_earlier: true };
+    let req = Request { target: Target::month("2018-03".parse().unwrap()), date: Some("2018-04-05".parse().unwrap()), correction: false, skip_earlier: true };
     let Outcome::Published { entry, .. } = archive::publish(&opts, &req).unwrap().outcome else { panic!("not published") };
     let copy = entry.ofd.clone().expect("the entry records the OFD");
     assert_eq!(copy.file, entry.file.replace(".pdf", ".ofd"));
@@ -180,7 +180,7 @@ fn publish_archives_the_ofd_beside_the_pdf_and_verify_checks_it() {
     assert!(pdf_files.contains_key(archive::ENTRY) && pdf_files.contains_key("plan.yaml"));
     // The next entry links to this one, OFD and all.
     let second =
-        Request { target: Target::Month("2018-04".parse().unwrap()), date: Some("2018-05-05".parse().unwrap()), correction: false, skip_earlier: true };
+        Request { target: Target::month("2018-04".parse().unwrap()), date: Some("2018-05-05".parse().unwrap()), correction: false, skip_earlier: true };
     let Outcome::Published { entry: next, .. } = archive::publish(&opts, &second).unwrap().outcome else { panic!("not published") };
     assert_eq!(next.previous, Some(entry.link()));
     assert!(archive::verify(&opts.out).unwrap().is_clean());

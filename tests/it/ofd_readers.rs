@@ -147,7 +147,7 @@ fn every_outline_entry_goes_to_the_page_and_height_of_its_heading() {
 fn the_archived_ofd_is_ofd_a_and_the_build_one_is_plain_ofd() {
     use jianbao::archive::{self, Outcome, Request, Target};
     let (_dir, opts) = built();
-    let req = Request { target: Target::Month("2018-03".parse().unwrap()), date: Some("2018-04-05".parse().unwrap()), correction: false, skip_earlier: true };
+    let req = Request { target: Target::month("2018-03".parse().unwrap()), date: Some("2018-04-05".parse().unwrap()), correction: false, skip_earlier: true };
     let Outcome::Published { entry, .. } = archive::publish(&opts, &req).unwrap().outcome else { panic!("not published") };
     let archived = archive::folder(&opts.out).join(entry.ofd.unwrap().file);
     let (parts, _) = ofd_parts(&archived);
@@ -258,7 +258,7 @@ fn a_second_renderer_draws_the_masthead_red_and_the_pages_as_typst_does() {
     }
     // sOFD's archival audit of the archived copy: only the warning that it is unsigned.
     use jianbao::archive::{self, Outcome, Request, Target};
-    let req = Request { target: Target::Month("2019-03".parse().unwrap()), date: Some("2019-04-05".parse().unwrap()), correction: false, skip_earlier: true };
+    let req = Request { target: Target::month("2019-03".parse().unwrap()), date: Some("2019-04-05".parse().unwrap()), correction: false, skip_earlier: true };
     let Outcome::Published { entry, .. } = archive::publish(&opts, &req).unwrap().outcome else { panic!("not published") };
     let archived = archive::folder(&opts.out).join(entry.ofd.unwrap().file);
     let audit = std::process::Command::new(&sofd).arg("audit").arg(&archived).env("LANG", "C").output().unwrap();
@@ -329,8 +329,8 @@ fn every_part_of_every_ofd_validates_against_the_standards_schemas() {
     let (dir, opts) = built();
     let schemas = widened(&PathBuf::from(tool("JIANBAO_OFD_XSD")), dir.path());
     use jianbao::archive::{self, Request, Target};
-    let quarter = Target::Quarter("2018-Q1".parse().unwrap());
-    for (target, date) in [(Target::Month("2018-03".parse().unwrap()), "2018-04-05"), (quarter, "2018-04-10"), (Target::Volume(2018), "2019-01-15")] {
+    let quarter = Target::quarter("2018-Q1".parse().unwrap());
+    for (target, date) in [(Target::month("2018-03".parse().unwrap()), "2018-04-05"), (quarter, "2018-04-10"), (Target::Volume(2018), "2019-01-15")] {
         let req = Request { target, date: Some(date.parse().unwrap()), correction: false, skip_earlier: true };
         archive::publish(&opts, &req).unwrap();
     }

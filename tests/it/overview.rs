@@ -65,7 +65,7 @@ fn the_sample_page_shows_the_month_the_board_the_chart_and_every_document() {
 fn an_archived_issue_shows_its_number_and_date_and_links_to_the_archived_file() {
     use jianbao::archive::{self, Outcome, Request, Target};
     let (_dir, opts) = common::copy_project();
-    let req = Request { target: Target::Month("2019-03".parse().unwrap()), date: Some("2019-04-05".parse().unwrap()), correction: false, skip_earlier: true };
+    let req = Request { target: Target::month("2019-03".parse().unwrap()), date: Some("2019-04-05".parse().unwrap()), correction: false, skip_earlier: true };
     let Outcome::Published { entry, .. } = archive::publish(&opts, &req).unwrap().outcome else { panic!("not published") };
     jianbao::build(&opts).unwrap();
     let html = page(&opts.out);

@@ -95,7 +95,7 @@ fn the_bulletin_sets_the_photo_captioned_and_the_table_in_pdf_and_ofd() {
 fn the_archived_bulletin_carries_the_piece_with_its_photo() {
     let (_dir, opts) = with_photo_piece("docx");
     let req = jianbao::archive::Request {
-        target: jianbao::archive::Target::Month("2019-03".parse().unwrap()),
+        target: jianbao::archive::Target::month("2019-03".parse().unwrap()),
         date: Some("2019-04-05".parse().unwrap()),
         correction: false,
         skip_earlier: true,
@@ -154,7 +154,7 @@ fn a_photo_file_named_like_its_piece_is_set_with_it_and_archived() {
     let stray = checked.diagnostics.iter().find(|d| d.file == "稿件/2019-03/现场.jpg").expect("the stray photo is noted");
     assert_eq!(stray.code, "N-SKIPPED");
     let req = jianbao::archive::Request {
-        target: jianbao::archive::Target::Month("2019-03".parse().unwrap()),
+        target: jianbao::archive::Target::month("2019-03".parse().unwrap()),
         date: Some("2019-04-05".parse().unwrap()),
         correction: false,
         skip_earlier: true,

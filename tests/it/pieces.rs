@@ -121,7 +121,7 @@ fn a_piece_that_cannot_be_printed_or_read_holds_back_only_its_month() {
 #[test]
 fn a_published_bulletin_records_and_carries_its_pieces() {
     let (_dir, opts) = copy_project();
-    let req = Request { target: Target::Month("2019-03".parse().unwrap()), date: "2019-04-05".parse().ok(), correction: false, skip_earlier: true };
+    let req = Request { target: Target::month("2019-03".parse().unwrap()), date: "2019-04-05".parse().ok(), correction: false, skip_earlier: true };
     let Outcome::Published { entry, path } = archive::publish(&opts, &req).unwrap().outcome else { panic!() };
     let pieces: Vec<(&str, &str)> = entry.inputs.iter().filter(|i| i.kind == "piece").map(|i| (i.path.as_str(), i.sha256.as_str())).collect();
     let attached = pdf_attachments(&path);

@@ -16,7 +16,7 @@ use jianbao::archive::{self, commit, manifest::Manifest, Outcome, Request, Targe
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn publish(opts: &jianbao::Options, period: &str, date: &str) -> jianbao::error::Result<archive::Publication> {
-    let req = Request { target: Target::Month(period.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false, skip_earlier: false };
+    let req = Request { target: Target::month(period.parse().unwrap()), date: Some(date.parse().unwrap()), correction: false, skip_earlier: false };
     archive::publish(opts, &req)
 }
 

@@ -114,7 +114,7 @@ fn publish(opts: &jianbao::Options, target: Target, date: &str, correction: bool
 #[test]
 fn archived_copies_carry_their_inputs_byte_for_byte() {
     let (_dir, opts) = copy_project();
-    let (entry, path) = publish(&opts, Target::Month("2019-02".parse().unwrap()), "2019-03-05", false);
+    let (entry, path) = publish(&opts, Target::month("2019-02".parse().unwrap()), "2019-03-05", false);
     let attached = pdf_attachments(&path);
     let pdf = std::fs::read(&path).unwrap();
     assert_eq!((entry.sha256.as_str(), entry.sm3.as_str()), (sha256(&pdf).as_str(), sm3(&pdf).as_str()));
@@ -137,7 +137,7 @@ fn archived_copies_carry_their_inputs_byte_for_byte() {
 #[test]
 fn a_bound_volume_has_a_contents_page_continuous_numbers_and_is_verified() {
     let (_dir, opts) = copy_project();
-    let month = |p: &str| Target::Month(p.parse().unwrap());
+    let month = |p: &str| Target::month(p.parse().unwrap());
     publish(&opts, month("2018-01"), "2018-02-05", false);
     publish(&opts, month("2018-02"), "2018-03-05", false);
     publish(&opts, month("2018-03"), "2018-04-05", false);
@@ -192,7 +192,7 @@ fn a_bound_volume_has_a_contents_page_continuous_numbers_and_is_verified() {
 #[test]
 fn a_bound_volume_prints_the_digests_that_check_the_archive_years_later() {
     let (_dir, opts) = copy_project();
-    let month = |p: &str| Target::Month(p.parse().unwrap());
+    let month = |p: &str| Target::month(p.parse().unwrap());
     let (first, _) = publish(&opts, month("2018-01"), "2018-02-05", false);
     publish(&opts, month("2018-02"), "2018-03-05", false);
     publish(&opts, month("2018-03"), "2018-04-05", false);
@@ -244,7 +244,7 @@ fn a_bound_volume_prints_the_digests_that_check_the_archive_years_later() {
 fn a_bound_volume_prints_and_checks_the_ofds_too() {
     let (_dir, mut opts) = copy_project();
     opts.formats = Some(vec![jianbao::config::Format::Pdf, jianbao::config::Format::Ofd]);
-    let month = |p: &str| Target::Month(p.parse().unwrap());
+    let month = |p: &str| Target::month(p.parse().unwrap());
     let (first, _) = publish(&opts, month("2018-01"), "2018-02-05", false);
     publish(&opts, month("2018-02"), "2018-03-05", false);
     let (_, path) = publish(&opts, Target::Volume(2018), "2019-01-15", false);

@@ -265,9 +265,9 @@ fn assert_one_value_per_figure(d: &TestData) {
         // The period a document stands at: a month, a quarter's last month with data, or a
         // year's December (the 年度总结, made with that month and not published).
         let (period, target) = if let Ok(p) = folder.parse::<jianbao::period::Period>() {
-            (p, Some(Target::Month(p)))
+            (p, Some(Target::month(p)))
         } else if let Ok(q) = folder.parse::<jianbao::period::Quarter>() {
-            (jianbao::period::Period::new(q.year, expected["as_of"].as_str().unwrap()[5..].parse().unwrap()).unwrap(), Some(Target::Quarter(q)))
+            (jianbao::period::Period::new(q.year, expected["as_of"].as_str().unwrap()[5..].parse().unwrap()).unwrap(), Some(Target::quarter(q)))
         } else {
             (jianbao::period::Period::new(folder.parse().unwrap(), 12).unwrap(), None)
         };

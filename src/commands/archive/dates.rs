@@ -9,7 +9,7 @@ use crate::base::period::Date;
 
 /// The last day of what `target` reports on.
 fn period_end(target: Target) -> Option<Date> {
-    target.span().end().map(Date::last_of)
+    target.span().last_day()
 }
 
 /// Why `date` cannot be the 签发日期 of this publication (in Chinese), if it cannot.

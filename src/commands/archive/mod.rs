@@ -22,7 +22,7 @@ use crate::base::error::{Error, Result};
 use crate::base::period::{Date, Period, Quarter, Span};
 use crate::base::series::Series;
 use crate::check::check_with;
-use crate::documents::{self, kinds, Document, Kind, Settings};
+use crate::documents::{self, kinds, kinds::Registry, Document, Kind, Settings};
 use crate::figures::checked::Checked;
 use crate::render::{Engine, PdfKind};
 use crate::setup::inputs::{sha256, Inputs};
@@ -34,41 +34,60 @@ fn program(build_id: &str) -> manifest::Program {
     manifest::Program { version: env!("CARGO_PKG_VERSION").into(), build: build_id.into() }
 }
 
-/// What to publish.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What to publish: a document of a published kind for a span, or a year's bound volume.
+#[derive(Clone, Copy)]
 pub enum Target {
-    Month(Period),
-    Quarter(Quarter),
+    /// The document `kind` makes for the span (a bulletin's month, a summary's quarter).
+    Issue(&'static dyn Kind, Span),
     /// 合订本: the year's published bulletins and summaries in one volume.
     Volume(u16),
 }
 
 impl Target {
+    /// A month's bulletin.
+    pub fn month(p: Period) -> Target {
+        Target::Issue(&kinds::Bulletin, Span::Month(p))
+    }
+
+    /// A quarter's summary.
+    pub fn quarter(q: Quarter) -> Target {
+        Target::Issue(&kinds::QuarterSummary, Span::Quarter(q))
+    }
+
     /// What it covers.
-    fn span(self) -> Span {
+    pub fn span(self) -> Span {
         match self {
-            Target::Month(p) => Span::Month(p),
-            Target::Quarter(q) => Span::Quarter(q),
+            Target::Issue(_, span) => span,
             Target::Volume(y) => Span::Year(y),
         }
     }
 
     /// The kind of document it publishes (a bound volume is made in `volume`).
-    fn kind(self) -> Option<&'static dyn Kind> {
+    pub fn kind(self) -> Option<&'static dyn Kind> {
         match self {
-            Target::Month(_) => Some(&kinds::Bulletin),
-            Target::Quarter(_) => Some(&kinds::QuarterSummary),
+            Target::Issue(kind, _) => Some(kind),
             Target::Volume(_) => None,
         }
     }
 
-    /// The series it is numbered in: its kind's, or the volume's.
-    fn series(self) -> Series {
-        self.kind().and_then(|k| k.published()).map_or(Series::Volume, |(s, _)| s)
+    /// The series it is numbered in: its kind's (`publish_in` takes only published kinds), or
+    /// the volume's.
+    pub fn series(self) -> Series {
+        match self {
+            Target::Issue(kind, _) => kind.published().expect("a published kind (publish_in)").0,
+            Target::Volume(_) => Series::Volume,
+        }
     }
 
     fn year(self) -> u16 {
         self.span().year().unwrap_or_default()
+    }
+}
+
+/// `工作简报 2018-03`, `合订本 2018`.
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.series(), self.span())
     }
 }
 
@@ -125,7 +144,7 @@ pub fn check_with_pending(opts: &Options) -> Result<Checked> {
     let fonts = crate::render::Fonts::for_run(&inputs, opts.system_fonts)?;
     let mut c = check_with(&inputs, &fonts)?;
     let manifest = Manifest::load(&folder(&opts.out))?;
-    c.diagnostics.extend(numbering::pending_corrections(&manifest, &c, &inputs));
+    c.diagnostics.extend(numbering::pending_corrections(&manifest, &c, &inputs, documents::KINDS));
     Ok(c)
 }
 
@@ -136,6 +155,14 @@ pub fn folder(out: &Path) -> PathBuf {
 
 /// Publishes one bulletin, summary or bound volume (see `Outcome`).
 pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
+    publish_in(opts, req, documents::KINDS)
+}
+
+/// `publish` with the kinds of a registry (a volume binds the documents of its published kinds).
+pub fn publish_in(opts: &Options, req: &Request, kinds: Registry) -> Result<Publication> {
+    if req.target.kind().is_some_and(|k| k.published().is_none()) {
+        return Err(Error::Usage { msg: "这类文件不编期号，不签发。".into() });
+    }
     // Locked before the data is read: what is published is what was read under the lock.
     let Some(lock) = Lock::take(&folder(&opts.out))? else {
         return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome: Outcome::Busy, recovered: None });
@@ -149,7 +176,7 @@ pub fn publish(opts: &Options, req: &Request) -> Result<Publication> {
     let Some(kind) = req.target.kind() else {
         let year = req.target.year();
         let plan = crate::setup::plan::Plan::from_bytes(&inputs.plan.bytes).map_err(|msg| Error::Plan { path: inputs.plan.path.clone(), msg })?;
-        let outcome = volume::bind(&engine, &inputs.settings.clone().for_plan(&plan), year, req, date, opts)?;
+        let outcome = volume::bind(&engine, &inputs.settings.clone().for_plan(&plan), (year, kinds), req, date, opts)?;
         drop(lock);
         comemo::evict(4);
         return Ok(Publication { diagnostics: Vec::new(), files_read: 0, outcome, recovered });

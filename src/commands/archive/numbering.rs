@@ -8,15 +8,15 @@ use std::collections::BTreeMap;
 
 use super::manifest::{Entry, Input, InputKind, Manifest};
 use crate::base::period::{Period, Span};
-use crate::documents::{self, Kind, Numbering, Settings};
+use crate::documents::{self, kinds::Registry, Kind, Numbering, Settings};
 use crate::figures::checked::Checked;
 use crate::setup::inputs::Inputs;
 
 /// The number, date and state of every numbered document of a build, from the archive's
 /// manifest and the data as it is now.
-pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Numbering {
+pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs, kinds: Registry) -> Numbering {
     let mut n = Numbering::default();
-    for kind in documents::KINDS {
+    for kind in kinds {
         let mut years: BTreeMap<u16, Vec<(Span, Period)>> = BTreeMap::new();
         for span in kind.spans(c, None) {
             if let Some(last) = documents::stands_at(c, span) {
@@ -62,9 +62,9 @@ pub const CORRECTION_PENDING: &str = "W-CORRECTION-PENDING";
 
 /// W-CORRECTION-PENDING, one for each published document whose data changed since: which
 /// issue, what changed, what `out/` now shows, and the command that issues the correction.
-pub fn pending_corrections(manifest: &Manifest, c: &Checked, inputs: &Inputs) -> Vec<crate::base::diag::Diagnostic> {
+pub fn pending_corrections(manifest: &Manifest, c: &Checked, inputs: &Inputs, kinds: Registry) -> Vec<crate::base::diag::Diagnostic> {
     let mut out = Vec::new();
-    for kind in documents::KINDS {
+    for kind in kinds {
         for span in kind.spans(c, None) {
             out.extend(pending_correction(manifest, c, inputs, *kind, span));
         }

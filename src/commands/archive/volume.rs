@@ -12,7 +12,7 @@ use super::{against_previous, attachments, entry_attachment, folder, new_entry, 
 use crate::base::error::{Error, Result};
 use crate::base::period::Date;
 use crate::base::series::Series;
-use crate::documents;
+use crate::documents::{self, kinds::Registry};
 use crate::render::tables::PdfMeta;
 use crate::render::{Engine, Prepared};
 use crate::setup::config::Config;
@@ -42,8 +42,8 @@ struct Doc {
 }
 
 /// The templates a volume is set with: those of every published kind, and its own.
-fn bound_templates() -> Vec<&'static str> {
-    let published = documents::KINDS.iter().filter(|k| k.published().is_some()).filter_map(|k| k.templates());
+fn bound_templates(kinds: Registry) -> Vec<&'static str> {
+    let published = kinds.iter().filter(|k| k.published().is_some()).filter_map(|k| k.templates());
     let mut names: Vec<&str> = published.flat_map(|t| t.files.iter().copied()).chain([MAIN]).collect();
     names.sort_unstable();
     names.dedup();
@@ -51,22 +51,22 @@ fn bound_templates() -> Vec<&'static str> {
 }
 
 /// The main template an archived document of `series` is set again with: its kind's.
-fn main_template(series: Series) -> Result<&'static str> {
-    let kind = documents::kinds::of_series(series).and_then(|k| k.templates());
+fn main_template(kinds: Registry, series: Series) -> Result<&'static str> {
+    let kind = documents::kinds::of_series(kinds, series).and_then(|k| k.templates());
     kind.map(|t| t.main).ok_or_else(|| Error::Archive { msg: format!("归档中的“{series}”不是可装订的文件") })
 }
 
 /// Binds the archived documents of `year` (see the module).
-pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, date: Date, opts: &Options) -> Result<Outcome> {
+pub(super) fn bind(engine: &Engine, config: &Config, (year, kinds): (u16, Registry), req: &Request, date: Date, opts: &Options) -> Result<Outcome> {
     let archive = folder(&opts.out);
     let manifest = Manifest::load(&archive)?;
-    let mut entries: Vec<&Entry> = manifest.entries.iter().filter(|e| e.year == year && Series::NUMBERED.contains(&e.series)).collect();
+    let mut entries: Vec<&Entry> = manifest.entries.iter().filter(|e| e.year == year && documents::kinds::of_series(kinds, e.series).is_some()).collect();
     // Bulletins, then summaries (the order of `Series`), each in number order.
     entries.sort_by_key(|e| (e.series, e.number));
     if entries.is_empty() {
         return Ok(Outcome::NoData);
     }
-    let mut used = program_inputs(engine, &bound_templates())?;
+    let mut used = program_inputs(engine, &bound_templates(kinds))?;
     let mut generated = Vec::new();
     let mut docs = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -77,7 +77,7 @@ pub(super) fn bind(engine: &Engine, config: &Config, year: u16, req: &Request, d
         }
         used.push(Input { kind: InputKind::Document, path: e.file.clone(), sha256: e.sha256.clone(), sm3: sm3(&pdf) });
         let dir = format!("/docs/{:02}", i + 1);
-        let main = main_template(e.series)?;
+        let main = main_template(kinds, e.series)?;
         generated.push((format!("{dir}/{main}"), engine.template(main)?.as_bytes().to_vec()));
         for (path, bytes) in sources(e, &pdf, &dir)? {
             // Photos are named by their content: one copy serves every document that sets it.

@@ -8,7 +8,7 @@ use crate::base::diag::{has_errors, Diagnostic};
 use crate::base::error::Result;
 use crate::base::output::Staged;
 use crate::commands::archive::manifest::Manifest;
-use crate::documents::{self, Document};
+use crate::documents::{self, kinds::Registry, Document};
 use crate::setup::inputs::{Inputs, KeyHasher, Scan, Stamps};
 use cache::{Cache, Entry};
 
@@ -79,6 +79,11 @@ pub fn build(opts: &Options) -> Result<Built> {
 
 /// `build`, reporting progress.
 pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
+    build_in(opts, progress, documents::KINDS)
+}
+
+/// `build_with` of the kinds of a registry (the program's is `documents::KINDS`).
+pub fn build_in(opts: &Options, progress: &dyn Progress, kinds: Registry) -> Result<Built> {
     let scan = Scan::new(&opts.data, &opts.out, opts.templates.as_deref(), opts.fonts.as_deref())?;
     let mut cache = Cache::load(&opts.out);
     let known = Stamps::load(&opts.out);
@@ -94,7 +99,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         return Ok(up_to_date(cache, opts, inputs.overrides(), inputs.read_paths()));
     }
     let system_fonts = opts.system_fonts || inputs.settings.fonts.system;
-    let Planned { engine, mut checked, made, mut boards } = plan_documents(opts, &inputs)?;
+    let Planned { engine, mut checked, made, mut boards } = plan_in(opts, &inputs, kinds)?;
     let ofd = crate::setup::config::wants_ofd(opts.formats.as_deref(), &inputs.settings);
     let keyed = keyed(&engine, made.documents, opts, ofd)?;
     let (staged, mut rendered, mut failed) = typeset_changed(&engine, &keyed, &mut cache, opts, ofd, progress)?;
@@ -136,6 +141,7 @@ pub fn build_with(opts: &Options, progress: &dyn Progress) -> Result<Built> {
         rendered: &rendered,
         diagnostics: &cache.diagnostics,
         draft: opts.draft,
+        kinds,
     };
     let overview = Some(crate::commands::overview::write(opts, &run)?);
     // Typst memoises across compilations; keep only recent entries so that repeated builds in
@@ -170,15 +176,21 @@ pub struct Planned {
 
 /// The documents a build with these inputs makes (numbered from the archive), ready to typeset.
 pub fn plan_documents(opts: &Options, inputs: &Inputs) -> Result<Planned> {
+    plan_in(opts, inputs, documents::KINDS)
+}
+
+/// `plan_documents` of the kinds of a registry.
+pub fn plan_in(opts: &Options, inputs: &Inputs, kinds: Registry) -> Result<Planned> {
     let engine = render::Engine::for_run(inputs, opts.system_fonts)?;
     let mut checked = check_with(inputs, engine.fonts())?;
     let manifest = manifest(inputs)?;
-    let numbering = crate::commands::archive::numbering::numbering(&manifest, &checked, inputs);
-    checked.diagnostics.extend(crate::commands::archive::numbering::pending_corrections(&manifest, &checked, inputs));
+    let numbering = crate::commands::archive::numbering::numbering(&manifest, &checked, inputs, kinds);
+    checked.diagnostics.extend(crate::commands::archive::numbering::pending_corrections(&manifest, &checked, inputs, kinds));
     let today = checked.today(opts)?;
     let boards: Vec<crate::office::status::Board> =
         crate::office::status::years(&checked).into_values().map(|at| crate::office::status::board(&checked, at, today, false)).collect();
-    let made = documents::all(&engine, &checked, opts.period, opts.draft, &numbering, &boards)?;
+    let cx = documents::kinds::Context { engine: &engine, checked: &checked, boards: &boards };
+    let made = documents::all_of(kinds, &cx, opts.period, opts.draft, &numbering)?;
     Ok(Planned { engine, checked, made, boards })
 }
 

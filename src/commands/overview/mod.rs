@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::base::error::{Error, Result};
 use crate::commands::archive::manifest::Manifest;
 use crate::commands::build::cache::Cache;
+use crate::documents::kinds::Registry;
 use crate::figures::checked::Checked;
 use crate::office::status::Board;
 use crate::setup::options::Options;
@@ -33,6 +34,8 @@ pub struct Run<'a> {
     /// Every problem found, as the console and 数据校验报告 list them.
     pub diagnostics: &'a [crate::base::diag::Diagnostic],
     pub draft: bool,
+    /// The kinds of document the run made.
+    pub kinds: Registry,
 }
 
 /// Writes `out/结果一览.html` (atomically) and returns its path.
@@ -49,7 +52,8 @@ pub fn write(opts: &Options, run: &Run) -> Result<PathBuf> {
 /// board `status` shows.
 pub fn write_for_status(opts: &Options, checked: &Checked, board: &Board) -> Result<PathBuf> {
     let cache = Cache::load(&opts.out);
-    let run = Run { checked, board: Some(board), cache: &cache, rendered: &[], diagnostics: &checked.diagnostics, draft: opts.draft };
+    let run =
+        Run { checked, board: Some(board), cache: &cache, rendered: &[], diagnostics: &checked.diagnostics, draft: opts.draft, kinds: crate::documents::KINDS };
     write(opts, &run)
 }
 

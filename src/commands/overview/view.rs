@@ -159,16 +159,16 @@ pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
 fn of_month(span: Span, p: Period) -> bool {
     match span {
         Span::Whole | Span::Plan(..) => true,
-        Span::Month(m) => m == p,
+        Span::Month(m) | Span::Xun(m, _) => m == p,
         Span::Quarter(q) => q == Quarter::of(p),
         Span::Year(y) => p.month == 12 && y == p.year,
     }
 }
 
 /// What each document of the current data covers, and its series if it is numbered, by id.
-fn spans(c: &crate::figures::checked::Checked) -> BTreeMap<String, (Span, Option<Series>)> {
+fn spans(c: &crate::figures::checked::Checked, kinds: crate::documents::kinds::Registry) -> BTreeMap<String, (Span, Option<Series>)> {
     let mut out = BTreeMap::new();
-    for kind in crate::documents::KINDS {
+    for kind in kinds {
         for span in kind.spans(c, None) {
             out.insert(kind.id(c, span), (span, kind.published().map(|(s, _)| s)));
         }
@@ -183,7 +183,7 @@ fn documents(opts: &Options, run: &Run, manifest: &Manifest) -> Vec<Doc> {
     let made = run.cache.documents.keys().filter(|id| !run.cache.held.contains_key(*id));
     let mut ids: Vec<(&String, State)> = made.map(|id| (id, if run.rendered.contains(id) { State::Made } else { State::Unchanged })).collect();
     ids.extend(run.cache.held.keys().map(|id| (id, State::Held)));
-    let spans = spans(run.checked);
+    let spans = spans(run.checked, run.kinds);
     let mut docs: Vec<Doc> = ids.into_iter().map(|(id, state)| doc(opts, run, manifest, id, state, spans.get(id).copied())).collect();
     docs.sort_by(|a, b| newest(b.span).cmp(&newest(a.span)).then(a.name.cmp(&b.name)));
     docs
@@ -196,7 +196,7 @@ fn newest(span: Option<Span>) -> (u16, u8, u8) {
     match span {
         None => (0, 0, 0),
         Some(Span::Whole | Span::Plan(..)) => (u16::MAX, 0, 0),
-        Some(Span::Month(p)) => (p.year, p.month, 0),
+        Some(Span::Month(p) | Span::Xun(p, _)) => (p.year, p.month, 0),
         Some(Span::Quarter(q)) => (q.year, q.q * 3, 1),
         Some(Span::Year(y)) => (y, 12, 2),
     }
@@ -259,7 +259,7 @@ fn board(b: &Board, c: &crate::figures::checked::Checked) -> BoardView {
         .rows
         .iter()
         .map(|r| {
-            let cell = r.months.get(usize::from(b.month) - 1).cloned().unwrap_or(Cell::Empty);
+            let cell = crate::office::status::own_column(b).and_then(|i| r.months.get(i)).cloned().unwrap_or(Cell::Empty);
             let (contact, phone) = crate::office::status::contact(c, &r.township);
             BoardRow {
                 township: r.township.clone(),

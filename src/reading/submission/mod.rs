@@ -13,7 +13,7 @@ mod xls_guard;
 use serde::Serialize;
 
 use crate::base::diag::Diagnostic;
-use crate::base::period::Period;
+use crate::base::period::{Period, Span};
 use crate::setup::inputs::discover::{archive_stem, extension};
 use crate::setup::inputs::kind::Kind;
 use crate::setup::plan::Plan;
@@ -28,19 +28,35 @@ pub const INDICATORS: &str = "专项指标";
 
 /// A form of workbook the townships send, told by its sheets: those it must have (else E-SHEET)
 /// and those it should have (else W-SHEET).
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Form {
     pub name: &'static str,
     pub required: &'static [&'static str],
     pub optional: &'static [&'static str],
+    /// What a township sends one for in a year (the reporting board's columns).
+    pub times: fn(u16) -> Vec<Span>,
 }
 
 /// The monthly report (村级进度, 项目资金, 专项指标 under a 基本信息 cover).
-pub const MONTHLY: Form = Form { name: "月报表", required: &[COVER, VILLAGES], optional: &[PROJECTS, INDICATORS] };
+pub const MONTHLY: Form = Form { name: "月报表", required: &[COVER, VILLAGES], optional: &[PROJECTS, INDICATORS], times: months_of };
+
+/// The twelve months of a year.
+fn months_of(year: u16) -> Vec<Span> {
+    (1..=12).filter_map(|m| Period::new(year, m)).map(Span::Month).collect()
+}
 
 /// Every form a workbook can be of. The first is what a workbook that fits none is read as
 /// (its missing sheets are named).
 pub const FORMS: &[&Form] = &[&MONTHLY];
+
+/// A form is known by its name.
+impl PartialEq for Form {
+    fn eq(&self, other: &Form) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Form {}
 
 impl Form {
     /// The form of a workbook that has the sheets `has` says it has: the first whose required

@@ -12,7 +12,8 @@ const CONFIG: &str = include_str!("skeleton/config.yaml");
 /// The skeleton plan's base population, shared out over its years.
 const BASE_PEOPLE: u32 = 900;
 
-pub use crate::base::bundled::{narrative_copy, NARRATIVES};
+use crate::base::bundled::narrative_copy;
+use crate::documents::kinds::{narratives, KINDS};
 
 /// What the skeletons are filled with: the county's name and the plan's years.
 #[derive(Debug, Clone)]
@@ -70,7 +71,7 @@ pub fn init(dir: &Path, start: &Start) -> Result<Done> {
         return Err(Error::Usage { msg: format!("规划年份 {}-{} 不合理：应写作 起始年-结束年，如 2021-2025。", start.first, start.last) });
     }
     let mut files = vec![(dir.join("plan.yaml"), start.fill(PLAN)), (dir.join("config.yaml"), start.fill(CONFIG))];
-    for (name, document) in NARRATIVES {
+    for (name, document) in narratives(KINDS) {
         files.extend(narrative_copy(name, document).map(|text| (dir.join("templates").join(name), text)));
     }
     let (kept, new): (Vec<_>, Vec<_>) = files.into_iter().partition(|(path, _)| path.exists());
