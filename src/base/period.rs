@@ -130,6 +130,13 @@ impl Xun {
     }
 }
 
+/// Written as `上旬`, `中旬`, `下旬`.
+impl Serialize for Xun {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.chinese())
+    }
+}
+
 /// The time a document covers: what its id, its number's key and its place in 结果一览
 /// follow. (A quarter's summary stands at the quarter's last month with a report: the data
 /// say which, `documents::stands_at`.)

@@ -1,6 +1,6 @@
 //! The document series and how their issues are named: the one place the words 工作简报,
-//! 季度汇总, 合订本 and 第N期 are spelled for file names, titles, the manifest, the bound volume
-//! and messages. Bulletins and summaries are numbered within each year.
+//! 季度汇总, 旬报, 合订本 and 第N期 are spelled for file names, titles, the manifest, the bound volume
+//! and messages. Each numbered series is numbered within each year.
 
 /// A series of published documents, as the manifest names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -11,11 +11,13 @@ pub enum Series {
     Summary,
     /// 合订本: a year's bulletins and summaries bound in one volume.
     Volume,
+    /// 旬报 (扶贫项目实施和资金支出进度旬报): one a 旬.
+    Xunbao,
 }
 
 impl Series {
     /// The series numbered 第N期 within a year.
-    pub const NUMBERED: [Series; 2] = [Series::Bulletin, Series::Summary];
+    pub const NUMBERED: [Series; 3] = [Series::Bulletin, Series::Summary, Series::Xunbao];
 
     /// The name in file names, titles and the manifest.
     pub fn name(self) -> &'static str {
@@ -23,12 +25,13 @@ impl Series {
             Series::Bulletin => "工作简报",
             Series::Summary => "季度汇总",
             Series::Volume => "合订本",
+            Series::Xunbao => "旬报",
         }
     }
 
     /// The series a manifest entry names, if it is one of ours.
     pub fn from_name(name: &str) -> Option<Series> {
-        [Series::Bulletin, Series::Summary, Series::Volume].into_iter().find(|s| s.name() == name)
+        [Series::Bulletin, Series::Summary, Series::Volume, Series::Xunbao].into_iter().find(|s| s.name() == name)
     }
 
     /// What stands before 第N期 where the series must be named: nothing for bulletins (the
@@ -65,7 +68,7 @@ impl serde::Serialize for Series {
 impl<'de> serde::Deserialize<'de> for Series {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Series::from_name(&s).ok_or_else(|| serde::de::Error::custom(format!("未知的系列“{s}”（应为工作简报、季度汇总或合订本）")))
+        Series::from_name(&s).ok_or_else(|| serde::de::Error::custom(format!("未知的系列“{s}”（应为工作简报、季度汇总、旬报或合订本）")))
     }
 }
 

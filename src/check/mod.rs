@@ -63,6 +63,8 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     let files = loaded.files;
     let mut reports = loaded.reports;
     diagnostics.extend(validate::validate(&plan, &config, &mut reports));
+    let (mut xun, xun_files) = (loaded.xun, loaded.xun_files);
+    diagnostics.extend(validate::xun::validate(&mut xun, &reports));
     let months: Vec<crate::base::period::Period> = reports.iter().map(|r| r.period).collect();
     let (pieces, notes) = pieces::read(&inputs.pieces, &plan, &months);
     diagnostics.extend(notes);
@@ -70,7 +72,7 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     diagnostics.extend(pieces::without_bulletin(&pieces, &reports));
     #[cfg(feature = "render")]
     {
-        diagnostics.extend(render::coverage::check(fonts.book(), fonts.roles(), &reports));
+        diagnostics.extend(render::coverage::check(fonts.book(), fonts.roles(), &reports, &xun));
         diagnostics.extend(render::coverage::check_pieces(fonts.book(), fonts.roles(), &pieces));
         for name in fonts.missing() {
             let msg = format!("本机未安装配置的字体“{name}”，改用附带的 Fandol 字体。");
@@ -82,5 +84,5 @@ pub(crate) fn check_with(inputs: &Inputs, #[cfg(feature = "render")] fonts: &ren
     diagnostics.dedup();
     // Every file read: the workbooks (and files that claim to be reports) and the pieces.
     let files_read = loaded.files_read + inputs.pieces.len();
-    Ok(Checked { plan, config, reports, files, diagnostics, files_read, pieces })
+    Ok(Checked { plan, config, reports, files, diagnostics, files_read, pieces, xun, xun_files })
 }

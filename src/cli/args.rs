@@ -90,12 +90,15 @@ pub enum Command {
         format: Format,
     },
     /// 签发：给某月简报（或某季度汇总）编号，生成 PDF/A 存入 out/archive/ 并登记清单；或装订全年的合订本
-    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao publish (--period 年-月 | --quarter 年-Q季 | --year 年 --bind) [--date 日期] [--correction] [--skip-earlier]",
-        after_help = "示例：\n  jianbao publish --period 2018-03 --date 2018-04-05\n  jianbao publish --quarter 2018-Q1 --date 2018-04-10\n  jianbao publish --period 2018-03 --date 2018-04-20 --correction\n  jianbao publish --year 2018 --bind --date 2019-01-15   装订 2018 年已签发的简报和季度汇总")]
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "jianbao publish (--period 年-月 | --quarter 年-Q季 | --xun 年-月旬 | --year 年 --bind) [--date 日期] [--correction] [--skip-earlier]",
+        after_help = "示例：\n  jianbao publish --period 2018-03 --date 2018-04-05\n  jianbao publish --quarter 2018-Q1 --date 2018-04-10\n  jianbao publish --xun 2019-03上旬 --date 2019-03-12\n  jianbao publish --period 2018-03 --date 2018-04-20 --correction\n  jianbao publish --year 2018 --bind --date 2019-01-15   装订 2018 年已签发的简报和季度汇总")]
     Publish {
         /// 签发的季度汇总，格式 YYYY-Qn，例如 2018-Q1（与 --period 二选一）
-        #[arg(long, conflicts_with_all = ["period", "year"], required_unless_present_any = ["period", "year"], value_name = "年-Q季")]
+        #[arg(long, conflicts_with_all = ["period", "year", "xun"], required_unless_present_any = ["period", "year", "xun"], value_name = "年-Q季")]
         quarter: Option<Quarter>,
+        /// 签发的旬报，格式 YYYY-MM上旬（中旬、下旬），例如 2019-03上旬
+        #[arg(long, conflicts_with_all = ["period", "year"], value_name = "年-月旬", value_parser = xun)]
+        xun: Option<Span>,
         /// 与 --bind 一起：装订这一年已签发的工作简报和季度汇总
         #[arg(long, conflicts_with = "period", requires = "bind", value_name = "年")]
         year: Option<u16>,
@@ -200,15 +203,25 @@ impl Common {
 }
 
 /// What `publish` is asked to publish: a year's volume, or the document of the kind whose
-/// `publish` option was given (clap requires one of `--quarter`, `--year` and `--period`).
-pub fn target(quarter: Option<Quarter>, year: Option<u16>, period: Option<Period>) -> Option<archive::Target> {
-    let (option, span) = match (quarter, year, period) {
+/// `publish` option was given (clap requires one of `--quarter`, `--xun`, `--year` and
+/// `--period`).
+pub fn target(quarter: Option<Quarter>, xun: Option<Span>, year: Option<u16>, period: Option<Period>) -> Option<archive::Target> {
+    let (option, span) = match (quarter, xun, year, period) {
         (Some(q), ..) => ("--quarter", Span::Quarter(q)),
-        (None, Some(y), _) => return Some(archive::Target::Volume(y)),
-        (None, None, Some(p)) => ("--period", Span::Month(p)),
-        (None, None, None) => return None,
+        (None, Some(x), ..) => ("--xun", x),
+        (None, None, Some(y), _) => return Some(archive::Target::Volume(y)),
+        (None, None, None, Some(p)) => ("--period", Span::Month(p)),
+        (None, None, None, None) => return None,
     };
-    jianbao::documents::kinds::published_as(option).map(|kind| archive::Target::Issue(kind, span))
+    jianbao::documents::kinds::published_as(jianbao::documents::KINDS, option).map(|kind| archive::Target::Issue(kind, span))
+}
+
+/// `--xun 2019-03上旬`: a 旬 of a month.
+fn xun(s: &str) -> Result<Span, String> {
+    match s.trim().parse::<Span>() {
+        Ok(span @ Span::Xun(..)) => Ok(span),
+        _ => Err(format!("旬应写作 年-月上旬（中旬、下旬），如 2019-03上旬，实际为“{s}”")),
+    }
 }
 
 /// `--years 2021-2025` (or `2021—2025`).

@@ -38,9 +38,9 @@ fn main() -> ExitCode {
     let result = match command {
         Command::Build { build } => run::build(&build.apply(opts)),
         Command::Check { format } => run::check(&opts, format),
-        Command::Publish { quarter, year, bind: _, date, correction, skip_earlier } => {
-            let Some(target) = args::target(quarter, year, opts.period) else {
-                return usage::error_text("请用 --period、--quarter 或 --year 指定签发的文件");
+        Command::Publish { quarter, xun, year, bind: _, date, correction, skip_earlier } => {
+            let Some(target) = args::target(quarter, xun, year, opts.period) else {
+                return usage::error_text("请用 --period、--quarter、--xun 或 --year 指定签发的文件");
             };
             run::publish(&opts, &archive::Request { target, date, correction, skip_earlier })
         }

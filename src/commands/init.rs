@@ -13,7 +13,8 @@ const CONFIG: &str = include_str!("skeleton/config.yaml");
 const BASE_PEOPLE: u32 = 900;
 
 use crate::base::bundled::narrative_copy;
-use crate::documents::kinds::{narratives, KINDS};
+use crate::documents::kinds::narratives;
+use crate::documents::KINDS;
 
 /// What the skeletons are filled with: the county's name and the plan's years.
 #[derive(Debug, Clone)]

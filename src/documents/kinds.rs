@@ -1,7 +1,7 @@
 //! The registry of document kinds: each kind says in one place which spans it is made for, its
 //! id, the months its figures show and whether it prints pieces (so what holds it back), its
-//! series and `publish` option, its templates, and how it is made. `KINDS` lists them in the
-//! order a build makes them; builds, numbering, publishing and binding go through it.
+//! series and `publish` option, its templates, and how it is made. `documents::KINDS` lists
+//! them in the order a build makes them; builds, numbering, publishing and binding go through it.
 
 use super::{stands_at, Document, Settings};
 use crate::base::error::Result;
@@ -40,6 +40,29 @@ pub trait Kind: Sync {
     fn prints_pieces(&self) -> bool {
         false
     }
+    /// The files whose errors hold it back at `span` (asked only of an official build): the
+    /// workbooks behind the months it `shows`, and the pieces it prints.
+    fn held_back_by(&self, c: &Checked, span: Span) -> Vec<String> {
+        let shows = self.shows(c, span);
+        if shows.is_empty() {
+            return Vec::new();
+        }
+        let mut why = c.blocking(&shows);
+        if self.prints_pieces() {
+            why.extend(stands_at(c, span).map(|p| c.pieces_blocking(p)).unwrap_or_default());
+        }
+        why
+    }
+    /// The workbooks its figures are made from (what the archive records of it, and what a
+    /// published issue is compared with): the monthly reports feeding the month it stands at.
+    fn workbooks(&self, c: &Checked, span: Span) -> Vec<String> {
+        let feeding = stands_at(c, span).map(|last| crate::seen::feeding(&c.reports, last)).unwrap_or_default();
+        feeding.into_iter().map(|r| r.file.clone()).collect()
+    }
+    /// Whether a year's 合订本 binds its published issues (asked of published kinds).
+    fn in_volume(&self) -> bool {
+        true
+    }
     /// The series it is numbered in, and the `publish` option naming its period, if published.
     fn published(&self) -> Option<(Series, &'static str)> {
         None
@@ -53,9 +76,6 @@ pub trait Kind: Sync {
 /// A registry of kinds: what builds, numbering, publishing, binding and 结果一览 loop over.
 pub type Registry = &'static [&'static dyn Kind];
 
-/// Every kind, in the order a build makes them: the program's registry.
-pub const KINDS: Registry = &[&CheckReport, &MonthTable, &Bulletin, &QuarterSummary, &YearSummary, &PlanReport];
-
 /// The kind of `kinds` numbered in `series`.
 pub fn of_series(kinds: Registry, series: Series) -> Option<&'static dyn Kind> {
     kinds.iter().copied().find(|k| k.published().is_some_and(|(s, _)| s == series))
@@ -66,23 +86,14 @@ pub fn narratives(kinds: Registry) -> Vec<(&'static str, &'static str)> {
     kinds.iter().filter_map(|k| k.templates()?.narrative).collect()
 }
 
-/// The kind `publish` names with `option` (`--period`, `--quarter`).
-pub fn published_as(option: &str) -> Option<&'static dyn Kind> {
-    KINDS.iter().copied().find(|k| k.published().is_some_and(|(_, o)| o == option))
+/// The kind of `kinds` that `publish` names with `option` (`--period`, `--quarter`, `--xun`).
+pub fn published_as(kinds: Registry, option: &str) -> Option<&'static dyn Kind> {
+    kinds.iter().copied().find(|k| k.published().is_some_and(|(_, o)| o == option))
 }
 
-/// The files whose errors hold back `kind` at `span` (asked only of an official build): the
-/// workbooks behind the months it shows, and the pieces it prints.
+/// The files whose errors hold back `kind` at `span` (asked only of an official build).
 pub fn held_by(kind: &dyn Kind, c: &Checked, span: Span) -> Vec<String> {
-    let shows = kind.shows(c, span);
-    if shows.is_empty() {
-        return Vec::new();
-    }
-    let mut why = c.blocking(&shows);
-    if kind.prints_pieces() {
-        why.extend(stands_at(c, span).map(|p| c.pieces_blocking(p)).unwrap_or_default());
-    }
-    why
+    kind.held_back_by(c, span)
 }
 
 /// Whether a span is of the month a one-month build makes.
@@ -260,6 +271,7 @@ impl Kind for PlanReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::documents::KINDS;
 
     #[test]
     fn every_template_a_kind_names_is_bundled_and_init_copies_every_narrative() {

@@ -1,5 +1,5 @@
-//! The documents a build makes from checked data, kind by kind (`kinds::KINDS`): the validation
-//! report, a month's 汇总表 and bulletin, a quarter's summary, the year's documents; numbered
+//! The documents a build makes from checked data, kind by kind (`KINDS`): the validation
+//! report, a month's 汇总表 and bulletin, a 旬's 旬报 (`xunbao`), a quarter's summary, the year's documents; numbered
 //! documents in their series (see `archive::numbering`).
 //! Each comes with its figures (JSON) and its Typst sources, ready to typeset; nothing here
 //! touches the disk. A file's name says what it is and its period: `2018-03/工作简报-2018年3月`.
@@ -57,7 +57,12 @@ impl Settings {
 pub use crate::base::series::Series;
 
 pub mod kinds;
-pub use kinds::{Kind, KINDS};
+pub mod xunbao;
+pub use kinds::Kind;
+
+/// Every kind, in the order a build makes them: the program's registry (`kinds::Registry`).
+pub const KINDS: kinds::Registry =
+    &[&kinds::CheckReport, &kinds::MonthTable, &kinds::Bulletin, &xunbao::Xunbao, &kinds::QuarterSummary, &kinds::YearSummary, &kinds::PlanReport];
 
 /// The data check report's id (and file name).
 pub const REPORT_ID: &str = "数据校验报告";
@@ -275,7 +280,7 @@ pub fn failure(what: &str, e: &crate::base::error::Error) -> crate::base::diag::
     crate::base::diag::Diagnostic::error("E-DOCUMENT", what, msg)
 }
 
-/// Every document of a build, of every kind in `kinds` (the program's are `kinds::KINDS`): of
+/// Every document of a build, of every kind in `kinds` (the program's are `KINDS`): of
 /// one month (and the documents standing at it) or of all, numbered as `numbering` says.
 /// Without `draft`, a document fed by a workbook with errors is held back (`kinds::held_by`).
 pub fn all_of(kinds: &[&dyn Kind], cx: &kinds::Context, only: Option<Period>, draft: bool, numbering: &Numbering) -> Result<Made> {

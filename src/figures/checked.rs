@@ -23,6 +23,9 @@ pub struct Checked {
     pub files_read: usize,
     /// The pieces (稿件) of every month, left-out ones included.
     pub pieces: Vec<pieces::Piece>,
+    /// The 旬 workbooks' reports (duplicates dropped), and every 旬 workbook read.
+    pub xun: Vec<crate::reading::submission::XunReport>,
+    pub xun_files: Vec<crate::reading::submission::Identity>,
 }
 
 impl Checked {

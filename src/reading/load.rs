@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::base::diag::Diagnostic;
 use crate::reading::pieces;
-use crate::reading::submission::{self, Identity, Report};
+use crate::reading::submission::{self, Identity, Report, XunReport};
 use crate::setup::inputs::discover::is_spreadsheet;
 use crate::setup::inputs::kind::Kind;
 use crate::setup::inputs::{Refused, Submission};
@@ -15,8 +15,12 @@ use crate::setup::plan::Plan;
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub reports: Vec<Report>,
-    /// Every workbook read, with what it says about itself (readable or not), in path order.
+    /// Every workbook read, with what it says about itself (readable or not), in path order;
+    /// 旬 workbooks apart (`xun_files`): they are no month's report.
     pub files: Vec<Identity>,
+    /// The 旬 workbooks' reports, and every 旬 workbook read, in path order.
+    pub xun: Vec<XunReport>,
+    pub xun_files: Vec<Identity>,
     pub diagnostics: Vec<Diagnostic>,
     pub files_read: usize,
 }
@@ -47,16 +51,22 @@ pub fn parse_all(files: &[Submission], refused: &[Refused], plan: &Plan) -> Load
         }
         let diagnostic = r.diagnostic();
         let identity = Identity { unreadable: Some(diagnostic.message.clone()), ..identity };
-        loaded.add(submission::Read { report: None, identity, diagnostics: vec![diagnostic] });
+        loaded.add(submission::Read { report: None, xun: None, form: None, identity, diagnostics: vec![diagnostic] });
     }
     loaded.files.sort_by(|a, b| a.file.cmp(&b.file));
+    loaded.xun_files.sort_by(|a, b| a.file.cmp(&b.file));
     loaded
 }
 
 impl Loaded {
     fn add(&mut self, read: submission::Read) {
         self.reports.extend(read.report);
-        self.files.push(read.identity);
+        self.xun.extend(read.xun);
+        if read.form == Some(&submission::XUN) {
+            self.xun_files.push(read.identity);
+        } else {
+            self.files.push(read.identity);
+        }
         self.diagnostics.extend(read.diagnostics);
     }
 }

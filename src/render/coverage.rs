@@ -30,21 +30,29 @@ fn missing_in_roles(book: &FontBook, roles: &[(&str, &[String])], c: char) -> Op
 }
 
 /// One diagnostic per (value, missing character), at the value's cell.
-pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report]) -> Vec<Diagnostic> {
+pub fn check(book: &FontBook, roles: &FontRoles, reports: &[Report], xun: &[crate::reading::submission::XunReport]) -> Vec<Diagnostic> {
     let mut c = Checker::new(book, roles.data_roles().to_vec());
     for r in reports {
         for v in &r.villages {
             c.value(&r.file, VILLAGES, &v.cells.name, "村名", &v.name);
             c.value(&r.file, VILLAGES, &v.cells.remark, "备注", &v.remark);
         }
-        for p in &r.projects {
-            c.value(&r.file, PROJECTS, &p.name_cell, "项目名称", &p.name);
-            if let Some(village) = &p.village {
-                c.value(&r.file, PROJECTS, &p.village_cell, "所在村", village);
-            }
-        }
+        projects(&mut c, &r.file, &r.projects);
+    }
+    for r in xun {
+        projects(&mut c, &r.file, &r.projects);
     }
     c.out
+}
+
+/// The project names and villages a document sets.
+fn projects(c: &mut Checker, file: &str, projects: &[crate::reading::submission::ProjectRow]) {
+    for p in projects {
+        c.value(file, PROJECTS, &p.name_cell, "项目名称", &p.name);
+        if let Some(village) = &p.village {
+            c.value(file, PROJECTS, &p.village_cell, "所在村", village);
+        }
+    }
 }
 
 /// One diagnostic per (paragraph, missing character) of the pieces that are set: the title in

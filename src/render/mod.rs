@@ -12,6 +12,7 @@ pub mod summary;
 pub mod tables;
 mod typst_zh;
 pub mod world;
+pub mod xunbao;
 pub mod yearly;
 
 use std::collections::BTreeMap;

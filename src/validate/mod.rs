@@ -8,6 +8,7 @@ use crate::setup::config::Config;
 use crate::setup::plan::Plan;
 
 mod coverage;
+pub mod xun;
 use crate::reading::submission::{Report, VillageRow, VillageType, VILLAGES};
 pub use coverage::{once_across_months, ALL_REPORTS};
 

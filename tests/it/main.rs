@@ -43,5 +43,6 @@ mod status;
 mod stray_files;
 mod township_files;
 mod windows_desk;
+mod xunbao;
 mod yearly;
 mod years;

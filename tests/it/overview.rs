@@ -33,11 +33,12 @@ fn the_sample_page_shows_the_month_the_board_the_chart_and_every_document() {
     // Self-contained: no script, nothing fetched.
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://") && !html.contains("src="), "{html}");
     let now = section(&html, "本月文件（2019年3月）");
-    for doc in ["2019-03/工作简报-2019年3月.pdf", "2019-03/汇总表-2019年3月.xlsx", "2019-Q1/季度汇总-2019年第一季度.pdf", "数据校验报告.pdf"]
-    {
+    let xun = ["上旬", "中旬", "下旬"].map(|x| format!("2019-03/旬报-2019年3月{x}.pdf"));
+    let docs = ["2019-03/工作简报-2019年3月.pdf", "2019-03/汇总表-2019年3月.xlsx", "2019-Q1/季度汇总-2019年第一季度.pdf", "数据校验报告.pdf"];
+    for doc in docs.iter().copied().chain(xun.iter().map(String::as_str)) {
         assert!(now.contains(&format!("href=\"{doc}\"")), "{doc} not linked: {now}");
     }
-    assert_eq!(now.matches("新生成").count(), 4, "{now}");
+    assert_eq!(now.matches("新生成").count(), 7, "{now}");
     // The month's 汇总表 is a workbook: said so, never "0 页".
     assert!(now.contains("汇总表-2019年3月</a></td>") && now.contains("Excel 表格") && !now.contains(">0 页<"), "{now}");
     assert!(section(&html, "需要联系的乡镇").contains("本月不需要联系任何乡镇"));

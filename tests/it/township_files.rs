@@ -99,7 +99,10 @@ fn a_month_sent_as_one_zip_with_gbk_names_is_read_as_if_its_files_lay_in_the_fol
     for e in std::fs::read_dir(&folder).unwrap() {
         let path = e.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        entries.push((format!("2019年3月报表\\{name}"), std::fs::read(&path).unwrap()));
+        // The month's reports (the sample's 旬 workbooks are another matter).
+        if !name.contains('旬') {
+            entries.push((format!("2019年3月报表\\{name}"), std::fs::read(&path).unwrap()));
+        }
     }
     entries.sort();
     assert_eq!(entries.len(), 10);

@@ -259,13 +259,13 @@ struct Publishing<'a> {
 impl Publishing<'_> {
     fn decide(&self) -> Result<Outcome> {
         let (c, span) = (self.checked, self.req.target.span());
-        let Some(last) = documents::stands_at(c, span).filter(|last| c.reports.iter().any(|r| r.period == *last)) else {
+        if !self.kind.spans(c, None).contains(&span) {
             return Ok(Outcome::NoData);
-        };
+        }
         if !kinds::held_by(self.kind, c, span).is_empty() {
             return Ok(Outcome::DataErrors);
         }
-        let used = self.used_inputs(last)?;
+        let used = self.used_inputs(span)?;
         let mut manifest = Manifest::load(&folder(&self.opts.out))?;
         let (series, key) = (self.req.target.series(), self.req.target.span());
         if let Some(s) = manifest.skip_of(series, key) {
@@ -367,9 +367,9 @@ impl Publishing<'_> {
 
     /// Every file that went into the document: its workbooks, a bulletin's pieces, the plan and
     /// configuration, the templates it uses (with its narrative template) and the fonts of its roles.
-    fn used_inputs(&self, last: Period) -> Result<Vec<Input>> {
+    fn used_inputs(&self, span: Span) -> Result<Vec<Input>> {
         let engine = self.engine;
-        let mut used = numbering::data_inputs(self.checked, self.inputs, self.kind, last);
+        let mut used = numbering::data_inputs(self.checked, self.inputs, self.kind, span);
         for i in &mut used {
             i.sm3 = self.data_bytes(i).map(|b| crate::setup::inputs::sm3(b)).unwrap_or_default();
         }

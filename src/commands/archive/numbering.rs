@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::manifest::{Entry, Input, InputKind, Manifest};
-use crate::base::period::{Period, Span};
+use crate::base::period::Span;
 use crate::documents::{self, kinds::Registry, Kind, Numbering, Settings};
 use crate::figures::checked::Checked;
 use crate::setup::inputs::Inputs;
@@ -17,10 +17,10 @@ use crate::setup::inputs::Inputs;
 pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs, kinds: Registry) -> Numbering {
     let mut n = Numbering::default();
     for kind in kinds {
-        let mut years: BTreeMap<u16, Vec<(Span, Period)>> = BTreeMap::new();
+        let mut years: BTreeMap<u16, Vec<Span>> = BTreeMap::new();
         for span in kind.spans(c, None) {
             if let Some(last) = documents::stands_at(c, span) {
-                years.entry(last.year).or_default().push((span, last));
+                years.entry(last.year).or_default().push(span);
             }
         }
         for (year, periods) in years {
@@ -31,17 +31,17 @@ pub fn numbering(manifest: &Manifest, c: &Checked, inputs: &Inputs, kinds: Regis
 }
 
 /// Numbers the periods of one year of a published kind's series.
-fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inputs, kind: &dyn Kind, year: u16, periods: &[(Span, Period)]) {
+fn number_year(n: &mut Numbering, manifest: &Manifest, c: &Checked, inputs: &Inputs, kind: &dyn Kind, year: u16, periods: &[Span]) {
     let Some((series, _)) = kind.published() else { return };
     let mut next = manifest.next_number(series, year);
-    for (key, last) in periods {
+    for key in periods {
         if manifest.is_skipped(series, *key) {
             n.set(series, *key, Settings { skipped: true, ..Settings::default() });
             continue;
         }
         let published = manifest.latest(series, *key);
         let settings = match published {
-            Some(e) if same_data(e, &data_inputs(c, inputs, kind, *last)) => {
+            Some(e) if same_data(e, &data_inputs(c, inputs, kind, *key)) => {
                 Settings { number: e.number, date: Some(e.published.tuple()), corrects: e.corrects, ..Settings::default() }
             }
             _ => {
@@ -80,10 +80,11 @@ fn pending_correction(
     kind: &dyn Kind,
     span: crate::base::period::Span,
 ) -> Option<crate::base::diag::Diagnostic> {
-    let ((series, flag), last) = (kind.published()?, documents::stands_at(c, span)?);
+    let (series, flag) = kind.published()?;
+    documents::stands_at(c, span)?;
     let (key, id) = (span, kind.id(c, span));
     let e = manifest.latest(series, span).filter(|_| !manifest.is_skipped(series, span))?;
-    let now = data_inputs(c, inputs, kind, last);
+    let now = data_inputs(c, inputs, kind, span);
     if same_data(e, &now) {
         return None;
     }
@@ -101,17 +102,17 @@ fn pending_correction(
     Some(crate::base::diag::Diagnostic::warning(CORRECTION_PENDING, ARCHIVE, msg).at_sheet(&id))
 }
 
-/// The data a document of `kind` standing at `last` is made from: its feeding workbooks, the
-/// pieces it prints, the plan and the configuration, with their hashes (the manifest's data
-/// kinds, `Input::is_data`).
-pub fn data_inputs(c: &Checked, inputs: &Inputs, kind: &dyn Kind, last: Period) -> Vec<Input> {
+/// The data a document of `kind` for `span` is made from: its workbooks (`Kind::workbooks`),
+/// the pieces it prints, the plan and the configuration, with their hashes (the manifest's
+/// data kinds, `Input::is_data`).
+pub fn data_inputs(c: &Checked, inputs: &Inputs, kind: &dyn Kind, span: Span) -> Vec<Input> {
     let mut used = Vec::new();
-    for r in crate::figures::aggregate::feeding(&c.reports, last) {
-        if let Some(f) = inputs.workbook(&r.file) {
+    for file in kind.workbooks(c, span) {
+        if let Some(f) = inputs.workbook(&file) {
             used.push(Input { kind: InputKind::Workbook, path: f.rel.clone(), sha256: f.sha256.clone(), sm3: String::new() });
         }
     }
-    if kind.prints_pieces() {
+    if let Some(last) = documents::stands_at(c, span).filter(|_| kind.prints_pieces()) {
         for p in crate::reading::pieces::of_month(&c.pieces, last) {
             used.push(Input { kind: InputKind::Piece, path: p.file.clone(), sha256: p.sha256.clone(), sm3: String::new() });
             for (path, sha256) in &p.photo_files {

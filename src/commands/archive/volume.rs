@@ -43,7 +43,7 @@ struct Doc {
 
 /// The templates a volume is set with: those of every published kind, and its own.
 fn bound_templates(kinds: Registry) -> Vec<&'static str> {
-    let published = kinds.iter().filter(|k| k.published().is_some()).filter_map(|k| k.templates());
+    let published = kinds.iter().filter(|k| k.published().is_some() && k.in_volume()).filter_map(|k| k.templates());
     let mut names: Vec<&str> = published.flat_map(|t| t.files.iter().copied()).chain([MAIN]).collect();
     names.sort_unstable();
     names.dedup();
@@ -60,7 +60,8 @@ fn main_template(kinds: Registry, series: Series) -> Result<&'static str> {
 pub(super) fn bind(engine: &Engine, config: &Config, (year, kinds): (u16, Registry), req: &Request, date: Date, opts: &Options) -> Result<Outcome> {
     let archive = folder(&opts.out);
     let manifest = Manifest::load(&archive)?;
-    let mut entries: Vec<&Entry> = manifest.entries.iter().filter(|e| e.year == year && documents::kinds::of_series(kinds, e.series).is_some()).collect();
+    let mut entries: Vec<&Entry> =
+        manifest.entries.iter().filter(|e| e.year == year && documents::kinds::of_series(kinds, e.series).is_some_and(|k| k.in_volume())).collect();
     // Bulletins, then summaries (the order of `Series`), each in number order.
     entries.sort_by_key(|e| (e.series, e.number));
     if entries.is_empty() {

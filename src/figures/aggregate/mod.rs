@@ -409,6 +409,7 @@ fn listed_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)], lis
 
 mod indicators;
 pub mod quarter;
+pub mod xun;
 pub mod year;
 pub use crate::seen::{feeding, Dated, Seen, Sources, Status};
 use indicators::indicators;

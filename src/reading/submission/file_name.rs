@@ -1,4 +1,4 @@
-//! What a workbook's file name says about its month (`南村乡3月报表(终稿).xlsx`,
+//! What a workbook's file name says about its month (and a 旬 workbook's about its 旬) (`南村乡3月报表(终稿).xlsx`,
 //! `坡头乡2018年10月.xls`, `段村乡-201803.xlsx`): checked against the cover, and used to read
 //! an ambiguous month typed as a number.
 
@@ -23,6 +23,18 @@ impl NamedMonth {
     /// Whether `year`-`month` is the month this name means.
     pub fn is(self, year: u16, month: u8) -> bool {
         self.month == month && self.year.is_none_or(|y| y == year)
+    }
+}
+
+/// The 旬 named in a file's name or its folder's (`南村乡2019年3月上旬.xlsx`,
+/// `2019-03上旬/南村乡.xlsx`): one of 上旬, 中旬, 下旬, and only one.
+pub fn xun_in_name(path: &str) -> Option<crate::base::period::Xun> {
+    let tail: Vec<&str> = path.rsplit('/').take(2).collect();
+    let named: Vec<crate::base::period::Xun> =
+        crate::base::period::Xun::ALL.into_iter().filter(|x| tail.iter().any(|part| part.contains(x.chinese()))).collect();
+    match named.as_slice() {
+        [one] => Some(*one),
+        _ => None,
     }
 }
 

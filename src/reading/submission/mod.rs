@@ -13,7 +13,7 @@ mod xls_guard;
 use serde::Serialize;
 
 use crate::base::diag::Diagnostic;
-use crate::base::period::{Period, Span};
+use crate::base::period::{Period, Span, Xun};
 use crate::setup::inputs::discover::{archive_stem, extension};
 use crate::setup::inputs::kind::Kind;
 use crate::setup::plan::Plan;
@@ -45,9 +45,18 @@ fn months_of(year: u16) -> Vec<Span> {
     (1..=12).filter_map(|m| Period::new(year, m)).map(Span::Month).collect()
 }
 
-/// Every form a workbook can be of. The first is what a workbook that fits none is read as
-/// (its missing sheets are named).
-pub const FORMS: &[&Form] = &[&MONTHLY];
+/// The 旬 workbook: 项目资金 alone, for the 旬 its file name gives (`南村乡2019年3月上旬.xlsx`).
+pub const XUN: Form = Form { name: "旬报表", required: &[PROJECTS], optional: &[], times: xuns_of };
+
+/// The 36 旬 of a year.
+fn xuns_of(year: u16) -> Vec<Span> {
+    months_of(year).into_iter().filter_map(|s| s.end()).flat_map(|p| Xun::ALL.map(|x| Span::Xun(p, x))).collect()
+}
+
+/// Every form a workbook can be of, the first that fits winning (a monthly report also has
+/// 项目资金). The first is what a workbook that fits none is read as (its missing sheets are
+/// named).
+pub const FORMS: &[&Form] = &[&MONTHLY, &XUN];
 
 /// A form is known by its name.
 impl PartialEq for Form {
@@ -147,6 +156,25 @@ pub struct ProjectRow {
     pub disbursed: i64,
     pub status: Option<String>,
     pub beneficiaries: Option<u32>,
+    /// 留置资金 (万元 × 100): the part of 计划投资 held back on purpose (质保金, money kept
+    /// until 验收); 0 where the column is absent.
+    #[serde(skip)]
+    pub retained: i64,
+    /// 计划开工, where the column is given.
+    #[serde(skip)]
+    pub planned_start: Option<crate::base::period::Date>,
+    #[serde(skip)]
+    pub cells: ProjectCells,
+}
+
+/// Where a project's figures are: its sheet as named in the workbook, and the A1 references of
+/// its figures (empty where the column is absent).
+#[derive(Debug, Clone, Default)]
+pub struct ProjectCells {
+    pub sheet: String,
+    pub planned: String,
+    pub disbursed: String,
+    pub status: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,12 +188,34 @@ pub struct IndicatorRow {
     pub remark: String,
 }
 
+/// A township's 旬 workbook: its projects as they stand at the 旬's end.
+#[derive(Debug, Clone)]
+pub struct XunReport {
+    /// Path relative to the data folder.
+    pub file: String,
+    pub township: String,
+    pub period: Period,
+    pub xun: Xun,
+    pub projects: Vec<ProjectRow>,
+}
+
+impl XunReport {
+    /// The 旬 it is for.
+    pub fn at(&self) -> (Period, Xun) {
+        (self.period, self.xun)
+    }
+}
+
 /// What reading one workbook gave: its report when it could be read well enough to aggregate,
 /// what it says about itself (from its cover, else from its file name and folder), and every
 /// diagnostic found either way.
 #[derive(Debug)]
 pub struct Read {
     pub report: Option<Report>,
+    /// The 旬 workbook's report, for a workbook of that form.
+    pub xun: Option<XunReport>,
+    /// Its form, when it could be opened.
+    pub form: Option<&'static Form>,
     pub identity: Identity,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -180,6 +230,9 @@ pub struct Identity {
     /// The township as typed when it is not one of the plan's.
     pub typed_township: Option<String>,
     pub period: Option<Period>,
+    /// The 旬, for a 旬 workbook (its form; its file name says which).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xun: Option<Xun>,
     /// Township or month taken from the file's path, not its cover.
     pub from_path: bool,
     pub cover: Cover,
@@ -213,7 +266,7 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
     let mut identity = Identity::from_path(file, plan);
     let unreadable = |d: Diagnostic, identity: Identity| {
         let identity = Identity { unreadable: Some(d.message.clone()), ..identity };
-        Read { report: None, identity, diagnostics: vec![d] }
+        Read { report: None, xun: None, form: None, identity, diagnostics: vec![d] }
     };
     if !kind.is_workbook() {
         return unreadable(not_a_workbook(file, kind), identity);
@@ -239,7 +292,15 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
         report_formulas_without_values(g, file, &mut diags);
     }
     let sheet = |name: &str| book.sheets.iter().find(|g| header_key(&g.name) == name);
+    // A workbook of 项目资金 alone is a 旬's when its name says which 旬; otherwise it is a
+    // monthly report that lost its other sheets (and they are named).
     let form = Form::of(|name| sheet(name).is_some());
+    let as_xun = form == &XUN && file_name::xun_in_name(file).is_some();
+    let form = if form == &XUN && !as_xun { FORMS[0] } else { form };
+    if as_xun {
+        let projects = sheet(PROJECTS).map(|g| sheets::read_projects(g, file, &mut diags)).unwrap_or_default();
+        return xun_read(identity, projects, diags);
+    }
     let cover = sheet(COVER).map(|g| sheets::read_cover(g, file, plan, &mut diags));
     if let Some(c) = &cover {
         identity.cover = c.cover.clone();
@@ -254,7 +315,11 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
         for name in form.required.iter().filter(|name| sheet(name).is_none()) {
             diags.push(missing_sheet(file, name, &book.sheets, true));
         }
-        return Read { report: None, identity, diagnostics: diags };
+        if sheet(PROJECTS).is_some() && Form::of(|name| sheet(name).is_some()) == &XUN {
+            let msg = "本文件只有“项目资金”工作表。如果这是旬报表，请在文件名中写明乡镇、月份和旬，如“南村乡2019年3月上旬.xlsx”。";
+            diags.push(Diagnostic::note("N-XUN-NAME", file, msg));
+        }
+        return Read { report: None, xun: None, form: Some(form), identity, diagnostics: diags };
     };
     let (villages, unread_villages) = sheets::read_villages(villages, file, &mut diags);
     for name in form.optional.iter().filter(|name| sheet(name).is_none()) {
@@ -268,7 +333,22 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
         }
         _ => None,
     };
-    Read { report, identity, diagnostics: diags }
+    Read { report, xun: None, form: Some(form), identity, diagnostics: diags }
+}
+
+/// A 旬 workbook read: its township, month and 旬 from its path (E-XUN-NAME when one is not
+/// there), and its projects.
+fn xun_read(mut identity: Identity, projects: Vec<ProjectRow>, mut diags: Vec<Diagnostic>) -> Read {
+    identity.xun = file_name::xun_in_name(&identity.file);
+    let xun = match (&identity.township, identity.period, identity.xun) {
+        (Some(township), Some(period), Some(xun)) => Some(XunReport { file: identity.file.clone(), township: township.clone(), period, xun, projects }),
+        _ => {
+            let msg = "这是旬报表（只有“项目资金”工作表，文件名写明了旬），但文件名或文件夹没有写明乡镇和月份。请按“南村乡2019年3月上旬.xlsx”的样子命名。";
+            diags.push(Diagnostic::error("E-XUN-NAME", &identity.file, msg));
+            None
+        }
+    };
+    Read { report: None, xun, form: Some(&XUN), identity, diagnostics: diags }
 }
 
 /// What a file that is no workbook (by its bytes) is, and what to do: E-PASSWORD for a file

@@ -4,7 +4,7 @@ use super::file_name::{month_in_name, NamedMonth};
 use super::grid::{Cell, Grid};
 use super::normalize::{clean_text, closest, fold_width, header_key, parse_month_text};
 use super::table::{Column, Table};
-use super::{Cover, IndicatorRow, ProjectRow, VillageCells, VillageRow, VillageType};
+use super::{Cover, IndicatorRow, ProjectCells, ProjectRow, VillageCells, VillageRow, VillageType};
 use crate::base::diag::{quote, Diagnostic};
 use crate::base::period::Period;
 use crate::setup::plan::Plan;
@@ -328,9 +328,11 @@ const PROJECT_COLUMNS: &[Column] = &[
     Column { name: "累计拨付", aliases: &[], required: false },
     Column { name: "项目状态", aliases: &[], required: false },
     Column { name: "带贫人数", aliases: &[], required: false },
+    Column { name: "留置资金", aliases: &["留存资金", "预留资金"], required: false },
+    Column { name: "计划开工", aliases: &["计划开工日期", "计划开工时间"], required: false },
 ];
 
-/// Reads 项目资金: every project of the year as it stands at month end.
+/// Reads 项目资金: every project of the year as it stands at month end (or the 旬's end).
 pub fn read_projects(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<ProjectRow> {
     let Some(t) = Table::locate(g, file, PROJECT_COLUMNS, diags) else { return Vec::new() };
     let mut out = Vec::new();
@@ -351,15 +353,43 @@ pub fn read_projects(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<P
         let disbursed = t.money(r, "累计拨付", diags).unwrap_or(0);
         let status = t.choice(r, "项目状态", PROJECT_STATUSES, diags);
         let beneficiaries = t.count(r, "带贫人数", diags);
+        let retained = t.money(r, "留置资金", diags).unwrap_or(0);
+        let planned_start = t.date(r, "计划开工", diags);
         if let Some(p) = planned.filter(|&p| disbursed > p) {
             let msg = format!("“累计拨付”{} 万元超过“计划投资”{} 万元。拨付不能超过计划投资，请核对。", disbursed as f64 / 100.0, p as f64 / 100.0);
             diags.push(t.diag(Diagnostic::error("E-RANGE", file, msg), r, "累计拨付"));
             continue;
         }
+        if let Some(p) = planned.filter(|&p| retained > p) {
+            let msg = format!(
+                "“留置资金”{} 万元超过“计划投资”{} 万元。留置资金是计划投资中暂不支付的部分（质保金等），请核对。",
+                retained as f64 / 100.0,
+                p as f64 / 100.0
+            );
+            diags.push(t.diag(Diagnostic::error("E-RANGE", file, msg), r, "留置资金"));
+            continue;
+        }
         if let (Some(name), Some(planned)) = (name, planned) {
             let row = t.grid.row_number(r);
             let (name_cell, village_cell) = (t.a1(r, "项目名称"), t.a1(r, "所在村"));
-            out.push(ProjectRow { name, row, name_cell, village_cell, category, village, source, planned, disbursed, status, beneficiaries });
+            let at = |column: &str| if t.has(column) { t.a1(r, column) } else { String::new() };
+            let cells = ProjectCells { sheet: g.name.clone(), planned: at("计划投资"), disbursed: at("累计拨付"), status: at("项目状态") };
+            out.push(ProjectRow {
+                name,
+                row,
+                name_cell,
+                village_cell,
+                cells,
+                category,
+                village,
+                source,
+                planned,
+                disbursed,
+                retained,
+                planned_start,
+                status,
+                beneficiaries,
+            });
         }
     }
     out

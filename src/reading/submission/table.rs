@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::grid::{Cell, Grid};
 use super::normalize::{header_key, parse_number, parse_yes_no};
 use crate::base::diag::{quote, Diagnostic};
+use crate::base::period::Date;
 
 /// A column the contract knows: its canonical name and accepted aliases.
 pub struct Column {
@@ -160,6 +161,29 @@ impl<'g> Table<'g> {
                 None
             }
         }
+    }
+
+    /// A date: a date cell, or text written `YYYY-MM-DD` (or `2019年3月5日`, `2019/3/5`,
+    /// `2019.3.5`). Blank is `None`; anything else is an error at the cell.
+    pub fn date(&self, row: usize, column: &str, diags: &mut Vec<Diagnostic>) -> Option<Date> {
+        let col = self.columns.get(column).copied()?;
+        if let Some((year, month, day)) = self.grid.date(row, col) {
+            return Some(Date { year, month, day });
+        }
+        let text = match self.cell(row, column) {
+            c if c.is_blank() || matches!(c, Cell::NoCache(_)) => return None,
+            c => c.as_text(),
+        };
+        let parts: Vec<&str> = text.trim().split(['-', '/', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
+        let written = match parts.as_slice() {
+            [y, m, d] => format!("{y}-{:0>2}-{:0>2}", m, d).parse::<Date>().ok(),
+            _ => None,
+        };
+        if written.is_none() {
+            let msg = format!("“{column}”应为日期，实际为“{}”。请填写如 2019-03-05 的日期。", quote(text.trim()));
+            diags.push(self.err("E-DATE", row, column, msg));
+        }
+        written
     }
 
     /// A count of people or households: a whole number ≥ 0. Blank is `None`.

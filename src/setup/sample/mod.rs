@@ -36,6 +36,8 @@ const SAMPLE_EXITS: &[(&str, u16, u8)] =
 pub const BUNDLED_YEARS: &[u16] = &[2018, 2019];
 pub const BUNDLED_LAST_MONTH: u8 = 3;
 pub const BUNDLED_MISSING: &[(&str, u16, u8)] = &[("果园乡", 2019, 2)];
+/// The townships of the sample that send 旬 workbooks (for its last month).
+pub const XUN_TOWNSHIPS: &[&str] = &["南村乡", "段村乡", "坡头乡"];
 
 /// Share of the year's lifting done by the end of each month (Jan..Dec).
 const MONTHLY_PROGRESS: [f64; 12] = [0.05, 0.11, 0.22, 0.33, 0.43, 0.52, 0.60, 0.68, 0.77, 0.86, 0.94, 1.0];
@@ -173,7 +175,7 @@ pub fn lifted_by(v: &SampleVillage, m: u8) -> u32 {
 }
 
 mod workbook;
-pub use workbook::{file_name, workbook};
+pub use workbook::{file_name, workbook, xun_file_name, xun_workbook};
 
 /// Writes the workbooks of `plan`'s townships for every month of `years` up to `last` (the
 /// last month of the last year) under `data`, the years chained; a township sends nothing in
@@ -202,7 +204,23 @@ pub fn write_bundled(data: &std::path::Path, plan: &Plan) -> crate::base::error:
     for (rel, bytes) in pieces::bundled() {
         crate::base::output::write_atomic(&data.join(rel), &bytes)?;
     }
-    write_months(data, plan, BUNDLED_YEARS, BUNDLED_LAST_MONTH, BUNDLED_MISSING)
+    let months = write_months(data, plan, BUNDLED_YEARS, BUNDLED_LAST_MONTH, BUNDLED_MISSING)?;
+    Ok(months + write_xun(data, plan)?)
+}
+
+/// The 旬 workbooks of the sample: three townships send all three 旬 of its last month.
+fn write_xun(data: &std::path::Path, plan: &Plan) -> crate::base::error::Result<usize> {
+    let (year, last) = (*BUNDLED_YEARS.last().expect("a year"), BUNDLED_LAST_MONTH);
+    let p = crate::base::period::Period::new(year, last).expect("valid month");
+    let county = county(plan, year);
+    let mut written = 0;
+    for t in county.iter().filter(|t| XUN_TOWNSHIPS.contains(&t.name.as_str())) {
+        for x in crate::base::period::Xun::ALL {
+            crate::base::output::write_atomic(&data.join(xun_file_name(&t.name, p, x)), &xun_workbook(plan, t, p, x))?;
+            written += 1;
+        }
+    }
+    Ok(written)
 }
 
 /// County-scale data for benchmarks: the bundled plan with all 12 townships, the bundled

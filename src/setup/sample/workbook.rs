@@ -2,7 +2,7 @@
 
 use super::xlsx::{self, Sheet, Value};
 use super::{between, lifted_by, SampleTownship, MONTHLY_PROGRESS};
-use crate::base::period::Period;
+use crate::base::period::{Period, Xun};
 use crate::setup::plan::{IndicatorKind, Plan};
 
 /// `submissions/2018-03/南村乡2018年3月报表.xlsx`
@@ -84,6 +84,25 @@ fn projects(plan: &Plan, t: &SampleTownship, p: Period) -> Sheet {
     let mut s = Sheet::new("项目资金");
     s.row(vec![text("单位：万元")]);
     s.row(["项目名称", "项目类别", "所在村", "资金来源", "计划投资", "累计拨付", "项目状态", "带贫人数"].map(text).to_vec());
+    for r in project_rows(plan, t, disbursed_share(t, p.month)) {
+        s.row(vec![text(&r.name), text(r.category), text(&r.village), text(r.source), r.planned.into(), r.paid.into(), text(r.status), r.helped.into()]);
+    }
+    s
+}
+
+/// A project of the sample, as it stands when `share` of its investment is disbursed.
+struct ProjectRow {
+    name: String,
+    category: &'static str,
+    village: String,
+    source: &'static str,
+    planned: f64,
+    paid: f64,
+    status: &'static str,
+    helped: u32,
+}
+
+fn project_rows(plan: &Plan, t: &SampleTownship, share: f64) -> Vec<ProjectRow> {
     let whole = if t.name.ends_with('镇') { "全镇" } else { "全乡" };
     let mut rows: Vec<(String, &str, String, &str, f64)> = Vec::new();
     for v in &t.villages {
@@ -115,20 +134,59 @@ fn projects(plan: &Plan, t: &SampleTownship, p: Period) -> Sheet {
         ));
     }
     rows.push((format!("{whole}贫困劳动力技能培训"), "就业扶贫", whole.to_string(), "统筹整合", (between(&t.name, 20.0, 45.0)).round()));
-    let share = disbursed_share(t, p.month);
-    for (name, cat, village, source, planned) in rows {
-        let paid = (planned * share * 100.0).round() / 100.0;
-        let status = if paid >= planned {
-            "已完工"
-        } else if paid > 0.0 {
-            "在建"
-        } else {
-            "未开工"
-        };
-        let helped = (planned * 1.6).round() as u32;
-        s.row(vec![text(&name), text(cat), text(&village), text(source), planned.into(), paid.into(), text(status), helped.into()]);
+    rows.into_iter()
+        .map(|(name, category, village, source, planned)| {
+            let paid = (planned * share * 100.0).round() / 100.0;
+            let status = if paid >= planned {
+                "已完工"
+            } else if paid > 0.0 {
+                "在建"
+            } else {
+                "未开工"
+            };
+            let helped = (planned * 1.6).round() as u32;
+            ProjectRow { name, category, village, source, planned, paid, status, helped }
+        })
+        .collect()
+}
+
+/// `submissions/2019-03/南村乡2019年3月上旬.xlsx`
+pub fn xun_file_name(township: &str, p: Period, x: Xun) -> String {
+    format!("submissions/{p}/{township}{}{}.xlsx", p.chinese(), x.chinese())
+}
+
+/// The 旬 workbook of township `t` for the 旬 `x` of `p` (示例数据): 项目资金 alone, with the
+/// optional 留置资金 (5 % of a project under way whose payments leave room for it) and 计划开工
+/// (of projects not started) columns. Its 下旬 is the month's report, project for project.
+pub fn xun_workbook(plan: &Plan, t: &SampleTownship, p: Period, x: Xun) -> Vec<u8> {
+    let month = disbursed_share(t, p.month);
+    let before = if p.month > 1 { disbursed_share(t, t.previous_report(p.month).max(1)) } else { 0.0 };
+    let share = match x {
+        Xun::Upper => before + (month - before) / 3.0,
+        Xun::Middle => before + (month - before) * 2.0 / 3.0,
+        Xun::Lower => month,
+    };
+    let mut s = Sheet::new("项目资金");
+    s.row(vec![text(&format!("{}{}{}扶贫项目实施和资金支出进度（示例数据，单位：万元）", t.name, p.chinese(), x.chinese()))]);
+    s.row(["项目名称", "项目类别", "所在村", "资金来源", "计划投资", "累计拨付", "项目状态", "带贫人数", "留置资金", "计划开工"].map(text).to_vec());
+    for r in project_rows(plan, t, share) {
+        let retained = (r.planned * 0.05 * 100.0).round() / 100.0;
+        let retained = if r.status == "在建" && r.paid + retained <= r.planned { retained } else { 0.0 };
+        let start = if r.status == "未开工" { text(&format!("{p}-{:02}", 5 + (super::unit(&r.name) * 20.0) as u8)) } else { Value::Blank };
+        s.row(vec![
+            text(&r.name),
+            text(r.category),
+            text(&r.village),
+            text(r.source),
+            r.planned.into(),
+            r.paid.into(),
+            text(r.status),
+            r.helped.into(),
+            retained.into(),
+            start,
+        ]);
     }
-    s
+    xlsx::write(&[s]).expect("sample 旬 workbook")
 }
 
 fn indicators(plan: &Plan, t: &SampleTownship, p: Period) -> Sheet {
