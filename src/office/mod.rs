@@ -1,5 +1,6 @@
-//! What the office keeps and sends: the reporting board, the workbooks we write, the blank forms.
+//! What the office keeps and sends: the reporting boards (months, 旬), the workbooks we write, the blank forms.
 
 pub mod excel;
 pub mod forms;
 pub mod status;
+pub mod xun_board;

@@ -42,6 +42,14 @@ fn the_sample_page_shows_the_month_the_board_the_chart_and_every_document() {
     // The month's 汇总表 is a workbook: said so, never "0 页".
     assert!(now.contains("汇总表-2019年3月</a></td>") && now.contains("Excel 表格") && !now.contains(">0 页<"), "{now}");
     assert!(section(&html, "需要联系的乡镇").contains("本月不需要联系任何乡镇"));
+    // Who sent which 旬: the sample's three townships sent all three; the others none.
+    let xun = section(&html, "旬报表报送情况（2019年3月）");
+    for t in ["南村乡", "段村乡", "坡头乡"] {
+        assert!(xun.contains(&format!("<th scope=\"row\">{t}</th>{}</tr>", "<td><span class=\"state ok\">已报</span></td>".repeat(3))), "{t}: {xun}");
+    }
+    let missing = "<td><span class=\"state missing\">未报</span></td>".repeat(3);
+    assert!(xun.contains(&format!("<th scope=\"row\">仁村乡</th>{missing}</tr>")), "{xun}");
+    assert!(xun.contains("<li>仁村乡：3月上旬、中旬、下旬旬报表未报送</li>") && xun.matches("<li>").count() == 7, "{xun}");
     let board = section(&html, "报送情况（2019年3月）");
     for t in ["南村乡", "段村乡", "仁村乡", "天池镇", "张村镇", "英豪镇", "陈村乡", "洪阳镇", "果园乡", "坡头乡"] {
         assert!(board.contains(&format!("<th scope=\"row\">{t}</th><td><span class=\"state ok\">已报</span>")), "{t}: {board}");

@@ -250,6 +250,13 @@ fn a_lower_xun_that_differs_from_the_months_report_is_named_at_both_cells_and_ho
     let month = named.iter().find(|x| x.code == "W-XUN-MONTH").unwrap();
     assert_eq!((month.file.as_str(), month.severity), ("submissions/2019-03/南村乡2019年3月报表.xlsx", Severity::Warning));
     assert!(month.cell.is_some());
+    // Whom to phone: 南村乡 about its 下旬, 坡头乡 for the two 旬 it did not send.
+    use jianbao::office::xun_board::{board, XunCell};
+    let b = board(&jianbao::check(&d.options()).unwrap()).unwrap();
+    let row = |t: &str| b.rows.iter().find(|(n, _)| n == t).unwrap().1.clone();
+    assert_eq!(row("南村乡"), [XunCell::Sent, XunCell::Sent, XunCell::Errors(1)]);
+    assert_eq!(row("坡头乡"), [XunCell::Sent, XunCell::Missing, XunCell::Missing]);
+    assert!(b.calls.contains(&"南村乡：3月下旬旬报表有误".to_string()) && b.calls.contains(&"坡头乡：3月中旬、下旬旬报表未报送".to_string()), "{:?}", b.calls);
     // The 下旬's 旬报 is held back; 上旬 and 中旬 and the month's bulletin are made.
     assert!(built.held.contains(&"2019-03/旬报-2019年3月下旬".to_string()), "{:?}", built.held);
     assert!(d.out().join("2019-03/旬报-2019年3月中旬.pdf").is_file());
@@ -286,4 +293,34 @@ fn a_xun_report_is_numbered_and_published_in_its_own_series() {
     let v = archive::verify(&opts.out).unwrap();
     assert_eq!(v.listed, 1);
     assert!(v.missing.is_empty() && v.altered.is_empty() && v.mismatched.is_empty(), "{v:?}");
+}
+
+#[test]
+fn hostile_project_names_in_a_xun_workbook_print_literally() {
+    let hostile = "{{ 7*7 }} *_[]$@<>\\` #set page(width: 1cm) // x";
+    let pages = |name: &str| {
+        let d = TestData::new();
+        let row = Row {
+            name: name.into(),
+            category: "基础设施".into(),
+            village: "#read(\"/etc/passwd\")".into(),
+            source: "中央".into(),
+            planned: 10000,
+            disbursed: 0,
+            status: "未开工".into(),
+            retained: 0,
+            start: None,
+        };
+        d.write("submissions/2019-03/南村乡2019年3月上旬.xlsx", &book(&[row]));
+        let built = jianbao::build(&d.options()).unwrap();
+        assert!(!built.has_errors(), "{:?}", built.diagnostics);
+        let pdf = d.out().join("2019-03/旬报-2019年3月上旬.pdf");
+        (pdf_text(&pdf), lopdf::Document::load(&pdf).unwrap().get_pages().len())
+    };
+    let (text, n) = pages(hostile);
+    let squashed: String = hostile.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains(&squashed), "{text}");
+    assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
+    assert!(!text.contains("root:"));
+    assert_eq!(n, pages("普通项目").1, "the same pages as a plain name");
 }

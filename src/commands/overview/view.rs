@@ -49,6 +49,8 @@ pub struct Page {
     now: Vec<Doc>,
     calls: Vec<Call>,
     board: Option<BoardView>,
+    /// 旬报表报送情况, when townships send 旬 workbooks.
+    xun: Option<XunView>,
     problems: Vec<FileProblems>,
     all: Vec<Doc>,
     chart: Option<chart::Chart>,
@@ -95,6 +97,32 @@ struct Call {
 struct BoardView {
     month: String,
     rows: Vec<BoardRow>,
+}
+
+/// Who sent which 旬 of the month (`xun_board`).
+#[derive(Serialize)]
+struct XunView {
+    month: String,
+    rows: Vec<XunRow>,
+    calls: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct XunRow {
+    township: String,
+    cells: Vec<(String, &'static str)>,
+}
+
+fn xun(b: crate::office::xun_board::XunBoard) -> XunView {
+    use crate::office::xun_board::XunCell;
+    let class = |c: &XunCell| match c {
+        XunCell::Sent => "ok",
+        XunCell::Errors(_) => "err",
+        XunCell::Missing => "missing",
+        XunCell::NotDue => "none",
+    };
+    let rows = b.rows.iter().map(|(t, cells)| XunRow { township: t.clone(), cells: cells.iter().map(|c| (c.label(), class(c))).collect() }).collect();
+    XunView { month: b.month.chinese(), rows, calls: b.calls }
 }
 
 #[derive(Serialize)]
@@ -148,6 +176,7 @@ pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
         now,
         calls: run.board.map(calls).unwrap_or_default(),
         board: run.board.map(|b| board(b, c)),
+        xun: crate::office::xun_board::board(c).map(xun),
         problems: problems(opts, run.diagnostics),
         all,
         chart: latest.and_then(|p| chart::chart(c, p, &run.cache.held)),

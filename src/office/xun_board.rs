@@ -1,0 +1,84 @@
+//! Who sent which 旬 of a month (旬报表报送情况): each township of the plan at each 旬 of the
+//! latest month with a 旬 workbook, up to the latest 旬 any township sent (later ones are not
+//! due yet), and whom to phone: a township that sent none of a due 旬, or one with errors.
+
+use serde::Serialize;
+
+use crate::base::period::{Period, Xun};
+use crate::figures::checked::Checked;
+
+/// A township at a 旬.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum XunCell {
+    /// A 旬 workbook without errors.
+    Sent,
+    /// A 旬 workbook with this many errors.
+    Errors(usize),
+    Missing,
+    /// Later than the latest 旬 any township sent.
+    NotDue,
+}
+
+impl XunCell {
+    /// `已报`, `有误2`, `未报`, `—`.
+    pub fn label(&self) -> String {
+        match self {
+            XunCell::Sent => "已报".into(),
+            XunCell::Errors(n) => format!("有误{n}"),
+            XunCell::Missing => "未报".into(),
+            XunCell::NotDue => "—".into(),
+        }
+    }
+}
+
+/// The board of one month's 旬.
+#[derive(Debug, Clone, Serialize)]
+pub struct XunBoard {
+    pub month: Period,
+    /// Each township of the plan with its three 旬.
+    pub rows: Vec<(String, [XunCell; 3])>,
+    /// `坡头乡：3月中旬、下旬旬报表未报送`, one line per township to phone.
+    pub calls: Vec<String>,
+}
+
+/// The board of the latest month with a 旬 workbook; none when no township sends any.
+pub fn board(c: &Checked) -> Option<XunBoard> {
+    let month = c.xun_files.iter().filter(|f| f.xun.is_some()).filter_map(|f| f.period).max()?;
+    let latest = c.xun_files.iter().filter(|f| f.period == Some(month)).filter_map(|f| f.xun).max()?;
+    let errors = |file: &str| c.diagnostics.iter().filter(|d| d.file == file && d.severity == crate::base::diag::Severity::Error).count();
+    let cell = |township: &str, x: Xun| {
+        let files: Vec<&str> = c
+            .xun_files
+            .iter()
+            .filter(|f| f.township.as_deref() == Some(township) && f.period == Some(month) && f.xun == Some(x))
+            .map(|f| f.file.as_str())
+            .collect();
+        match files.as_slice() {
+            _ if x > latest => XunCell::NotDue,
+            [] => XunCell::Missing,
+            files => match files.iter().map(|f| errors(f)).sum() {
+                0 => XunCell::Sent,
+                n => XunCell::Errors(n),
+            },
+        }
+    };
+    let rows: Vec<(String, [XunCell; 3])> = c.plan.townships.iter().map(|t| (t.clone(), Xun::ALL.map(|x| cell(t, x)))).collect();
+    let calls = rows.iter().filter_map(|(t, cells)| call(month, t, cells)).collect();
+    Some(XunBoard { month, rows, calls })
+}
+
+/// What to phone a township about, if anything.
+fn call(month: Period, township: &str, cells: &[XunCell; 3]) -> Option<String> {
+    let named = |want: fn(&XunCell) -> bool| -> Vec<&str> { Xun::ALL.iter().zip(cells).filter(|(_, c)| want(c)).map(|(x, _)| x.chinese()).collect() };
+    let missing = named(|c| *c == XunCell::Missing);
+    let wrong = named(|c| matches!(c, XunCell::Errors(_)));
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("{}月{}旬报表未报送", month.month, missing.join("、")));
+    }
+    if !wrong.is_empty() {
+        parts.push(format!("{}月{}旬报表有误", month.month, wrong.join("、")));
+    }
+    (!parts.is_empty()).then(|| format!("{township}：{}", parts.join("；")))
+}
