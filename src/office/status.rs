@@ -325,10 +325,22 @@ fn first_errors(diags: &[Diagnostic], file: &str) -> Vec<String> {
     out
 }
 
+/// A table as text, its columns aligned by display width (a Chinese character is two columns).
+pub fn aligned(table: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let widths: Vec<usize> = (0..table.first().map_or(0, Vec::len)).map(|i| table.iter().map(|l| l[i].width()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for line in table {
+        let cells: Vec<String> = line.iter().zip(&widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width()))).collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// The board as text for a terminal or a file: columns aligned by display width (a Chinese
 /// character is two columns), then the call list.
 pub fn text(b: &Board) -> String {
-    use unicode_width::UnicodeWidthStr;
     let unknown = b.rows.iter().any(|r| !r.month_unknown.is_empty());
     let mut table: Vec<Vec<String>> = vec![std::iter::once("乡镇".to_string()).chain(b.columns.iter().map(|s| s.short())).collect()];
     if unknown {
@@ -341,13 +353,8 @@ pub fn text(b: &Board) -> String {
         }
         table.push(line);
     }
-    let widths: Vec<usize> = (0..table[0].len()).map(|i| table.iter().map(|l| l[i].width()).max().unwrap_or(0)).collect();
     let mut out = format!("{}年报送情况（截至{}月）\n", b.year, b.month);
-    for line in &table {
-        let cells: Vec<String> = line.iter().zip(&widths).map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width()))).collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
+    out.push_str(&aligned(&table));
     out.push_str(&legend(b));
     out.push('\n');
     out.push_str(&pieces_line(b));

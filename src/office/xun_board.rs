@@ -68,6 +68,21 @@ pub fn board(c: &Checked) -> Option<XunBoard> {
     Some(XunBoard { month, rows, calls })
 }
 
+/// The board as text (`jianbao status`): the table, then whom to phone.
+pub fn text(b: &XunBoard) -> String {
+    let mut table = vec![["乡镇", "上旬", "中旬", "下旬"].map(String::from).to_vec()];
+    table.extend(b.rows.iter().map(|(t, cells)| std::iter::once(t.clone()).chain(cells.iter().map(XunCell::label)).collect()));
+    let mut out = format!("{}旬报表报送情况\n{}", b.month.chinese(), super::status::aligned(&table));
+    out.push_str("已报：旬报表无问题；有误N：有N个错误，该旬的旬报不生成；未报：已有乡镇报送该旬，本乡镇未报送；—：还没有乡镇报送该旬。\n");
+    if !b.calls.is_empty() {
+        out.push_str(&format!("\n{}旬报表需要联系的乡镇：\n", b.month.chinese()));
+        for (i, call) in b.calls.iter().enumerate() {
+            out.push_str(&format!("{}. {call}\n", i + 1));
+        }
+    }
+    out
+}
+
 /// What to phone a township about, if anything.
 fn call(month: Period, township: &str, cells: &[XunCell; 3]) -> Option<String> {
     let named = |want: fn(&XunCell) -> bool| -> Vec<&str> { Xun::ALL.iter().zip(cells).filter(|(_, c)| want(c)).map(|(x, _)| x.chinese()).collect() };

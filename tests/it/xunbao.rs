@@ -324,3 +324,23 @@ fn hostile_project_names_in_a_xun_workbook_print_literally() {
     assert!(!text.contains("root:"));
     assert_eq!(n, pages("普通项目").1, "the same pages as a plain name");
 }
+
+#[test]
+fn status_tells_who_sent_which_xun_and_whom_to_phone() {
+    let (d, _) = data_with_xun();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(["status", "--today", "2019-04-08", "--data"])
+        .arg(d.data())
+        .arg("--out")
+        .arg(d.out())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let board = &text[text.find("2019年3月旬报表报送情况").expect("the 旬 board")..];
+    let line = |t: &str| board.lines().find(|l| l.starts_with(t)).unwrap().split_whitespace().skip(1).collect::<Vec<_>>();
+    assert_eq!(line("南村乡"), ["已报", "已报", "已报"]);
+    assert_eq!(line("坡头乡"), ["已报", "未报", "未报"]);
+    assert_eq!(line("段村乡"), ["未报", "未报", "未报"]);
+    assert!(board.contains("9. 坡头乡：3月中旬、下旬旬报表未报送"), "{board}");
+    assert!(!board.contains("南村乡："));
+}
