@@ -91,11 +91,6 @@ pub fn published_as(kinds: Registry, option: &str) -> Option<&'static dyn Kind> 
     kinds.iter().copied().find(|k| k.published().is_some_and(|(_, o)| o == option))
 }
 
-/// The files whose errors hold back `kind` at `span` (asked only of an official build).
-pub fn held_by(kind: &dyn Kind, c: &Checked, span: Span) -> Vec<String> {
-    kind.held_back_by(c, span)
-}
-
 /// Whether a span is of the month a one-month build makes.
 fn of(only: Option<Period>, p: Period) -> bool {
     only.is_none_or(|o| o == p)

@@ -282,7 +282,7 @@ pub fn failure(what: &str, e: &crate::base::error::Error) -> crate::base::diag::
 
 /// Every document of a build, of every kind in `kinds` (the program's are `KINDS`): of
 /// one month (and the documents standing at it) or of all, numbered as `numbering` says.
-/// Without `draft`, a document fed by a workbook with errors is held back (`kinds::held_by`).
+/// Without `draft`, a document fed by a workbook with errors is held back (`Kind::held_back_by`).
 pub fn all_of(kinds: &[&dyn Kind], cx: &kinds::Context, only: Option<Period>, draft: bool, numbering: &Numbering) -> Result<Made> {
     let c = cx.checked;
     let (jobs, held) = jobs(kinds, c, only, draft);
@@ -314,7 +314,7 @@ fn jobs<'k>(kinds: &[&'k dyn Kind], c: &Checked, only: Option<Period>, draft: bo
     for &kind in kinds {
         for span in kind.spans(c, only) {
             let id = kind.id(c, span);
-            let why = if draft { Vec::new() } else { kinds::held_by(kind, c, span) };
+            let why = if draft { Vec::new() } else { kind.held_back_by(c, span) };
             if why.is_empty() {
                 jobs.push((kind, span, id));
             } else {

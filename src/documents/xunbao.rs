@@ -30,17 +30,16 @@ fn compared(at: (Period, Xun)) -> Vec<(Period, Xun)> {
     xun::previous(at).into_iter().chain([at]).collect()
 }
 
-/// The months' reports that stand for a 下旬 before `at` (an 上旬): of the townships that sent
-/// no 旬 workbook for it, their reports of that month (本旬拨付 is measured from them).
+/// The months' reports standing in for the 下旬 before `at` (`xun::stand_in`) of the townships
+/// that sent `at` (本旬拨付 is measured from them).
 fn stand_ins(c: &Checked, at: (Period, Xun)) -> Vec<&crate::reading::submission::Report> {
-    let Some(prev) = xun::previous(at).filter(|(_, x)| *x == Xun::Lower) else { return Vec::new() };
-    let has_lower = |t: &str| c.xun.iter().any(|r| r.township == t && r.period.year == prev.0.year && r.at() <= prev);
-    c.reports.iter().filter(|r| r.period == prev.0 && c.xun.iter().any(|x| x.township == r.township && x.at() == at) && !has_lower(&r.township)).collect()
+    let sent = c.xun.iter().filter(|x| x.at() == at);
+    sent.filter_map(|x| xun::stand_in(&c.xun, &c.reports, &x.township, at, &Default::default())).collect()
 }
 
-/// Every 旬 workbook that says which township and 旬 it is for, read or not.
-fn claims(c: &Checked) -> Vec<(&str, (Period, Xun))> {
-    c.xun_files.iter().filter_map(|f| Some((f.township.as_deref()?, (f.period?, f.xun?)))).collect()
+/// The township and 旬 a 旬 workbook says it is for, read or not.
+fn claim(f: &crate::reading::submission::Identity) -> Option<(&str, (Period, Xun))> {
+    Some((f.township.as_deref()?, (f.period?, f.xun?)))
 }
 
 impl Kind for Xunbao {
@@ -58,12 +57,10 @@ impl Kind for Xunbao {
     fn held_back_by(&self, c: &Checked, span: Span) -> Vec<String> {
         let Span::Xun(p, x) = span else { return Vec::new() };
         let errors = c.files_with_errors();
-        let claims = claims(c);
+        let claims: Vec<(&str, (Period, Xun))> = c.xun_files.iter().filter_map(claim).collect();
         let used = crate::seen::used(&claims, &compared((p, x)));
-        let mut files: Vec<String> = c.xun_files.iter().filter(|f| errors.contains(&f.file)).map(|f| f.file.clone()).collect();
-        files.retain(|file| {
-            c.xun_files.iter().any(|f| f.file == *file && f.township.as_deref().zip(f.period.zip(f.xun)).is_some_and(|(t, at)| used.contains(&&(t, at))))
-        });
+        let mut files: Vec<String> =
+            c.xun_files.iter().filter(|f| errors.contains(&f.file) && claim(f).is_some_and(|k| used.contains(&&k))).map(|f| f.file.clone()).collect();
         files.extend(stand_ins(c, (p, x)).into_iter().map(|r| r.file.clone()).filter(|f| errors.contains(f)));
         files
     }

@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::format::{pct, wan, wan_column};
 use super::tables::{self, Frame, PdfMeta, Table};
 use super::{Meta, Prepared};
-use crate::base::period::Xun;
 use crate::figures::aggregate::ratio;
 use crate::figures::aggregate::xun::{Sums, TownshipXun, XunFigures};
 use crate::figures::aggregate::Status;
@@ -114,7 +113,7 @@ fn summary(f: &XunFigures) -> Vec<String> {
     first.push_str(&format!("；累计拨付{}万元", wan(money(t.disbursed))));
     match f.this_xun {
         Some(v) => first.push_str(&format!("，本旬拨付{}万元", wan(money(v)))),
-        None if f.xun != Xun::Upper || f.period.month != 1 => first.push_str("，本旬拨付无可比数据"),
+        None if crate::figures::aggregate::xun::previous((f.period, f.xun)).is_some() => first.push_str("，本旬拨付无可比数据"),
         None => {}
     }
     let judged = t.progress().map(|(n, d)| ratio::cmp_ratio(n, d, f.schedule.0, f.schedule.1));

@@ -36,22 +36,25 @@ pub fn validate(plan: &Plan, config: &Config, reports: &mut Vec<Report>) -> Vec<
 }
 
 fn remove_duplicates(reports: &mut Vec<Report>) -> Vec<Diagnostic> {
-    let mut by_key: BTreeMap<(String, crate::base::period::Period), Vec<String>> = BTreeMap::new();
-    for r in reports.iter() {
-        by_key.entry((r.township.clone(), r.period)).or_default().push(r.file.clone());
+    drop_duplicates(reports, |r| (r.township.clone(), r.period.chinese(), "报表"), |r| &r.file)
+}
+
+/// E-DUPLICATE on every file of a township and time that has more than one (`key`: township,
+/// the time in words, what the files are), and none of them kept: never one picked silently.
+pub(crate) fn drop_duplicates<T>(items: &mut Vec<T>, key: impl Fn(&T) -> (String, String, &'static str), file: impl Fn(&T) -> &String) -> Vec<Diagnostic> {
+    let mut by_key: BTreeMap<(String, String, &'static str), Vec<String>> = BTreeMap::new();
+    for x in items.iter() {
+        by_key.entry(key(x)).or_default().push(file(x).clone());
     }
     let mut diags = Vec::new();
-    for ((township, period), files) in &by_key {
-        if files.len() > 1 {
-            for f in files {
-                let others: Vec<&str> = files.iter().filter(|o| *o != f).map(String::as_str).collect();
-                let msg =
-                    format!("{township}{}有多份报表：本文件与 {}。不会自动选用其中一份，请删除多余的文件后重新生成。", period.chinese(), others.join("、"));
-                diags.push(Diagnostic::error("E-DUPLICATE", f, msg));
-            }
+    for ((township, when, what), files) in by_key.iter().filter(|(_, files)| files.len() > 1) {
+        for f in files {
+            let others: Vec<&str> = files.iter().filter(|o| *o != f).map(String::as_str).collect();
+            let msg = format!("{township}{when}有多份{what}：本文件与 {}。不会自动选用其中一份，请删除多余的文件后重新生成。", others.join("、"));
+            diags.push(Diagnostic::error("E-DUPLICATE", f, msg));
         }
     }
-    reports.retain(|r| by_key[&(r.township.clone(), r.period)].len() == 1);
+    items.retain(|x| by_key[&key(x)].len() == 1);
     diags
 }
 

@@ -3,8 +3,6 @@
 //! (E-XUN-MONTH at the 旬 workbook's cell, which holds back the 旬报; W-XUN-MONTH at the month's,
 //! whose documents do not depend on the 旬).
 
-use std::collections::BTreeMap;
-
 use crate::base::diag::Diagnostic;
 use crate::base::period::Xun;
 use crate::reading::submission::{ProjectRow, Report, XunReport};
@@ -21,25 +19,7 @@ pub fn validate(xun: &mut Vec<XunReport>, reports: &[Report]) -> Vec<Diagnostic>
 }
 
 fn remove_duplicates(xun: &mut Vec<XunReport>) -> Vec<Diagnostic> {
-    let mut by_key: BTreeMap<(String, (crate::base::period::Period, Xun)), Vec<String>> = BTreeMap::new();
-    for x in xun.iter() {
-        by_key.entry((x.township.clone(), x.at())).or_default().push(x.file.clone());
-    }
-    let mut diags = Vec::new();
-    for ((township, (period, x)), files) in by_key.iter().filter(|(_, files)| files.len() > 1) {
-        for f in files {
-            let others: Vec<&str> = files.iter().filter(|o| *o != f).map(String::as_str).collect();
-            let msg = format!(
-                "{township}{}{}有多份旬报表：本文件与 {}。不会自动选用其中一份，请删除多余的文件后重新生成。",
-                period.chinese(),
-                x.chinese(),
-                others.join("、")
-            );
-            diags.push(Diagnostic::error("E-DUPLICATE", f, msg));
-        }
-    }
-    xun.retain(|x| by_key[&(x.township.clone(), x.at())].len() == 1);
-    diags
+    super::drop_duplicates(xun, |x| (x.township.clone(), format!("{}{}", x.period.chinese(), x.xun.chinese()), "旬报表"), |x| &x.file)
 }
 
 /// A project's key across workbooks: its name and village.

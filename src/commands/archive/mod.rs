@@ -262,7 +262,7 @@ impl Publishing<'_> {
         if !self.kind.spans(c, None).contains(&span) {
             return Ok(Outcome::NoData);
         }
-        if !kinds::held_by(self.kind, c, span).is_empty() {
+        if !self.kind.held_back_by(c, span).is_empty() {
             return Ok(Outcome::DataErrors);
         }
         let used = self.used_inputs(span)?;

@@ -29,6 +29,12 @@ pub struct Sums {
 }
 
 impl Sums {
+    fn of<'a>(projects: impl IntoIterator<Item = &'a ProjectRow>) -> Sums {
+        let mut s = Sums::default();
+        projects.into_iter().for_each(|p| s.add(p));
+        s
+    }
+
     fn add(&mut self, p: &ProjectRow) {
         self.projects += 1;
         let status = p.status.as_deref();
@@ -103,14 +109,13 @@ pub fn day_of_year(d: crate::base::period::Date) -> (i128, i128) {
 /// 下旬 where a township sent no 下旬 workbook, for 本旬拨付 of the next 上旬), leaving out
 /// `unverified` files (with errors, in a draft: 数据待核).
 pub fn figures(plan: &Plan, xun: &[XunReport], months: &[Report], at: (Period, Xun), unverified: &BTreeSet<String>) -> XunFigures {
-    let mut townships: Vec<TownshipXun> = plan.townships.iter().map(|t| township(xun, months, t, at, unverified)).collect();
     let schedule = day_of_year(at.1.last_day(at.0));
+    let (mut townships, used): (Vec<TownshipXun>, Vec<Option<&XunReport>>) = plan.townships.iter().map(|t| township(xun, months, t, at, unverified)).unzip();
+    let used: Vec<&XunReport> = used.into_iter().flatten().collect();
     for t in &mut townships {
         t.behind = t.sums.and_then(|s| s.progress()).is_some_and(|(n, d)| cmp_ratio(n, d, schedule.0, schedule.1).is_lt());
     }
-    let used: Vec<&XunReport> = townships.iter().filter_map(|t| source(xun, &t.name, at, unverified).filter(|_| t.sums.is_some())).collect();
-    let mut total = Sums::default();
-    used.iter().flat_map(|r| &r.projects).for_each(|p| total.add(p));
+    let total = Sums::of(used.iter().flat_map(|r| &r.projects));
     let this_xun = townships.iter().filter_map(|t| t.this_xun).reduce(|a, b| a + b);
     rank(&mut townships);
     XunFigures { period: at.0, xun: at.1, townships, total, this_xun, sources: sources(&used), not_started: not_started(plan, &used), schedule }
@@ -134,19 +139,28 @@ fn source<'a>(xun: &'a [XunReport], township: &str, at: (Period, Xun), unverifie
     (!unverified.contains(&r.file)).then_some(r)
 }
 
-/// 累计拨付 of a township at the 旬 before `at`: its 旬 workbook's (own or carried), else, for
-/// a 下旬, its report of that month.
-fn disbursed_before(xun: &[XunReport], months: &[Report], name: &str, at: (Period, Xun), unverified: &BTreeSet<String>) -> Option<i64> {
-    let prev = previous(at)?;
-    let paid = |projects: &[ProjectRow]| projects.iter().map(|p| p.disbursed).sum::<i64>();
-    if let Some(r) = source(xun, name, prev, unverified) {
-        return Some(paid(&r.projects));
+/// The month's report that stands for a township's 下旬 before `at` (an 上旬) when it has no 旬
+/// workbook of the year up to that 下旬: a month's report tells its last day.
+pub fn stand_in<'a>(xun: &[XunReport], months: &'a [Report], township: &str, at: (Period, Xun), unverified: &BTreeSet<String>) -> Option<&'a Report> {
+    let prev = previous(at).filter(|(_, x)| *x == Xun::Lower)?;
+    if source(xun, township, prev, unverified).is_some() {
+        return None;
     }
-    let month = months.iter().find(|r| r.township == name && r.period == prev.0 && prev.1 == Xun::Lower && !unverified.contains(&r.file))?;
-    Some(paid(&month.projects))
+    months.iter().find(|r| r.township == township && r.period == prev.0)
 }
 
-fn township(xun: &[XunReport], months: &[Report], name: &str, at: (Period, Xun), unverified: &BTreeSet<String>) -> TownshipXun {
+/// 累计拨付 of a township at the 旬 before `at`: its 旬 workbook's (own or carried), else its
+/// month's report standing in (`stand_in`).
+fn disbursed_before(xun: &[XunReport], months: &[Report], name: &str, at: (Period, Xun), unverified: &BTreeSet<String>) -> Option<i64> {
+    let paid = |projects: &[ProjectRow]| projects.iter().map(|p| p.disbursed).sum::<i64>();
+    if let Some(r) = previous(at).and_then(|prev| source(xun, name, prev, unverified)) {
+        return Some(paid(&r.projects));
+    }
+    stand_in(xun, months, name, at, unverified).filter(|r| !unverified.contains(&r.file)).map(|r| paid(&r.projects))
+}
+
+/// A township at the 旬, with the 旬 workbook its figures come from.
+fn township<'a>(xun: &'a [XunReport], months: &[Report], name: &str, at: (Period, Xun), unverified: &BTreeSet<String>) -> (TownshipXun, Option<&'a XunReport>) {
     let r = source(xun, name, at, unverified);
     let own = xun.iter().find(|r| r.township == name && r.at() == at);
     let status = match (own, r) {
@@ -155,17 +169,13 @@ fn township(xun: &[XunReport], months: &[Report], name: &str, at: (Period, Xun),
         (None, Some(_)) => Status::CarriedForward,
         (_, None) => Status::Missing,
     };
-    let sums = r.map(|r| {
-        let mut s = Sums::default();
-        r.projects.iter().for_each(|p| s.add(p));
-        s
-    });
+    let sums = r.map(|r| Sums::of(&r.projects));
     let before = disbursed_before(xun, months, name, at, unverified);
     let this_xun = match (status, sums, before) {
         (Status::Reported, Some(s), Some(b)) => Some(s.disbursed - b),
         _ => None,
     };
-    TownshipXun { name: name.to_string(), status, from: r.map(XunReport::at), sums, this_xun, behind: false }
+    (TownshipXun { name: name.to_string(), status, from: r.map(XunReport::at), sums, this_xun, behind: false }, r)
 }
 
 /// Highest 支出进度 first (exact ratios); equal ones, and those with nothing to spend, in the
@@ -185,8 +195,7 @@ fn sources(used: &[&XunReport]) -> Vec<(String, Sums)> {
     let names = FUND_SOURCES.iter().map(|s| Some(*s)).chain([None]);
     names
         .filter_map(|name| {
-            let mut s = Sums::default();
-            used.iter().flat_map(|r| &r.projects).filter(|p| p.source.as_deref() == name).for_each(|p| s.add(p));
+            let s = Sums::of(used.iter().flat_map(|r| &r.projects).filter(|p| p.source.as_deref() == name));
             (s.projects > 0).then(|| (name.unwrap_or("未填写").to_string(), s))
         })
         .collect()

@@ -295,11 +295,12 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
     // A workbook of 项目资金 alone is a 旬's when its name says which 旬; otherwise it is a
     // monthly report that lost its other sheets (and they are named).
     let form = Form::of(|name| sheet(name).is_some());
-    let as_xun = form == &XUN && file_name::xun_in_name(file).is_some();
+    let named = file_name::xun_in_name(file);
+    let as_xun = form == &XUN && named.is_some();
     let form = if form == &XUN && !as_xun { FORMS[0] } else { form };
     if as_xun {
         let projects = sheet(PROJECTS).map(|g| sheets::read_projects(g, file, &mut diags)).unwrap_or_default();
-        return xun_read(identity, projects, diags);
+        return xun_read(Identity { xun: named, ..identity }, projects, diags);
     }
     let cover = sheet(COVER).map(|g| sheets::read_cover(g, file, plan, &mut diags));
     if let Some(c) = &cover {
@@ -338,8 +339,7 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
 
 /// A 旬 workbook read: its township, month and 旬 from its path (E-XUN-NAME when one is not
 /// there), and its projects.
-fn xun_read(mut identity: Identity, projects: Vec<ProjectRow>, mut diags: Vec<Diagnostic>) -> Read {
-    identity.xun = file_name::xun_in_name(&identity.file);
+fn xun_read(identity: Identity, projects: Vec<ProjectRow>, mut diags: Vec<Diagnostic>) -> Read {
     let xun = match (&identity.township, identity.period, identity.xun) {
         (Some(township), Some(period), Some(xun)) => Some(XunReport { file: identity.file.clone(), township: township.clone(), period, xun, projects }),
         _ => {
