@@ -300,7 +300,8 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
     let form = if form == &XUN && !as_xun { FORMS[0] } else { form };
     if as_xun {
         let projects = sheet(PROJECTS).map(|g| sheets::read_projects(g, file, &mut diags)).unwrap_or_default();
-        return xun_read(Identity { xun: named, ..identity }, projects, diags);
+        let example = xun_example(&identity, plan);
+        return xun_read(Identity { xun: named, ..identity }, projects, diags, &example);
     }
     let cover = sheet(COVER).map(|g| sheets::read_cover(g, file, plan, &mut diags));
     if let Some(c) = &cover {
@@ -317,7 +318,7 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
             diags.push(missing_sheet(file, name, &book.sheets, true));
         }
         if sheet(PROJECTS).is_some() && Form::of(|name| sheet(name).is_some()) == &XUN {
-            let msg = "本文件只有“项目资金”工作表。如果这是旬报表，请在文件名中写明乡镇、月份和旬，如“南村乡2019年3月上旬.xlsx”。";
+            let msg = format!("本文件只有“项目资金”工作表。如果这是旬报表，请在文件名中写明乡镇、月份和旬，如“{}”。", xun_example(&identity, plan));
             diags.push(Diagnostic::note("N-XUN-NAME", file, msg));
         }
         return Read { report: None, xun: None, form: Some(form), identity, diagnostics: diags };
@@ -337,13 +338,20 @@ pub fn read_as(kind: Kind, bytes: &[u8], file: &str, plan: &Plan) -> Read {
     Read { report, xun: None, form: Some(form), identity, diagnostics: diags }
 }
 
+/// How a 旬 workbook is named, for this file: its township (else the plan's first) and month.
+fn xun_example(identity: &Identity, plan: &Plan) -> String {
+    let township = identity.township.clone().or_else(|| plan.townships.first().cloned()).unwrap_or_else(|| "某乡".into());
+    let month = identity.period.map_or_else(|| "某年某月".into(), Period::chinese);
+    format!("{township}{month}上旬.xlsx")
+}
+
 /// A 旬 workbook read: its township, month and 旬 from its path (E-XUN-NAME when one is not
 /// there), and its projects.
-fn xun_read(identity: Identity, projects: Vec<ProjectRow>, mut diags: Vec<Diagnostic>) -> Read {
+fn xun_read(identity: Identity, projects: Vec<ProjectRow>, mut diags: Vec<Diagnostic>, example: &str) -> Read {
     let xun = match (&identity.township, identity.period, identity.xun) {
         (Some(township), Some(period), Some(xun)) => Some(XunReport { file: identity.file.clone(), township: township.clone(), period, xun, projects }),
         _ => {
-            let msg = "这是旬报表（只有“项目资金”工作表，文件名写明了旬），但文件名或文件夹没有写明乡镇和月份。请按“南村乡2019年3月上旬.xlsx”的样子命名。";
+            let msg = format!("这是旬报表（只有“项目资金”工作表，文件名写明了旬），但文件名或文件夹没有写明乡镇和月份。请按“{example}”的样子命名。");
             diags.push(Diagnostic::error("E-XUN-NAME", &identity.file, msg));
             None
         }
