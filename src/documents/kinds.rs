@@ -33,6 +33,11 @@ pub trait Kind: Sync {
     fn spans(&self, c: &Checked, only: Option<Period>) -> Vec<Span>;
     /// Its id, the output path without extension: `2018-03/工作简报-2018年3月`.
     fn id(&self, c: &Checked, span: Span) -> String;
+    /// The ids of the documents it makes at `span`: its id, or (a notice posted in each village)
+    /// one per place.
+    fn ids(&self, c: &Checked, span: Span) -> Vec<String> {
+        vec![self.id(c, span)]
+    }
     /// The months whose reports its figures show: a workbook with errors among them holds it
     /// back (none: it is never held back).
     fn shows(&self, c: &Checked, span: Span) -> Vec<Period>;
@@ -69,8 +74,9 @@ pub trait Kind: Sync {
     }
     /// Its templates; none for a document with no typeset part.
     fn templates(&self) -> Option<Templates>;
-    /// Makes it; `None` when the data make no such document after all.
-    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>>;
+    /// Makes it: one document, none when the data make no such document after all, or (a
+    /// notice posted in each village) one per place.
+    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Vec<Document>>;
 }
 
 /// A registry of kinds: what builds, numbering, publishing, binding and 结果一览 loop over.
@@ -132,8 +138,8 @@ impl Kind for CheckReport {
     fn templates(&self) -> Option<Templates> {
         Some(Templates { main: render::report::MAIN, files: render::report::TEMPLATES, narrative: None })
     }
-    fn make(&self, cx: &Context, _: Span, _: Settings) -> Result<Option<Document>> {
-        super::validation_report(cx.engine, cx.checked, cx.boards).map(Some)
+    fn make(&self, cx: &Context, _: Span, _: Settings) -> Result<Vec<Document>> {
+        super::validation_report(cx.engine, cx.checked, cx.boards).map(|d| vec![d])
     }
 }
 
@@ -153,9 +159,9 @@ impl Kind for MonthTable {
     fn templates(&self) -> Option<Templates> {
         None
     }
-    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>> {
-        let Span::Month(p) = span else { return Ok(None) };
-        super::month_table(cx.checked, p, s.draft).map(Some)
+    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Vec<Document>> {
+        let Span::Month(p) = span else { return Ok(Vec::new()) };
+        super::month_table(cx.checked, p, s.draft).map(|d| vec![d])
     }
 }
 
@@ -182,9 +188,9 @@ impl Kind for Bulletin {
         use render::bulletin::{MAIN, NARRATIVE, TEMPLATES};
         Some(Templates { main: MAIN, files: TEMPLATES, narrative: Some((NARRATIVE, "工作简报")) })
     }
-    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>> {
-        let Span::Month(p) = span else { return Ok(None) };
-        super::bulletin(cx.engine, cx.checked, p, s).map(Some)
+    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Vec<Document>> {
+        let Span::Month(p) = span else { return Ok(Vec::new()) };
+        super::bulletin(cx.engine, cx.checked, p, s).map(|d| vec![d])
     }
 }
 
@@ -210,9 +216,9 @@ impl Kind for QuarterSummary {
         use render::summary::{MAIN, NARRATIVE, TEMPLATES};
         Some(Templates { main: MAIN, files: TEMPLATES, narrative: Some((NARRATIVE, "季度汇总")) })
     }
-    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>> {
-        let (Span::Quarter(q), Some(as_of)) = (span, stands_at(cx.checked, span)) else { return Ok(None) };
-        super::summary(cx.engine, cx.checked, q, as_of, s).map(Some)
+    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Vec<Document>> {
+        let (Span::Quarter(q), Some(as_of)) = (span, stands_at(cx.checked, span)) else { return Ok(Vec::new()) };
+        super::summary(cx.engine, cx.checked, q, as_of, s).map(|d| vec![d])
     }
 }
 
@@ -234,9 +240,9 @@ impl Kind for YearSummary {
         use render::yearly::{YEAR_MAIN, YEAR_NARRATIVE, YEAR_TEMPLATES};
         Some(Templates { main: YEAR_MAIN, files: YEAR_TEMPLATES, narrative: Some((YEAR_NARRATIVE, "年度总结")) })
     }
-    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>> {
-        let Span::Year(y) = span else { return Ok(None) };
-        super::year_summary(cx.engine, cx.checked, y, s.draft)
+    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Vec<Document>> {
+        let Span::Year(y) = span else { return Ok(Vec::new()) };
+        Ok(super::year_summary(cx.engine, cx.checked, y, s.draft)?.into_iter().collect())
     }
 }
 
@@ -258,8 +264,8 @@ impl Kind for PlanReport {
         use render::yearly::{PLAN_MAIN, PLAN_NARRATIVE, PLAN_TEMPLATES};
         Some(Templates { main: PLAN_MAIN, files: PLAN_TEMPLATES, narrative: Some((PLAN_NARRATIVE, "规划完成情况")) })
     }
-    fn make(&self, cx: &Context, _: Span, s: Settings) -> Result<Option<Document>> {
-        super::plan_report(cx.engine, cx.checked, s.draft)
+    fn make(&self, cx: &Context, _: Span, s: Settings) -> Result<Vec<Document>> {
+        Ok(super::plan_report(cx.engine, cx.checked, s.draft)?.into_iter().collect())
     }
 }
 

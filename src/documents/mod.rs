@@ -15,7 +15,7 @@ use crate::figures::aggregate;
 use crate::figures::checked::Checked;
 use crate::figures::report;
 use crate::office::status::Board;
-use crate::reading::submission::Report;
+use crate::reading::submission::{Need, Report};
 use crate::render::{self, bulletin, Engine, Meta, Prepared};
 
 /// One document: where it goes under the output folder, its sources and its other outputs.
@@ -57,12 +57,24 @@ impl Settings {
 pub use crate::base::series::Series;
 
 pub mod kinds;
+pub mod notices;
 pub mod xunbao;
 pub use kinds::Kind;
 
 /// Every kind, in the order a build makes them: the program's registry (`kinds::Registry`).
-pub const KINDS: kinds::Registry =
-    &[&kinds::CheckReport, &kinds::MonthTable, &kinds::Bulletin, &xunbao::Xunbao, &kinds::QuarterSummary, &kinds::YearSummary, &kinds::PlanReport];
+pub const KINDS: kinds::Registry = &[
+    &kinds::CheckReport,
+    &kinds::MonthTable,
+    &kinds::Bulletin,
+    &xunbao::Xunbao,
+    &kinds::QuarterSummary,
+    &kinds::YearSummary,
+    &kinds::PlanReport,
+    &notices::FundsNotice,
+    &notices::PlaceNotice(Need::Before),
+    &notices::PlaceNotice(Need::After),
+    &notices::NoticeList,
+];
 
 /// The data check report's id (and file name).
 pub const REPORT_ID: &str = "数据校验报告";
@@ -290,7 +302,7 @@ pub fn all_of(kinds: &[&dyn Kind], cx: &kinds::Context, only: Option<Period>, dr
     let would_hold = if draft { self::jobs(kinds, c, only, false).1 } else { Held::new() };
     let is_draft = |id: &str| would_hold.contains_key(id);
     // Each document is prepared on its own (figures, narrative, tables), so in parallel.
-    let prepared: Vec<(String, Result<Option<Document>>)> = jobs
+    let prepared: Vec<(String, Result<Vec<Document>>)> = jobs
         .par_iter()
         .map(|(kind, span, id)| {
             let numbered = kind.published().map(|(series, _)| numbering.settings(series, *span)).unwrap_or_default();
@@ -300,7 +312,7 @@ pub fn all_of(kinds: &[&dyn Kind], cx: &kinds::Context, only: Option<Period>, dr
     let mut made = Made { documents: Vec::new(), held, failed: Vec::new() };
     for (id, result) in prepared {
         match result {
-            Ok(doc) => made.documents.extend(doc.map(|d| Document { draft: is_draft(&d.id), ..d })),
+            Ok(docs) => made.documents.extend(docs.into_iter().map(|d| Document { draft: is_draft(&id), ..d })),
             Err(e) => made.failed.push(failure(&id, &e)),
         }
     }

@@ -80,8 +80,8 @@ impl Kind for Xunbao {
     fn templates(&self) -> Option<Templates> {
         Some(Templates { main: render::xunbao::MAIN, files: render::xunbao::TEMPLATES, narrative: None })
     }
-    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Option<Document>> {
-        let Span::Xun(p, x) = span else { return Ok(None) };
+    fn make(&self, cx: &Context, span: Span, s: Settings) -> Result<Vec<Document>> {
+        let Span::Xun(p, x) = span else { return Ok(Vec::new()) };
         let c = cx.checked;
         let figures = xun::figures(&c.plan, &c.xun, &c.reports, (p, x), &super::unverified(c, s));
         let last = x.last_day(p);
@@ -90,6 +90,6 @@ impl Kind for Xunbao {
         let prepared = render::xunbao::prepare(&c.config, &figures, &meta);
         let title = render::xunbao::title(&figures);
         let data = FiguresFile::numbered(Series::Xunbao, &title, &meta, &figures);
-        Ok(Some(super::with_json(id(p, x), &title, prepared, &data)))
+        Ok(vec![super::with_json(id(p, x), &title, prepared, &data)])
     }
 }

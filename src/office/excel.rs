@@ -340,6 +340,33 @@ fn indicators(f: &MonthFigures) -> Table<'static> {
     }
 }
 
+/// `公示/<年>/公示清单-<年>年.xlsx`: every project's notices (`lines`: 乡镇, 所在村, 项目名称, 首次报送,
+/// 项目状态, 项目公示, 项目公告) and the county's 公示 (`funds`).
+pub fn notice_list(year: u16, lines: &[[String; 7]], funds: &str, draft: bool) -> Result<Vec<u8>> {
+    write_notice_list(year, lines, funds, draft).map_err(|e| xlsx_error("公示清单.xlsx", e)).and_then(portable)
+}
+
+fn write_notice_list(year: u16, lines: &[[String; 7]], funds: &str, draft: bool) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let mark = if draft { "（草稿）" } else { "" };
+    let date = ExcelDateTime::from_ymd(year, 12, 31)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&date).set_title(format!("{year}年公示清单{mark}")));
+    let county = Table {
+        sheet: "资金公示",
+        title: format!("{year}年度资金分配使用情况公示{mark}"),
+        header: vec!["文件", "情况"],
+        rows: vec![vec![Cell::Text("资金分配使用情况公示".into()), Cell::Text(funds.into())]],
+    };
+    let header = vec!["序号", "乡镇", "所在村", "项目名称", "首次报送", "项目状态", "项目公示", "项目公告"];
+    let rows =
+        lines.iter().enumerate().map(|(i, l)| std::iter::once(Cell::count(i as i64 + 1)).chain(l.iter().map(|s| Cell::Text(s.clone()))).collect()).collect();
+    let projects = Table { sheet: "项目公示公告", title: format!("{year}年项目公示、公告清单{mark}"), header, rows };
+    for t in [projects, county] {
+        table(book.add_worksheet(), &t)?;
+    }
+    book.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::portable;

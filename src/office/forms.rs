@@ -149,6 +149,8 @@ fn instructions(ws: &mut Worksheet, f: &Formats, plan: &Plan, config: &Config, t
         format!("【{PROJECTS}】本年全部项目，每个项目一行，填到本月月底的情况（不是本月新增）。已按上月报表列出本年项目，请更新累计拨付和项目状态，并补充新项目。"),
         "  项目类别、资金来源、项目状态：下拉选择。所在村：本乡镇的村名，或“全乡”“全镇”。".into(),
         "  计划投资、累计拨付（万元）：累计拨付不能大于计划投资。带贫人数（人）：可不填。".into(),
+        format!("  留置资金（万元）：计划投资中暂不支付的部分（质保金等），可不填。日期写作 {}-03-05。", period.year),
+        "  建设内容、实施单位、责任人、计划开工、计划完工：项目公示用；完工日期、验收日期、验收结果、实际投资：项目完工后公告用。可不填，不填则不生成公示。".into(),
         String::new(),
         format!("【{INDICATORS}】规划中的专项指标已列出，请填写本月完成和本年累计（存量指标填月末数）。各指标单位："),
     ];
@@ -274,8 +276,26 @@ fn village_sheet(ws: &mut Worksheet, f: &Formats, township: &str, villages: &[Vi
 
 fn project_sheet(ws: &mut Worksheet, f: &Formats, township: &str, last: Option<&Report>) -> Result<(), XlsxError> {
     ws.set_name(PROJECTS)?;
-    let columns =
-        [("项目名称", 28), ("项目类别", 14), ("所在村", 12), ("资金来源", 12), ("计划投资", 10), ("累计拨付", 10), ("项目状态", 10), ("带贫人数", 10)];
+    let columns = [
+        ("项目名称", 28),
+        ("项目类别", 14),
+        ("所在村", 12),
+        ("资金来源", 12),
+        ("计划投资", 10),
+        ("累计拨付", 10),
+        ("项目状态", 10),
+        ("带贫人数", 10),
+        ("留置资金", 10),
+        ("计划开工", 12),
+        ("建设内容", 30),
+        ("实施单位", 18),
+        ("责任人", 10),
+        ("计划完工", 12),
+        ("完工日期", 12),
+        ("验收日期", 12),
+        ("验收结果", 10),
+        ("实际投资", 10),
+    ];
     header(ws, f, &format!("{township}扶贫项目及资金情况表"), "单位：万元、人", &columns)?;
     for (i, p) in last.map_or(&[][..], |r| &r.projects[..]).iter().enumerate() {
         let r = i as u32 + 3;
@@ -290,6 +310,7 @@ fn project_sheet(ws: &mut Worksheet, f: &Formats, township: &str, last: Option<&
         if let Some(b) = p.beneficiaries {
             ws.write_number_with_format(r, 7, f64::from(b), &f.open)?;
         }
+        notice_cells(ws, f, r, p)?;
     }
     list(ws, 1, PROJECT_CATEGORIES, "项目类别")?;
     list(ws, 3, FUND_SOURCES, "资金来源")?;
@@ -297,7 +318,37 @@ fn project_sheet(ws: &mut Worksheet, f: &Formats, township: &str, last: Option<&
     decimal(ws, 4, "计划投资")?;
     decimal(ws, 5, "累计拨付")?;
     whole(ws, 7, 0, "带贫人数")?;
+    decimal(ws, 8, "留置资金")?;
+    decimal(ws, 17, "实际投资")?;
     protect(ws);
+    Ok(())
+}
+
+/// Last month's 留置资金 and 公示/公告 columns of a project, carried into the form.
+fn notice_cells(ws: &mut Worksheet, f: &Formats, r: u32, p: &crate::reading::submission::ProjectRow) -> Result<(), XlsxError> {
+    let n = &p.notice;
+    let day = |d: Option<crate::base::period::Date>| d.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day));
+    let texts = [
+        (9, day(p.planned_start)),
+        (10, n.content.clone()),
+        (11, n.unit.clone()),
+        (12, n.person.clone()),
+        (13, day(n.planned_end)),
+        (14, day(n.completed_on)),
+        (15, day(n.accepted_on)),
+        (16, n.acceptance.clone()),
+    ];
+    for (c, t) in texts {
+        if let Some(t) = t {
+            ws.write_string_with_format(r, c, &t, &f.open)?;
+        }
+    }
+    if p.retained > 0 {
+        ws.write_number_with_format(r, 8, p.retained as f64 / 100.0, &f.open)?;
+    }
+    if let Some(a) = n.actual {
+        ws.write_number_with_format(r, 17, a as f64 / 100.0, &f.open)?;
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@ mod filters;
 pub mod fonts;
 pub use crate::base::format;
 pub mod markup;
+pub mod notices;
 pub mod ofd;
 pub mod report;
 pub mod summary;

@@ -56,6 +56,42 @@ pub struct Config {
     /// each PDF (the archive keeps both).
     #[serde(alias = "输出格式")]
     pub formats: Vec<Format>,
+    /// 公告公示: the county's 监督电话, the 公示期 and the paper the village notices are printed on.
+    #[serde(alias = "公示")]
+    pub notices: Notices,
+}
+
+/// How 公示 and 公告 are posted (`公示:` in `config.yaml`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Notices {
+    /// The county's own 监督电话, printed after 12317 (the national hotline, always printed).
+    #[serde(alias = "监督电话")]
+    pub phones: Vec<String>,
+    /// 公示期 in days: at least 10 (the national rule), 10 by default.
+    #[serde(alias = "公示期")]
+    pub days: u16,
+    /// The paper of the village and township notices: A4 (default) or A3 for a large 公开栏.
+    #[serde(alias = "纸张")]
+    pub paper: Paper,
+}
+
+/// The shortest 公示期 the rules allow, in days.
+pub const NOTICE_DAYS_MIN: u16 = 10;
+
+impl Default for Notices {
+    fn default() -> Self {
+        Notices { phones: Vec::new(), days: NOTICE_DAYS_MIN, paper: Paper::A4 }
+    }
+}
+
+/// A notice's paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Paper {
+    #[serde(alias = "a4")]
+    A4,
+    #[serde(alias = "a3")]
+    A3,
 }
 
 /// A file format documents are written in. PDF always; OFD (GB/T 33190) on request.
@@ -168,6 +204,7 @@ impl Default for Config {
             confirmed_villages: Default::default(),
             slow_disbursement_pct: 90.0,
             formats: vec![Format::Pdf],
+            notices: Notices::default(),
         }
     }
 }
@@ -200,6 +237,10 @@ impl Config {
         if let Some(msg) = formats_refused(&config.formats) {
             return Err(Error::Config { path: path.to_path_buf(), msg });
         }
+        if config.notices.days < NOTICE_DAYS_MIN {
+            let msg = format!("公示期为{}天，不得少于{NOTICE_DAYS_MIN}天。请在“公示”下把“公示期”改为{NOTICE_DAYS_MIN}或更多。", config.notices.days);
+            return Err(Error::Config { path: path.to_path_buf(), msg });
+        }
         Ok(config)
     }
 }
@@ -222,6 +263,16 @@ mod tests {
         assert!(wants_ofd(None, &both));
         assert!(!wants_ofd(Some(&[Format::Pdf]), &both), "the command line wins");
         assert!(wants_ofd(None, &parse("输出格式: [pdf, ofd]\n").unwrap()));
+    }
+
+    #[test]
+    fn notices_default_to_ten_days_on_a4_and_a_shorter_period_is_refused() {
+        let plain = parse("copies: 3\n").unwrap();
+        assert_eq!((plain.notices.days, plain.notices.paper), (10, Paper::A4));
+        let set = parse("公示:\n  监督电话: [0398-4811111]\n  公示期: 15\n  纸张: A3\n").unwrap();
+        assert_eq!((set.notices.phones.as_slice(), set.notices.days, set.notices.paper), (&["0398-4811111".to_string()][..], 15, Paper::A3));
+        let Err(Error::Config { msg, .. }) = parse("公示:\n  公示期: 7\n") else { panic!("accepted") };
+        assert!(msg.contains("不得少于10天"), "{msg}");
     }
 
     #[test]

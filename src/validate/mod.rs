@@ -8,6 +8,7 @@ use crate::setup::config::Config;
 use crate::setup::plan::Plan;
 
 mod coverage;
+pub mod notices;
 pub mod xun;
 use crate::reading::submission::{Report, VillageRow, VillageType, VILLAGES};
 pub use coverage::{once_across_months, ALL_REPORTS};
@@ -32,6 +33,7 @@ pub fn validate(plan: &Plan, config: &Config, reports: &mut Vec<Report>) -> Vec<
     check_months(plan, reports, &mut diags);
     check_year_starts(plan, reports, &mut diags);
     coverage::check(plan, reports, &mut diags);
+    notices::check(reports, &mut diags);
     diags
 }
 

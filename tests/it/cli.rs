@@ -69,8 +69,8 @@ fn same_inputs_give_the_same_bytes_in_another_directory() {
     let (a, b) = (common::tree(first.path()), common::tree(&copy.path().join("out")));
     assert_eq!(
         a.len(),
-        15 * 3 + 3 * 2 + 5 * 2 + 2 + 2 + 2 + 1 + 1,
-        "15 bulletins with JSON and 汇总表, 3 旬报 with JSON, 5 summaries with JSON, the 2018 年度总结 with JSON, the report as PDF and text, 2 报送情况 workbooks; the build record; 结果一览"
+        15 * 3 + 3 * 2 + 5 * 2 + 2 + 28 * 2 + 2 + 2 + 2 + 1 + 1,
+        "15 bulletins with JSON and 汇总表, 3 旬报 with JSON, 5 summaries with JSON, the 2018 年度总结 with JSON, 28 公示、公告 with JSON, 2 公示清单, the report as PDF and text, 2 报送情况 workbooks; the build record; 结果一览"
     );
     // 结果一览 links to the data folder, which lies elsewhere relative to each output folder:
     // apart from those links it is the same.

@@ -55,8 +55,8 @@ impl Kind for Roll {
     fn templates(&self) -> Option<Templates> {
         Some(Templates { main: "roll.typ", files: &["gongwen.typ", "roll.typ"], narrative: None })
     }
-    fn make(&self, cx: &Context, span: Span, s: Settings) -> jianbao::error::Result<Option<Document>> {
-        let Span::Month(p) = span else { return Ok(None) };
+    fn make(&self, cx: &Context, span: Span, s: Settings) -> jianbao::error::Result<Vec<Document>> {
+        let Span::Month(p) = span else { return Ok(Vec::new()) };
         let (id, title) = (self.id(cx.checked, span), format!("{}报送名单", p.chinese()));
         let names = names(cx.checked, p);
         let text = format!("{}{}\n", if s.draft { "草稿\n" } else { "" }, names.join("\n"));
@@ -64,13 +64,13 @@ impl Kind for Roll {
         let data = serde_json::json!({ "draft": s.draft, "meta": meta, "title": title, "names": names });
         let generated = vec![("/data.json".to_string(), serde_json::to_vec(&data).unwrap()), ("/narrative.typ".to_string(), Vec::new())];
         let date = s.date.unwrap_or((p.year, p.month, p.last_day()));
-        Ok(Some(Document {
+        Ok(vec![Document {
             prepared: Some(Prepared::new(id.clone(), "roll.typ", &["gongwen.typ", "roll.typ"], generated, date)),
             title,
             files: vec![(format!("{id}.txt"), text.into_bytes())],
             id,
             draft: false,
-        }))
+        }])
     }
 }
 

@@ -175,7 +175,8 @@ fn no_page_ends_on_a_heading_or_caption_or_a_third_empty(docs: &Laid) {
 
 fn end_matter_on_an_even_page_unnumbered_when_alone(docs: &Laid) {
     for (id, pages) in docs {
-        if id.ends_with("数据校验报告") {
+        // Neither the check report nor the county's 公示 (posted, not sent) has a 版记.
+        if id.ends_with("数据校验报告") || id.contains("资金分配使用情况公示") {
             continue;
         }
         let at = pages.iter().position(|p| p.iter().any(is_end_matter)).unwrap_or_else(|| panic!("{id}: no 版记"));
@@ -222,9 +223,35 @@ fn pieces_on_the_grid(docs: &Laid) {
     assert!(seen > 20, "the sample sets pieces: {seen} lines");
 }
 
+/// A village's 项目公示 or 项目公告: posted on a 公开栏, not a 公文 (its own A4 margins of 28 mm
+/// top and bottom, 25 mm left and right).
+fn is_posted_notice(id: &str) -> bool {
+    id.contains("-项目公示-") || id.contains("-项目公告-")
+}
+
+/// Every glyph of a posted notice inside its margins, and its body in 四号 (14 pt) or larger,
+/// to be read standing.
+fn posted_notices_inside_their_margins_in_large_type(docs: &Laid) {
+    let mut seen = 0;
+    for (id, pages) in docs.iter().filter(|(id, _)| is_posted_notice(id)) {
+        seen += 1;
+        for (i, page) in pages.iter().enumerate() {
+            for r in page.iter().filter(|r| !is_watermark(r) && !r.text.starts_with('第')) {
+                let at = format!("{id} p.{}: {:?}", i + 1, r.text);
+                assert!(r.left >= 25.0 * MM - SLACK && r.right <= (210.0 - 25.0) * MM + SLACK, "{at} outside the margins");
+                assert!(r.top >= 28.0 * MM - 0.5 && r.bottom <= (297.0 - 28.0) * MM + 0.5, "{at} outside the margins");
+                assert!(r.size >= 14.0, "{at} set in {} pt", r.size);
+            }
+        }
+    }
+    assert!(seen >= 20, "the sample posts notices: {seen}");
+}
+
 #[test]
 fn every_page_of_the_sample_documents_follows_the_rules() {
-    let docs = sample_documents();
+    let all = sample_documents();
+    posted_notices_inside_their_margins_in_large_type(&all);
+    let docs: Laid = all.into_iter().filter(|(id, _)| !is_posted_notice(id)).collect();
     every_glyph_inside_the_type_area(&docs);
     no_page_ends_on_a_heading_or_caption_or_a_third_empty(&docs);
     end_matter_on_an_even_page_unnumbered_when_alone(&docs);

@@ -26,6 +26,7 @@ mod judgments;
 mod keep_typst;
 mod kinds;
 mod layout;
+mod notices;
 mod numbering;
 mod ofd;
 mod ofd_readers;

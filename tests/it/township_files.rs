@@ -55,7 +55,8 @@ fn a_wps_et_workbook_is_read_by_its_content() {
     std::fs::write(opts.data.join(FOLDER).join("南村乡2019年3月报表.et"), fixture("南村乡2019年3月报表.et")).unwrap();
     let built = jianbao::build(&opts).unwrap();
     assert!(errors(&built.diagnostics).is_empty(), "{:#?}", built.diagnostics);
-    assert!(!built.diagnostics.iter().any(|d| d.file.ends_with(".et")), "{:#?}", built.diagnostics);
+    // The fixture is of the format before the 公示 columns: only the note that says so.
+    assert!(!built.diagnostics.iter().any(|d| d.file.ends_with(".et") && d.code != "N-NOTICE-COLUMNS"), "{:#?}", built.diagnostics);
     assert!(built.held.is_empty(), "{:?}", built.held);
     assert_eq!(figures(&opts.out, BULLETIN), sample_march());
     let (cell, call) = nancun_on_board(&built);
@@ -139,7 +140,8 @@ fn unreadable_march(name: &str, bytes: &[u8], code: &str, says: &str) {
     }
     let mut held = built.held.clone();
     held.sort();
-    assert_eq!(held, [BULLETIN, "2019-03/汇总表-2019年3月", "2019-Q1/季度汇总-2019年第一季度"], "{name}");
+    // The county's 2019 公示 stands at March: its workbooks hold it back too.
+    assert_eq!(held, [BULLETIN, "2019-03/汇总表-2019年3月", "2019-Q1/季度汇总-2019年第一季度", "公示/2019/资金分配使用情况公示-2019年"], "{name}");
     let (cell, call) = nancun_on_board(&built);
     assert_eq!(cell.label(), "已收到·无法读取");
     assert!(matches!(&cell, jianbao::status::Cell::Unreadable { file, reason } if *file == rel && reason == msg), "{cell:?}");

@@ -303,7 +303,7 @@ impl Publishing<'_> {
         let number = manifest.next_number(req.target.series(), req.target.year());
         let s = Settings { number, date: Some(self.date.tuple()), corrects, ..Settings::default() };
         let cx = kinds::Context { engine: self.engine, checked: c, boards: &[] };
-        let Some(doc) = self.kind.make(&cx, req.target.span(), s)? else { return Ok(Outcome::NoData) };
+        let Some(doc) = self.kind.make(&cx, req.target.span(), s)?.into_iter().next() else { return Ok(Outcome::NoData) };
         let ofd = crate::setup::config::wants_ofd(self.opts.formats.as_deref(), &self.inputs.settings);
         let entry = new_entry(req, &manifest, corrects, &doc.title, self.date, &self.opts.program, used, ofd);
         let prepared = doc.prepared.clone().ok_or_else(|| Error::Archive { msg: format!("{} 没有可排版的正文，不能签发", doc.id) })?;

@@ -51,6 +51,8 @@ pub struct Page {
     board: Option<BoardView>,
     /// 旬报表报送情况, when townships send 旬 workbooks.
     xun: Option<XunView>,
+    /// 公告公示 of the latest year whose reports give the notice columns.
+    notices: Option<NoticesView>,
     problems: Vec<FileProblems>,
     all: Vec<Doc>,
     chart: Option<chart::Chart>,
@@ -97,6 +99,49 @@ struct Call {
 struct BoardView {
     month: String,
     rows: Vec<BoardRow>,
+}
+
+/// What the year's notices stand at (`documents::notices::ledger`): how many made, and what is
+/// due, with the list to open.
+#[derive(Serialize)]
+struct NoticesView {
+    year: u16,
+    list: String,
+    funds: String,
+    /// 项目公示 and 项目公告 made, held back and due (a 项目公告 not yet due aside).
+    made: [usize; 2],
+    held: [usize; 2],
+    due: Vec<String>,
+}
+
+fn notices(c: &crate::figures::checked::Checked, draft: bool) -> Option<NoticesView> {
+    use crate::documents::kinds::Kind;
+    use crate::documents::notices::{ledger, list_id, NoticeList, State};
+    let year = NoticeList.spans(c, None).last()?.year()?;
+    let l = ledger(c, year, draft);
+    let count = |f: &dyn Fn(&State) -> bool| [l.lines.iter().filter(|x| f(&x.before)).count(), l.lines.iter().filter(|x| f(&x.after)).count()];
+    let (made, held) = (count(&|s| matches!(s, State::Made(_))), count(&|s| matches!(s, State::Held(_))));
+    // What is due, by township, notice and what it lacks: one line for one project, else a count.
+    let mut by: Vec<((&str, &str, String), Vec<&str>)> = Vec::new();
+    for x in &l.lines {
+        for (what, s) in [("项目公示", &x.before), ("项目公告", &x.after)] {
+            if let State::Due { .. } = s {
+                let key = (x.place.township.as_str(), what, s.text());
+                match by.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, names)) => names.push(&x.project),
+                    None => by.push((key, vec![&x.project])),
+                }
+            }
+        }
+    }
+    let due = by
+        .into_iter()
+        .map(|((t, what, text), names)| match names.as_slice() {
+            [one] => format!("{t}“{one}”的{what}{text}"),
+            many => format!("{t}{}个项目的{what}{text}", many.len()),
+        })
+        .collect();
+    Some(NoticesView { year, list: format!("{}.xlsx", list_id(year)), funds: l.funds, made, held, due })
 }
 
 /// Who sent which 旬 of the month (`xun_board`).
@@ -177,6 +222,7 @@ pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
         calls: run.board.map(calls).unwrap_or_default(),
         board: run.board.map(|b| board(b, c)),
         xun: crate::office::xun_board::board(c).map(xun),
+        notices: notices(c, run.draft),
         problems: problems(opts, run.diagnostics),
         all,
         chart: latest.and_then(|p| chart::chart(c, p, &run.cache.held)),
@@ -199,7 +245,9 @@ fn spans(c: &crate::figures::checked::Checked, kinds: crate::documents::kinds::R
     let mut out = BTreeMap::new();
     for kind in kinds {
         for span in kind.spans(c, None) {
-            out.insert(kind.id(c, span), (span, kind.published().map(|(s, _)| s)));
+            for id in kind.ids(c, span).into_iter().chain([kind.id(c, span)]) {
+                out.insert(id, (span, kind.published().map(|(s, _)| s)));
+            }
         }
     }
     out

@@ -408,6 +408,7 @@ fn listed_villages(plan: &Plan, sources: &[(&str, Status, Option<&Report>)], lis
 }
 
 mod indicators;
+pub mod notices;
 pub mod quarter;
 pub mod xun;
 pub mod year;

@@ -5,6 +5,8 @@ mod bounds;
 pub mod file_name;
 pub mod grid;
 pub mod normalize;
+mod notice;
+pub use notice::{Need, NoticeFields, NOTICE_COLUMNS};
 mod sheets;
 pub use sheets::{CoverRead, FUND_SOURCES, PROJECT_CATEGORIES, PROJECT_STATUSES, VILLAGE_TYPES};
 pub mod table;
@@ -165,6 +167,9 @@ pub struct ProjectRow {
     pub planned_start: Option<crate::base::period::Date>,
     #[serde(skip)]
     pub cells: ProjectCells,
+    /// What its 公示 and 公告 read, where the optional columns are given.
+    #[serde(skip)]
+    pub notice: NoticeFields,
 }
 
 /// Where a project's figures are: its sheet as named in the workbook, and the A1 references of

@@ -4,7 +4,7 @@ use super::file_name::{month_in_name, NamedMonth};
 use super::grid::{Cell, Grid};
 use super::normalize::{clean_text, closest, fold_width, header_key, parse_month_text};
 use super::table::{Column, Table};
-use super::{Cover, IndicatorRow, ProjectCells, ProjectRow, VillageCells, VillageRow, VillageType};
+use super::{Cover, IndicatorRow, NoticeFields, ProjectCells, ProjectRow, VillageCells, VillageRow, VillageType, NOTICE_COLUMNS};
 use crate::base::diag::{quote, Diagnostic};
 use crate::base::period::Period;
 use crate::setup::plan::Plan;
@@ -330,7 +330,33 @@ const PROJECT_COLUMNS: &[Column] = &[
     Column { name: "带贫人数", aliases: &[], required: false },
     Column { name: "留置资金", aliases: &["留存资金", "预留资金"], required: false },
     Column { name: "计划开工", aliases: &["计划开工日期", "计划开工时间"], required: false },
+    Column { name: "建设内容", aliases: &["建设内容及规模", "建设任务", "建设规模及内容"], required: false },
+    Column { name: "实施单位", aliases: &["责任单位", "实施主体"], required: false },
+    Column { name: "责任人", aliases: &["项目责任人"], required: false },
+    Column { name: "计划完工", aliases: &["计划完工日期", "计划完工时间", "计划竣工日期"], required: false },
+    Column { name: "完工日期", aliases: &["完工时间", "竣工日期", "实际完工日期"], required: false },
+    Column { name: "验收日期", aliases: &["验收时间"], required: false },
+    Column { name: "验收结果", aliases: &["验收结论"], required: false },
+    Column { name: "实际投资", aliases: &["实际完成投资", "完成投资"], required: false },
 ];
+
+/// What a project's row says for its 公示 and 公告 (the optional columns), and where each
+/// column is (A1, where the sheet has it).
+fn notice_fields(t: &Table, r: usize, diags: &mut Vec<Diagnostic>) -> NoticeFields {
+    let read = NOTICE_COLUMNS.iter().chain(&["带贫人数", "资金来源"]);
+    let cells = read.filter(|c| t.has(c)).map(|c| (*c, t.a1(r, c))).collect();
+    NoticeFields {
+        content: t.text(r, "建设内容", diags),
+        unit: t.text(r, "实施单位", diags),
+        person: t.text(r, "责任人", diags),
+        planned_end: t.date(r, "计划完工", diags),
+        completed_on: t.date(r, "完工日期", diags),
+        accepted_on: t.date(r, "验收日期", diags),
+        acceptance: t.text(r, "验收结果", diags),
+        actual: t.money(r, "实际投资", diags),
+        cells,
+    }
+}
 
 /// Reads 项目资金: every project of the year as it stands at month end (or the 旬's end).
 pub fn read_projects(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<ProjectRow> {
@@ -355,6 +381,7 @@ pub fn read_projects(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<P
         let beneficiaries = t.count(r, "带贫人数", diags);
         let retained = t.money(r, "留置资金", diags).unwrap_or(0);
         let planned_start = t.date(r, "计划开工", diags);
+        let notice = notice_fields(&t, r, diags);
         if let Some(p) = planned.filter(|&p| disbursed > p) {
             let msg = format!("“累计拨付”{} 万元超过“计划投资”{} 万元。拨付不能超过计划投资，请核对。", disbursed as f64 / 100.0, p as f64 / 100.0);
             diags.push(t.diag(Diagnostic::error("E-RANGE", file, msg), r, "累计拨付"));
@@ -389,6 +416,7 @@ pub fn read_projects(g: &Grid, file: &str, diags: &mut Vec<Diagnostic>) -> Vec<P
                 planned_start,
                 status,
                 beneficiaries,
+                notice,
             });
         }
     }

@@ -38,6 +38,32 @@ pub const BUNDLED_LAST_MONTH: u8 = 3;
 pub const BUNDLED_MISSING: &[(&str, u16, u8)] = &[("果园乡", 2019, 2)];
 /// The townships of the sample that send 旬 workbooks (for its last month).
 pub const XUN_TOWNSHIPS: &[&str] = &["南村乡", "段村乡", "坡头乡"];
+/// The townships of the sample that give every 公示/公告 column from April 2018 on (their first
+/// quarter's workbooks, which the archive fixtures hold, stay of the older format); in 2019 every
+/// other township gives 建设内容 and 实施单位 (what the county's 公示 prints), in 2018 none.
+pub const NOTICE_TOWNSHIPS: &[&str] = &["南村乡", "坡头乡"];
+
+/// Which 公示/公告 columns a township's 项目资金 sheet has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NoticeColumns {
+    /// None: a workbook of the older format.
+    #[default]
+    None,
+    /// 建设内容 and 实施单位.
+    Funds,
+    /// Every one (docs/报表格式.md).
+    Full,
+}
+
+/// The bundled sample's 公示/公告 columns of township `t` in month `p`.
+fn bundled_notices(t: &str, p: crate::base::period::Period) -> NoticeColumns {
+    match (NOTICE_TOWNSHIPS.contains(&t), p.year) {
+        (true, 2018) if p.month < 4 => NoticeColumns::None,
+        (true, _) => NoticeColumns::Full,
+        (false, 2019) => NoticeColumns::Funds,
+        _ => NoticeColumns::None,
+    }
+}
 
 /// Share of the year's lifting done by the end of each month (Jan..Dec).
 const MONTHLY_PROGRESS: [f64; 12] = [0.05, 0.11, 0.22, 0.33, 0.43, 0.52, 0.60, 0.68, 0.77, 0.86, 0.94, 1.0];
@@ -78,6 +104,8 @@ pub struct SampleTownship {
     pub villages: Vec<SampleVillage>,
     /// Months of the year it sends no workbook (it catches up in the next one).
     pub missing: Vec<u8>,
+    /// The 公示/公告 columns its workbooks have.
+    pub notices: NoticeColumns,
 }
 
 impl SampleTownship {
@@ -158,7 +186,14 @@ fn township(plan: &Plan, name: &str) -> SampleTownship {
         let population = between(&format!("{v}人口"), 1300.0, 1900.0).round() as u32;
         villages.push(SampleVillage { name: v.to_string(), kind: "贫困村", population, poor: 0, yearly_lift: 0, exit_month: None, exited_before: false });
     }
-    SampleTownship { name: name.to_string(), year: 0, pace: between(&format!("{name}进度"), 0.82, 1.16), villages, missing: Vec::new() }
+    SampleTownship {
+        name: name.to_string(),
+        year: 0,
+        pace: between(&format!("{name}进度"), 0.82, 1.16),
+        villages,
+        missing: Vec::new(),
+        notices: NoticeColumns::None,
+    }
 }
 
 /// Cumulative people lifted in `v` by the end of month `m`.
@@ -181,6 +216,18 @@ pub use workbook::{file_name, workbook, xun_file_name, xun_workbook};
 /// last month of the last year) under `data`, the years chained; a township sends nothing in
 /// the `missing` (township, year, month). Returns how many.
 pub fn write_months(data: &std::path::Path, plan: &Plan, years: &[u16], last: u8, missing: &[(&str, u16, u8)]) -> crate::base::error::Result<usize> {
+    write_months_with(data, plan, years, last, missing, |_, _| NoticeColumns::None)
+}
+
+/// `write_months`, each township's 项目资金 with the 公示/公告 columns `notices` gives it in a year.
+fn write_months_with(
+    data: &std::path::Path,
+    plan: &Plan,
+    years: &[u16],
+    last: u8,
+    missing: &[(&str, u16, u8)],
+    notices: fn(&str, crate::base::period::Period) -> NoticeColumns,
+) -> crate::base::error::Result<usize> {
     let mut written = 0;
     for (i, &year) in years.iter().enumerate() {
         let mut county = county(plan, year);
@@ -190,7 +237,8 @@ pub fn write_months(data: &std::path::Path, plan: &Plan, years: &[u16], last: u8
         let months = if i + 1 == years.len() { last } else { 12 };
         for month in 1..=months {
             let p = crate::base::period::Period::new(year, month).expect("valid month");
-            for t in county.iter().filter(|t| !t.missing.contains(&month)) {
+            for t in county.iter_mut().filter(|t| !t.missing.contains(&month)) {
+                t.notices = notices(&t.name, p);
                 crate::base::output::write_atomic(&data.join(file_name(&t.name, p)), &workbook(plan, t, p))?;
                 written += 1;
             }
@@ -204,7 +252,7 @@ pub fn write_bundled(data: &std::path::Path, plan: &Plan) -> crate::base::error:
     for (rel, bytes) in pieces::bundled() {
         crate::base::output::write_atomic(&data.join(rel), &bytes)?;
     }
-    let months = write_months(data, plan, BUNDLED_YEARS, BUNDLED_LAST_MONTH, BUNDLED_MISSING)?;
+    let months = write_months_with(data, plan, BUNDLED_YEARS, BUNDLED_LAST_MONTH, BUNDLED_MISSING, bundled_notices)?;
     Ok(months + write_xun(data, plan)?)
 }
 

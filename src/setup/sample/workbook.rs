@@ -1,7 +1,7 @@
 //! The sample county's workbooks, one per township and month, in the submission format.
 
 use super::xlsx::{self, Sheet, Value};
-use super::{between, lifted_by, SampleTownship, MONTHLY_PROGRESS};
+use super::{between, lifted_by, NoticeColumns, SampleTownship, MONTHLY_PROGRESS};
 use crate::base::period::{Period, Xun};
 use crate::setup::plan::{IndicatorKind, Plan};
 
@@ -83,11 +83,67 @@ fn disbursed_share(t: &SampleTownship, m: u8) -> f64 {
 fn projects(plan: &Plan, t: &SampleTownship, p: Period) -> Sheet {
     let mut s = Sheet::new("项目资金");
     s.row(vec![text("单位：万元")]);
-    s.row(["项目名称", "项目类别", "所在村", "资金来源", "计划投资", "累计拨付", "项目状态", "带贫人数"].map(text).to_vec());
+    let mut header = vec!["项目名称", "项目类别", "所在村", "资金来源", "计划投资", "累计拨付", "项目状态", "带贫人数"];
+    header.extend(notice_header(t.notices));
+    s.row(header.into_iter().map(text).collect());
     for r in project_rows(plan, t, disbursed_share(t, p.month)) {
-        s.row(vec![text(&r.name), text(r.category), text(&r.village), text(r.source), r.planned.into(), r.paid.into(), text(r.status), r.helped.into()]);
+        let mut row = vec![text(&r.name), text(r.category), text(&r.village), text(r.source), r.planned.into(), r.paid.into(), text(r.status), r.helped.into()];
+        row.extend(notice_cells(t, p, &r));
+        s.row(row);
     }
     s
+}
+
+/// The 公示/公告 columns of the sample's 项目资金 (示例数据).
+fn notice_header(n: NoticeColumns) -> Vec<&'static str> {
+    match n {
+        NoticeColumns::None => Vec::new(),
+        NoticeColumns::Funds => vec!["建设内容", "实施单位"],
+        NoticeColumns::Full => vec!["建设内容", "实施单位", "责任人", "计划开工", "计划完工", "完工日期", "验收日期", "验收结果", "实际投资"],
+    }
+}
+
+/// A project's 公示/公告 cells at month `p`: its content and unit, and (every column) the
+/// person, the planned dates, and once 已完工 the dates it was finished (the 20th of the month
+/// it first was) and accepted (the 28th), 合格, and its planned sum as spent. One project of
+/// the sample (a training of 坡头乡) names no 责任人: its 公示 is listed as due.
+fn notice_cells(t: &SampleTownship, p: Period, r: &ProjectRow) -> Vec<Value> {
+    if t.notices == NoticeColumns::None {
+        return Vec::new();
+    }
+    let unit = if r.village.starts_with('全') { format!("{}人民政府", t.name) } else { format!("{}村民委员会", r.village) };
+    let mut cells = vec![text(&content(r)), text(&unit)];
+    if t.notices == NoticeColumns::Full {
+        let person = if t.name == "坡头乡" && r.category == "就业扶贫" { Value::Blank } else { text("示例责任人") };
+        cells.extend([person, text(&format!("{}-03-01", p.year)), text(&format!("{}-11-30", p.year))]);
+        let done = (1..=p.month).find(|&m| project_rows_done(t, m, r));
+        match done {
+            Some(m) => cells.extend([text(&format!("{}-{m:02}-20", p.year)), text(&format!("{}-{m:02}-28", p.year)), text("合格"), r.planned.into()]),
+            None => cells.extend([Value::Blank, Value::Blank, Value::Blank, Value::Blank]),
+        }
+    }
+    cells
+}
+
+/// Whether project `r` is fully paid (已完工) by the end of month `m`.
+fn project_rows_done(t: &SampleTownship, m: u8, r: &ProjectRow) -> bool {
+    (r.planned * disbursed_share(t, m) * 100.0).round() / 100.0 >= r.planned
+}
+
+/// What a sample project builds (示例数据).
+fn content(r: &ProjectRow) -> String {
+    let scale = (r.planned / 5.0).round();
+    if r.name.contains("花椒") {
+        format!("新建花椒种植基地{}亩，配套灌溉设施", scale * 4.0)
+    } else if r.name.contains("道路") {
+        format!("硬化村内道路{:.1}公里，宽4.5米", scale / 10.0)
+    } else if r.name.contains("培训") {
+        format!("开展贫困劳动力技能培训{}人次", (r.planned * 4.0).round())
+    } else if r.name.contains("非贫困村") {
+        "扶持任务较重非贫困村发展村集体经济".to_string()
+    } else {
+        "发展村集体经济特色产业，收益用于贫困户分红和公益岗位".to_string()
+    }
 }
 
 /// A project of the sample, as it stands when `share` of its investment is disbursed.
