@@ -121,8 +121,18 @@ fn notices(c: &crate::figures::checked::Checked, draft: bool) -> Option<NoticesV
     let l = ledger(c, year, draft);
     let count = |f: &dyn Fn(&State) -> bool| [l.lines.iter().filter(|x| f(&x.before)).count(), l.lines.iter().filter(|x| f(&x.after)).count()];
     let (made, held) = (count(&|s| matches!(s, State::Made(_))), count(&|s| matches!(s, State::Held(_))));
-    // What is due, by township, notice and what it lacks: one line for one project, else a count.
-    let mut by: Vec<((&str, &str, String), Vec<&str>)> = Vec::new();
+    let due = due(&l);
+    Some(NoticesView { year, list: format!("{}.xlsx", list_id(year)), funds: l.funds, made, held, due })
+}
+
+/// A notice due, by township, notice and what it lacks (`State::text`).
+type DueKey<'a> = (&'a str, &'static str, String);
+
+/// What is due, one line per township, notice and what it lacks: the project's name when one,
+/// else a count.
+fn due(l: &crate::documents::notices::Ledger) -> Vec<String> {
+    use crate::documents::notices::State;
+    let mut by: Vec<(DueKey, Vec<&str>)> = Vec::new();
     for x in &l.lines {
         for (what, s) in [("项目公示", &x.before), ("项目公告", &x.after)] {
             if let State::Due { .. } = s {
@@ -134,14 +144,11 @@ fn notices(c: &crate::figures::checked::Checked, draft: bool) -> Option<NoticesV
             }
         }
     }
-    let due = by
-        .into_iter()
-        .map(|((t, what, text), names)| match names.as_slice() {
-            [one] => format!("{t}“{one}”的{what}{text}"),
-            many => format!("{t}{}个项目的{what}{text}", many.len()),
-        })
-        .collect();
-    Some(NoticesView { year, list: format!("{}.xlsx", list_id(year)), funds: l.funds, made, held, due })
+    let line = |((t, what, text), names): (DueKey, Vec<&str>)| match names.as_slice() {
+        [one] => format!("{t}“{one}”的{what}{text}"),
+        many => format!("{t}{}个项目的{what}{text}", many.len()),
+    };
+    by.into_iter().map(line).collect()
 }
 
 /// Who sent which 旬 of the month (`xun_board`).
