@@ -36,6 +36,14 @@ impl Period {
         (self.month > 1).then(|| Period { year: self.year, month: self.month - 1 })
     }
 
+    /// The day a month's workbook is due: `day` of the next month (`报送截止日`, at most the
+    /// month's last day); none when no day is set.
+    pub fn deadline(self, day: Option<u8>) -> Option<Date> {
+        let next = self.next()?;
+        let day = day?.clamp(1, next.last_day());
+        Some(Date { year: next.year, month: next.month, day })
+    }
+
     pub fn last_day(self) -> u8 {
         match self.month {
             4 | 6 | 9 | 11 => 30,
@@ -117,6 +125,11 @@ impl Xun {
             Xun::Middle => "中旬",
             Xun::Lower => "下旬",
         }
+    }
+
+    /// The day a 旬 workbook is due: `days` after the 旬's last day (`旬报截止天数`).
+    pub fn deadline(self, p: Period, days: Option<u8>) -> Option<Date> {
+        Some((0..days?).fold(self.last_day(p), |d, _| d.next()))
     }
 
     /// The last day of this 旬 of the month `p`.

@@ -42,7 +42,7 @@ pub fn status(opts: &Options, year: Option<u16>, format: Format) -> jianbao::err
         Format::Text => {
             print!("{}", jianbao::status::text(&board));
             // Who sent which 旬, when townships send 旬 workbooks and the board is of that month.
-            if let Some(xun) = jianbao::office::xun_board::board(&c).filter(|x| x.month == at) {
+            if let Some(xun) = jianbao::office::xun_board::board(&c, today).filter(|x| x.month == at) {
                 print!("\n{}", jianbao::office::xun_board::text(&xun));
             }
             let pending = c.diagnostics.iter().filter(|d| d.code == jianbao::archive::numbering::CORRECTION_PENDING);

@@ -92,10 +92,11 @@ pub fn summary_id(q: Quarter) -> String {
 /// The validation report, as PDF and text, opening with the 报送情况 board of the latest year;
 /// and the board of every year as `<年>/报送情况-<年>年.xlsx`.
 pub fn validation_report(engine: &Engine, c: &Checked, boards: &[Board]) -> Result<Document> {
-    let prepared = render::report::prepare(engine, c, boards.last());
+    let xun = crate::office::xun_board::board(c, boards.last().and_then(|b| b.today));
+    let prepared = render::report::prepare(engine, c, boards.last(), xun.as_ref());
     let mut files = vec![("数据校验报告.txt".to_string(), report::text(&c.diagnostics, c.files_read).into_bytes())];
     for b in boards {
-        files.push((format!("{y}/报送情况-{y}年.xlsx", y = b.year), crate::office::excel::board(b)?));
+        files.push((format!("{y}/报送情况-{y}年.xlsx", y = b.year), crate::office::excel::board(b, xun.as_ref())?));
     }
     Ok(Document { id: REPORT_ID.into(), title: REPORT_ID.into(), prepared: Some(prepared), files, draft: false })
 }

@@ -7,6 +7,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatB
 
 use crate::base::error::{Error, Result};
 use crate::figures::aggregate::{MonthFigures, Status};
+use crate::office::xun_board::{XunBoard, XunCell};
 
 /// One cell of a table.
 enum Cell {
@@ -68,10 +69,33 @@ pub fn portable(xlsx: Vec<u8>) -> Result<Vec<u8>> {
     Ok(out.finish().map_err(|e| err(&e))?.into_inner())
 }
 
-/// `报送情况-<年>年.xlsx`: the board (one sheet, statuses as text on coloured cells) and the call
-/// list (contacts as text). Reproducible: the document date is the board's month's last day.
-pub fn board(b: &crate::office::status::Board) -> Result<Vec<u8>> {
-    write_board(b).map_err(|e| xlsx_error("报送情况.xlsx", e)).and_then(portable)
+/// `报送情况-<年>年.xlsx`: the board (one sheet, statuses as text on coloured cells), the call
+/// list (contacts as text) and, when townships send 旬 workbooks that year, who sent which 旬.
+/// Reproducible: the document date is the board's month's last day.
+pub fn board(b: &crate::office::status::Board, xun: Option<&XunBoard>) -> Result<Vec<u8>> {
+    write_board(b, xun).map_err(|e| xlsx_error("报送情况.xlsx", e)).and_then(portable)
+}
+
+/// The sheet of who sent which 旬 (`xun_board`): each township's three 旬, and what to phone it about.
+fn xun_sheet(x: &XunBoard) -> Table<'static> {
+    let colour = |c: &XunCell| match c {
+        XunCell::Sent => 0xC6EFCE,
+        XunCell::Errors(_) | XunCell::Missing | XunCell::Late => 0xFFC7CE,
+        XunCell::NotDue => 0xFFFFFF,
+    };
+    let rows = x
+        .rows
+        .iter()
+        .map(|(t, cells)| {
+            let call = x.calls.iter().find_map(|c| c.strip_prefix(&format!("{t}："))).unwrap_or_default();
+            let mut line = vec![Cell::Text(t.clone())];
+            line.extend(cells.iter().map(|c| Cell::Marked(c.label(), colour(c))));
+            line.push(Cell::Text(call.to_string()));
+            line
+        })
+        .collect();
+    let title = format!("{}旬报表报送情况", x.month.chinese());
+    Table { sheet: "旬报表报送情况", title, header: vec!["乡镇", "上旬", "中旬", "下旬", "需要联系"], rows }
 }
 
 /// A failure of the workbook writer, told as what it is: a system failure (a full disk) in
@@ -95,7 +119,7 @@ fn colour(c: &crate::office::status::Cell) -> u32 {
     }
 }
 
-fn write_board(b: &crate::office::status::Board) -> Result<Vec<u8>, XlsxError> {
+fn write_board(b: &crate::office::status::Board, xun: Option<&XunBoard>) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let at = crate::base::period::Period::new(b.year, b.month).expect("a board's month");
     let date = ExcelDateTime::from_ymd(at.year, at.month, at.last_day())?;
@@ -138,7 +162,7 @@ fn write_board(b: &crate::office::status::Board) -> Result<Vec<u8>, XlsxError> {
         header: vec!["乡镇", "情况", "联系人", "联系电话", "需要改正的问题"],
         rows: calls,
     };
-    for t in [board, calls] {
+    for t in [board, calls].into_iter().chain(xun.filter(|x| x.month.year == b.year).map(xun_sheet)) {
         table(book.add_worksheet(), &t)?;
     }
     book.save_to_buffer()

@@ -247,7 +247,7 @@ fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, w: &When) -> Cell
             // 逾期 only while nothing later has come: a month a later report covers is a gap
             // (未报, 沿用), no longer a call.
             let later = c.files.iter().any(|f| row_name(f) == township && f.period.is_some_and(|q| p < q && q <= w.at));
-            match (deadline(p, w.deadline_day), w.today) {
+            match (p.deadline(w.deadline_day), w.today) {
                 (Some(due), Some(today)) if today > due && !later => Cell::Late { carried_from: carried },
                 _ => carried.map_or(Cell::Missing, |from| Cell::Carried { from }),
             }
@@ -268,14 +268,6 @@ fn cell(c: &Checked, township: &str, in_plan: bool, p: Period, w: &When) -> Cell
         }
         several => Cell::Duplicate { files: several.iter().map(|f| f.file.clone()).collect() },
     }
-}
-
-/// The day a month's workbook is due: day `day` of the following month (the month's last
-/// day when it is shorter).
-pub fn deadline(p: Period, day: Option<u8>) -> Option<Date> {
-    let next = if p.month == 12 { Period::new(p.year + 1, 1)? } else { Period::new(p.year, p.month + 1)? };
-    let day = day?.clamp(1, next.last_day());
-    Some(Date { year: next.year, month: next.month, day })
 }
 
 /// Whom to phone about a row's month, with the contact on its latest cover and what to fix.

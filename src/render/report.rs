@@ -7,6 +7,7 @@ use super::tables::{to_data_json, PdfMeta};
 use super::{coverage, Engine, Prepared};
 use crate::figures::checked::Checked;
 use crate::office::status::Board;
+use crate::office::xun_board::XunBoard;
 
 pub const MAIN: &str = "report.typ";
 /// The Typst templates the report is compiled from.
@@ -20,6 +21,7 @@ struct View {
     span: String,
     summary: String,
     board: Option<BoardView>,
+    xun: Option<XunView>,
     empty: bool,
     pieces: Vec<Vec<String>>,
     groups: Vec<Group>,
@@ -45,6 +47,22 @@ struct BoardView {
     calls: Vec<Call>,
 }
 
+/// Who sent which 旬 (`xun_board`): a table, what its labels mean, and whom to phone.
+#[derive(Serialize)]
+struct XunView {
+    caption: String,
+    header: [&'static str; 4],
+    rows: Vec<Vec<String>>,
+    legend: String,
+    calls: Vec<String>,
+}
+
+fn xun_view(x: &XunBoard) -> XunView {
+    let rows = x.rows.iter().map(|(t, cells)| std::iter::once(t.clone()).chain(cells.iter().map(|c| c.label())).collect()).collect();
+    let caption = format!("{}旬报表报送情况", x.month.chinese());
+    XunView { caption, header: ["乡镇", "上旬", "中旬", "下旬"], rows, legend: crate::office::xun_board::legend(x), calls: x.calls.clone() }
+}
+
 /// A township to phone, and what to tell it.
 #[derive(Serialize)]
 struct Call {
@@ -52,8 +70,9 @@ struct Call {
     problems: Vec<String>,
 }
 
-/// The report's sources: the 报送情况 board first (when there is data), then every problem.
-pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared {
+/// The report's sources: the 报送情况 board first (when there is data), who sent which 旬 (when
+/// townships send 旬 workbooks), then every problem.
+pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>, xun: Option<&XunBoard>) -> Prepared {
     let (diags, office) = (&c.diagnostics, &c.config.office);
     let periods = c.reports.iter().map(|r| r.period).min().zip(c.reports.iter().map(|r| r.period).max());
     let book = engine.fonts().book();
@@ -97,6 +116,7 @@ pub fn prepare(engine: &Engine, c: &Checked, board: Option<&Board>) -> Prepared 
         span: span.map(|s| format!("数据期间：{s}")).unwrap_or_default(),
         summary: crate::figures::report::summary(diags, c.files_read),
         board: board.map(|b| board_view(b, &printable)),
+        xun: xun.map(xun_view),
         empty: diags.is_empty(),
         pieces,
         groups,

@@ -41,6 +41,9 @@ pub struct Config {
     /// 报送截止日: a month's workbook is due on this day of the following month.
     #[serde(alias = "报送截止日")]
     pub deadline_day: Option<u8>,
+    /// 旬报截止天数: a 旬 workbook is due this many days after its 旬 ends.
+    #[serde(alias = "旬报截止天数")]
+    pub xun_deadline_days: Option<u8>,
     /// The date 逾期 is judged on in the documents (`YYYY-MM-DD`); `--today` wins.
     #[serde(alias = "今日", deserialize_with = "date")]
     pub today: Option<Date>,
@@ -200,6 +203,7 @@ impl Default for Config {
             template_folder: None,
             font_folder: None,
             deadline_day: None,
+            xun_deadline_days: None,
             today: None,
             confirmed_villages: Default::default(),
             slow_disbursement_pct: 90.0,

@@ -252,7 +252,7 @@ fn a_lower_xun_that_differs_from_the_months_report_is_named_at_both_cells_and_ho
     assert!(month.cell.is_some());
     // Whom to phone: 南村乡 about its 下旬, 坡头乡 for the two 旬 it did not send.
     use jianbao::office::xun_board::{board, XunCell};
-    let b = board(&jianbao::check(&d.options()).unwrap()).unwrap();
+    let b = board(&jianbao::check(&d.options()).unwrap(), None).unwrap();
     let row = |t: &str| b.rows.iter().find(|(n, _)| n == t).unwrap().1.clone();
     assert_eq!(row("南村乡"), [XunCell::Sent, XunCell::Sent, XunCell::Errors(1)]);
     assert_eq!(row("坡头乡"), [XunCell::Sent, XunCell::Missing, XunCell::Missing]);
@@ -343,4 +343,29 @@ fn status_tells_who_sent_which_xun_and_whom_to_phone() {
     assert_eq!(line("段村乡"), ["未报", "未报", "未报"]);
     assert!(board.contains("9. 坡头乡：3月中旬、下旬旬报表未报送"), "{board}");
     assert!(!board.contains("南村乡："));
+}
+
+#[test]
+fn a_xun_past_its_day_is_late_on_the_board_the_workbook_and_the_report() {
+    let (d, _) = data_with_xun();
+    let config = std::fs::read_to_string(d.data().join("config.yaml")).unwrap();
+    // 3 days after each 旬: 上旬 by 3月13日, 中旬 by 3月23日, 下旬 by 4月3日; judged on 3月25日.
+    d.write("config.yaml", format!("{config}\n旬报截止天数: 3\n今日: 2019-03-25\n").as_bytes());
+    let text = crate::common::run_in_dir(d.dir.path(), &["status", "--period", "2019-03", "--data", "data", "--out", "out"]);
+    let board = &text[text.find("2019年3月旬报表报送情况").expect("the 旬 board")..];
+    let line = |t: &str| board.lines().find(|l| l.starts_with(t)).unwrap().split_whitespace().skip(1).collect::<Vec<_>>();
+    assert_eq!(line("南村乡"), ["已报", "已报", "已报"]);
+    assert_eq!(line("坡头乡"), ["已报", "逾期", "未报"], "中旬 is past its day, 下旬 not yet");
+    assert_eq!(line("段村乡"), ["逾期", "逾期", "未报"]);
+    assert!(board.contains("坡头乡：3月中旬旬报表逾期未报送；3月下旬旬报表未报送"), "{board}");
+    assert!(board.contains("逾期：旬末后3天仍未报送，按2019年3月25日判断"), "{board}");
+    // The year's 报送情况 workbook and the check report carry the same board.
+    jianbao::build(&d.options()).unwrap();
+    let mut book = calamine::open_workbook_auto(d.out().join("2019/报送情况-2019年.xlsx")).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range("旬报表报送情况").unwrap();
+    let row: Vec<String> = sheet.rows().find(|r| r.first().is_some_and(|c| *c == "段村乡")).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(row[1..4], ["逾期", "逾期", "未报"]);
+    let report = crate::common::pdf_text(&d.out().join("数据校验报告.pdf"));
+    assert!(report.contains("2019年3月旬报表报送情况") && report.contains("坡头乡：3月中旬旬报表逾期未报送"), "{report}");
 }

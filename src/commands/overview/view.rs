@@ -155,6 +155,7 @@ fn due(l: &crate::documents::notices::Ledger) -> Vec<String> {
 #[derive(Serialize)]
 struct XunView {
     month: String,
+    legend: String,
     rows: Vec<XunRow>,
     calls: Vec<String>,
 }
@@ -170,11 +171,11 @@ fn xun(b: crate::office::xun_board::XunBoard) -> XunView {
     let class = |c: &XunCell| match c {
         XunCell::Sent => "ok",
         XunCell::Errors(_) => "err",
-        XunCell::Missing => "missing",
+        XunCell::Missing | XunCell::Late => "missing",
         XunCell::NotDue => "none",
     };
     let rows = b.rows.iter().map(|(t, cells)| XunRow { township: t.clone(), cells: cells.iter().map(|c| (c.label(), class(c))).collect() }).collect();
-    XunView { month: b.month.chinese(), rows, calls: b.calls }
+    XunView { month: b.month.chinese(), legend: crate::office::xun_board::legend(&b), rows, calls: b.calls }
 }
 
 #[derive(Serialize)]
@@ -228,7 +229,7 @@ pub fn page(opts: &Options, run: &Run, manifest: &Manifest) -> Page {
         now,
         calls: run.board.map(calls).unwrap_or_default(),
         board: run.board.map(|b| board(b, c)),
-        xun: crate::office::xun_board::board(c).map(xun),
+        xun: crate::office::xun_board::board(c, run.board.and_then(|b| b.today)).map(xun),
         notices: notices(c, run.draft),
         problems: problems(opts, run.diagnostics),
         all,

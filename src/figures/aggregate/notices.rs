@@ -122,12 +122,10 @@ pub fn posted(tracked: &[Tracked], need: Need, p: Period) -> Vec<(Place, Vec<Pro
     out
 }
 
-/// The day a notice of month `p` is posted (the month's reports are due: `deadline_day` of the
-/// next month, else its first day) and the last day of its 公示期 of `days` days.
+/// The day a notice of month `p` is posted (the day the month's reports are due, else the first
+/// of the next month) and the last day of its 公示期 of `days` days.
 pub fn posting(p: Period, deadline_day: Option<u8>, days: u16) -> (Date, Date) {
-    let next = p.next().unwrap_or(p);
-    let day = deadline_day.unwrap_or(1).clamp(1, next.last_day());
-    let from = Date { year: next.year, month: next.month, day };
+    let from = p.deadline(deadline_day.or(Some(1))).unwrap_or(Date::last_of(p));
     let to = (1..days).fold(from, |d, _| d.next());
     (from, to)
 }
