@@ -198,7 +198,7 @@ fn funds_intro(county: &str, f: &Funds) -> Vec<String> {
 fn sources_table(f: &Funds) -> Table {
     let rows = f.by_source.iter().map(|s| vec![s.source.clone(), s.projects.to_string(), wan_column(s.planned as f64 / 100.0)]).collect();
     let total = vec!["合计".to_string(), f.total.projects.to_string(), wan_column(f.total.planned as f64 / 100.0)];
-    Table::new("sources", "表1　按资金来源分", &["资金来源", "项目个数", "投资规模（万元）"], rows).with_total(total)
+    Table::new("sources", "表1　按资金来源分（单位：万元）", &["资金来源", "项目个数", "投资规模"], rows).with_total(total)
 }
 
 fn projects_table(f: &Funds) -> Table {
@@ -220,5 +220,5 @@ fn projects_table(f: &Funds) -> Table {
             ]
         })
         .collect();
-    Table::new("projects", "表2　项目明细", &["序号", "项目名称", "建设地点", "建设内容", "投资规模（万元）", "资金来源", "责任单位"], rows)
+    Table::new("projects", "表2　项目明细（单位：万元）", &["序号", "项目名称", "建设地点", "建设内容", "投资规模", "资金来源", "责任单位"], rows)
 }

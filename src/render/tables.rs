@@ -99,6 +99,8 @@ const HEADER_WORDS: &[&str] = &[
     "村名",
     "类别",
     "年度",
+    "规模",
+    "地点",
 ];
 
 /// A header with U+200B after each of its words (`gongwen.typ` breaks lines only there; a
