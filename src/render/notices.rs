@@ -74,6 +74,16 @@ fn day(d: Option<Date>) -> String {
     d.map(|d| date(d.year, d.month, d.day)).unwrap_or_default()
 }
 
+/// Where a project is carried out: the township and its 所在村 as typed (`南村乡石门村`,
+/// `南村乡（全乡）`), the township alone when it names none.
+fn site(township: &str, p: &ProjectRow) -> String {
+    match p.village.as_deref() {
+        None => township.to_string(),
+        Some(v) if v.starts_with('全') => format!("{township}（{v}）"),
+        Some(v) => format!("{township}{v}"),
+    }
+}
+
 /// One project of a village notice: its heading and its (label, value) rows.
 #[derive(Serialize)]
 struct Card {
@@ -86,7 +96,7 @@ fn card(i: usize, place: &Place, p: &ProjectRow, need: Need) -> Card {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut rows = vec![
         ["项目名称".to_string(), p.name.clone()],
-        ["实施地点".into(), place.name()],
+        ["实施地点".into(), site(&place.township, p)],
         ["建设内容".into(), text(&n.content)],
         ["资金来源及规模".into(), format!("{}，计划投资{}", text(&p.source), money(p.planned))],
         ["实施期限".into(), format!("{}至{}", day(p.planned_start), day(n.planned_end))],
@@ -207,7 +217,7 @@ fn projects_table(f: &Funds) -> Table {
         .iter()
         .enumerate()
         .map(|(i, (township, p))| {
-            let place = format!("{township}{}", p.village.as_deref().unwrap_or(""));
+            let place = site(township, p);
             let text = |v: &Option<String>| v.clone().unwrap_or_default();
             vec![
                 (i + 1).to_string(),

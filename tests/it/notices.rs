@@ -105,6 +105,12 @@ fn the_county_notice_and_a_villages_notices_show_the_workbooks_as_read_here() {
         assert_eq!(p["person"].as_str(), Some(field(r, "责任人")));
         assert_eq!(p["beneficiaries"].as_u64().map(|b| (b * 100).to_string()).as_deref(), Some(field(r, "带贫人数")));
     }
+    // The township's board shows every project of the township that gives them, its villages' too.
+    let all = projects(&workbook(&opts.data, "南村乡", "2018-04"));
+    let township = json(&opts.out.join("公示/2018/南村乡/南村乡-项目公示-2018年4月.json"));
+    let names: Vec<&str> = township["figures"]["projects"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, all.iter().filter(|r| gives(r, &before)).map(|r| field(r, "项目名称")).collect::<Vec<_>>());
+    assert!(names.len() > april.len());
     let text = pdf_text(&opts.out.join("公示/2018/南村乡/南村乡石门村-项目公示-2018年4月.pdf"));
     assert!(
         text.contains("南村乡石门村2018年扶贫项目公示") && text.contains("2018年5月1日至2018年5月10日（10天）") && text.contains("石门村村民委员会"),

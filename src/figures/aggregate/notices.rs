@@ -109,14 +109,19 @@ pub fn months(tracked: &[Tracked], need: Need) -> Vec<Period> {
     all.into_iter().collect()
 }
 
-/// The notices of `need` made in month `p`: one per place, its projects as reported then.
+/// The notices of `need` made in month `p`: one per place, its projects as reported then; the
+/// township's board shows every project of the township (its villages' too), a village's its own.
 pub fn posted(tracked: &[Tracked], need: Need, p: Period) -> Vec<(Place, Vec<ProjectRow>)> {
     let mut out: Vec<(Place, Vec<ProjectRow>)> = Vec::new();
     for t in tracked {
         let Some((_, row)) = t.made(need).filter(|(at, _)| *at == p) else { continue };
-        match out.iter_mut().find(|(place, _)| *place == t.place) {
-            Some((_, rows)) => rows.push(row.clone()),
-            None => out.push((t.place.clone(), vec![row.clone()])),
+        let township = Place { township: t.place.township.clone(), village: None };
+        let boards = if t.place.village.is_some() { vec![township, t.place.clone()] } else { vec![township] };
+        for place in boards {
+            match out.iter_mut().find(|(x, _)| *x == place) {
+                Some((_, rows)) => rows.push(row.clone()),
+                None => out.push((place, vec![row.clone()])),
+            }
         }
     }
     out
