@@ -1,6 +1,7 @@
-//! 公告公示's room: the county's 资金分配使用情况公示 of a year (`FundsNotice`), each village's
-//! (or township's) 项目公示 before work and 项目公告 after completion (`PlaceNotice`), one file per place and month under `公示/<年>/<乡镇>/`, and the year's
-//! 公示清单 (`NoticeList`): what was made and what is due. None is numbered or published.
+//! 公告公示's room: the county's 资金分配使用情况公示 of a year (`FundsNotice`); each village's and
+//! township's 项目公示 before work and 项目公告 after completion (`PlaceNotice`), one file per
+//! place and month under `公示/<年>/<乡镇>/`; and the year's 公示清单 (`NoticeList`, with
+//! `ledger`, which 结果一览 reads too): what was made and what is due. None is numbered or published.
 
 use super::kinds::{Context, Kind, Templates};
 use super::{Document, FiguresFile, Settings};
