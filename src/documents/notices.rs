@@ -256,12 +256,12 @@ pub fn ledger(c: &Checked, year: u16, draft: bool) -> Ledger {
 /// Where one notice of a project stands.
 fn state(t: &Tracked, need: Need, held: &dyn Fn(Need, Period) -> bool) -> State {
     if let Some((p, _)) = t.made(need) {
-        return if held(need, *p) { State::Held(*p) } else { State::Made(format!("{}.pdf", place_id(&t.place, need, *p))) };
+        return if held(need, p) { State::Held(p) } else { State::Made(format!("{}.pdf", place_id(&t.place, need, p))) };
     }
     if need == Need::After && t.completed.is_none() {
         return State::NotYet;
     }
-    State::Due { missing: t.row.missing(need), file: t.latest.1.clone() }
+    State::Due { missing: t.row.missing(need), file: t.latest.to_string() }
 }
 
 fn line(t: &Tracked, held: &dyn Fn(Need, Period) -> bool) -> Line {

@@ -87,10 +87,10 @@ fn xun_sheet(x: &XunBoard) -> Table<'static> {
         .rows
         .iter()
         .map(|(t, cells)| {
-            let call = x.calls.iter().find_map(|c| c.strip_prefix(&format!("{t}："))).unwrap_or_default();
+            let call = crate::office::xun_board::what_to_say(x.month, cells).unwrap_or_default();
             let mut line = vec![Cell::Text(t.clone())];
             line.extend(cells.iter().map(|c| Cell::Marked(c.label(), colour(c))));
-            line.push(Cell::Text(call.to_string()));
+            line.push(Cell::Text(call));
             line
         })
         .collect();

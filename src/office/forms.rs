@@ -327,7 +327,7 @@ fn project_sheet(ws: &mut Worksheet, f: &Formats, township: &str, last: Option<&
 /// Last month's 留置资金 and 公示/公告 columns of a project, carried into the form.
 fn notice_cells(ws: &mut Worksheet, f: &Formats, r: u32, p: &crate::reading::submission::ProjectRow) -> Result<(), XlsxError> {
     let n = &p.notice;
-    let day = |d: Option<crate::base::period::Date>| d.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day));
+    let day = |d: Option<crate::base::period::Date>| d.map(|d| d.to_string());
     let texts = [
         (9, day(p.planned_start)),
         (10, n.content.clone()),

@@ -74,7 +74,7 @@ pub fn board(c: &Checked, today: Option<crate::base::period::Date>) -> Option<Xu
         }
     };
     let rows: Vec<(String, [XunCell; 3])> = c.plan.townships.iter().map(|t| (t.clone(), Xun::ALL.map(|x| cell(t, x)))).collect();
-    let calls = rows.iter().filter_map(|(t, cells)| call(month, t, cells)).collect();
+    let calls = rows.iter().filter_map(|(t, cells)| Some(format!("{t}：{}", what_to_say(month, cells)?))).collect();
     Some(XunBoard { month, rows, calls, deadline_days, today })
 }
 
@@ -106,21 +106,20 @@ pub fn legend(b: &XunBoard) -> String {
     s
 }
 
-/// What to phone a township about, if anything.
-fn call(month: Period, township: &str, cells: &[XunCell; 3]) -> Option<String> {
-    let named = |want: fn(&XunCell) -> bool| -> Vec<&str> { Xun::ALL.iter().zip(cells).filter(|(_, c)| want(c)).map(|(x, _)| x.chinese()).collect() };
-    let missing = named(|c| *c == XunCell::Missing);
-    let late = named(|c| *c == XunCell::Late);
-    let wrong = named(|c| matches!(c, XunCell::Errors(_)));
-    let mut parts = Vec::new();
-    if !late.is_empty() {
-        parts.push(format!("{}月{}旬报表逾期未报送", month.month, late.join("、")));
-    }
-    if !missing.is_empty() {
-        parts.push(format!("{}月{}旬报表未报送", month.month, missing.join("、")));
-    }
-    if !wrong.is_empty() {
-        parts.push(format!("{}月{}旬报表有误", month.month, wrong.join("、")));
-    }
-    (!parts.is_empty()).then(|| format!("{township}：{}", parts.join("；")))
+/// What to phone a township about its 旬 of `month`, if anything: `3月中旬旬报表逾期未报送；…`.
+pub fn what_to_say(month: Period, cells: &[XunCell; 3]) -> Option<String> {
+    let said = |c: &XunCell| match c {
+        XunCell::Late => Some("逾期未报送"),
+        XunCell::Missing => Some("未报送"),
+        XunCell::Errors(_) => Some("有误"),
+        XunCell::Sent | XunCell::NotDue => None,
+    };
+    let parts: Vec<String> = ["逾期未报送", "未报送", "有误"]
+        .into_iter()
+        .filter_map(|what| {
+            let xuns: Vec<&str> = Xun::ALL.iter().zip(cells).filter(|(_, c)| said(c) == Some(what)).map(|(x, _)| x.chinese()).collect();
+            (!xuns.is_empty()).then(|| format!("{}月{}旬报表{what}", month.month, xuns.join("、")))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("；"))
 }

@@ -45,7 +45,7 @@ impl Posting {
 
     /// The 公示期's first and last day, `YYYY-MM-DD`.
     pub fn span(&self) -> [String; 2] {
-        [self.from, self.to].map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+        [self.from, self.to].map(|d| d.to_string())
     }
 }
 
@@ -130,7 +130,7 @@ struct NoticeView {
 }
 
 /// The sources of the 项目公示 or 项目公告 (`need`) of `place` made in month `p`.
-pub fn notice(config: &Config, place: &Place, projects: &[ProjectRow], need: Need, p: Period, posting: Posting) -> Prepared {
+pub fn notice(config: &Config, place: &Place, projects: &[&ProjectRow], need: Need, p: Period, posting: Posting) -> Prepared {
     let title = notice_title(place, need, p);
     let what = if need == Need::After { "已竣工验收的扶贫项目完成情况公告" } else { "扶贫项目实施计划公示" };
     let intro = format!("根据扶贫资金项目公告公示制度，现将{}{}年{what}如下：", place.name(), p.year);

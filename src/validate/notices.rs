@@ -41,16 +41,10 @@ pub fn check(reports: &[Report], diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Each township's latest report of `year`.
+/// Each township's latest report of `year` (the one the next year starts from), by name.
 fn latest_of_year(reports: &[Report], year: u16) -> Vec<&Report> {
-    let mut latest: std::collections::BTreeMap<&str, &Report> = Default::default();
-    for r in reports.iter().filter(|r| r.period.year == year) {
-        let at = latest.entry(r.township.as_str()).or_insert(r);
-        if r.period > at.period {
-            *at = r;
-        }
-    }
-    latest.into_values().collect()
+    let townships: BTreeSet<&str> = reports.iter().filter(|r| r.period.year == year).map(|r| r.township.as_str()).collect();
+    townships.into_iter().filter_map(|t| crate::seen::year_start(reports, t, year + 1)).collect()
 }
 
 /// W-NOTICE-FIELD at the first empty cell (or the name's cell, when the sheet lacks the column)

@@ -36,26 +36,26 @@ impl Place {
 
 /// A project through the year's reports of its township.
 #[derive(Debug, Clone)]
-pub struct Tracked {
+pub struct Tracked<'a> {
     pub place: Place,
     pub first: Period,
-    /// Its latest report, and the row there.
-    pub latest: (Period, String),
-    pub row: ProjectRow,
+    /// Its latest report's file, and its row there.
+    pub latest: &'a str,
+    pub row: &'a ProjectRow,
     /// The month its 项目公示 is made, and its row then.
-    pub before: Option<(Period, ProjectRow)>,
+    pub before: Option<(Period, &'a ProjectRow)>,
     /// The first month it is reported 已完工.
     pub completed: Option<Period>,
     /// The month its 项目公告 is made, and its row then.
-    pub after: Option<(Period, ProjectRow)>,
+    pub after: Option<(Period, &'a ProjectRow)>,
 }
 
-impl Tracked {
+impl<'a> Tracked<'a> {
     /// The notice of `need` made for it: its month and row.
-    pub fn made(&self, need: Need) -> Option<&(Period, ProjectRow)> {
+    pub fn made(&self, need: Need) -> Option<(Period, &'a ProjectRow)> {
         match need {
-            Need::Before => self.before.as_ref(),
-            Need::After => self.after.as_ref(),
+            Need::Before => self.before,
+            Need::After => self.after,
             Need::Funds => None,
         }
     }
@@ -70,32 +70,24 @@ fn of_year<'a>(plan: &Plan, reports: &'a [Report], year: u16) -> Vec<&'a Report>
 }
 
 /// Every project of `year`, in township order, then as first reported.
-pub fn track(plan: &Plan, reports: &[Report], year: u16) -> Vec<Tracked> {
+pub fn track<'a>(plan: &Plan, reports: &'a [Report], year: u16) -> Vec<Tracked<'a>> {
     let mut order: Vec<(Place, String)> = Vec::new();
-    let mut by_key: BTreeMap<(Place, String), Tracked> = BTreeMap::new();
+    let mut by_key: BTreeMap<(Place, String), Tracked<'a>> = BTreeMap::new();
     for r in of_year(plan, reports, year) {
         for p in &r.projects {
             let key = (Place::of(r, p), p.name.clone());
             let t = by_key.entry(key.clone()).or_insert_with(|| {
                 order.push(key.clone());
-                Tracked {
-                    place: key.0.clone(),
-                    first: r.period,
-                    latest: (r.period, r.file.clone()),
-                    row: p.clone(),
-                    before: None,
-                    completed: None,
-                    after: None,
-                }
+                Tracked { place: key.0.clone(), first: r.period, latest: &r.file, row: p, before: None, completed: None, after: None }
             });
-            (t.latest, t.row) = ((r.period, r.file.clone()), p.clone());
+            (t.latest, t.row) = (&r.file, p);
             if t.before.is_none() && p.missing(Need::Before).is_empty() {
-                t.before = Some((r.period, p.clone()));
+                t.before = Some((r.period, p));
             }
             if p.status.as_deref() == Some("已完工") {
                 t.completed.get_or_insert(r.period);
                 if t.after.is_none() && p.missing(Need::After).is_empty() {
-                    t.after = Some((r.period, p.clone()));
+                    t.after = Some((r.period, p));
                 }
             }
         }
@@ -105,22 +97,22 @@ pub fn track(plan: &Plan, reports: &[Report], year: u16) -> Vec<Tracked> {
 
 /// The months of `year` in which some notice of `need` is made.
 pub fn months(tracked: &[Tracked], need: Need) -> Vec<Period> {
-    let all: std::collections::BTreeSet<Period> = tracked.iter().filter_map(|t| t.made(need).map(|(p, _)| *p)).collect();
+    let all: std::collections::BTreeSet<Period> = tracked.iter().filter_map(|t| t.made(need).map(|(p, _)| p)).collect();
     all.into_iter().collect()
 }
 
 /// The notices of `need` made in month `p`: one per place, its projects as reported then; the
 /// township's board shows every project of the township (its villages' too), a village's its own.
-pub fn posted(tracked: &[Tracked], need: Need, p: Period) -> Vec<(Place, Vec<ProjectRow>)> {
-    let mut out: Vec<(Place, Vec<ProjectRow>)> = Vec::new();
+pub fn posted<'a>(tracked: &[Tracked<'a>], need: Need, p: Period) -> Vec<(Place, Vec<&'a ProjectRow>)> {
+    let mut out: Vec<(Place, Vec<&ProjectRow>)> = Vec::new();
     for t in tracked {
         let Some((_, row)) = t.made(need).filter(|(at, _)| *at == p) else { continue };
         let township = Place { township: t.place.township.clone(), village: None };
         let boards = if t.place.village.is_some() { vec![township, t.place.clone()] } else { vec![township] };
         for place in boards {
             match out.iter_mut().find(|(x, _)| *x == place) {
-                Some((_, rows)) => rows.push(row.clone()),
-                None => out.push((place, vec![row.clone()])),
+                Some((_, rows)) => rows.push(row),
+                None => out.push((place, vec![row])),
             }
         }
     }
@@ -169,9 +161,9 @@ pub struct Funds {
 
 /// The county 公示 of `year`, when the year has reports.
 pub fn funds(plan: &Plan, reports: &[Report], year: u16) -> Option<Funds> {
-    let of_year = of_year(plan, reports, year);
-    let as_of = of_year.iter().map(|r| r.period).max()?;
-    let latest = |t: &str| of_year.iter().rev().find(|r| r.township == t).copied();
+    let as_of = reports.iter().map(|r| r.period).filter(|p| p.year == year).max()?;
+    // A township's latest report of the year: the one the next year would start from.
+    let latest = |t: &str| crate::seen::year_start(reports, t, year + 1);
     let mut f = Funds { year, as_of, townships: Vec::new(), projects: Vec::new(), by_source: Vec::new(), total: SourceSum::default(), gaps: Vec::new() };
     for t in &plan.townships {
         let r = latest(t);
@@ -225,7 +217,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn of(township: &str, p: &ProjectRow) -> Entry {
-        let day = |d: Option<Date>| d.map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day));
+        let day = |d: Option<Date>| d.map(|d| d.to_string());
         let n = &p.notice;
         Entry {
             township: township.to_string(),
